@@ -1,0 +1,17 @@
+//! The pure core of huzhu (SPEC sections 2–6): resident ID numbers, money in fen, the four-level
+//! organisation tree, member records, policies and the adjudication engine.
+//!
+//! Plain data in, plain data out. This crate must never depend on anything async, on a database,
+//! on HTTP or on the clock: `cargo tree -p huzhu-domain -e normal` shows serde, thiserror and chrono
+//! only (a test in `tests/` guards this).
+#![deny(clippy::float_arithmetic)]
+
+pub mod id_number;
+pub mod member;
+pub mod money;
+pub mod org;
+pub mod personal;
+
+pub use id_number::{Gender, IdKind, IdNumber, IdNumberError};
+pub use money::Money;
+pub use org::{OrgCode, OrgLevel, RegionCode};
