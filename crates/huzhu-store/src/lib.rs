@@ -1,0 +1,107 @@
+//! huzhu's repository layer: the [`Store`] trait, shaped like the use cases that call it, and one
+//! implementation per backend — [`SqliteStore`] (the embedded default) and [`PgStore`]
+//! (production). Both run the same SQL text where the dialects agree (`$n` parameters work in
+//! both) and keep their own migrations (`migrations/sqlite`, `migrations/postgres`, same names).
+//!
+//! Every method is atomic: a transaction starts and ends inside it, no handle leaks out. This crate
+//! knows the domain types and SQL; it must not know HTTP, the CLI or the clock (instants are passed
+//! in).
+
+mod error;
+mod model;
+mod postgres;
+mod sql;
+mod sqlite;
+
+pub use error::StoreError;
+pub use model::*;
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+use chrono::{DateTime, Utc};
+use huzhu_domain::member::MemberRecord;
+use huzhu_domain::org::{NewOrg, OrgCode};
+use std::future::Future;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The repository. Implementations are cheap to clone (a pool handle).
+pub trait Store: Clone + Send + Sync + 'static {
+    /// Which backend this is, for logs and the health route.
+    fn backend(&self) -> Backend;
+
+    /// Brings the schema up to date.
+    fn migrate(&self) -> impl Future<Output = Result<()>> + Send;
+
+    /// Starts recording an import run; marks earlier runs of the same file that never finished
+    /// (killed) as interrupted and forgets what they had seen.
+    fn begin_import(
+        &self,
+        start: &ImportStart,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<ImportId>> + Send;
+
+    /// Stores one batch of organisations in one transaction. Parents must exist already or come
+    /// earlier in the batch; rows whose parent is unknown come back as [`OrgOutcome::UnknownParent`]
+    /// and nothing of theirs is written.
+    fn import_org_batch(
+        &self,
+        import: ImportId,
+        rows: &[(u64, NewOrg)],
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<(u64, OrgOutcome)>>> + Send;
+
+    /// Stores one batch of members in one transaction: new members are created, changed ones
+    /// updated with their old values kept in history, unchanged ones left alone.
+    fn import_member_batch(
+        &self,
+        import: ImportId,
+        rows: &[(u64, MemberRecord)],
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<(u64, MemberOutcome)>>> + Send;
+
+    /// Closes an import run with its counts.
+    fn finish_import(
+        &self,
+        import: ImportId,
+        counts: &ImportCounts,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    fn import_run(&self, import: ImportId) -> impl Future<Output = Result<ImportRun>> + Send;
+
+    fn org(&self, code: &OrgCode) -> impl Future<Output = Result<Org>> + Send;
+
+    /// The organisation and everything under it (or every org when `under` is None), ordered by
+    /// level then code.
+    fn orgs_under(&self, under: Option<&OrgCode>) -> impl Future<Output = Result<Vec<Org>>> + Send;
+
+    /// Members of the subtree under `under`, by id, after `page.after`, at most `page.limit`.
+    fn members_under(
+        &self,
+        under: &OrgCode,
+        page: Page,
+    ) -> impl Future<Output = Result<Vec<StoredMember>>> + Send;
+
+    fn count_members_under(&self, under: &OrgCode) -> impl Future<Output = Result<u64>> + Send;
+
+    fn member_by_id_number(
+        &self,
+        id_number: &str,
+    ) -> impl Future<Output = Result<StoredMember>> + Send;
+
+    /// Old versions of a member, oldest first.
+    fn member_history(
+        &self,
+        member: MemberId,
+    ) -> impl Future<Output = Result<Vec<HistoryEntry>>> + Send;
+
+    /// Appends to the audit log (never updated, never deleted).
+    fn audit(&self, entry: &AuditEntry) -> impl Future<Output = Result<()>> + Send;
+
+    fn audit_log(&self, limit: u32) -> impl Future<Output = Result<Vec<AuditEntry>>> + Send;
+
+    fn setting(&self, key: &str) -> impl Future<Output = Result<Option<String>>> + Send;
+
+    fn set_setting(&self, key: &str, value: &str) -> impl Future<Output = Result<()>> + Send;
+}

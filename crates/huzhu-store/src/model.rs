@@ -1,0 +1,286 @@
+//! What the store hands back and takes in, beyond the domain's own types.
+
+use crate::StoreError;
+use chrono::{DateTime, NaiveDate, Utc};
+use huzhu_domain::id_number::{Gender, IdKind, IdNumber};
+use huzhu_domain::member::{EmploymentStatus, MemberRecord, MemberTag};
+use huzhu_domain::org::{OrgCode, OrgLevel, RegionCode};
+use huzhu_domain::personal::{BankAccount, PersonName, Phone};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ImportId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MemberId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    Orgs,
+    Members,
+}
+
+impl ImportKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportKind::Orgs => "orgs",
+            ImportKind::Members => "members",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportStart {
+    pub kind: ImportKind,
+    pub file_name: String,
+    pub file_sha256: String,
+    pub actor: String,
+}
+
+/// Counts of an import run. `read` counts data rows, good or bad.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ImportCounts {
+    pub read: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportRun {
+    pub id: ImportId,
+    pub kind: String,
+    pub file_name: String,
+    pub status: String,
+    pub counts: ImportCounts,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrgOutcome {
+    Created,
+    Updated,
+    Unchanged,
+    /// The parent code is neither stored nor earlier in the batch.
+    UnknownParent(OrgCode),
+    /// A rule of the tree would break (level order, a cycle, another city).
+    Rejected(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberOutcome {
+    Created,
+    Updated { changed: Vec<&'static str> },
+    Unchanged,
+    Rejected(MemberRejection),
+}
+
+/// Why a valid row still cannot be stored: it contradicts what is stored or an earlier row.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MemberRejection {
+    #[error("工会代码{0}不存在，请先导入组织 (no organisation with code {0}: import the organisations first)")]
+    UnknownOrg(OrgCode),
+    #[error("{org}不是基层工会，会员只能隶属基层工会 ({org} is not a grassroots union; members belong to grassroots unions)")]
+    NotGrassroots { org: OrgCode },
+    #[error("身份证号与第{first_row}行重复，但姓名不同（第{first_row}行为“{first_name}”） (same ID number as row {first_row}, with another name)")]
+    DuplicateInFile { first_row: u64, first_name: String },
+    #[error("该会员已在其他市总工会登记，请先办理转出 (this member is registered under another city federation)")]
+    OtherTenant,
+}
+
+impl MemberRejection {
+    /// The field the rejection is about, by its canonical key.
+    pub fn field(&self) -> &'static str {
+        match self {
+            MemberRejection::UnknownOrg(_) | MemberRejection::NotGrassroots { .. } => "org",
+            MemberRejection::DuplicateInFile { .. } | MemberRejection::OtherTenant => "id_number",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Org {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub code: OrgCode,
+    pub name: String,
+    pub parent: Option<OrgCode>,
+    pub level: OrgLevel,
+    pub region: RegionCode,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub after: Option<MemberId>,
+    pub limit: u32,
+}
+
+/// A member as stored: the record, its key and version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMember {
+    pub id: MemberId,
+    pub record: MemberRecord,
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A member's fields as plain values: the shape of a row and of a history snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberSnapshot {
+    pub id_kind: String,
+    pub id_number: String,
+    pub name: String,
+    pub gender: String,
+    pub birth_date: NaiveDate,
+    pub phone: Option<String>,
+    pub org: String,
+    pub status: String,
+    pub hire_date: Option<NaiveDate>,
+    pub join_date: Option<NaiveDate>,
+    pub ss_region: Option<String>,
+    pub tags: String,
+    pub bank_account: Option<String>,
+}
+
+impl MemberSnapshot {
+    pub fn from_record(r: &MemberRecord) -> MemberSnapshot {
+        MemberSnapshot {
+            id_kind: r.id_number.kind().code().to_string(),
+            id_number: r.id_number.as_str().to_string(),
+            name: r.name.as_str().to_string(),
+            gender: r.gender.code().to_string(),
+            birth_date: r.birth_date,
+            phone: r.phone.as_ref().map(|p| p.as_str().to_string()),
+            org: r.org.as_str().to_string(),
+            status: r.status.code().to_string(),
+            hire_date: r.hire_date,
+            join_date: r.join_date,
+            ss_region: r.social_security_region.map(|c| c.to_string()),
+            tags: serde_json::to_string(&r.tags).unwrap_or_else(|_| "[]".into()),
+            bank_account: r.bank_account.as_ref().map(|b| b.as_str().to_string()),
+        }
+    }
+
+    /// The values after an import row is applied over the stored ones: a cell left empty keeps
+    /// what is stored (an empty cell means "not given", not "erase"), tags likewise.
+    pub fn merged_with(&self, new: &MemberSnapshot) -> MemberSnapshot {
+        let keep = |n: &Option<String>, o: &Option<String>| n.clone().or_else(|| o.clone());
+        MemberSnapshot {
+            phone: keep(&new.phone, &self.phone),
+            hire_date: new.hire_date.or(self.hire_date),
+            join_date: new.join_date.or(self.join_date),
+            ss_region: keep(&new.ss_region, &self.ss_region),
+            tags: if new.tags == "[]" {
+                self.tags.clone()
+            } else {
+                new.tags.clone()
+            },
+            bank_account: keep(&new.bank_account, &self.bank_account),
+            ..new.clone()
+        }
+    }
+
+    /// Names of the fields that differ, in a fixed order.
+    pub fn changed_fields(&self, other: &MemberSnapshot) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let mut cmp = |name: &'static str, same: bool| {
+            if !same {
+                out.push(name)
+            }
+        };
+        cmp("id_kind", self.id_kind == other.id_kind);
+        cmp("name", self.name == other.name);
+        cmp("gender", self.gender == other.gender);
+        cmp("birth_date", self.birth_date == other.birth_date);
+        cmp("phone", self.phone == other.phone);
+        cmp("org", self.org == other.org);
+        cmp("status", self.status == other.status);
+        cmp("hire_date", self.hire_date == other.hire_date);
+        cmp("join_date", self.join_date == other.join_date);
+        cmp("ss_region", self.ss_region == other.ss_region);
+        cmp("tags", self.tags == other.tags);
+        cmp("bank_account", self.bank_account == other.bank_account);
+        out
+    }
+
+    /// Back to a domain record; a value that no longer parses is reported as corruption.
+    pub fn to_record(&self) -> Result<MemberRecord, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("member field {what}"));
+        let kind = IdKind::ALL
+            .into_iter()
+            .find(|k| k.code() == self.id_kind)
+            .ok_or_else(|| corrupt("id_kind"))?;
+        let tags: BTreeSet<MemberTag> =
+            serde_json::from_str(&self.tags).map_err(|_| corrupt("tags"))?;
+        Ok(MemberRecord {
+            id_number: IdNumber::from_stored(kind, &self.id_number)
+                .map_err(|_| corrupt("id_number"))?,
+            name: PersonName::parse(&self.name).map_err(|_| corrupt("name"))?,
+            gender: Gender::parse(&self.gender).ok_or_else(|| corrupt("gender"))?,
+            birth_date: self.birth_date,
+            phone: self
+                .phone
+                .as_deref()
+                .map(Phone::parse)
+                .transpose()
+                .map_err(|_| corrupt("phone"))?,
+            org: OrgCode::parse(&self.org).map_err(|_| corrupt("org"))?,
+            status: EmploymentStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?,
+            hire_date: self.hire_date,
+            join_date: self.join_date,
+            social_security_region: self
+                .ss_region
+                .as_deref()
+                .map(RegionCode::parse)
+                .transpose()
+                .map_err(|_| corrupt("ss_region"))?,
+            tags,
+            bank_account: self
+                .bank_account
+                .as_deref()
+                .map(BankAccount::parse)
+                .transpose()
+                .map_err(|_| corrupt("bank_account"))?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    /// The version these values were.
+    pub version: i32,
+    pub snapshot: MemberSnapshot,
+    pub changed: Vec<String>,
+    pub import: Option<ImportId>,
+    pub changed_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}

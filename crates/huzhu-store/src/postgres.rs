@@ -1,0 +1,78 @@
+//! The production backend: PostgreSQL (and, by the same SQL, Citus; see docs/scaling.md).
+
+use crate::sql::{impl_store, HasDb};
+use crate::{Backend, Result};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Executor, PgPool};
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct PgStore {
+    pub(crate) pool: PgPool,
+}
+
+impl HasDb for PgStore {
+    type Db = sqlx::Postgres;
+}
+
+impl PgStore {
+    pub async fn connect(url: &str) -> Result<PgStore> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
+        Ok(PgStore { pool })
+    }
+
+    /// Connects with every connection's `search_path` set to `schema`, creating it if needed:
+    /// how each test run gets a database of its own on a shared server.
+    pub async fn connect_in_schema(url: &str, schema: &str) -> Result<PgStore> {
+        if !schema
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(crate::StoreError::Conflict(format!(
+                "schema name {schema} must be letters, digits and _"
+            )));
+        }
+        let admin = PgStore::connect(url).await?;
+        admin
+            .pool
+            .execute(format!("CREATE SCHEMA IF NOT EXISTS {schema}").as_str())
+            .await?;
+        admin.pool.close().await;
+        let options = PgConnectOptions::from_str(url)?.options([("search_path", schema)]);
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Ok(PgStore { pool })
+    }
+
+    /// Drops a schema made by [`PgStore::connect_in_schema`], with everything in it.
+    pub async fn drop_schema(url: &str, schema: &str) -> Result<()> {
+        let admin = PgStore::connect(url).await?;
+        admin
+            .pool
+            .execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str())
+            .await?;
+        admin.pool.close().await;
+        Ok(())
+    }
+
+    pub(crate) async fn run_migrations(&self) -> Result<()> {
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+impl_store!(PgStore, Backend::Postgres);

@@ -1,0 +1,934 @@
+//! The SQL both backends share. `$n` parameters, `ON CONFLICT`, `RETURNING` and the types used
+//! here mean the same in SQLite and PostgreSQL, so one text serves both; [`impl_store!`] expands
+//! the [`crate::Store`] methods once per backend over its own pool type.
+
+use crate::model::*;
+use crate::StoreError;
+use chrono::{DateTime, NaiveDate, Utc};
+use huzhu_domain::org::{OrgCode, OrgLevel, RegionCode};
+
+pub(crate) const ORG_COLUMNS: &str = "o.id, COALESCE(o.tenant_id, o.id) AS tenant_id, o.code, \
+     o.name, p.code AS parent_code, o.level, o.region_code";
+
+pub(crate) const MEMBER_COLUMNS: &str = "m.id, m.tenant_id, m.id_kind, m.id_number, m.name, \
+     m.gender, m.birth_date, m.phone, m.org_id, o.code AS org_code, m.status, m.hire_date, \
+     m.join_date, m.ss_region, m.tags, m.bank_account, m.version, m.updated_at";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct OrgRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub code: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+    pub level: i16,
+    pub region_code: String,
+}
+
+impl OrgRow {
+    pub fn into_org(self) -> Result<Org, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("org {} {what}", self.code));
+        Ok(Org {
+            id: self.id,
+            tenant_id: self.tenant_id,
+            code: OrgCode::parse(&self.code).map_err(|_| corrupt("code"))?,
+            parent: self
+                .parent_code
+                .as_deref()
+                .map(OrgCode::parse)
+                .transpose()
+                .map_err(|_| corrupt("parent"))?,
+            level: OrgLevel::from_number(i64::from(self.level)).ok_or_else(|| corrupt("level"))?,
+            region: RegionCode::parse(&self.region_code).map_err(|_| corrupt("region"))?,
+            name: self.name,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct MemberRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub id_kind: String,
+    pub id_number: String,
+    pub name: String,
+    pub gender: String,
+    pub birth_date: NaiveDate,
+    pub phone: Option<String>,
+    pub org_id: i64,
+    pub org_code: String,
+    pub status: String,
+    pub hire_date: Option<NaiveDate>,
+    pub join_date: Option<NaiveDate>,
+    pub ss_region: Option<String>,
+    pub tags: String,
+    pub bank_account: Option<String>,
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl MemberRow {
+    pub fn snapshot(&self) -> MemberSnapshot {
+        MemberSnapshot {
+            id_kind: self.id_kind.clone(),
+            id_number: self.id_number.clone(),
+            name: self.name.clone(),
+            gender: self.gender.clone(),
+            birth_date: self.birth_date,
+            phone: self.phone.clone(),
+            org: self.org_code.clone(),
+            status: self.status.clone(),
+            hire_date: self.hire_date,
+            join_date: self.join_date,
+            ss_region: self.ss_region.clone(),
+            tags: self.tags.clone(),
+            bank_account: self.bank_account.clone(),
+        }
+    }
+
+    pub fn into_stored(self) -> Result<StoredMember, StoreError> {
+        Ok(StoredMember {
+            id: MemberId(self.id),
+            record: self.snapshot().to_record()?,
+            version: self.version,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ImportRow {
+    pub id: i64,
+    pub kind: String,
+    pub file_name: String,
+    pub status: String,
+    pub rows_read: i64,
+    pub rows_created: i64,
+    pub rows_updated: i64,
+    pub rows_unchanged: i64,
+    pub rows_rejected: i64,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl ImportRow {
+    pub fn into_run(self) -> ImportRun {
+        let n = |v: i64| u64::try_from(v).unwrap_or(0);
+        ImportRun {
+            id: ImportId(self.id),
+            kind: self.kind,
+            file_name: self.file_name,
+            status: self.status,
+            counts: ImportCounts {
+                read: n(self.rows_read),
+                created: n(self.rows_created),
+                updated: n(self.rows_updated),
+                unchanged: n(self.rows_unchanged),
+                rejected: n(self.rows_rejected),
+            },
+            started_at: self.started_at,
+            finished_at: self.finished_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct HistoryRow {
+    pub version: i32,
+    pub snapshot: String,
+    pub changed: String,
+    pub import_id: Option<i64>,
+    pub changed_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AuditRow {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}
+
+/// `$first, $first+1, …` for an IN list of `n` values.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(crate) fn i64_of(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Expands the whole `Store` implementation for one backend. `$store` has a field `pool` of the
+/// backend's pool type.
+macro_rules! impl_store {
+    ($store:ty, $backend:expr) => {
+        impl $crate::Store for $store {
+            fn backend(&self) -> $crate::Backend {
+                $backend
+            }
+
+            async fn migrate(&self) -> $crate::Result<()> {
+                self.run_migrations().await
+            }
+
+            async fn begin_import(
+                &self,
+                start: &$crate::ImportStart,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<$crate::ImportId> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "DELETE FROM import_seen WHERE import_id IN \
+                     (SELECT id FROM imports WHERE status = 'running' AND file_sha256 = $1)",
+                )
+                .bind(&start.file_sha256)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE imports SET status = 'interrupted' \
+                     WHERE status = 'running' AND file_sha256 = $1",
+                )
+                .bind(&start.file_sha256)
+                .execute(&mut *tx)
+                .await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO imports (kind, file_name, file_sha256, actor, status, started_at) \
+                     VALUES ($1, $2, $3, $4, 'running', $5) RETURNING id",
+                )
+                .bind(start.kind.code())
+                .bind(&start.file_name)
+                .bind(&start.file_sha256)
+                .bind(&start.actor)
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok($crate::ImportId(id))
+            }
+
+            async fn import_org_batch(
+                &self,
+                import: $crate::ImportId,
+                rows: &[(u64, huzhu_domain::org::NewOrg)],
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<Vec<(u64, $crate::OrgOutcome)>> {
+                use $crate::sql::{OrgRow, ORG_COLUMNS};
+                use $crate::OrgOutcome;
+                let mut tx = self.pool.begin().await?;
+                let mut out = Vec::with_capacity(rows.len());
+                let mut counts = $crate::ImportCounts::default();
+                for (row, org) in rows {
+                    counts.read += 1;
+                    let existing: Option<OrgRow> = sqlx::query_as(&format!(
+                        "SELECT {ORG_COLUMNS} FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id \
+                         WHERE o.code = $1"
+                    ))
+                    .bind(org.code.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let parent: Option<OrgRow> = match &org.parent {
+                        None => None,
+                        Some(code) => {
+                            let p: Option<OrgRow> = sqlx::query_as(&format!(
+                                "SELECT {ORG_COLUMNS} FROM orgs o \
+                                 LEFT JOIN orgs p ON p.id = o.parent_id WHERE o.code = $1"
+                            ))
+                            .bind(code.as_str())
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                            match p {
+                                Some(p) => Some(p),
+                                None => {
+                                    counts.rejected += 1;
+                                    out.push((*row, OrgOutcome::UnknownParent(code.clone())));
+                                    continue;
+                                }
+                            }
+                        }
+                    };
+                    if let Some(p) = &parent {
+                        let level = huzhu_domain::org::OrgLevel::from_number(i64::from(p.level))
+                            .unwrap_or(huzhu_domain::org::OrgLevel::Grassroots);
+                        if let Err(e) = org.check_parent_level(level) {
+                            counts.rejected += 1;
+                            out.push((*row, OrgOutcome::Rejected(e.to_string())));
+                            continue;
+                        }
+                    }
+                    let outcome = match existing {
+                        None => {
+                            let id: i64 = sqlx::query_scalar(
+                                "INSERT INTO orgs (tenant_id, code, name, parent_id, level, \
+                                 region_code, created_at, updated_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                            )
+                            .bind(parent.as_ref().map(|p| p.tenant_id))
+                            .bind(org.code.as_str())
+                            .bind(&org.name)
+                            .bind(parent.as_ref().map(|p| p.id))
+                            .bind(org.level.number() as i16)
+                            .bind(org.region.to_string())
+                            .bind(at)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                            if parent.is_none() {
+                                sqlx::query("UPDATE orgs SET tenant_id = id WHERE id = $1")
+                                    .bind(id)
+                                    .execute(&mut *tx)
+                                    .await?;
+                            }
+                            sqlx::query(
+                                "INSERT INTO org_closure (ancestor_id, descendant_id, depth) \
+                                 SELECT ancestor_id, $1, depth + 1 FROM org_closure \
+                                 WHERE descendant_id = $2 \
+                                 UNION ALL SELECT $1, $1, 0",
+                            )
+                            .bind(id)
+                            .bind(parent.as_ref().map(|p| p.id).unwrap_or(-1))
+                            .execute(&mut *tx)
+                            .await?;
+                            counts.created += 1;
+                            OrgOutcome::Created
+                        }
+                        Some(old) => {
+                            let same_parent = old.parent_code.as_deref()
+                                == org.parent.as_ref().map(|c| c.as_str());
+                            let same = same_parent
+                                && old.name == org.name
+                                && i64::from(old.level) == org.level.number()
+                                && old.region_code == org.region.to_string();
+                            if same {
+                                counts.unchanged += 1;
+                                OrgOutcome::Unchanged
+                            } else if let Some(reason) =
+                                Self::check_move(&mut tx, &old, parent.as_ref(), org).await?
+                            {
+                                counts.rejected += 1;
+                                OrgOutcome::Rejected(reason)
+                            } else {
+                                sqlx::query(
+                                    "UPDATE orgs SET name = $1, level = $2, region_code = $3, \
+                                     parent_id = $4, updated_at = $5 WHERE id = $6",
+                                )
+                                .bind(&org.name)
+                                .bind(org.level.number() as i16)
+                                .bind(org.region.to_string())
+                                .bind(parent.as_ref().map(|p| p.id))
+                                .bind(at)
+                                .bind(old.id)
+                                .execute(&mut *tx)
+                                .await?;
+                                if !same_parent {
+                                    Self::reparent(&mut tx, old.id, parent.as_ref().map(|p| p.id))
+                                        .await?;
+                                }
+                                counts.updated += 1;
+                                OrgOutcome::Updated
+                            }
+                        }
+                    };
+                    out.push((*row, outcome));
+                }
+                Self::add_counts(&mut tx, import, &counts).await?;
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            async fn import_member_batch(
+                &self,
+                import: $crate::ImportId,
+                rows: &[(u64, huzhu_domain::member::MemberRecord)],
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<Vec<(u64, $crate::MemberOutcome)>> {
+                use $crate::sql::{placeholders, MemberRow, MEMBER_COLUMNS};
+                use $crate::{MemberOutcome, MemberRejection, MemberSnapshot};
+                use std::collections::HashMap;
+                if rows.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut tx = self.pool.begin().await?;
+
+                // Organisations named by the batch.
+                let mut codes: Vec<&str> = rows.iter().map(|(_, m)| m.org.as_str()).collect();
+                codes.sort_unstable();
+                codes.dedup();
+                let sql = format!(
+                    "SELECT id, COALESCE(tenant_id, id), level, code FROM orgs WHERE code IN ({})",
+                    placeholders(1, codes.len())
+                );
+                let mut q = sqlx::query_as::<_, (i64, i64, i16, String)>(&sql);
+                for c in &codes {
+                    q = q.bind(*c);
+                }
+                let orgs: HashMap<String, (i64, i64, i16)> = q
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(|(id, tenant, level, code)| (code, (id, tenant, level)))
+                    .collect();
+
+                // Members already stored, and ID numbers this import has already seen.
+                let mut ids: Vec<&str> =
+                    rows.iter().map(|(_, m)| m.id_number.as_str()).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let sql = format!(
+                    "SELECT {MEMBER_COLUMNS} FROM members m JOIN orgs o ON o.id = m.org_id \
+                     WHERE m.id_number IN ({})",
+                    placeholders(1, ids.len())
+                );
+                let mut q = sqlx::query_as::<_, MemberRow>(&sql);
+                for id in &ids {
+                    q = q.bind(*id);
+                }
+                let mut stored: HashMap<String, MemberRow> = q
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.id_number.clone(), r))
+                    .collect();
+                let sql = format!(
+                    "SELECT id_number, name, row_no FROM import_seen WHERE import_id = $1 \
+                     AND id_number IN ({})",
+                    placeholders(2, ids.len())
+                );
+                let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql).bind(import.0);
+                for id in &ids {
+                    q = q.bind(*id);
+                }
+                let mut seen: HashMap<String, (String, u64)> = q
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(|(id, name, row)| (id, (name, u64::try_from(row).unwrap_or(0))))
+                    .collect();
+
+                let mut out = Vec::with_capacity(rows.len());
+                let mut counts = $crate::ImportCounts::default();
+                for (row, member) in rows {
+                    counts.read += 1;
+                    let id_number = member.id_number.as_str();
+                    let reject = |r: MemberRejection| MemberOutcome::Rejected(r);
+                    let outcome = 'row: {
+                        let Some(&(org_id, tenant_id, level)) = orgs.get(member.org.as_str())
+                        else {
+                            break 'row reject(MemberRejection::UnknownOrg(member.org.clone()));
+                        };
+                        if i64::from(level) != huzhu_domain::org::OrgLevel::Grassroots.number() {
+                            break 'row reject(MemberRejection::NotGrassroots {
+                                org: member.org.clone(),
+                            });
+                        }
+                        if let Some((first_name, first_row)) = seen.get(id_number) {
+                            if first_name != member.name.as_str() {
+                                break 'row reject(MemberRejection::DuplicateInFile {
+                                    first_row: *first_row,
+                                    first_name: first_name.clone(),
+                                });
+                            }
+                        } else {
+                            sqlx::query(
+                                "INSERT INTO import_seen (import_id, id_number, name, row_no) \
+                                 VALUES ($1, $2, $3, $4)",
+                            )
+                            .bind(import.0)
+                            .bind(id_number)
+                            .bind(member.name.as_str())
+                            .bind($crate::sql::i64_of(*row))
+                            .execute(&mut *tx)
+                            .await?;
+                            seen.insert(
+                                id_number.to_string(),
+                                (member.name.as_str().to_string(), *row),
+                            );
+                        }
+                        let new = MemberSnapshot::from_record(member);
+                        match stored.get(id_number) {
+                            Some(old) if old.tenant_id != tenant_id => {
+                                reject(MemberRejection::OtherTenant)
+                            }
+                            Some(old) => {
+                                let before = old.snapshot();
+                                let after = before.merged_with(&new);
+                                let changed = before.changed_fields(&after);
+                                if changed.is_empty() {
+                                    break 'row MemberOutcome::Unchanged;
+                                }
+                                let snapshot = serde_json::to_string(&before).map_err(|e| {
+                                    $crate::StoreError::Corrupt(e.to_string())
+                                })?;
+                                let changed_json = serde_json::to_string(&changed).map_err(
+                                    |e| $crate::StoreError::Corrupt(e.to_string()),
+                                )?;
+                                sqlx::query(
+                                    "INSERT INTO member_history (tenant_id, member_id, version, \
+                                     org_id, snapshot, changed, import_id, changed_at) \
+                                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                                )
+                                .bind(old.tenant_id)
+                                .bind(old.id)
+                                .bind(old.version)
+                                .bind(old.org_id)
+                                .bind(snapshot)
+                                .bind(changed_json)
+                                .bind(import.0)
+                                .bind(at)
+                                .execute(&mut *tx)
+                                .await?;
+                                let version = old.version + 1;
+                                sqlx::query(
+                                    "UPDATE members SET id_kind = $1, name = $2, gender = $3, \
+                                     birth_date = $4, phone = $5, org_id = $6, status = $7, \
+                                     hire_date = $8, join_date = $9, ss_region = $10, tags = $11, \
+                                     bank_account = $12, version = $13, updated_at = $14 \
+                                     WHERE tenant_id = $15 AND id = $16",
+                                )
+                                .bind(&after.id_kind)
+                                .bind(&after.name)
+                                .bind(&after.gender)
+                                .bind(after.birth_date)
+                                .bind(&after.phone)
+                                .bind(org_id)
+                                .bind(&after.status)
+                                .bind(after.hire_date)
+                                .bind(after.join_date)
+                                .bind(&after.ss_region)
+                                .bind(&after.tags)
+                                .bind(&after.bank_account)
+                                .bind(version)
+                                .bind(at)
+                                .bind(old.tenant_id)
+                                .bind(old.id)
+                                .execute(&mut *tx)
+                                .await?;
+                                if let Some(row) = stored.get_mut(id_number) {
+                                    row.version = version;
+                                    row.org_id = org_id;
+                                    row.org_code = after.org.clone();
+                                    row.id_kind = after.id_kind.clone();
+                                    row.name = after.name.clone();
+                                    row.gender = after.gender.clone();
+                                    row.birth_date = after.birth_date;
+                                    row.phone = after.phone.clone();
+                                    row.status = after.status.clone();
+                                    row.hire_date = after.hire_date;
+                                    row.join_date = after.join_date;
+                                    row.ss_region = after.ss_region.clone();
+                                    row.tags = after.tags.clone();
+                                    row.bank_account = after.bank_account.clone();
+                                }
+                                MemberOutcome::Updated { changed }
+                            }
+                            None => {
+                                let id: i64 = sqlx::query_scalar(
+                                    "INSERT INTO members (tenant_id, id_kind, id_number, name, \
+                                     gender, birth_date, phone, org_id, status, hire_date, \
+                                     join_date, ss_region, tags, bank_account, version, \
+                                     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, \
+                                     $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15) \
+                                     RETURNING id",
+                                )
+                                .bind(tenant_id)
+                                .bind(&new.id_kind)
+                                .bind(&new.id_number)
+                                .bind(&new.name)
+                                .bind(&new.gender)
+                                .bind(new.birth_date)
+                                .bind(&new.phone)
+                                .bind(org_id)
+                                .bind(&new.status)
+                                .bind(new.hire_date)
+                                .bind(new.join_date)
+                                .bind(&new.ss_region)
+                                .bind(&new.tags)
+                                .bind(&new.bank_account)
+                                .bind(at)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                                stored.insert(
+                                    id_number.to_string(),
+                                    MemberRow {
+                                        id,
+                                        tenant_id,
+                                        id_kind: new.id_kind.clone(),
+                                        id_number: new.id_number.clone(),
+                                        name: new.name.clone(),
+                                        gender: new.gender.clone(),
+                                        birth_date: new.birth_date,
+                                        phone: new.phone.clone(),
+                                        org_id,
+                                        org_code: new.org.clone(),
+                                        status: new.status.clone(),
+                                        hire_date: new.hire_date,
+                                        join_date: new.join_date,
+                                        ss_region: new.ss_region.clone(),
+                                        tags: new.tags.clone(),
+                                        bank_account: new.bank_account.clone(),
+                                        version: 1,
+                                        updated_at: at,
+                                    },
+                                );
+                                MemberOutcome::Created
+                            }
+                        }
+                    };
+                    match &outcome {
+                        MemberOutcome::Created => counts.created += 1,
+                        MemberOutcome::Updated { .. } => counts.updated += 1,
+                        MemberOutcome::Unchanged => counts.unchanged += 1,
+                        MemberOutcome::Rejected(_) => counts.rejected += 1,
+                    }
+                    out.push((*row, outcome));
+                }
+                Self::add_counts(&mut tx, import, &counts).await?;
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            async fn finish_import(
+                &self,
+                import: $crate::ImportId,
+                counts: &$crate::ImportCounts,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<()> {
+                use $crate::sql::i64_of;
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("DELETE FROM import_seen WHERE import_id = $1")
+                    .bind(import.0)
+                    .execute(&mut *tx)
+                    .await?;
+                // File-level rejections (rows that never reached the store) are added here.
+                sqlx::query(
+                    "UPDATE imports SET status = 'finished', finished_at = $1, rows_read = $2, \
+                     rows_rejected = $3 WHERE id = $4",
+                )
+                .bind(at)
+                .bind(i64_of(counts.read))
+                .bind(i64_of(counts.rejected))
+                .bind(import.0)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn import_run(&self, import: $crate::ImportId) -> $crate::Result<$crate::ImportRun> {
+                let row: Option<$crate::sql::ImportRow> = sqlx::query_as(
+                    "SELECT id, kind, file_name, status, rows_read, rows_created, rows_updated, \
+                     rows_unchanged, rows_rejected, started_at, finished_at FROM imports \
+                     WHERE id = $1",
+                )
+                .bind(import.0)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|r| r.into_run())
+                    .ok_or_else(|| $crate::StoreError::NotFound(format!("import {}", import.0)))
+            }
+
+            async fn org(&self, code: &huzhu_domain::org::OrgCode) -> $crate::Result<$crate::Org> {
+                use $crate::sql::{OrgRow, ORG_COLUMNS};
+                let row: Option<OrgRow> = sqlx::query_as(&format!(
+                    "SELECT {ORG_COLUMNS} FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id \
+                     WHERE o.code = $1"
+                ))
+                .bind(code.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                row.ok_or_else(|| $crate::StoreError::NotFound(format!("org {code}")))?
+                    .into_org()
+            }
+
+            async fn orgs_under(
+                &self,
+                under: Option<&huzhu_domain::org::OrgCode>,
+            ) -> $crate::Result<Vec<$crate::Org>> {
+                use $crate::sql::{OrgRow, ORG_COLUMNS};
+                let rows: Vec<OrgRow> = match under {
+                    None => {
+                        sqlx::query_as(&format!(
+                            "SELECT {ORG_COLUMNS} FROM orgs o \
+                             LEFT JOIN orgs p ON p.id = o.parent_id ORDER BY o.level, o.code"
+                        ))
+                        .fetch_all(&self.pool)
+                        .await?
+                    }
+                    Some(code) => {
+                        let top = self.org(code).await?;
+                        sqlx::query_as(&format!(
+                            "SELECT {ORG_COLUMNS} FROM org_closure c \
+                             JOIN orgs o ON o.id = c.descendant_id \
+                             LEFT JOIN orgs p ON p.id = o.parent_id \
+                             WHERE c.ancestor_id = $1 ORDER BY o.level, o.code"
+                        ))
+                        .bind(top.id)
+                        .fetch_all(&self.pool)
+                        .await?
+                    }
+                };
+                rows.into_iter().map(OrgRow::into_org).collect()
+            }
+
+            async fn members_under(
+                &self,
+                under: &huzhu_domain::org::OrgCode,
+                page: $crate::Page,
+            ) -> $crate::Result<Vec<$crate::StoredMember>> {
+                use $crate::sql::{MemberRow, MEMBER_COLUMNS};
+                let top = self.org(under).await?;
+                let rows: Vec<MemberRow> = sqlx::query_as(&format!(
+                    "SELECT {MEMBER_COLUMNS} FROM org_closure c \
+                     JOIN members m ON m.org_id = c.descendant_id \
+                     JOIN orgs o ON o.id = m.org_id \
+                     WHERE c.ancestor_id = $1 AND m.id > $2 ORDER BY m.id LIMIT $3"
+                ))
+                .bind(top.id)
+                .bind(page.after.map(|m| m.0).unwrap_or(0))
+                .bind(i64::from(page.limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(MemberRow::into_stored).collect()
+            }
+
+            async fn count_members_under(
+                &self,
+                under: &huzhu_domain::org::OrgCode,
+            ) -> $crate::Result<u64> {
+                let top = self.org(under).await?;
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM org_closure c JOIN members m \
+                     ON m.org_id = c.descendant_id WHERE c.ancestor_id = $1",
+                )
+                .bind(top.id)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(u64::try_from(n).unwrap_or(0))
+            }
+
+            async fn member_by_id_number(
+                &self,
+                id_number: &str,
+            ) -> $crate::Result<$crate::StoredMember> {
+                use $crate::sql::{MemberRow, MEMBER_COLUMNS};
+                let row: Option<MemberRow> = sqlx::query_as(&format!(
+                    "SELECT {MEMBER_COLUMNS} FROM members m JOIN orgs o ON o.id = m.org_id \
+                     WHERE m.id_number = $1"
+                ))
+                .bind(id_number)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.ok_or_else(|| $crate::StoreError::NotFound("member".into()))?
+                    .into_stored()
+            }
+
+            async fn member_history(
+                &self,
+                member: $crate::MemberId,
+            ) -> $crate::Result<Vec<$crate::HistoryEntry>> {
+                let rows: Vec<$crate::sql::HistoryRow> = sqlx::query_as(
+                    "SELECT version, snapshot, changed, import_id, changed_at \
+                     FROM member_history WHERE member_id = $1 ORDER BY version",
+                )
+                .bind(member.0)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|r| {
+                        let corrupt = |e: serde_json::Error| {
+                            $crate::StoreError::Corrupt(format!("member history: {e}"))
+                        };
+                        Ok($crate::HistoryEntry {
+                            version: r.version,
+                            snapshot: serde_json::from_str(&r.snapshot).map_err(corrupt)?,
+                            changed: serde_json::from_str(&r.changed).map_err(corrupt)?,
+                            import: r.import_id.map($crate::ImportId),
+                            changed_at: r.changed_at,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn audit(&self, entry: &$crate::AuditEntry) -> $crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO audit_log (at, actor, action, subject, detail) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(entry.at)
+                .bind(&entry.actor)
+                .bind(&entry.action)
+                .bind(&entry.subject)
+                .bind(&entry.detail)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn audit_log(&self, limit: u32) -> $crate::Result<Vec<$crate::AuditEntry>> {
+                let rows: Vec<$crate::sql::AuditRow> = sqlx::query_as(
+                    "SELECT at, actor, action, subject, detail FROM audit_log \
+                     ORDER BY id DESC LIMIT $1",
+                )
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| $crate::AuditEntry {
+                        at: r.at,
+                        actor: r.actor,
+                        action: r.action,
+                        subject: r.subject,
+                        detail: r.detail,
+                    })
+                    .collect())
+            }
+
+            async fn setting(&self, key: &str) -> $crate::Result<Option<String>> {
+                Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn set_setting(&self, key: &str, value: &str) -> $crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                )
+                .bind(key)
+                .bind(value)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+        }
+
+        impl $store {
+            async fn add_counts<'c>(
+                tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
+                import: $crate::ImportId,
+                c: &$crate::ImportCounts,
+            ) -> $crate::Result<()> {
+                use $crate::sql::i64_of;
+                sqlx::query(
+                    "UPDATE imports SET rows_read = rows_read + $1, \
+                     rows_created = rows_created + $2, rows_updated = rows_updated + $3, \
+                     rows_unchanged = rows_unchanged + $4, rows_rejected = rows_rejected + $5 \
+                     WHERE id = $6",
+                )
+                .bind(i64_of(c.read))
+                .bind(i64_of(c.created))
+                .bind(i64_of(c.updated))
+                .bind(i64_of(c.unchanged))
+                .bind(i64_of(c.rejected))
+                .bind(import.0)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            /// Whether `old` may move under `parent` with the values of `org`: not under itself
+            /// or its own subtree, not to another city, children still deeper than it.
+            async fn check_move<'c>(
+                tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
+                old: &$crate::sql::OrgRow,
+                parent: Option<&$crate::sql::OrgRow>,
+                org: &huzhu_domain::org::NewOrg,
+            ) -> $crate::Result<Option<String>> {
+                if let Some(p) = parent {
+                    let inside: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM org_closure WHERE ancestor_id = $1 \
+                         AND descendant_id = $2",
+                    )
+                    .bind(old.id)
+                    .bind(p.id)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                    if inside > 0 {
+                        return Ok(Some(format!(
+                            "上级组织{}在本组织之下，不能形成环 ({} is inside this org's own subtree)",
+                            p.code, p.code
+                        )));
+                    }
+                    if p.tenant_id != old.tenant_id {
+                        return Ok(Some(
+                            "不能把组织移到另一个市总工会之下 (an org cannot move to another city federation)"
+                                .to_string(),
+                        ));
+                    }
+                } else if old.parent_code.is_some() {
+                    return Ok(Some(
+                        "已有上级的组织不能改为市级 (an org with a parent cannot become a city federation)"
+                            .to_string(),
+                    ));
+                }
+                let deepest_child: Option<i16> = sqlx::query_scalar(
+                    "SELECT MIN(level) FROM orgs WHERE parent_id = $1",
+                )
+                .bind(old.id)
+                .fetch_one(&mut **tx)
+                .await?;
+                if let Some(child) = deepest_child {
+                    if i64::from(child) <= org.level.number() {
+                        return Ok(Some(format!(
+                            "下级组织的层级必须低于本组织 (children at level {child} must sit below level {})",
+                            org.level.number()
+                        )));
+                    }
+                }
+                let members: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE org_id = $1")
+                        .bind(old.id)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                if members > 0 && org.level != huzhu_domain::org::OrgLevel::Grassroots {
+                    return Ok(Some(
+                        "已有会员的基层工会不能改为其他层级 (a grassroots union with members must stay grassroots)"
+                            .to_string(),
+                    ));
+                }
+                Ok(None)
+            }
+
+            /// Moves the subtree of `org` under `parent` in the closure table.
+            async fn reparent<'c>(
+                tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
+                org: i64,
+                parent: Option<i64>,
+            ) -> $crate::Result<()> {
+                sqlx::query(
+                    "DELETE FROM org_closure WHERE descendant_id IN \
+                     (SELECT descendant_id FROM org_closure WHERE ancestor_id = $1) \
+                     AND ancestor_id NOT IN \
+                     (SELECT descendant_id FROM org_closure WHERE ancestor_id = $1)",
+                )
+                .bind(org)
+                .execute(&mut **tx)
+                .await?;
+                if let Some(parent) = parent {
+                    sqlx::query(
+                        "INSERT INTO org_closure (ancestor_id, descendant_id, depth) \
+                         SELECT a.ancestor_id, d.descendant_id, a.depth + d.depth + 1 \
+                         FROM org_closure a, org_closure d \
+                         WHERE a.descendant_id = $1 AND d.ancestor_id = $2",
+                    )
+                    .bind(parent)
+                    .bind(org)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_store;
+
+/// Names the sqlx database type of a store, for the transaction helpers the macro writes.
+pub(crate) trait HasDb {
+    type Db: sqlx::Database;
+}

@@ -1,0 +1,61 @@
+//! The embedded default backend: one SQLite file, WAL, foreign keys on, one writer.
+
+use crate::sql::{impl_store, HasDb};
+use crate::{Backend, Result};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pub(crate) pool: SqlitePool,
+}
+
+impl HasDb for SqliteStore {
+    type Db = sqlx::Sqlite;
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at a `sqlite://…` URL.
+    pub async fn connect(url: &str) -> Result<SqliteStore> {
+        let options = SqliteConnectOptions::from_str(url)?;
+        Self::open(options).await
+    }
+
+    /// Opens (creating if missing) the database file at `path`.
+    pub async fn open_file(path: &Path) -> Result<SqliteStore> {
+        Self::open(SqliteConnectOptions::new().filename(path)).await
+    }
+
+    async fn open(options: SqliteConnectOptions) -> Result<SqliteStore> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        // One connection: SQLite has one writer at a time, and a single connection makes every
+        // transaction's read-then-write upgrade safe from SQLITE_BUSY.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_with(options)
+            .await?;
+        Ok(SqliteStore { pool })
+    }
+
+    pub(crate) async fn run_migrations(&self) -> Result<()> {
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+impl_store!(SqliteStore, Backend::Sqlite);

@@ -1,0 +1,468 @@
+//! The conformance suite: every scenario runs against SQLite (always, in a fresh temporary file)
+//! and against PostgreSQL whenever `HUZHU_TEST_POSTGRES_URL` is set (each test in a fresh schema,
+//! dropped afterwards). `.ci/run` sets it; with `HUZHU_REQUIRE_POSTGRES=1` a missing URL fails
+//! instead of skipping, so CI can never silently skip the PostgreSQL half.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use huzhu_domain::id_number::{check_character, IdNumber};
+use huzhu_domain::member::{EmploymentStatus, MemberFields, MemberRecord};
+use huzhu_domain::org::{NewOrg, OrgCode, OrgLevel, RegionCode};
+use huzhu_domain::personal::{PersonName, Phone};
+use huzhu_store::*;
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+fn at(day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, day, 8, 0, 0).unwrap()
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+fn code(c: &str) -> OrgCode {
+    OrgCode::parse(c).unwrap()
+}
+
+fn org(c: &str, parent: Option<&str>, level: OrgLevel) -> NewOrg {
+    NewOrg::new(
+        code(c),
+        &format!("{c}工会"),
+        parent.map(code),
+        level,
+        RegionCode::parse("330112").unwrap(),
+    )
+    .unwrap()
+}
+
+/// A valid resident ID for serial `n` (gender from n's parity).
+fn id(n: u32) -> IdNumber {
+    let first17 = format!("33011219900101{:03}", n % 1000);
+    let full = format!("{first17}{}", check_character(&first17).unwrap());
+    IdNumber::parse(&full, today()).unwrap()
+}
+
+fn member(n: u32, name: &str, unit: &str) -> MemberRecord {
+    MemberRecord::new(
+        MemberFields {
+            id_number: id(n),
+            name: PersonName::parse(name).unwrap(),
+            declared_gender: None,
+            declared_birth: None,
+            phone: Some(Phone::parse("13800138000").unwrap()),
+            org: code(unit),
+            status: EmploymentStatus::InService,
+            hire_date: None,
+            join_date: NaiveDate::from_ymd_opt(2015, 6, 1),
+            social_security_region: Some(RegionCode::parse("330100").unwrap()),
+            tags: BTreeSet::new(),
+            bank_account: None,
+        },
+        today(),
+    )
+    .unwrap()
+}
+
+async fn start<S: Store>(s: &S, kind: ImportKind, file: &str) -> ImportId {
+    s.begin_import(
+        &ImportStart {
+            kind,
+            file_name: file.into(),
+            file_sha256: format!("sha-{file}"),
+            actor: "test".into(),
+        },
+        at(1),
+    )
+    .await
+    .unwrap()
+}
+
+/// City HZ → districts LA, SC → street LA-JN → units LA-JN-001, LA-JN-002; SC-XH → SC-XH-001.
+async fn tree<S: Store>(s: &S) {
+    let imp = start(s, ImportKind::Orgs, "orgs.csv").await;
+    let rows = vec![
+        (2, org("HZ", None, OrgLevel::City)),
+        (3, org("LA", Some("HZ"), OrgLevel::District)),
+        (4, org("SC", Some("HZ"), OrgLevel::District)),
+        (5, org("LA-JN", Some("LA"), OrgLevel::Street)),
+        (6, org("SC-XH", Some("SC"), OrgLevel::Street)),
+        (7, org("LA-JN-001", Some("LA-JN"), OrgLevel::Grassroots)),
+        (8, org("LA-JN-002", Some("LA-JN"), OrgLevel::Grassroots)),
+        (9, org("SC-XH-001", Some("SC-XH"), OrgLevel::Grassroots)),
+    ];
+    let out = s.import_org_batch(imp, &rows, at(1)).await.unwrap();
+    assert!(
+        out.iter().all(|(_, o)| *o == OrgOutcome::Created),
+        "{out:?}"
+    );
+}
+
+fn codes(orgs: &[Org]) -> Vec<&str> {
+    orgs.iter().map(|o| o.code.as_str()).collect()
+}
+
+async fn a_subtree_holds_exactly_the_orgs_under_it<S: Store>(s: S) {
+    tree(&s).await;
+    let la = s.orgs_under(Some(&code("LA"))).await.unwrap();
+    assert_eq!(codes(&la), ["LA", "LA-JN", "LA-JN-001", "LA-JN-002"]);
+    assert_eq!(s.orgs_under(None).await.unwrap().len(), 8);
+    let unit = s.org(&code("LA-JN-001")).await.unwrap();
+    assert_eq!(unit.parent, Some(code("LA-JN")));
+    assert_eq!(unit.level, OrgLevel::Grassroots);
+    let city = s.org(&code("HZ")).await.unwrap();
+    assert_eq!(unit.tenant_id, city.id, "every org's tenant is its city");
+    assert!(matches!(
+        s.org(&code("NOPE")).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn reimporting_orgs_changes_nothing_and_a_move_updates_the_subtree<S: Store>(s: S) {
+    tree(&s).await;
+    let imp = start(&s, ImportKind::Orgs, "orgs2.csv").await;
+    let again = s
+        .import_org_batch(
+            imp,
+            &[(2, org("LA-JN", Some("LA"), OrgLevel::Street))],
+            at(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again, vec![(2, OrgOutcome::Unchanged)]);
+    // The street moves from LA to SC, taking its units along.
+    let moved = s
+        .import_org_batch(
+            imp,
+            &[(3, org("LA-JN", Some("SC"), OrgLevel::Street))],
+            at(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved, vec![(3, OrgOutcome::Updated)]);
+    assert_eq!(
+        codes(&s.orgs_under(Some(&code("LA"))).await.unwrap()),
+        ["LA"]
+    );
+    let sc = s.orgs_under(Some(&code("SC"))).await.unwrap();
+    assert_eq!(
+        codes(&sc),
+        [
+            "SC",
+            "LA-JN",
+            "SC-XH",
+            "LA-JN-001",
+            "LA-JN-002",
+            "SC-XH-001"
+        ]
+    );
+}
+
+async fn tree_rules_are_enforced_row_by_row<S: Store>(s: S) {
+    tree(&s).await;
+    let imp = start(&s, ImportKind::Orgs, "bad.csv").await;
+    let out = s
+        .import_org_batch(
+            imp,
+            &[
+                (2, org("X1", Some("MISSING"), OrgLevel::Grassroots)),
+                (3, org("X2", Some("LA-JN-001"), OrgLevel::Grassroots)),
+                (4, org("LA", Some("LA-JN"), OrgLevel::District)),
+                (5, org("X3", Some("LA"), OrgLevel::Grassroots)),
+            ],
+            at(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(out[0], (2, OrgOutcome::UnknownParent(code("MISSING"))));
+    assert!(matches!(out[1].1, OrgOutcome::Rejected(_)), "{:?}", out[1]);
+    assert!(
+        matches!(out[2].1, OrgOutcome::Rejected(_)),
+        "cycle: {:?}",
+        out[2]
+    );
+    assert_eq!(out[3], (5, OrgOutcome::Created), "levels may be skipped");
+    assert!(s.org(&code("X1")).await.is_err());
+    assert!(s.org(&code("X2")).await.is_err());
+}
+
+async fn members_are_created_then_left_alone_then_updated_with_history<S: Store>(s: S) {
+    tree(&s).await;
+    let rows = vec![
+        (2, member(1, "张三", "LA-JN-001")),
+        (3, member(2, "李四", "LA-JN-002")),
+    ];
+    let imp = start(&s, ImportKind::Members, "m.csv").await;
+    let out = s.import_member_batch(imp, &rows, at(2)).await.unwrap();
+    assert!(out.iter().all(|(_, o)| *o == MemberOutcome::Created));
+    s.finish_import(
+        imp,
+        &ImportCounts {
+            read: 2,
+            rejected: 0,
+            ..Default::default()
+        },
+        at(2),
+    )
+    .await
+    .unwrap();
+    let run = s.import_run(imp).await.unwrap();
+    assert_eq!((run.status.as_str(), run.counts.created), ("finished", 2));
+
+    // The same file again: nothing changes, not even the version.
+    let imp2 = start(&s, ImportKind::Members, "m.csv").await;
+    let out = s.import_member_batch(imp2, &rows, at(3)).await.unwrap();
+    assert!(
+        out.iter().all(|(_, o)| *o == MemberOutcome::Unchanged),
+        "{out:?}"
+    );
+    let m = s.member_by_id_number(id(1).as_str()).await.unwrap();
+    assert_eq!(m.version, 1);
+    assert_eq!(m.updated_at, at(2));
+
+    // A transfer to another unit and a new phone: one update, old values kept.
+    let mut moved = member(1, "张三", "SC-XH-001");
+    moved.phone = Some(Phone::parse("13900139000").unwrap());
+    let imp3 = start(&s, ImportKind::Members, "m2.csv").await;
+    let out = s
+        .import_member_batch(imp3, &[(2, moved)], at(4))
+        .await
+        .unwrap();
+    assert_eq!(
+        out,
+        vec![(
+            2,
+            MemberOutcome::Updated {
+                changed: vec!["phone", "org"]
+            }
+        )]
+    );
+    let m = s.member_by_id_number(id(1).as_str()).await.unwrap();
+    assert_eq!(m.version, 2);
+    assert_eq!(m.record.org, code("SC-XH-001"));
+    let history = s.member_history(m.id).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].version, 1);
+    assert_eq!(history[0].snapshot.org, "LA-JN-001");
+    assert_eq!(history[0].snapshot.phone.as_deref(), Some("13800138000"));
+    assert_eq!(history[0].changed, ["phone", "org"]);
+
+    // The member now counts under SC, no longer under LA.
+    assert_eq!(s.count_members_under(&code("LA")).await.unwrap(), 1);
+    assert_eq!(s.count_members_under(&code("SC")).await.unwrap(), 1);
+    assert_eq!(s.count_members_under(&code("HZ")).await.unwrap(), 2);
+}
+
+async fn an_empty_cell_keeps_the_stored_value<S: Store>(s: S) {
+    tree(&s).await;
+    let imp = start(&s, ImportKind::Members, "a.csv").await;
+    s.import_member_batch(imp, &[(2, member(1, "张三", "LA-JN-001"))], at(2))
+        .await
+        .unwrap();
+    let mut without_phone = member(1, "张三", "LA-JN-001");
+    without_phone.phone = None;
+    let imp = start(&s, ImportKind::Members, "b.csv").await;
+    let out = s
+        .import_member_batch(imp, &[(2, without_phone)], at(3))
+        .await
+        .unwrap();
+    assert_eq!(out, vec![(2, MemberOutcome::Unchanged)]);
+    let m = s.member_by_id_number(id(1).as_str()).await.unwrap();
+    assert_eq!(m.record.phone.unwrap().as_str(), "13800138000");
+}
+
+async fn rows_that_contradict_the_store_or_an_earlier_row_are_rejected<S: Store>(s: S) {
+    tree(&s).await;
+    let imp = start(&s, ImportKind::Members, "m.csv").await;
+    let first = s
+        .import_member_batch(
+            imp,
+            &[
+                (2, member(1, "张三", "LA-JN-001")),
+                (3, member(2, "李四", "NOPE")),
+                (4, member(3, "王五", "LA-JN")),
+                (5, member(1, "张叁", "LA-JN-001")),
+            ],
+            at(2),
+        )
+        .await
+        .unwrap();
+    // The duplicate is detected across batches of the same import too.
+    let second = s
+        .import_member_batch(
+            imp,
+            &[
+                (9, member(1, "赵六", "LA-JN-001")),
+                (10, member(1, "张三", "LA-JN-002")),
+            ],
+            at(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(first[0].1, MemberOutcome::Created);
+    assert_eq!(
+        first[1].1,
+        MemberOutcome::Rejected(MemberRejection::UnknownOrg(code("NOPE")))
+    );
+    assert_eq!(
+        first[2].1,
+        MemberOutcome::Rejected(MemberRejection::NotGrassroots { org: code("LA-JN") })
+    );
+    let dup = MemberOutcome::Rejected(MemberRejection::DuplicateInFile {
+        first_row: 2,
+        first_name: "张三".into(),
+    });
+    assert_eq!(first[3].1, dup);
+    assert_eq!(second[0].1, dup);
+    assert!(
+        matches!(second[1].1, MemberOutcome::Updated { .. }),
+        "same name: later row applies"
+    );
+    let m = s.member_by_id_number(id(1).as_str()).await.unwrap();
+    assert_eq!(m.record.name.as_str(), "张三");
+    assert!(s.member_by_id_number(id(2).as_str()).await.is_err());
+}
+
+async fn members_under_pages_by_id<S: Store>(s: S) {
+    tree(&s).await;
+    let imp = start(&s, ImportKind::Members, "m.csv").await;
+    let rows: Vec<_> = (0..25)
+        .map(|n| {
+            (
+                u64::from(n) + 2,
+                member(
+                    n,
+                    "成员",
+                    if n % 2 == 0 { "LA-JN-001" } else { "SC-XH-001" },
+                ),
+            )
+        })
+        .collect();
+    s.import_member_batch(imp, &rows, at(2)).await.unwrap();
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let page = s
+            .members_under(&code("LA"), Page { after, limit: 5 })
+            .await
+            .unwrap();
+        if page.is_empty() {
+            break;
+        }
+        after = page.last().map(|m| m.id);
+        all.extend(page);
+    }
+    assert_eq!(all.len(), 13);
+    assert!(all.iter().all(|m| m.record.org == code("LA-JN-001")));
+    assert!(all.windows(2).all(|w| w[0].id < w[1].id));
+}
+
+async fn the_audit_log_and_settings_keep_what_they_are_given<S: Store>(s: S) {
+    let entry = AuditEntry {
+        at: at(5),
+        actor: "admin".into(),
+        action: "member.reveal_id".into(),
+        subject: "3301**********0024".into(),
+        detail: "窗口核对".into(),
+    };
+    s.audit(&entry).await.unwrap();
+    assert_eq!(s.audit_log(10).await.unwrap(), vec![entry]);
+    assert_eq!(s.setting("demo").await.unwrap(), None);
+    s.set_setting("demo", "1").await.unwrap();
+    s.set_setting("demo", "2").await.unwrap();
+    assert_eq!(s.setting("demo").await.unwrap().as_deref(), Some("2"));
+}
+
+async fn an_interrupted_import_is_marked_when_the_file_comes_again<S: Store>(s: S) {
+    tree(&s).await;
+    let killed = start(&s, ImportKind::Members, "m.csv").await;
+    s.import_member_batch(killed, &[(2, member(1, "张三", "LA-JN-001"))], at(2))
+        .await
+        .unwrap();
+    let again = start(&s, ImportKind::Members, "m.csv").await;
+    assert_eq!(s.import_run(killed).await.unwrap().status, "interrupted");
+    // The rerun sees the killed run's rows as stored, not as duplicates inside its own file.
+    let out = s
+        .import_member_batch(again, &[(2, member(1, "张三", "LA-JN-001"))], at(3))
+        .await
+        .unwrap();
+    assert_eq!(out, vec![(2, MemberOutcome::Unchanged)]);
+}
+
+// ---- running each scenario on each backend ----
+
+async fn on_sqlite<F, Fut>(scenario: F)
+where
+    F: FnOnce(SqliteStore) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_file(&dir.path().join("t.db"))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    scenario(store.clone()).await;
+    store.close().await;
+}
+
+static SCHEMA_SEQ: AtomicU32 = AtomicU32::new(0);
+
+async fn on_postgres<F, Fut>(scenario: F)
+where
+    F: FnOnce(PgStore) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let Ok(url) = std::env::var("HUZHU_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("HUZHU_REQUIRE_POSTGRES").is_err(),
+            "HUZHU_REQUIRE_POSTGRES is set but HUZHU_TEST_POSTGRES_URL is not"
+        );
+        eprintln!("skipping the PostgreSQL half: HUZHU_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let schema = format!(
+        "t_{}_{}_{}",
+        std::process::id(),
+        SCHEMA_SEQ.fetch_add(1, Ordering::SeqCst),
+        Utc::now().timestamp_subsec_nanos()
+    );
+    let store = PgStore::connect_in_schema(&url, &schema).await.unwrap();
+    store.migrate().await.unwrap();
+    scenario(store.clone()).await;
+    store.close().await;
+    PgStore::drop_schema(&url, &schema).await.unwrap();
+}
+
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test] async fn $name() { super::on_sqlite(super::$name).await } )* }
+        mod postgres { $( #[tokio::test] async fn $name() { super::on_postgres(super::$name).await } )* }
+    };
+}
+
+conformance!(
+    a_subtree_holds_exactly_the_orgs_under_it,
+    reimporting_orgs_changes_nothing_and_a_move_updates_the_subtree,
+    tree_rules_are_enforced_row_by_row,
+    members_are_created_then_left_alone_then_updated_with_history,
+    an_empty_cell_keeps_the_stored_value,
+    rows_that_contradict_the_store_or_an_earlier_row_are_rejected,
+    members_under_pages_by_id,
+    the_audit_log_and_settings_keep_what_they_are_given,
+    an_interrupted_import_is_marked_when_the_file_comes_again,
+);
+
+#[test]
+fn both_backends_have_the_same_migrations() {
+    let names = |dir: &str| {
+        let mut v: Vec<String> =
+            std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names("sqlite"), names("postgres"));
+    assert!(!names("sqlite").is_empty());
+}
