@@ -1,1 +1,83 @@
-fn main() {}
+//! The `huzhu` command: configuration, logging, choosing the storage backend from the URL, and
+//! the subcommands. The only crate that names a concrete backend.
+
+mod backend;
+mod cmd;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "huzhu", version, about = "互助 huzhu — 职工医疗互助保障与帮扶 (employee medical mutual aid and assistance)")]
+struct Cli {
+    /// Database to use: sqlite://path/file.db or postgres://user@host/db. Default: the SQLite
+    /// file in the data directory.
+    #[arg(long, global = true, env = "HUZHU_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Directory for the embedded database and uploaded files.
+    #[arg(long, global = true, env = "HUZHU_DATA_DIR", default_value = "huzhu-data")]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (health, organisations and members API, console).
+    Serve(cmd::serve::ServeArgs),
+    /// Import an organisation or member roster (xlsx or csv, UTF-8 or GBK).
+    #[command(subcommand)]
+    Import(cmd::import::ImportCommand),
+    /// List members.
+    #[command(subcommand)]
+    Members(cmd::members::MembersCommand),
+    /// Load the demo city into the database (once).
+    Demo,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let quiet_default = !matches!(cli.command, Command::Serve(_));
+    init_tracing(quiet_default);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误 (error): cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误 (error): {e:#}");
+            ExitCode::from(cmd::exit_code_of(&e))
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let location = backend::Location::resolve(cli.database_url.as_deref(), &cli.data_dir)?;
+    let store = backend::AnyStore::open(&location).await?;
+    match cli.command {
+        Command::Serve(args) => {
+            backend::with_store!(store, s => cmd::serve::run(s, &location, args).await)
+        }
+        Command::Import(args) => backend::with_store!(store, s => cmd::import::run(s, args).await),
+        Command::Members(args) => {
+            backend::with_store!(store, s => cmd::members::run(s, args).await)
+        }
+        Command::Demo => backend::with_store!(store, s => cmd::serve::load_demo(&s).await),
+    }
+}
+
+fn init_tracing(quiet: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = if quiet { "warn" } else { "info,sqlx=warn" };
+    let filter =
+        EnvFilter::try_from_env("HUZHU_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

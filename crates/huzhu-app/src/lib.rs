@@ -1,0 +1,14 @@
+//! huzhu's use cases (import a roster, list members, seed the demo), shared by the web server and
+//! the CLI. This is the imperative shell around the pure domain: it owns the clock
+//! ([`clock::Clock`]), reads files, and decides where transactions begin and end by calling the
+//! store's atomic methods. It is generic over [`huzhu_store::Store`]: only the binary names a
+//! backend. It must not depend on HTTP or on the terminal.
+
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod import;
+pub mod members;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::AppError;

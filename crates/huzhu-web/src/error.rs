@@ -1,0 +1,104 @@
+//! The one place where errors become HTTP responses: JSON with a stable code and a message in
+//! Chinese and English. A 5xx logs the whole cause chain and shows only an opaque reference.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use huzhu_app::AppError;
+use huzhu_store::StoreError;
+use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+#[derive(Debug)]
+pub enum ApiError {
+    App(AppError),
+    Invalid { field: String, message: String },
+}
+
+impl ApiError {
+    pub fn invalid(field: &str, message: String) -> ApiError {
+        ApiError::Invalid {
+            field: field.to_string(),
+            message,
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError::App(e)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::App(e.into())
+    }
+}
+
+#[derive(Serialize)]
+struct Body {
+    code: String,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference: Option<String>,
+}
+
+static REFERENCE: AtomicU64 = AtomicU64::new(1);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match self {
+            ApiError::Invalid { field, message } => (
+                StatusCode::BAD_REQUEST,
+                Body {
+                    code: "HZ-INPUT-0001".into(),
+                    message,
+                    field: Some(field),
+                    reference: None,
+                },
+            ),
+            ApiError::App(AppError::NotFound { .. }) => (
+                StatusCode::NOT_FOUND,
+                Body {
+                    code: "HZ-NOTFOUND-0001".into(),
+                    message: "未找到 (not found)".into(),
+                    field: None,
+                    reference: None,
+                },
+            ),
+            ApiError::App(AppError::Invalid { field, message }) => (
+                StatusCode::BAD_REQUEST,
+                Body {
+                    code: "HZ-INPUT-0001".into(),
+                    message,
+                    field: Some(field),
+                    reference: None,
+                },
+            ),
+            ApiError::App(e) => {
+                let reference = format!("E{:06}", REFERENCE.fetch_add(1, Ordering::Relaxed));
+                let mut chain = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(s) = source {
+                    chain.push_str(": ");
+                    chain.push_str(&s.to_string());
+                    source = s.source();
+                }
+                tracing::error!(reference, code = e.code(), "{chain}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Body {
+                        code: e.code().into(),
+                        message: format!("服务器内部错误，请联系管理员并提供编号 {reference} (internal error, reference {reference})"),
+                        field: None,
+                        reference: Some(reference),
+                    },
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}
