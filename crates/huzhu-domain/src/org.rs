@@ -33,12 +33,16 @@ pub struct OrgCode(String);
 
 impl OrgCode {
     pub fn parse(raw: &str) -> Result<OrgCode, OrgError> {
-        let v = crate::id_number::normalise(raw);
-        let v = if v.is_empty() {
-            raw.trim().to_string()
-        } else {
-            v
-        };
+        // Full-width characters and spaces as typed; hyphens are part of codes (LA-JN-001).
+        let v: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+                _ => c,
+            })
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
         if v.is_empty() {
             return Err(OrgError::EmptyCode);
         }
@@ -281,6 +285,13 @@ mod tests {
             NewOrg::new(c, "区总", None, OrgLevel::District, r),
             Err(OrgError::MissingParent)
         );
+    }
+
+    #[test]
+    fn codes_keep_hyphens_and_read_full_width() {
+        assert_eq!(OrgCode::parse(" la-jn-001 ").unwrap().as_str(), "LA-JN-001");
+        assert_eq!(OrgCode::parse("ＬＡ－００１").unwrap().as_str(), "LA-001");
+        assert!(OrgCode::parse("LA/001").is_err());
     }
 
     #[test]
