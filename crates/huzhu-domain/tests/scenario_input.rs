@@ -1,4 +1,5 @@
 //! Malformed scenarios are refused with the field named (SPEC 10: exit code 2 in the CLI).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use huzhu_domain::engine::{adjudicate_scenario, Decision};
 use huzhu_domain::policy::builtin;
 use huzhu_domain::scenario::Scenario;

@@ -121,6 +121,19 @@ pub enum Problem {
     NoShares,
 }
 
+/// Puts the Chinese name of the common problems before the parser's English message.
+fn syntax_message(m: &str) -> String {
+    if m.starts_with("unknown field") {
+        format!("未知的键 (unknown key): {m}")
+    } else if m.starts_with("missing field") {
+        format!("缺少键 (missing key): {m}")
+    } else if m.starts_with("invalid type") {
+        format!("值的类型不对 (wrong type): {m}")
+    } else {
+        format!("格式错误 (syntax): {m}")
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()
         .iter()
@@ -336,6 +349,10 @@ impl Ctx<'_> {
         let line = line_of(self.text, s.span().start);
         self.errors.push(PolicyError { line, problem });
     }
+    fn at_span(&mut self, span: std::ops::Range<usize>, problem: Problem) {
+        let line = line_of(self.text, span.start);
+        self.errors.push(PolicyError { line, problem });
+    }
     fn date(&mut self, s: &S<toml::value::Datetime>, key: &'static str) -> NaiveDate {
         let v = s.get_ref();
         let d = match (v.date, v.time, v.offset) {
@@ -360,7 +377,7 @@ pub(super) fn parse(text: &str) -> Result<Policy, PolicyErrors> {
         PolicyErrors(vec![PolicyError {
             line,
             problem: Problem::Syntax {
-                message: e.message().trim().to_string(),
+                message: syntax_message(e.message().trim()),
             },
         }])
     })?;
@@ -575,11 +592,14 @@ fn build(cx: &mut Ctx, raw: RawPolicy) -> Policy {
             assume(format!("item.{id}.benefit.{}", b.id), &rb.assumed);
             if let (Some(cap), Some(amount)) = (ri.cap.as_ref(), fixed_amount(&b.rule)) {
                 if !b.outside_caps && amount > cap.get_ref().0 {
-                    cx.at(
-                        rb.amount
-                            .as_ref()
-                            .map(|a| a.span())
-                            .map_or(&rb.id, |_| &rb.id),
+                    let span = rb
+                        .amount
+                        .as_ref()
+                        .map(|a| a.span())
+                        .or_else(|| rb.per_day.as_ref().map(|a| a.span()))
+                        .unwrap_or_else(|| rb.id.span());
+                    cx.at_span(
+                        span,
                         Problem::CapBelowBenefit {
                             item: id.clone(),
                             benefit: b.id.clone(),

@@ -8,7 +8,7 @@ mod file;
 mod rate;
 
 pub use builtin::{builtin, builtin_names, BUILTIN};
-pub use diff::diff;
+pub use diff::{describe, diff};
 pub use file::{PolicyError, PolicyErrors};
 pub use rate::{Rate, RateError};
 

@@ -1,4 +1,5 @@
 //! Builders for scenarios, so each golden test reads like the case it checks.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code)]
 
 use huzhu_domain::engine::{adjudicate_scenario, Decision};
