@@ -604,3 +604,20 @@ fn the_messy_gbk_fixture_has_exactly_its_documented_errors() {
     assert_eq!(String::from_utf8(report).unwrap(), expected);
     assert_eq!(out.good.len(), 5);
 }
+
+#[test]
+fn the_xlsx_fixture_has_six_good_rows_and_two_contradictions() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/members.xlsx"
+    ))
+    .unwrap();
+    let out = members_of(bytes, "members.xlsx").unwrap();
+    assert_eq!(out.good_lines(), [3, 4, 5, 6, 7, 8]);
+    assert_eq!(out.error_on(9).0, "性别");
+    assert_eq!(out.error_on(10).0, "出生日期");
+    assert_eq!(
+        out.good[0].1.phone.as_ref().map(|p| p.as_str()),
+        Some("13800138000")
+    );
+}
