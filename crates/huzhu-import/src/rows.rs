@@ -17,6 +17,13 @@ pub struct RowError {
     pub reason: String,
 }
 
+impl std::fmt::Display for RowError {
+    /// `第5行【身份证号】校验位错误…`, for the screen.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "第{}行【{}】{}", self.row, self.column, self.reason)
+    }
+}
+
 /// A row of the roster: a valid value, or every problem found in it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Row<T> {

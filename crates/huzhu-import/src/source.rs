@@ -98,6 +98,16 @@ fn sniff_dialect<R: Read + Seek>(source: &mut R, enc: TextEncoding) -> Result<Di
         .read_to_end(&mut sample)?;
     let text = String::from_utf8_lossy(&sample);
     let cr_only = text.contains('\r') && !text.contains('\n');
+    // Excel's own hint on the first line: `sep=;` (the line is then skipped as a non-header row).
+    let first = text.split(['\r', '\n']).next().unwrap_or("");
+    if let Some(sep) = first.trim().strip_prefix("sep=") {
+        if let [b] = sep.as_bytes() {
+            return Ok(Dialect {
+                delimiter: *b,
+                cr_only,
+            });
+        }
+    }
     const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
     let mut best = [0usize; 4];
     let lines = text.split(if cr_only { '\r' } else { '\n' });

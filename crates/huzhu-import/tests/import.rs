@@ -621,3 +621,21 @@ fn the_xlsx_fixture_has_six_good_rows_and_two_contradictions() {
         Some("13800138000")
     );
 }
+
+#[test]
+fn an_excel_sep_hint_line_sets_the_separator_and_counts_as_a_line() {
+    let text = format!(
+        "sep=;\n{}\n王芳;{WANG};;;;LA-JN-001;在职;;\n",
+        HEADER.replace(',', ";")
+    );
+    assert_eq!(csv_members(&text).good_lines(), vec![3]);
+}
+
+#[test]
+fn an_error_reads_on_screen_with_its_line_and_column() {
+    let text = format!("{HEADER}\n王芳,{WANG},男,,,LA-JN-001,在职,,\n");
+    let out = csv_members(&text);
+    assert!(out.errors()[0]
+        .to_string()
+        .starts_with("第2行【性别】性别“男”与身份证号不符"));
+}
