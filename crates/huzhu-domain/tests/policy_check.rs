@@ -78,3 +78,41 @@ fn a_key_of_another_rule_is_refused() {
     let e = errors(&text);
     assert_eq!(e[0].0, line_of(&text, "per_day = 50") + 1);
 }
+
+#[test]
+fn a_diff_says_what_changed_in_words() {
+    let next = HANGZHOU
+        .replace("\"hangzhou-2022\"", "\"hangzhou-2023\"")
+        .replace("cap = 30200", "cap = 32000")
+        .replace("rate = \"70%\"", "rate = \"75%\"")
+        .replace(
+            "od04 = \"重性精神病\"",
+            "od04 = \"重性精神病\"\nod05 = \"血友病\"",
+        )
+        .replace("per_day = 50", "per_day = 60")
+        .replace("2022-12-31", "2023-12-31")
+        .replace("2022-01-01", "2023-01-01")
+        .replace("2023-03-31", "2024-03-31");
+    let old = Policy::from_toml(HANGZHOU).unwrap();
+    let new = Policy::from_toml(&next).unwrap();
+    let d = huzhu_domain::policy::diff(&old, &new);
+    let all = d.join("\n");
+    assert!(
+        all.contains("保障期 cycle: 2022-01-01…2022-12-31 → 2023-01-01…2023-12-31"),
+        "{all}"
+    );
+    assert!(
+        all.contains("项目 item A 封顶（每份） cap per share: 30,200.00 → 32,000.00"),
+        "{all}"
+    );
+    assert!(all.contains("70%") && all.contains("75%"), "{all}");
+    assert!(
+        all.contains("病种清单 list designated 新增 adds: od05"),
+        "{all}"
+    );
+    assert!(
+        all.contains("每天 50.00") && all.contains("每天 60.00"),
+        "{all}"
+    );
+    assert!(huzhu_domain::policy::diff(&old, &old).is_empty());
+}

@@ -79,20 +79,28 @@ fn to_json(i: usize, s: &Spec) -> Value {
             cost,
             disease,
         } => {
-            let code = ["od01", "od02", "od03", "od04"].get(*disease).unwrap_or(&"od09");
+            let code = ["od01", "od02", "od03", "od04"]
+                .get(*disease)
+                .unwrap_or(&"od09");
             let mut v = outpatient(&id, &date(*start), &date(start + 20), code, *cost);
             v["submitted"] = json!("2023-03-01");
             v
         }
-        Spec::Diagnosis { at, code, first } => {
-            with(diagnosis(&id, CODES[*code], &date(*at), *first), "submitted", json!("2023-03-01"))
-        }
+        Spec::Diagnosis { at, code, first } => with(
+            diagnosis(&id, CODES[*code], &date(*at), *first),
+            "submitted",
+            json!("2023-03-01"),
+        ),
         Spec::Care => care(&id),
     }
 }
 
 fn decide(specs: &[Spec], items: &[&str]) -> Vec<Decision> {
-    let claims: Vec<Value> = specs.iter().enumerate().map(|(i, s)| to_json(i, s)).collect();
+    let claims: Vec<Value> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| to_json(i, s))
+        .collect();
     run(member(items), claims)
 }
 

@@ -216,8 +216,11 @@ impl<'a, 'c> Run<'a, 'c> {
                 },
                 Event::HospitalStay { .. } | Event::Diagnosis,
             ) => {
-                let target = &self.policy.unlisted_diagnosis;
-                let is_target = target.item == item.id && target.benefit == b.id;
+                let is_target = self
+                    .policy
+                    .unlisted_diagnosis
+                    .as_ref()
+                    .is_some_and(|t| t.item == item.id && t.benefit == b.id);
                 for d in &claim.diagnoses {
                     let listed = self.policy.diseases.contains_key(&d.disease);
                     let direct = diseases.contains(&d.disease);

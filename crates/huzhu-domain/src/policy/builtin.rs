@@ -5,10 +5,24 @@
 use super::{Policy, PolicyErrors};
 
 /// (name, file text), in the order `huzhu policy list` shows them.
-pub const BUILTIN: [(&str, &str); 1] = [(
-    "hangzhou-2022",
-    include_str!("../../../../policies/hangzhou-2022.toml"),
-)];
+pub const BUILTIN: [(&str, &str); 4] = [
+    (
+        "hangzhou-2022",
+        include_str!("../../../../policies/hangzhou-2022.toml"),
+    ),
+    (
+        "linan-2014",
+        include_str!("../../../../policies/linan-2014.toml"),
+    ),
+    (
+        "wenzhou-2018",
+        include_str!("../../../../policies/wenzhou-2018.toml"),
+    ),
+    (
+        "lucheng-model-workers",
+        include_str!("../../../../policies/lucheng-model-workers.toml"),
+    ),
+];
 
 pub fn builtin_names() -> impl Iterator<Item = &'static str> {
     BUILTIN.iter().map(|(n, _)| *n)

@@ -1,7 +1,7 @@
 //! What changed between two cycles' policies, in words (`huzhu policy diff OLD NEW`), and a
 //! policy's summary (`huzhu policy show`).
 
-use super::{Benefit, Item, Policy, Rule, Tier};
+use super::{Benefit, ContributionPeriod, Item, Policy, Rule, Tier};
 use crate::money::Money;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -15,6 +15,13 @@ fn tiers_text(tiers: &[Tier]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+fn period(p: ContributionPeriod) -> &'static str {
+    match p {
+        ContributionPeriod::Cycle => "每期 a cycle",
+        ContributionPeriod::Month => "每月 a month",
+    }
 }
 
 fn opt_money(m: Option<Money>) -> String {
@@ -107,8 +114,8 @@ fn item_changes(out: &mut Vec<String>, old: &Item, new: &Item) {
     };
     say(
         "每份缴费 contribution per share",
-        old.contribution.to_string(),
-        new.contribution.to_string(),
+        format!("{} {}", old.contribution, period(old.contribution_period)),
+        format!("{} {}", new.contribution, period(new.contribution_period)),
     );
     say(
         "封顶（每份） cap per share",
@@ -296,10 +303,11 @@ pub fn describe(p: &Policy) -> String {
     for i in &p.items {
         let _ = writeln!(
             s,
-            "项目 {} {}: 每份 {} per share, 封顶 cap {}",
+            "项目 {} {}: 每份 {} per share {}, 封顶 cap {}",
             i.id,
             i.name,
             i.contribution,
+            period(i.contribution_period),
             opt_money(i.cap)
         );
         for b in &i.benefits {

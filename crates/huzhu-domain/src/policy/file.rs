@@ -199,7 +199,7 @@ struct RawPolicy {
     waiting_period: RawWaiting,
     claims: RawClaims,
     overall_cap: Option<RawOverallCap>,
-    unlisted_diagnosis: S<RawBenefitRef>,
+    unlisted_diagnosis: Option<S<RawBenefitRef>>,
     #[serde(default)]
     clauses: BTreeMap<String, String>,
     documents: Vec<RawDocument>,
@@ -659,21 +659,24 @@ fn build(cx: &mut Ctx, raw: RawPolicy) -> Policy {
             clause: oc.clause.clone(),
         }
     });
-    let u = raw.unlisted_diagnosis.get_ref();
-    match items.iter().find(|i| i.id == u.item) {
-        None => cx.at(
-            &raw.unlisted_diagnosis,
-            Problem::UnknownItem { id: u.item.clone() },
-        ),
-        Some(i) if i.benefit(&u.benefit).is_none() => cx.at(
-            &raw.unlisted_diagnosis,
-            Problem::UnknownBenefit {
-                item: u.item.clone(),
-                benefit: u.benefit.clone(),
-            },
-        ),
-        Some(_) => {}
+    if let Some(ud) = &raw.unlisted_diagnosis {
+        let u = ud.get_ref();
+        match items.iter().find(|i| i.id == u.item) {
+            None => cx.at(ud, Problem::UnknownItem { id: u.item.clone() }),
+            Some(i) if i.benefit(&u.benefit).is_none() => cx.at(
+                ud,
+                Problem::UnknownBenefit {
+                    item: u.item.clone(),
+                    benefit: u.benefit.clone(),
+                },
+            ),
+            Some(_) => {}
+        }
     }
+    let unlisted_diagnosis = raw.unlisted_diagnosis.as_ref().map(|ud| BenefitRef {
+        item: ud.get_ref().item.clone(),
+        benefit: ud.get_ref().benefit.clone(),
+    });
 
     Policy {
         id: raw.id,
@@ -686,10 +689,7 @@ fn build(cx: &mut Ctx, raw: RawPolicy) -> Policy {
         waiting,
         claim_deadline,
         overall_cap,
-        unlisted_diagnosis: BenefitRef {
-            item: u.item.clone(),
-            benefit: u.benefit.clone(),
-        },
+        unlisted_diagnosis,
         documents,
         stay_documents,
         diseases,

@@ -33,8 +33,9 @@ pub struct Policy {
     /// 申报截止: claims submitted after it are `late_submission`.
     pub claim_deadline: NaiveDate,
     pub overall_cap: Option<OverallCap>,
-    /// Where a diagnosis code in none of the lists is reported as `not_covered`.
-    pub unlisted_diagnosis: BenefitRef,
+    /// Where a diagnosis code in none of the lists is reported as `not_covered`; `None`: a
+    /// policy without diagnosis benefits ignores diagnoses.
+    pub unlisted_diagnosis: Option<BenefitRef>,
     /// Documents in the order they are listed in decisions.
     pub documents: Vec<Document>,
     /// Documents every hospital stay needs, whatever it claims.
