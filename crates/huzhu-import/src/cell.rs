@@ -127,6 +127,30 @@ pub(crate) fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}')
 }
 
+/// What officers write in an optional cell that has nothing to say: `无`, `-`, `/`, `N/A` …
+pub(crate) fn is_placeholder(s: &str) -> bool {
+    matches!(
+        trim(s),
+        "无" | "暂无"
+            | "没有"
+            | "空"
+            | "-"
+            | "--"
+            | "—"
+            | "——"
+            | "/"
+            | "／"
+            | "\\"
+            | "n/a"
+            | "N/A"
+            | "NA"
+            | "null"
+            | "NULL"
+            | "none"
+            | "None"
+    )
+}
+
 pub(crate) fn is_blank_text(s: &str) -> bool {
     trim(s).is_empty()
 }

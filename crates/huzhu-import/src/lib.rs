@@ -48,6 +48,8 @@
 //! - **Cells**: one [`RowError`] per bad cell, `column` being the header as written in the
 //!   file. A CSV row with non-empty cells beyond the header is reported as shifted (`第N列`);
 //!   in xlsx such cells are notes beside the table and ignored. Missing trailing cells are empty.
+//! - **Placeholders**: `无`, `暂无`, `-`, `/`, `N/A` and the like in an optional cell (and in
+//!   上级代码) mean empty; in a required cell they are errors like any other bad value.
 //! - **Numbers Excel mangled**: integral numbers read as digits (a phone stored as a float reads
 //!   `13800138000`); a number of 16 or more digits (an ID or bank card typed into a General
 //!   column), or scientific notation like `3.30106E+17` in CSV, is an error asking to format the

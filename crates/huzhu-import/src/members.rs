@@ -1,7 +1,7 @@
 //! Member rosters 会员名册 (SPEC section 3): one row per member, checked cell by cell and then as
 //! a whole, so that an officer gets every problem of a row at once.
 
-use crate::cell::{CellError, CellRef, DateCell};
+use crate::cell::{is_placeholder, CellError, CellRef, DateCell};
 use crate::header::{Columns, Field};
 use crate::rows::{RowError, RowParser};
 use crate::source::RecordSource;
@@ -240,6 +240,11 @@ struct Errors<'c> {
 }
 
 impl Errors<'_> {
+    fn has_error(&self, field: MemberField) -> bool {
+        let name = self.columns.name(field);
+        self.list.iter().any(|e| e.column == name)
+    }
+
     fn push(&mut self, field: MemberField, reason: impl ToString) {
         self.list.push(RowError {
             row: self.line,
@@ -261,7 +266,11 @@ impl Errors<'_> {
     }
 
     fn date(&mut self, src: &dyn RecordSource, field: MemberField) -> Option<DateCell> {
-        match cell(src, self.columns, field).date() {
+        let cell = cell(src, self.columns, field);
+        if matches!(cell, CellRef::Text(t) if is_placeholder(t)) {
+            return None;
+        }
+        match cell.date() {
             Ok(d) => d,
             Err(e) => {
                 self.push(field, e);
@@ -278,7 +287,7 @@ impl Errors<'_> {
         parse: impl FnOnce(&str) -> Result<T, E>,
     ) -> Option<T> {
         let text = self.text(src, field)?;
-        if text.is_empty() {
+        if text.is_empty() || (!field.required() && is_placeholder(&text)) {
             if field.required() {
                 self.push(field, required(field));
             }
@@ -387,6 +396,12 @@ impl RowParser<MemberRecord> for MemberParser {
             }
             birth_day = Some(facts.birth_date);
         } else if id_number.is_some() {
+            if declared_gender.is_none() && !e.has_error(F::Gender) {
+                e.push(F::Gender, MemberError::GenderRequired);
+            }
+            if declared_birth.is_none() && !e.has_error(F::BirthDate) {
+                e.push(F::BirthDate, MemberError::BirthRequired);
+            }
             match declared_birth {
                 Some(DateCell::Day(d)) if d > today => e.push(
                     F::BirthDate,

@@ -1,6 +1,6 @@
 //! Organisation rosters 工会组织 (SPEC section 2): one row per union, parent named by code.
 
-use crate::cell::CellRef;
+use crate::cell::{is_placeholder, CellRef};
 use crate::header::{Columns, Field};
 use crate::rows::{RowError, RowParser};
 use crate::source::RecordSource;
@@ -155,7 +155,7 @@ impl RowParser<NewOrg> for OrgParser {
             }
         });
         let parent = text(F::Parent, &mut push).map(|t| {
-            if t.is_empty() {
+            if t.is_empty() || is_placeholder(&t) {
                 None
             } else {
                 OrgCode::parse(&t)

@@ -277,7 +277,7 @@ fn bad_id_numbers_say_why(#[case] raw: &str, #[case] reason: &str) {
 fn other_documents_need_their_type_gender_and_birth() {
     let text = "姓名,证件类型,证件号码,性别,出生日期,工会代码,在职状态\n\
                 陈大文,港澳居民来往内地通行证,H12345678,男,1980-02-03,LA-JN-001,在职\n\
-                John Smith,护照,E1234567,,,LA-JN-001,在职\n\
+                John Smith,护照,E1234567,,1980-02-03,LA-JN-001,在职\n\
                 林志明,台胞证,1234,男,1980-02-03,LA-JN-001,在职\n\
                 王五,驾驶证,123,男,1980-02-03,LA-JN-001,在职\n";
     let out = csv_members(text);
@@ -638,4 +638,20 @@ fn an_error_reads_on_screen_with_its_line_and_column() {
     assert!(out.errors()[0]
         .to_string()
         .starts_with("第2行【性别】性别“男”与身份证号不符"));
+}
+
+#[test]
+fn placeholders_in_optional_cells_mean_empty() {
+    let text = format!("{HEADER},标签\n王芳,{WANG},无,-,无,LA-JN-001,在职,/,暂无,无\n");
+    let out = csv_members(&text);
+    assert_eq!(out.good_lines(), vec![2], "{:?}", out.errors());
+}
+
+#[test]
+fn a_passport_holder_without_gender_or_birth_gets_both_errors() {
+    let text = "姓名,证件类型,证件号码,性别,出生日期,工会代码,在职状态\n\
+                John Smith,护照,E1234567,,,LA-JN-001,在职\n";
+    let out = csv_members(text);
+    let columns: Vec<&str> = out.bad[0].1.iter().map(|e| e.column.as_str()).collect();
+    assert_eq!(columns, ["性别", "出生日期"]);
 }
