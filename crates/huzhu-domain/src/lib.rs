@@ -15,3 +15,6 @@ pub mod personal;
 pub use id_number::{Gender, IdKind, IdNumber, IdNumberError};
 pub use money::Money;
 pub use org::{OrgCode, OrgLevel, RegionCode};
+pub mod engine;
+pub mod policy;
+pub mod scenario;

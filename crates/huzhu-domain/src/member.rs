@@ -36,11 +36,14 @@ impl EmploymentStatus {
     }
     pub fn parse(raw: &str) -> Option<EmploymentStatus> {
         match raw.trim() {
-            "在职" | "在岗" | "in_service" | "职工" => Some(EmploymentStatus::InService),
-            "离退休" | "退休" | "离休" | "retired" => Some(EmploymentStatus::Retired),
-            "退休返聘" | "返聘" | "reemployed_retiree" => {
-                Some(EmploymentStatus::ReemployedRetiree)
+            "在职" | "在岗" | "in_service" | "职工" | "在职人员" | "在职职工" | "在册" => {
+                Some(EmploymentStatus::InService)
             }
+            "离退休" | "退休" | "离休" | "retired" | "已退休" | "退休人员" | "离退休人员" => {
+                Some(EmploymentStatus::Retired)
+            }
+            "退休返聘" | "返聘" | "reemployed_retiree" | "返聘人员" | "退休返聘人员"
+            | "退休再就业" => Some(EmploymentStatus::ReemployedRetiree),
             _ => None,
         }
     }

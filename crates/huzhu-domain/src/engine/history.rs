@@ -1,0 +1,182 @@
+//! What the member's earlier claims in the cycle used (SPEC 4.1 "Only payable benefits count
+//! towards later claims"): cumulative eligible amounts, days, once-per-cycle payments, cap use,
+//! and every invoice number seen (paid or not).
+
+use super::Explain;
+use crate::money::Money;
+use crate::policy::{Benefit, Item, Policy};
+use std::collections::HashSet;
+
+/// The running state of one member's cycle. Built empty by [`History::new`] and advanced by
+/// [`super::adjudicate`], claim after claim.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    /// First benefit index of each item in the flat per-benefit vectors.
+    offsets: Vec<usize>,
+    cumulative: Vec<Money>,
+    days: Vec<u32>,
+    paid_once: Vec<bool>,
+    paid_above_zero: Vec<bool>,
+    item_used: Vec<Money>,
+    overall_used: Money,
+    invoices: HashSet<String>,
+}
+
+impl History {
+    pub fn new(policy: &Policy) -> History {
+        let mut offsets = Vec::with_capacity(policy.items.len());
+        let mut n = 0;
+        for i in &policy.items {
+            offsets.push(n);
+            n += i.benefits.len();
+        }
+        History {
+            offsets,
+            cumulative: vec![Money::ZERO; n],
+            days: vec![0; n],
+            paid_once: vec![false; n],
+            paid_above_zero: vec![false; n],
+            item_used: vec![Money::ZERO; policy.items.len()],
+            overall_used: Money::ZERO,
+            invoices: HashSet::new(),
+        }
+    }
+
+    pub(super) fn key(&self, item: usize, benefit: usize) -> usize {
+        self.offsets[item] + benefit
+    }
+
+    pub(super) fn cumulative(&self, key: usize) -> Money {
+        self.cumulative[key]
+    }
+
+    pub(super) fn add_cumulative(&mut self, key: usize, m: Money) {
+        self.cumulative[key] = self.cumulative[key].checked_add(m).unwrap_or(Money::ZERO);
+    }
+
+    pub(super) fn days(&self, key: usize) -> u32 {
+        self.days[key]
+    }
+
+    pub(super) fn paid_once(&self, key: usize) -> bool {
+        self.paid_once[key]
+    }
+
+    pub(super) fn paid_above_zero(&self, policy: &Policy, item: &str, benefit: usize) -> bool {
+        policy
+            .items
+            .iter()
+            .position(|i| i.id == item)
+            .is_some_and(|ii| self.paid_above_zero[self.key(ii, benefit)])
+    }
+
+    pub(super) fn invoice_seen(&self, invoice: &str) -> bool {
+        self.invoices.contains(invoice)
+    }
+
+    pub(super) fn add_invoice(&mut self, invoice: &str) {
+        if !self.invoices.contains(invoice) {
+            self.invoices.insert(invoice.to_string());
+        }
+    }
+
+    /// What is left under the item cap and the overall cap, whichever is tighter, with the
+    /// explanation and clause to give when it cuts; `None` when no cap applies.
+    pub(super) fn room(
+        &self,
+        policy: &Policy,
+        ii: usize,
+        item: &Item,
+        shares: i64,
+    ) -> Option<(Money, Explain, String)> {
+        let mut best: Option<(Money, Explain, String)> = None;
+        if let Some(cap) = item.cap {
+            let cap = if item.scales_with_shares {
+                cap.checked_mul(shares).unwrap_or(cap)
+            } else {
+                cap
+            };
+            let used = self.item_used[ii];
+            let left = cap
+                .checked_sub(used)
+                .unwrap_or(Money::ZERO)
+                .max(Money::ZERO);
+            best = Some((
+                left,
+                Explain {
+                    zh: format!(
+                        "项目{}封顶 {}，此前已用 {}，余 {}",
+                        item.id, cap, used, left
+                    ),
+                    en: format!(
+                        "item {} cap {}, {} used before, {} left",
+                        item.id, cap, used, left
+                    ),
+                },
+                policy.clause(&item.cap_clause),
+            ));
+        }
+        if let Some(oc) = &policy.overall_cap {
+            if oc.items.contains(&item.id) {
+                let left = oc
+                    .amount
+                    .checked_sub(self.overall_used)
+                    .unwrap_or(Money::ZERO)
+                    .max(Money::ZERO);
+                if best.as_ref().is_none_or(|(l, _, _)| left < *l) {
+                    best = Some((
+                        left,
+                        Explain {
+                            zh: format!(
+                                "每人每期总封顶 {}（{}），此前已用 {}，余 {}",
+                                oc.amount,
+                                oc.items.join("+"),
+                                self.overall_used,
+                                left
+                            ),
+                            en: format!(
+                                "overall cap {} over {}, {} used before, {} left",
+                                oc.amount,
+                                oc.items.join("+"),
+                                self.overall_used,
+                                left
+                            ),
+                        },
+                        policy.clause(&oc.clause),
+                    ));
+                }
+            }
+        }
+        best
+    }
+
+    /// Counts a paid line (amount may be 0 only for a tiered benefit under its deductible).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn record_paid(
+        &mut self,
+        policy: &Policy,
+        ii: usize,
+        key: usize,
+        item: &Item,
+        b: &Benefit,
+        paid: Money,
+        days: u32,
+    ) {
+        if paid > Money::ZERO {
+            self.paid_once[key] = true;
+            self.paid_above_zero[key] = true;
+            self.days[key] += days;
+        }
+        if b.outside_caps {
+            return;
+        }
+        self.item_used[ii] = self.item_used[ii].checked_add(paid).unwrap_or(paid);
+        if policy
+            .overall_cap
+            .as_ref()
+            .is_some_and(|oc| oc.items.contains(&item.id))
+        {
+            self.overall_used = self.overall_used.checked_add(paid).unwrap_or(paid);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Malformed scenarios are refused with the field named (SPEC 10: exit code 2 in the CLI).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use huzhu_domain::scenario::Scenario;
+use serde_json::json;
+
+fn error_of(v: serde_json::Value) -> String {
+    match Scenario::from_json(&v.to_string()) {
+        Ok(s) => match s.check_against(&hangzhou()) {
+            Ok(()) => String::from("accepted"),
+            Err(e) => e.to_string(),
+        },
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn an_unknown_field_is_named() {
+    let c = with(
+        stay("c1", "2022-03-01", "2022-03-05", 100),
+        "colour",
+        json!("red"),
+    );
+    let e = error_of(json!({"member": member(&["A"]), "claims": [c]}));
+    assert!(e.contains("colour"), "{e}");
+    assert!(e.starts_with("claims[0]"), "{e}");
+}
+
+#[test]
+fn a_negative_amount_is_named() {
+    let c = with(
+        stay("c1", "2022-03-01", "2022-03-05", 100),
+        "costs_fen",
+        json!({"self_borne": -1}),
+    );
+    let e = error_of(json!({"member": member(&["A"]), "claims": [c]}));
+    assert!(e.starts_with("claims[0].costs_fen.self_borne"), "{e}");
+}
+
+#[test]
+fn a_missing_required_field_is_named() {
+    let mut c = stay("c1", "2022-03-01", "2022-03-05", 100);
+    c.as_object_mut().unwrap().remove("discharged");
+    let e = error_of(json!({"member": member(&["A"]), "claims": [c]}));
+    assert!(e.starts_with("claims[0].discharged"), "{e}");
+}
+
+#[test]
+fn a_discharge_before_admission_is_refused() {
+    let c = stay("c1", "2022-03-05", "2022-03-01", 100);
+    let e = error_of(json!({"member": member(&["A"]), "claims": [c]}));
+    assert!(e.starts_with("claims[0].discharged"), "{e}");
+}
+
+#[test]
+fn two_shares_are_an_input_error_under_hangzhou() {
+    let m = with(
+        member(&["A"]),
+        "enrolments",
+        json!([{"item": "A", "shares": 2, "start": "2022-01-01", "renewal": true}]),
+    );
+    let e = error_of(json!({"member": m, "claims": []}));
+    assert!(e.starts_with("member.enrolments[0].shares"), "{e}");
+}
+
+#[test]
+fn a_malformed_date_and_a_duplicate_id_are_named() {
+    let c = with(
+        stay("c1", "2022-03-01", "2022-03-05", 100),
+        "submitted",
+        json!("2022-13-01"),
+    );
+    let e = error_of(json!({"member": member(&["A"]), "claims": [c]}));
+    assert!(e.starts_with("claims[0].submitted"), "{e}");
+    let c = stay("c1", "2022-03-01", "2022-03-05", 100);
+    let e = error_of(json!({"member": member(&["A"]), "claims": [c.clone(), c]}));
+    assert!(e.starts_with("claims[1].id"), "{e}");
+    let e = error_of(
+        json!({"member": with(member(&["A"]), "id_number", json!("330106198503150025")), "claims": []}),
+    );
+    assert!(e.starts_with("member.id_number"), "{e}");
+}

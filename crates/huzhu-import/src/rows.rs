@@ -1,0 +1,189 @@
+//! The stream of validated rows handed to the caller.
+
+use crate::format::FileError;
+use crate::header::{Columns, Field, HeaderMatch};
+use crate::source::{Progress, RecordSource};
+use serde::Serialize;
+
+/// How many non-blank rows at the top of a sheet may precede the header (titles, notes).
+pub const HEADER_SEARCH_ROWS: usize = 10;
+
+/// One problem in one cell. `column` is the header text as it appears in the file, or `第N列`
+/// for a cell beyond the header; `reason` is Chinese with English in parentheses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    pub row: u64,
+    pub column: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowError {
+    /// `第5行【身份证号】校验位错误…`, for the screen.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "第{}行【{}】{}", self.row, self.column, self.reason)
+    }
+}
+
+/// A row of the roster: a valid value, or every problem found in it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row<T> {
+    Good { row: u64, value: T },
+    Bad { row: u64, errors: Vec<RowError> },
+}
+
+impl<T> Row<T> {
+    pub fn line(&self) -> u64 {
+        match self {
+            Row::Good { row, .. } | Row::Bad { row, .. } => *row,
+        }
+    }
+}
+
+pub(crate) trait RowParser<T> {
+    fn parse(&mut self, src: &dyn RecordSource, line: u64) -> Result<T, Vec<RowError>>;
+}
+
+/// The rows of a roster after its header, read one at a time: memory stays flat however long
+/// the file is. An `Err` item is a file-level failure (unreadable bytes, broken zip) and ends
+/// the stream.
+pub struct Rows<'a, T> {
+    source: Box<dyn RecordSource + 'a>,
+    parser: Box<dyn RowParser<T> + 'a>,
+    header_line: u64,
+    header_width: usize,
+    header_names: Vec<String>,
+    columns: Vec<(String, &'static str)>,
+    ignored: Vec<String>,
+    done: bool,
+}
+
+impl<'a, T> Rows<'a, T> {
+    /// Finds the header among the first [`HEADER_SEARCH_ROWS`] non-blank records. `Ok(None)`
+    /// when there is none (the caller may try another sheet).
+    pub(crate) fn find_header<F: Field>(
+        source: &mut dyn RecordSource,
+    ) -> Result<Option<Columns<F>>, FileError> {
+        for _ in 0..HEADER_SEARCH_ROWS {
+            let Some(line) = source.advance()? else {
+                break;
+            };
+            match Columns::<F>::match_row(&source.texts(), line) {
+                HeaderMatch::NotHeader => continue,
+                HeaderMatch::Header { columns, missing } => {
+                    if missing.is_empty() {
+                        return Ok(Some(columns));
+                    }
+                    return Err(FileError::MissingColumns {
+                        line,
+                        columns: missing,
+                    });
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    pub(crate) fn new<F: Field>(
+        source: Box<dyn RecordSource + 'a>,
+        columns: &Columns<F>,
+        parser: Box<dyn RowParser<T> + 'a>,
+    ) -> Self {
+        let used = F::ALL
+            .iter()
+            .filter_map(|f| {
+                columns
+                    .get(*f)
+                    .map(|i| (columns.names[i].clone(), f.label()))
+            })
+            .collect();
+        Rows {
+            source,
+            parser,
+            header_line: columns.line,
+            header_width: columns.width(),
+            header_names: columns.names.clone(),
+            columns: used,
+            ignored: columns.ignored(),
+            done: false,
+        }
+    }
+
+    /// The header's line number (1 unless title rows sit above it).
+    pub fn header_line(&self) -> u64 {
+        self.header_line
+    }
+
+    /// The recognised columns: header text in the file and the field it feeds.
+    pub fn columns(&self) -> &[(String, &'static str)] {
+        &self.columns
+    }
+
+    /// Header texts of columns that were not recognised and are ignored.
+    pub fn ignored_columns(&self) -> &[String] {
+        &self.ignored
+    }
+
+    /// How far the reader has got: bytes for CSV, rows for xlsx.
+    pub fn progress(&self) -> Progress {
+        self.source.progress()
+    }
+}
+
+impl<T> Iterator for Rows<'_, T> {
+    type Item = Result<Row<T>, FileError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let line = match self.source.advance() {
+            Ok(Some(line)) => line,
+            Ok(None) => {
+                self.done = true;
+                return None;
+            }
+            Err(e) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+        };
+        let src = &*self.source;
+        let mut result = self.parser.parse(src, line);
+        if src.extra_cells_are_errors() {
+            if let Some(extra) = (self.header_width..src.width()).find(|i| !src.cell(*i).is_blank())
+            {
+                let error = RowError {
+                    row: line,
+                    column: format!("第{}列", extra + 1),
+                    reason: format!(
+                        "本行有{}列，多于表头的{}列，可能有未加引号的分隔符导致错位 (the row has {} cells but the header has {}: an unquoted separator may have shifted it)",
+                        src.width(),
+                        self.header_width,
+                        src.width(),
+                        self.header_width
+                    ),
+                };
+                result = match result {
+                    Ok(_) => Err(vec![error]),
+                    Err(mut errors) => {
+                        errors.push(error);
+                        Err(errors)
+                    }
+                };
+            }
+        }
+        Some(Ok(match result {
+            Ok(value) => Row::Good { row: line, value },
+            Err(mut errors) => {
+                // Left to right, as the officer reads the row.
+                let names = &self.header_names;
+                errors.sort_by_key(|e| names.iter().position(|n| *n == e.column));
+                let (known, unknown): (Vec<_>, Vec<_>) =
+                    errors.into_iter().partition(|e| names.contains(&e.column));
+                let mut errors = known;
+                errors.extend(unknown);
+                Row::Bad { row: line, errors }
+            }
+        }))
+    }
+}
