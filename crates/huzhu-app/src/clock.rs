@@ -45,6 +45,7 @@ impl Clock for FixedClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn today_is_the_shanghai_date() {

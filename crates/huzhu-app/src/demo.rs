@@ -22,17 +22,27 @@ const DISTRICTS: [(&str, &str, &str); 4] = [
 ];
 const STREETS: [&str; 3] = ["街道总工会", "镇总工会", "园区联合工会"];
 const STREET_NAMES: [&str; 12] = [
-    "小营", "湖滨", "清波", "米市巷", "大关", "和睦", "北山", "灵隐", "翠苑", "锦南", "锦城",
+    "小营",
+    "湖滨",
+    "清波",
+    "米市巷",
+    "大关",
+    "和睦",
+    "北山",
+    "灵隐",
+    "翠苑",
+    "锦南",
+    "锦城",
     "青山湖",
 ];
 const UNIT_KINDS: [&str; 4] = ["电缆股份有限公司", "人民医院", "实验学校", "物流有限公司"];
 const SURNAMES: [&str; 20] = [
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
-    "郭", "何", "林", "罗", "沈",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "罗", "沈",
 ];
 const GIVEN: [&str; 24] = [
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
-    "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "晓燕",
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀英", "霞", "平", "刚", "桂英", "建华", "晓燕",
 ];
 
 /// A small deterministic generator (xorshift64*): the demo must be the same on every machine.
@@ -71,22 +81,40 @@ pub fn demo_orgs() -> Result<Vec<NewOrg>, AppError> {
     .map_err(invalid)?];
     for (d, (dcode, dname, dregion)) in DISTRICTS.iter().enumerate() {
         out.push(
-            NewOrg::new(code(dcode)?, dname, Some(code("HZ")?), OrgLevel::District, region(dregion)?)
-                .map_err(invalid)?,
+            NewOrg::new(
+                code(dcode)?,
+                dname,
+                Some(code("HZ")?),
+                OrgLevel::District,
+                region(dregion)?,
+            )
+            .map_err(invalid)?,
         );
         for (s, kind) in STREETS.iter().enumerate() {
             let scode = format!("{dcode}-{:02}", s + 1);
             let sname = format!("{}{}", STREET_NAMES[d * 3 + s], kind);
             out.push(
-                NewOrg::new(code(&scode)?, &sname, Some(code(dcode)?), OrgLevel::Street, region(dregion)?)
-                    .map_err(invalid)?,
+                NewOrg::new(
+                    code(&scode)?,
+                    &sname,
+                    Some(code(dcode)?),
+                    OrgLevel::Street,
+                    region(dregion)?,
+                )
+                .map_err(invalid)?,
             );
             for (u, ukind) in UNIT_KINDS.iter().enumerate() {
                 let ucode = format!("{scode}-{:03}", u + 1);
                 let uname = format!("杭州{}{}工会", STREET_NAMES[d * 3 + s], ukind);
                 out.push(
-                    NewOrg::new(code(&ucode)?, &uname, Some(code(&scode)?), OrgLevel::Grassroots, region(dregion)?)
-                        .map_err(invalid)?,
+                    NewOrg::new(
+                        code(&ucode)?,
+                        &uname,
+                        Some(code(&scode)?),
+                        OrgLevel::Grassroots,
+                        region(dregion)?,
+                    )
+                    .map_err(invalid)?,
                 );
             }
         }
@@ -142,7 +170,11 @@ pub fn demo_members(orgs: &[NewOrg], clock: &dyn Clock) -> Result<Vec<MemberReco
             let phone = format!("1{}{:09}", 3 + g.below(7), g.below(1_000_000_000));
             let bank = format!("6222{:015}", g.below(1_000_000_000_000_000));
             let ss_region = if g.below(10) == 0 { "330200" } else { "330100" };
-            let join = chrono::NaiveDate::from_ymd_opt(2005 + g.below(17) as i32, 1 + g.below(12) as u32, 1);
+            let join = chrono::NaiveDate::from_ymd_opt(
+                2005 + g.below(17) as i32,
+                1 + g.below(12) as u32,
+                1,
+            );
             let fields = MemberFields {
                 id_number,
                 name: PersonName::parse(&name).map_err(|e| AppError::Invalid {
@@ -184,10 +216,22 @@ pub async fn load_demo<S: Store>(store: &S, clock: &dyn Clock) -> Result<bool, A
     let imp = store
         .begin_import(&start(ImportKind::Orgs, "demo-orgs"), clock.now())
         .await?;
-    let rows: Vec<(u64, NewOrg)> = orgs.iter().cloned().enumerate().map(|(i, o)| (i as u64 + 2, o)).collect();
+    let rows: Vec<(u64, NewOrg)> = orgs
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, o)| (i as u64 + 2, o))
+        .collect();
     store.import_org_batch(imp, &rows, clock.now()).await?;
     store
-        .finish_import(imp, &ImportCounts { read: rows.len() as u64, ..Default::default() }, clock.now())
+        .finish_import(
+            imp,
+            &ImportCounts {
+                read: rows.len() as u64,
+                ..Default::default()
+            },
+            clock.now(),
+        )
         .await?;
     let imp = store
         .begin_import(&start(ImportKind::Members, "demo-members"), clock.now())
@@ -201,8 +245,17 @@ pub async fn load_demo<S: Store>(store: &S, clock: &dyn Clock) -> Result<bool, A
         store.import_member_batch(imp, batch, clock.now()).await?;
     }
     store
-        .finish_import(imp, &ImportCounts { read: rows.len() as u64, ..Default::default() }, clock.now())
+        .finish_import(
+            imp,
+            &ImportCounts {
+                read: rows.len() as u64,
+                ..Default::default()
+            },
+            clock.now(),
+        )
         .await?;
-    store.set_setting(DEMO_SETTING, &clock.now().to_rfc3339()).await?;
+    store
+        .set_setting(DEMO_SETTING, &clock.now().to_rfc3339())
+        .await?;
     Ok(true)
 }

@@ -94,9 +94,7 @@ fn spawn_parser<R, T, F>(file: RosterFile<R>, open_rows: F) -> mpsc::Receiver<Ms
 where
     R: Read + Seek + Send + 'static,
     T: Send + 'static,
-    F: for<'a> FnOnce(
-            &'a mut Roster<R>,
-        ) -> Result<huzhu_import::Rows<'a, T>, FileError>
+    F: for<'a> FnOnce(&'a mut Roster<R>) -> Result<huzhu_import::Rows<'a, T>, FileError>
         + Send
         + 'static,
 {
@@ -215,8 +213,7 @@ where
                 progress,
             } => {
                 let Some(id) = import else { continue };
-                let bad_rows: std::collections::BTreeSet<u64> =
-                    bad.iter().map(|e| e.row).collect();
+                let bad_rows: std::collections::BTreeSet<u64> = bad.iter().map(|e| e.row).collect();
                 counts.read += good.len() as u64 + bad_rows.len() as u64;
                 counts.rejected += bad_rows.len() as u64;
                 let mut errors = bad;
@@ -321,8 +318,7 @@ where
                 bad,
                 progress,
             } => {
-                let bad_rows: std::collections::BTreeSet<u64> =
-                    bad.iter().map(|e| e.row).collect();
+                let bad_rows: std::collections::BTreeSet<u64> = bad.iter().map(|e| e.row).collect();
                 counts.read += g.len() as u64 + bad_rows.len() as u64;
                 counts.rejected += bad_rows.len() as u64;
                 good.extend(g);

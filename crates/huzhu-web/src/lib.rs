@@ -81,7 +81,11 @@ async fn list_orgs<S: Store>(
     State(state): State<AppState<S>>,
     Query(q): Query<OrgQuery>,
 ) -> Result<Json<Vec<OrgView>>, ApiError> {
-    let under = q.under.as_deref().map(|c| org_code("under", c)).transpose()?;
+    let under = q
+        .under
+        .as_deref()
+        .map(|c| org_code("under", c))
+        .transpose()?;
     let orgs = state.store.orgs_under(under.as_ref()).await?;
     Ok(Json(orgs.iter().map(OrgView::of).collect()))
 }
@@ -107,7 +111,10 @@ async fn list_members<S: Store>(
     let org = org_code("org", &q.org)?;
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
-        return Err(ApiError::invalid("limit", "limit 应在1到1000之间 (limit must be 1..=1000)".into()));
+        return Err(ApiError::invalid(
+            "limit",
+            "limit 应在1到1000之间 (limit must be 1..=1000)".into(),
+        ));
     }
     let page = state
         .store
@@ -155,5 +162,8 @@ async fn home<S: Store>(State(state): State<AppState<S>>) -> Result<impl IntoRes
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

@@ -42,7 +42,9 @@ impl Location {
             Location::Sqlite { url, .. } => format!("sqlite {url}"),
             Location::Postgres { url } => {
                 let redacted = match (url.find("://"), url.rfind('@')) {
-                    (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+                    (Some(s), Some(at)) if at > s => {
+                        format!("{}://…@{}", &url[..s], &url[at + 1..])
+                    }
                     _ => url.clone(),
                 };
                 format!("postgres {redacted}")
@@ -64,7 +66,9 @@ impl AnyStore {
                     Some(f) => SqliteStore::open_file(f).await,
                     None => SqliteStore::connect(url).await,
                 };
-                AnyStore::Sqlite(s.with_context(|| format!("while opening {}", location.describe()))?)
+                AnyStore::Sqlite(
+                    s.with_context(|| format!("while opening {}", location.describe()))?,
+                )
             }
             Location::Postgres { url } => AnyStore::Postgres(
                 PgStore::connect(url)

@@ -9,14 +9,23 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "huzhu", version, about = "互助 huzhu — 职工医疗互助保障与帮扶 (employee medical mutual aid and assistance)")]
+#[command(
+    name = "huzhu",
+    version,
+    about = "互助 huzhu — 职工医疗互助保障与帮扶 (employee medical mutual aid and assistance)"
+)]
 struct Cli {
     /// Database to use: sqlite://path/file.db or postgres://user@host/db. Default: the SQLite
     /// file in the data directory.
     #[arg(long, global = true, env = "HUZHU_DATABASE_URL")]
     database_url: Option<String>,
     /// Directory for the embedded database and uploaded files.
-    #[arg(long, global = true, env = "HUZHU_DATA_DIR", default_value = "huzhu-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "HUZHU_DATA_DIR",
+        default_value = "huzhu-data"
+    )]
     data_dir: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -34,13 +43,20 @@ enum Command {
     Members(cmd::members::MembersCommand),
     /// Load the demo city into the database (once).
     Demo,
+    /// Decide claims of a scenario (SPEC section 10) under a policy; prints JSON decisions.
+    Adjudicate(cmd::adjudicate::AdjudicateArgs),
+    /// Check, list, show and compare policy files.
+    Policy(cmd::policy::PolicyArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let quiet_default = !matches!(cli.command, Command::Serve(_));
     init_tracing(quiet_default);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("错误 (error): cannot start the runtime: {e}");
@@ -57,6 +73,12 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Commands that need no database do not open one.
+    let cli = match cli.command {
+        Command::Adjudicate(args) => return cmd::adjudicate::run(args),
+        Command::Policy(args) => return cmd::policy::run(args),
+        command => Cli { command, ..cli },
+    };
     let location = backend::Location::resolve(cli.database_url.as_deref(), &cli.data_dir)?;
     let store = backend::AnyStore::open(&location).await?;
     match cli.command {
@@ -68,14 +90,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             backend::with_store!(store, s => cmd::members::run(s, args).await)
         }
         Command::Demo => backend::with_store!(store, s => cmd::serve::load_demo(&s).await),
+        Command::Adjudicate(_) | Command::Policy(_) => Ok(ExitCode::SUCCESS),
     }
 }
 
 fn init_tracing(quiet: bool) {
     use tracing_subscriber::EnvFilter;
     let default = if quiet { "warn" } else { "info,sqlx=warn" };
-    let filter =
-        EnvFilter::try_from_env("HUZHU_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let filter = EnvFilter::try_from_env("HUZHU_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

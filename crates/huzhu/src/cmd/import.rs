@@ -56,7 +56,8 @@ impl ImportSink for CliSink {
 
     fn row_error(&mut self, e: &RowError) {
         if self.shown < SHOW_AT_MOST {
-            self.bar.suspend(|| eprintln!("第{}行 [{}] {}", e.row, e.column, e.reason));
+            self.bar
+                .suspend(|| eprintln!("第{}行 [{}] {}", e.row, e.column, e.reason));
             self.shown += 1;
         }
         self.errors.push(e.clone());
@@ -100,13 +101,20 @@ pub async fn run<S: Store>(store: S, cmd: ImportCommand) -> anyhow::Result<ExitC
     .with_context(|| format!("while importing {}", args.file.display()))?;
     sink.bar.finish_and_clear();
     if sink.errors.len() > sink.shown {
-        eprintln!("…… 另有 {} 条错误未显示 (more errors not shown)", sink.errors.len() - sink.shown);
+        eprintln!(
+            "…… 另有 {} 条错误未显示 (more errors not shown)",
+            sink.errors.len() - sink.shown
+        );
     }
     if let Some(path) = &args.errors {
         let out = std::fs::File::create(path)
             .with_context(|| format!("while creating the error report {}", path.display()))?;
-        huzhu_import::write_error_report(std::io::BufWriter::new(out), &sink.errors, ReportEncoding::Utf8)
-            .with_context(|| format!("while writing the error report {}", path.display()))?;
+        huzhu_import::write_error_report(
+            std::io::BufWriter::new(out),
+            &sink.errors,
+            ReportEncoding::Utf8,
+        )
+        .with_context(|| format!("while writing the error report {}", path.display()))?;
     }
     let c = report.counts;
     println!(
@@ -114,7 +122,10 @@ pub async fn run<S: Store>(store: S, cmd: ImportCommand) -> anyhow::Result<ExitC
         c.read, c.created, c.updated, c.unchanged, c.rejected
     );
     if !report.ignored_columns.is_empty() {
-        println!("未识别、已忽略的列 (ignored columns): {}", report.ignored_columns.join("、"));
+        println!(
+            "未识别、已忽略的列 (ignored columns): {}",
+            report.ignored_columns.join("、")
+        );
     }
     if let (Some(path), false) = (&args.errors, report.all_good()) {
         println!("错误报告 (error report): {}", path.display());

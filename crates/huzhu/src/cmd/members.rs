@@ -32,7 +32,16 @@ pub struct ListArgs {
 }
 
 const HEADERS: [&str; 10] = [
-    "姓名", "身份证号", "性别", "出生日期", "手机号", "工会代码", "在职状态", "社保统筹地", "入会日期", "标签",
+    "姓名",
+    "身份证号",
+    "性别",
+    "出生日期",
+    "手机号",
+    "工会代码",
+    "在职状态",
+    "社保统筹地",
+    "入会日期",
+    "标签",
 ];
 
 fn cells(m: &MemberSummary) -> [String; 10] {
@@ -95,8 +104,11 @@ pub async fn run<S: Store>(store: S, cmd: MembersCommand) -> anyhow::Result<Exit
             let io = |e: std::io::Error| AppError::Io(e);
             match args.format {
                 Format::Table => {
-                    let line: Vec<String> =
-                        cells(&m).iter().zip(widths).map(|(c, w)| pad(c, w)).collect();
+                    let line: Vec<String> = cells(&m)
+                        .iter()
+                        .zip(widths)
+                        .map(|(c, w)| pad(c, w))
+                        .collect();
                     writeln!(out, "{}", line.join(" ").trim_end()).map_err(io)?;
                 }
                 Format::Csv => {

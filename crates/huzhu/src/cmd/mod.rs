@@ -2,8 +2,10 @@
 //! (unreadable file, missing column, malformed argument); 3 import finished but some rows were
 //! rejected (the good rows are stored, the bad ones are in the report).
 
+pub mod adjudicate;
 pub mod import;
 pub mod members;
+pub mod policy;
 pub mod serve;
 
 use huzhu_app::AppError;

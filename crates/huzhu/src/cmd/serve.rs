@@ -29,7 +29,11 @@ pub async fn load_demo<S: Store>(store: &S) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn run<S: Store>(store: S, location: &Location, args: ServeArgs) -> anyhow::Result<ExitCode> {
+pub async fn run<S: Store>(
+    store: S,
+    location: &Location,
+    args: ServeArgs,
+) -> anyhow::Result<ExitCode> {
     if args.demo {
         load_demo(&store).await?;
     }
@@ -37,7 +41,10 @@ pub async fn run<S: Store>(store: S, location: &Location, args: ServeArgs) -> an
         .await
         .with_context(|| format!("while listening on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    eprintln!("huzhu 已启动 (listening): http://{addr}/  数据 (data): {}", location.describe());
+    eprintln!(
+        "huzhu 已启动 (listening): http://{addr}/  数据 (data): {}",
+        location.describe()
+    );
     tracing::info!(%addr, backend = store.backend().name(), "listening");
     axum::serve(listener, huzhu_web::router(store))
         .with_graceful_shutdown(async {
