@@ -727,11 +727,11 @@ fn explanations_show_the_arithmetic_in_chinese_and_english() {
         vec![stay("c1", "2022-03-01", "2022-03-05", yuan(12_000))],
     );
     assert_eq!(
-        d[0].lines[0].explain.zh,
+        d[0].lines[0].explain.zh(),
         "自负 12,000.00：50% × (10,000 − 1,000) + 60% × (12,000 − 10,000) = 5,700.00"
     );
     assert!(d[0].lines[0]
         .explain
-        .en
+        .en()
         .starts_with("self-borne 12,000.00 this cycle: 50%"));
 }

@@ -179,7 +179,7 @@ proptest! {
             for l in &d.lines {
                 prop_assert!(l.clause.starts_with("hangzhou-2022 "), "{}", l.clause);
                 prop_assert!(l.amount.fen() >= 0);
-                prop_assert!(!l.explain.zh.is_empty() && !l.explain.en.is_empty());
+                prop_assert!(!l.explain.zh().is_empty() && !l.explain.en().is_empty());
             }
             for r in &d.not_payable {
                 prop_assert!(r.clause.starts_with("hangzhou-2022 "), "{}", r.clause);

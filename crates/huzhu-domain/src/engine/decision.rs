@@ -1,5 +1,6 @@
 //! The decision on one claim (SPEC section 10): a value, printed as JSON by [`Decision::to_json`].
 
+pub use super::explain::Explain;
 use crate::money::Money;
 use std::fmt::Write as _;
 
@@ -54,20 +55,6 @@ impl Flag {
         match self {
             Flag::DuplicateInvoice => "duplicate_invoice",
         }
-    }
-}
-
-/// The arithmetic or the reason, in Chinese (what users see) and English.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Explain {
-    pub zh: String,
-    pub en: String,
-}
-
-impl Explain {
-    /// The single `explain` string of the CLI JSON: Chinese, then ` | `, then English.
-    pub fn joined(&self) -> String {
-        format!("{} | {}", self.zh, self.en)
     }
 }
 

@@ -103,16 +103,7 @@ impl History {
                 .max(Money::ZERO);
             best = Some((
                 left,
-                Explain {
-                    zh: format!(
-                        "项目{}封顶 {}，此前已用 {}，余 {}",
-                        item.id, cap, used, left
-                    ),
-                    en: format!(
-                        "item {} cap {}, {} used before, {} left",
-                        item.id, cap, used, left
-                    ),
-                },
+                super::explain::item_cap(&item.id, cap, used, left),
                 policy.clause(&item.cap_clause),
             ));
         }
@@ -126,22 +117,7 @@ impl History {
                 if best.as_ref().is_none_or(|(l, _, _)| left < *l) {
                     best = Some((
                         left,
-                        Explain {
-                            zh: format!(
-                                "每人每期总封顶 {}（{}），此前已用 {}，余 {}",
-                                oc.amount,
-                                oc.items.join("+"),
-                                self.overall_used,
-                                left
-                            ),
-                            en: format!(
-                                "overall cap {} over {}, {} used before, {} left",
-                                oc.amount,
-                                oc.items.join("+"),
-                                self.overall_used,
-                                left
-                            ),
-                        },
+                        super::explain::overall_cap(&oc.items, oc.amount, self.overall_used, left),
                         policy.clause(&oc.clause),
                     ));
                 }

@@ -94,8 +94,8 @@ enum Basis<'c> {
 }
 
 /// How a stay part was cut from its stay, for the explanation.
-#[derive(Clone, Copy)]
-struct PartNote {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PartNote {
     nights: u32,
     of_nights: u32,
     whole: Money,
@@ -143,7 +143,7 @@ impl<'a, 'c> Run<'a, 'c> {
                 let nights: Vec<u32> = parts.iter().map(|p| p.nights).collect();
                 let total_nights: u32 = nights.iter().sum();
                 let mut per_part = vec![Money::ZERO; parts.len()];
-                for c in costs {
+                for c in costs.iter() {
                     let whole = claim.costs.get(*c);
                     for (k, m) in tiers::split_proportionally(whole, &nights)
                         .into_iter()
@@ -404,10 +404,7 @@ impl<'a, 'c> Run<'a, 'c> {
                     return Some((Reason::NotCovered, ex::unlisted(&d.disease)));
                 }
                 if *via_death && !d.death_date.is_some_and(|dd| p.cycle.contains(dd)) {
-                    return Some((
-                        Reason::NotCovered,
-                        ex::no_death(&d.disease, self.policy.disease_name(&d.disease)),
-                    ));
+                    return Some((Reason::NotCovered, ex::no_death(&d.disease)));
                 }
             }
             (Rule::AfterBenefit { requires, .. }, _, _) => {
@@ -480,29 +477,15 @@ impl<'a, 'c> Run<'a, 'c> {
         };
         // The amount before the item and overall caps, its explanation, and any cut by a
         // benefit's own limit (days).
-        let (amount, mut why, own_cut, days_paid) = match (&b.rule, &basis) {
+        let (amount, why, own_cut, days_paid) = match (&b.rule, &basis) {
             (Rule::CostTiers { tiers, costs, .. }, Basis::Cost { eligible, part }) => {
-                let label: Vec<&str> = costs.iter().map(|c| c.label_zh()).collect();
-                let label = label.join("+");
-                let label_en: Vec<&str> = costs.iter().map(|c| c.label_en()).collect();
-                let label_en = label_en.join(" + ");
                 let before = self.h.cumulative(key);
                 let after = before.checked_add(*eligible).unwrap_or(before);
                 let fa = tiers::f_rounded(tiers, after);
                 let fb = tiers::f_rounded(tiers, before);
                 self.h.add_cumulative(key, *eligible);
                 let delta = fa.checked_sub(fb).unwrap_or(Money::ZERO);
-                let why = ex::tiers(
-                    tiers,
-                    (&label, &label_en),
-                    *eligible,
-                    before,
-                    after,
-                    fb,
-                    fa,
-                    *part,
-                    event,
-                );
+                let why = ex::tiers(tiers, costs, *eligible, before, after, fb, fa, *part, event);
                 (delta, why, None, 0)
             }
             (Rule::Diagnosis { amount, .. }, Basis::Diagnosis { d, via_death, .. }) => {
@@ -511,8 +494,7 @@ impl<'a, 'c> Run<'a, 'c> {
                     self.policy.disease_name(&d.disease),
                     d.date,
                     *amount,
-                    shares,
-                    item.scales_with_shares,
+                    if item.scales_with_shares { shares } else { 1 },
                     *via_death,
                 );
                 (scale(*amount), why, None, 0)
@@ -553,23 +535,19 @@ impl<'a, 'c> Run<'a, 'c> {
             self.refuse(item, b, Reason::CapReached, clause, cap_why);
             return;
         }
-        if let Some((cap_why, _)) = &cap_cut {
-            why.zh.push_str(&format!("；{}", cap_why.zh));
-            why.en.push_str(&format!("; {}", cap_why.en));
-        }
+        let why = match &cap_cut {
+            Some((cap_why, _)) => why.then(cap_why.clone()),
+            None => why,
+        };
         self.pay(item, b, paid, why);
-        if own_cut.is_some() || cap_cut.is_some() {
-            let (zh, en, clause) = match (own_cut, cap_cut) {
-                (Some(o), Some((c, clause))) => (
-                    format!("{}；{}", o.zh, c.zh),
-                    format!("{}; {}", o.en, c.en),
-                    clause,
-                ),
-                (Some(o), None) => (o.zh, o.en, self.policy.clause(&b.clause)),
-                (None, Some((c, clause))) => (c.zh, c.en, clause),
-                (None, None) => unreachable_explain(),
-            };
-            self.refuse(item, b, Reason::CapReached, clause, Explain { zh, en });
+        let cut = match (own_cut, cap_cut) {
+            (Some(o), Some((c, clause))) => Some((o.then(c), clause)),
+            (Some(o), None) => Some((o, self.policy.clause(&b.clause))),
+            (None, Some((c, clause))) => Some((c, clause)),
+            (None, None) => None,
+        };
+        if let Some((why, clause)) = cut {
+            self.refuse(item, b, Reason::CapReached, clause, why);
         }
         self.h
             .record_paid(self.policy, ii, key, item, b, paid, days_paid);
@@ -586,8 +564,4 @@ impl<'a, 'c> Run<'a, 'c> {
         }
         self.decision
     }
-}
-
-fn unreachable_explain() -> (String, String, String) {
-    (String::new(), String::new(), String::new())
 }

@@ -873,8 +873,8 @@ fn build_benefit(
                 .map(|o| disease_codes(cx, diseases, lists, o.get_ref()))
                 .unwrap_or_default();
             Rule::CostTiers {
-                costs,
-                tiers,
+                costs: costs.into(),
+                tiers: tiers.into(),
                 outpatient_diseases,
                 refuse_duplicate_invoice: rb
                     .refuse_duplicate_invoice

@@ -17,6 +17,7 @@ use crate::member::EmploymentStatus;
 use crate::money::Money;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A validated policy. Reached only through [`Policy::from_toml`], which checks it as a whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,8 +165,8 @@ pub enum Rule {
     /// A share of the cycle's cumulative eligible cost, by bands (hangzhou A.1). Triggered by
     /// stays and, when `outpatient_diseases` is not empty, by outpatient care of those diseases.
     CostTiers {
-        costs: Vec<CostComponent>,
-        tiers: Vec<Tier>,
+        costs: Arc<[CostComponent]>,
+        tiers: Arc<[Tier]>,
         outpatient_diseases: Vec<String>,
         refuse_duplicate_invoice: bool,
     },

@@ -1,0 +1,107 @@
+//! Black-box tests of `adjudicate` and `policy` through the preview binary, which compiles the
+//! very files `huzhu` uses (crates/huzhu/src/cmd/).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const SCENARIO: &str = r#"{"member":{"id_number":"330106198503150024","status":"in_service","social_security_region":"330100","enrolments":[{"item":"A","shares":1,"start":"2022-01-01","renewal":true},{"item":"B","shares":1,"start":"2022-01-01","renewal":true}]},"claims":[{"id":"c1","kind":"hospital_stay","submitted":"2022-03-02","admitted":"2022-02-01","discharged":"2022-02-11","hospital_grade":3,"diagnoses":[{"disease":"md01","date":"2022-02-03","first_diagnosis":true}],"costs_fen":{"self_borne":1200000},"invoices":["3301221234567"],"documents":["application_form","id_copy","bank_card","settlement_statement","discharge_record","invoice","pathology_report"]}]}"#;
+
+fn cli(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_engine-cli"))
+        .args(args)
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_spec_example_prints_the_spec_decision_byte_identically() {
+    let a = cli(
+        &["adjudicate", "--policy", "hangzhou-2022", "--lines", "-"],
+        SCENARIO,
+    );
+    let b = cli(
+        &["adjudicate", "--policy", "hangzhou-2022", "--lines", "-"],
+        SCENARIO,
+    );
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+    let out = String::from_utf8(a.stdout).unwrap();
+    assert!(out.starts_with(r#"{"decisions":[{"claim":"c1","payable_fen":2070000,"lines":[{"item":"A","benefit":"self_borne_subsidy","amount_fen":570000,"clause":"hangzhou-2022 A.1","explain":"#));
+    assert!(out.contains(r#""not_payable":[{"item":"B","benefit":"living_allowance","reason":"cap_reached","clause":"hangzhou-2022 B.cap""#));
+    assert!(out.ends_with("\"missing_documents\":[],\"flags\":[]}]}\n"));
+}
+
+#[test]
+fn json_lines_give_one_decisions_object_per_line_in_order() {
+    let input = format!("{SCENARIO}\n\n{SCENARIO}\n");
+    let out = cli(
+        &["adjudicate", "--policy", "hangzhou-2022", "--lines", "-"],
+        &input,
+    );
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
+}
+
+#[test]
+fn an_unknown_field_exits_2_naming_it() {
+    let bad = SCENARIO
+        .replace("\"rehab", "\"x")
+        .replace("\"hospital_grade\":3", "\"hospital_grade\":3,\"colour\":1");
+    let out = cli(
+        &["adjudicate", "--policy", "hangzhou-2022", "--lines", "-"],
+        &bad,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("claims[0]") && err.contains("colour"), "{err}");
+}
+
+#[test]
+fn two_shares_exit_2_under_hangzhou() {
+    let bad = SCENARIO.replacen("\"shares\":1", "\"shares\":2", 1);
+    let out = cli(
+        &["adjudicate", "--policy", "hangzhou-2022", "--lines", "-"],
+        &bad,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("member.enrolments[0].shares"));
+}
+
+#[test]
+fn policy_check_names_the_line_of_an_error() {
+    let text =
+        include_str!("../../../policies/hangzhou-2022.toml").replace("cap = 15000", "cap = 14000");
+    let path = std::env::temp_dir().join("huzhu-engine-cli-bad-policy.toml");
+    std::fs::write(&path, &text).unwrap();
+    let out = cli(&["policy", "check", path.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1));
+    let line = text.lines().position(|l| l == "amount = 15000").unwrap() + 1;
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains(&format!(":{line}: ")), "{err}");
+    let ok = cli(
+        &[
+            "policy",
+            "check",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../policies/wenzhou-2018.toml"
+            ),
+        ],
+        "",
+    );
+    assert!(ok.status.success());
+}
