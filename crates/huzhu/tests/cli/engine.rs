@@ -1,6 +1,4 @@
-//! Black-box tests of `adjudicate` and `policy` through the preview binary, which compiles the
-//! very files `huzhu` uses (crates/huzhu/src/cmd/).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Black-box tests of `huzhu adjudicate` and `huzhu policy`.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -8,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 const SCENARIO: &str = r#"{"member":{"id_number":"330106198503150024","status":"in_service","social_security_region":"330100","enrolments":[{"item":"A","shares":1,"start":"2022-01-01","renewal":true},{"item":"B","shares":1,"start":"2022-01-01","renewal":true}]},"claims":[{"id":"c1","kind":"hospital_stay","submitted":"2022-03-02","admitted":"2022-02-01","discharged":"2022-02-11","hospital_grade":3,"diagnoses":[{"disease":"md01","date":"2022-02-03","first_diagnosis":true}],"costs_fen":{"self_borne":1200000},"invoices":["3301221234567"],"documents":["application_form","id_copy","bank_card","settlement_statement","discharge_record","invoice","pathology_report"]}]}"#;
 
 fn cli(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_engine-cli"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_huzhu"))
         .args(args)
         .current_dir(std::env::temp_dir())
         .stdin(Stdio::piped())
@@ -83,9 +81,10 @@ fn two_shares_exit_2_under_hangzhou() {
 
 #[test]
 fn policy_check_names_the_line_of_an_error() {
-    let text =
-        include_str!("../../../policies/hangzhou-2022.toml").replace("cap = 15000", "cap = 14000");
-    let path = std::env::temp_dir().join("huzhu-engine-cli-bad-policy.toml");
+    let text = include_str!("../../../../policies/hangzhou-2022.toml")
+        .replace("cap = 15000", "cap = 14000");
+    let path =
+        std::env::temp_dir().join(format!("huzhu-cli-bad-policy-{}.toml", std::process::id()));
     std::fs::write(&path, &text).unwrap();
     let out = cli(&["policy", "check", path.to_str().unwrap()], "");
     assert_eq!(out.status.code(), Some(1));

@@ -1,5 +1,4 @@
-//! Black-box tests of the `huzhu` binary, as an officer or a script uses it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Black-box tests of roster import, member lists and the demo.
 
 use assert_cmd::Command;
 use huzhu_domain::id_number::check_character;
@@ -51,10 +50,21 @@ fn a_roster_imports_reimports_unchanged_and_reports_bad_rows_to_a_file() {
         .arg(fixture("orgs.csv"))
         .assert()
         .code(0);
-    let first = stdout_of(huzhu(d).args(["import", "members"]).arg(fixture("members.csv")));
+    let first = stdout_of(
+        huzhu(d)
+            .args(["import", "members"])
+            .arg(fixture("members.csv")),
+    );
     assert!(first.contains("新增 10"), "{first}");
-    let again = stdout_of(huzhu(d).args(["import", "members"]).arg(fixture("members.csv")));
-    assert!(again.contains("新增 0, 更新 0, 无变化 10, 有误 0"), "{again}");
+    let again = stdout_of(
+        huzhu(d)
+            .args(["import", "members"])
+            .arg(fixture("members.csv")),
+    );
+    assert!(
+        again.contains("新增 0, 更新 0, 无变化 10, 有误 0"),
+        "{again}"
+    );
 
     let report = d.join("errors.csv");
     let out = huzhu(d)
@@ -66,7 +76,10 @@ fn a_roster_imports_reimports_unchanged_and_reports_bad_rows_to_a_file() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "some rows rejected");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("第10行 [*公民身份号码] 校验位错误"), "{stderr}");
+    assert!(
+        stderr.contains("第10行 [*公民身份号码] 校验位错误"),
+        "{stderr}"
+    );
     let expected = std::fs::read_to_string(fixture("members-messy-gbk.errors.csv")).unwrap();
     assert_eq!(std::fs::read_to_string(&report).unwrap(), expected);
 }
@@ -216,7 +229,10 @@ fn an_import_killed_midway_leaves_whole_batches_and_a_rerun_completes_it() {
 
     let rerun = stdout_of(huzhu(d).args(["import", "members"]).arg(&roster));
     assert!(rerun.contains(&format!("共 {n} 行")), "{rerun}");
-    assert!(rerun.contains("更新 0"), "nothing stored was changed: {rerun}");
+    assert!(
+        rerun.contains("更新 0"),
+        "nothing stored was changed: {rerun}"
+    );
     assert!(rerun.contains("有误 0"), "{rerun}");
     assert_eq!(member_rows(d), n as usize);
 }
@@ -261,7 +277,9 @@ fn the_same_commands_run_on_postgresql_when_a_url_is_given() {
         .code(0);
     let again = stdout_of(pg(&["import", "members"]).arg(fixture("members.csv")));
     assert!(again.contains("无变化 10"), "{again}");
-    let listed = members_json(&mut pg(&["members", "list", "--org", "LA", "--format", "json"]));
+    let listed = members_json(&mut pg(&[
+        "members", "list", "--org", "LA", "--format", "json",
+    ]));
     assert!(!listed.is_empty());
     assert!(
         !dir.path().join("huzhu-data").exists(),

@@ -1,0 +1,6 @@
+//! Black-box tests of the `huzhu` binary, as an officer or a script uses it. One test binary for
+//! the whole command line: each binary costs link time on small machines.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod engine;
+mod roster;
