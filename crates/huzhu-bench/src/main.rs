@@ -5,6 +5,8 @@
 //! and prints claims per second per core and the time for 100k claims (the baseline, measured in
 //! the same run) against 1M claims. Targets: ≥ 200,000 claims/s per core; 1M ≤ 11 × 100k.
 
+mod roster;
+
 use chrono::{Days, NaiveDate};
 use huzhu_domain::engine::{adjudicate, History};
 use huzhu_domain::member::EmploymentStatus;
@@ -204,11 +206,29 @@ fn engine() -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    match std::env::args().nth(1).as_deref() {
-        Some("engine") | None => engine(),
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = match args.first().map(String::as_str) {
+        Some("engine") | None => return engine(),
+        Some("roster-orgs") => roster::orgs(&mut out),
+        Some("roster-members") => match args.get(1).and_then(|n| n.parse().ok()) {
+            Some(n) => roster::members(&mut out, n),
+            None => {
+                eprintln!("usage: huzhu-bench roster-members N");
+                return ExitCode::from(2);
+            }
+        },
         Some(other) => {
-            eprintln!("unknown benchmark `{other}`; try: engine");
-            ExitCode::from(2)
+            eprintln!("unknown benchmark `{other}`; try: engine, roster-orgs, roster-members N");
+            return ExitCode::from(2);
+        }
+    };
+    match written.and_then(|()| std::io::Write::flush(&mut out)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
         }
     }
 }
