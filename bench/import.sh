@@ -23,7 +23,8 @@ trap 'rm -rf "$work"' EXIT
 measure() {
   local db=$1 file=$2
   /usr/bin/time -f "%e %M" -o "$work/time" \
-    env HUZHU_DATABASE_URL="$db" "$BIN" import members "$file" > /dev/null
+    env HUZHU_DATABASE_URL="$db" "$BIN" import members "$file" > /dev/null 2> "$work/stderr" || {
+      echo "import of $file failed or rejected rows:" >&2; head -5 "$work/stderr" >&2; exit 1; }
   cat "$work/time"
 }
 

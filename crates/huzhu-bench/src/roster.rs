@@ -2,6 +2,7 @@
 //! city, 10 districts, 100 streets and 1,000 grassroots unions, and a member file of any length
 //! with valid, distinct ID numbers.
 
+use chrono::{Datelike, Days, NaiveDate};
 use huzhu_domain::id_number::check_character;
 use std::io::{self, Write};
 
@@ -32,12 +33,10 @@ pub fn members(out: &mut impl Write, n: u64) -> io::Result<()> {
         "姓名,身份证号,性别,出生日期,手机号,工会代码,在职状态,社保统筹地,入会日期,标签"
     )?;
     for i in 0..n {
-        let days = i % 14_600; // 40 years of birth dates
+        let days = i % 14_600; // 40 years of birth dates, each with up to 1,000 sequences
         let seq = i / 14_600;
-        let year = 1960 + days / 365;
-        let doy = days % 365;
-        let month = 1 + doy / 31 % 12;
-        let day = 1 + doy % 28;
+        let born = NaiveDate::from_ymd_opt(1960, 1, 1).unwrap_or_default() + Days::new(days);
+        let (year, month, day) = (born.year(), born.month(), born.day());
         let first17 = format!("330102{year:04}{month:02}{day:02}{seq:03}");
         let check = check_character(&first17).unwrap_or('0');
         let gender = if (seq % 10) % 2 == 1 { "男" } else { "女" };
