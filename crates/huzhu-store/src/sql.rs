@@ -86,6 +86,37 @@ impl MemberRow {
         }
     }
 
+    /// The row as it stands after `snapshot` was written with these keys.
+    pub fn from_snapshot(
+        id: i64,
+        tenant_id: i64,
+        org_id: i64,
+        version: i32,
+        updated_at: DateTime<Utc>,
+        s: &MemberSnapshot,
+    ) -> MemberRow {
+        MemberRow {
+            id,
+            tenant_id,
+            id_kind: s.id_kind.clone(),
+            id_number: s.id_number.clone(),
+            name: s.name.clone(),
+            gender: s.gender.clone(),
+            birth_date: s.birth_date,
+            phone: s.phone.clone(),
+            org_id,
+            org_code: s.org.clone(),
+            status: s.status.clone(),
+            hire_date: s.hire_date,
+            join_date: s.join_date,
+            ss_region: s.ss_region.clone(),
+            tags: s.tags.clone(),
+            bank_account: s.bank_account.clone(),
+            version,
+            updated_at,
+        }
+    }
+
     pub fn into_stored(self) -> Result<StoredMember, StoreError> {
         Ok(StoredMember {
             id: MemberId(self.id),
@@ -505,22 +536,10 @@ macro_rules! impl_store {
                                 .bind(old.id)
                                 .execute(&mut *tx)
                                 .await?;
-                                if let Some(row) = stored.get_mut(id_number) {
-                                    row.version = version;
-                                    row.org_id = org_id;
-                                    row.org_code = after.org.clone();
-                                    row.id_kind = after.id_kind.clone();
-                                    row.name = after.name.clone();
-                                    row.gender = after.gender.clone();
-                                    row.birth_date = after.birth_date;
-                                    row.phone = after.phone.clone();
-                                    row.status = after.status.clone();
-                                    row.hire_date = after.hire_date;
-                                    row.join_date = after.join_date;
-                                    row.ss_region = after.ss_region.clone();
-                                    row.tags = after.tags.clone();
-                                    row.bank_account = after.bank_account.clone();
-                                }
+                                let row = MemberRow::from_snapshot(
+                                    old.id, old.tenant_id, org_id, version, at, &after,
+                                );
+                                stored.insert(id_number.to_string(), row);
                                 MemberOutcome::Updated { changed }
                             }
                             None => {
@@ -551,26 +570,7 @@ macro_rules! impl_store {
                                 .await?;
                                 stored.insert(
                                     id_number.to_string(),
-                                    MemberRow {
-                                        id,
-                                        tenant_id,
-                                        id_kind: new.id_kind.clone(),
-                                        id_number: new.id_number.clone(),
-                                        name: new.name.clone(),
-                                        gender: new.gender.clone(),
-                                        birth_date: new.birth_date,
-                                        phone: new.phone.clone(),
-                                        org_id,
-                                        org_code: new.org.clone(),
-                                        status: new.status.clone(),
-                                        hire_date: new.hire_date,
-                                        join_date: new.join_date,
-                                        ss_region: new.ss_region.clone(),
-                                        tags: new.tags.clone(),
-                                        bank_account: new.bank_account.clone(),
-                                        version: 1,
-                                        updated_at: at,
-                                    },
+                                    MemberRow::from_snapshot(id, tenant_id, org_id, 1, at, &new),
                                 );
                                 MemberOutcome::Created
                             }
