@@ -6,6 +6,7 @@
 //! only (a test in `tests/` guards this).
 #![deny(clippy::float_arithmetic)]
 
+pub mod access;
 pub mod id_number;
 pub mod member;
 pub mod money;

@@ -1,0 +1,181 @@
+//! Who may do what (SPEC section 1): the seven roles and the capabilities each holds. Scope — which
+//! organisations and members an actor may see — is the actor's organisation and its subtree, or,
+//! for a member, the member alone; the app checks it against the tree, this module only names it.
+
+use crate::org::{OrgCode, OrgLevel};
+use serde::{Deserialize, Serialize};
+
+/// A user's role. One role per account; a person with two duties has two accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 职工/会员: sees and claims for themselves only.
+    Member,
+    /// 基层工会干事: the unit's roster, enrolment, contributions, claims on a member's behalf.
+    UnitOfficer,
+    /// 市/区县总工会 staff at the service-centre window: accept, review, approve claims.
+    FederationStaff,
+    /// 医疗顾问: reviews claims sent to expert review.
+    MedicalReviewer,
+    /// 财务: payout batches, bank files, the ledger.
+    Finance,
+    /// 审计: reads everything in scope, the ledger and the audit log; changes nothing.
+    Auditor,
+    /// 系统管理员: organisation tree, accounts and roles, policies.
+    Administrator,
+}
+
+/// Something an actor may be allowed to do, whatever the object's organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Capability {
+    /// Read members, enrolments and claims in scope (masked).
+    ReadMembers,
+    /// Import rosters, edit members.
+    ManageRoster,
+    /// Enrol a unit's members for a cycle and see its bill.
+    Enrol,
+    /// Record that a contribution bill was paid.
+    RecordPayment,
+    /// Submit a claim (for oneself, or for a member of one's unit).
+    SubmitClaim,
+    /// Accept or return claims at the window, compute and review them.
+    HandleClaims,
+    /// Decide claims sent to expert review.
+    ExpertReview,
+    /// Approve or reject claims (at the level the policy requires) and reopen them on appeal.
+    ApproveClaims,
+    /// Build payout batches, export bank files, mark them paid.
+    ManagePayouts,
+    /// Read the ledger and its balances.
+    ReadLedger,
+    /// Read the audit log.
+    ReadAudit,
+    /// See a personal field whole (logged each time).
+    RevealPersonal,
+    /// Create accounts and assign roles.
+    ManageUsers,
+    /// Set the review-selection rules of the federation.
+    ConfigureReview,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Member,
+        Role::UnitOfficer,
+        Role::FederationStaff,
+        Role::MedicalReviewer,
+        Role::Finance,
+        Role::Auditor,
+        Role::Administrator,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::UnitOfficer => "unit_officer",
+            Role::FederationStaff => "federation_staff",
+            Role::MedicalReviewer => "medical_reviewer",
+            Role::Finance => "finance",
+            Role::Auditor => "auditor",
+            Role::Administrator => "administrator",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == raw.trim())
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::Member => "会员",
+            Role::UnitOfficer => "基层工会干事",
+            Role::FederationStaff => "总工会经办人员",
+            Role::MedicalReviewer => "医疗顾问",
+            Role::Finance => "财务",
+            Role::Auditor => "审计",
+            Role::Administrator => "系统管理员",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::UnitOfficer => "unit union officer",
+            Role::FederationStaff => "federation staff",
+            Role::MedicalReviewer => "medical reviewer",
+            Role::Finance => "finance",
+            Role::Auditor => "auditor",
+            Role::Administrator => "administrator",
+        }
+    }
+
+    /// Whether the role holds the capability (SPEC section 1's table). Scope is checked apart.
+    pub fn can(self, c: Capability) -> bool {
+        use Capability as C;
+        use Role as R;
+        match (self, c) {
+            (_, C::ReadMembers) => true,
+            (R::Member, C::SubmitClaim) => true,
+            (R::Member, _) => false,
+            (R::UnitOfficer, C::ManageRoster | C::Enrol | C::RecordPayment | C::SubmitClaim) => true,
+            (R::FederationStaff, C::HandleClaims | C::ApproveClaims | C::SubmitClaim) => true,
+            (R::FederationStaff, C::ManageRoster | C::Enrol | C::RecordPayment) => true,
+            (R::FederationStaff, C::RevealPersonal | C::ConfigureReview) => true,
+            (R::MedicalReviewer, C::ExpertReview | C::RevealPersonal) => true,
+            (R::Finance, C::ManagePayouts | C::ReadLedger | C::RecordPayment) => true,
+            (R::Auditor, C::ReadLedger | C::ReadAudit | C::RevealPersonal) => true,
+            (R::Administrator, C::ManageUsers | C::ManageRoster | C::ConfigureReview) => true,
+            (R::Administrator, C::ReadAudit | C::ReadLedger) => true,
+            _ => false,
+        }
+    }
+}
+
+/// The signed-in person on whose behalf a use case runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The organisation the account belongs to; its subtree is the actor's scope.
+    pub org: OrgCode,
+    pub org_level: OrgLevel,
+    /// For [`Role::Member`]: the member's id (members.id); scope is that member alone.
+    pub member_id: Option<i64>,
+}
+
+impl Actor {
+    pub fn can(&self, c: Capability) -> bool {
+        self.role.can(c)
+    }
+
+    /// Whether the actor's organisation is at `level` or above (城市 = 1 is the highest): how an
+    /// approval "at city level" (policy item `approval = "city"`) is checked.
+    pub fn is_at_or_above(&self, level: OrgLevel) -> bool {
+        (self.org_level as u8) <= (level as u8)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_code_parses_back() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.code()), Some(r));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn a_member_may_only_read_and_claim() {
+        assert!(Role::Member.can(Capability::SubmitClaim));
+        assert!(!Role::Member.can(Capability::HandleClaims));
+        assert!(!Role::Member.can(Capability::RevealPersonal));
+        assert!(!Role::Auditor.can(Capability::ApproveClaims));
+        assert!(Role::Finance.can(Capability::ManagePayouts));
+        assert!(!Role::UnitOfficer.can(Capability::ApproveClaims));
+    }
+}
