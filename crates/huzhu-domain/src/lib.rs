@@ -17,5 +17,7 @@ pub use id_number::{Gender, IdKind, IdNumber, IdNumberError};
 pub use money::Money;
 pub use org::{OrgCode, OrgLevel, RegionCode};
 pub mod engine;
+pub mod ledger;
 pub mod policy;
 pub mod scenario;
+pub mod workflow;
