@@ -265,6 +265,116 @@ impl Scenario {
     }
 }
 
+impl Claim {
+    /// Parses one claim of the SPEC 10 shape (as the API receives it); error paths start at
+    /// `prefix` (`claim.costs_fen.self_borne`).
+    pub fn from_json(text: &str, prefix: &str) -> Result<Claim, ScenarioError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let raw: RawClaim = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let msg = e.into_inner().to_string();
+            err(
+                if path == "." {
+                    prefix.to_string()
+                } else {
+                    format!("{prefix}.{path}")
+                },
+                msg,
+            )
+        })?;
+        raw.validate_at(prefix)
+    }
+
+    /// The claim in the SPEC 10 shape, keys in a fixed order: what the store keeps and what
+    /// [`Claim::from_json`] reads back to the same value.
+    pub fn to_json(&self) -> String {
+        use serde_json::{json, Map, Value};
+        let mut m = Map::new();
+        m.insert("id".into(), json!(self.id));
+        let kind = match &self.event {
+            Event::HospitalStay {
+                admitted,
+                discharged,
+            } => {
+                m.insert("admitted".into(), json!(admitted.to_string()));
+                m.insert("discharged".into(), json!(discharged.to_string()));
+                "hospital_stay"
+            }
+            Event::Outpatient {
+                start,
+                end,
+                disease,
+            } => {
+                m.insert("period_start".into(), json!(start.to_string()));
+                m.insert("period_end".into(), json!(end.to_string()));
+                m.insert("designated_disease".into(), json!(disease));
+                "outpatient"
+            }
+            Event::Diagnosis => "diagnosis",
+            Event::CarePayment => "care_payment",
+        };
+        m.insert("kind".into(), json!(kind));
+        m.insert("submitted".into(), json!(self.submitted.to_string()));
+        if let Some(g) = self.hospital_grade {
+            m.insert("hospital_grade".into(), json!(g));
+        }
+        m.insert("rehabilitation".into(), json!(self.rehabilitation));
+        let diagnoses: Vec<Value> = self
+            .diagnoses
+            .iter()
+            .map(|d| {
+                let mut o = Map::new();
+                o.insert("disease".into(), json!(d.disease));
+                o.insert("date".into(), json!(d.date.to_string()));
+                o.insert("first_diagnosis".into(), json!(d.first_diagnosis));
+                if let Some(dd) = d.death_date {
+                    o.insert("death_date".into(), json!(dd.to_string()));
+                }
+                Value::Object(o)
+            })
+            .collect();
+        m.insert("diagnoses".into(), Value::Array(diagnoses));
+        let c = &self.costs;
+        m.insert(
+            "costs_fen".into(),
+            json!({
+                "total": c.total.fen(), "pooled_fund": c.pooled_fund.fen(),
+                "personal_account": c.personal_account.fen(), "self_borne": c.self_borne.fen(),
+                "self_pay_class_b": c.self_pay_class_b.fen(),
+                "self_pay_excluded": c.self_pay_excluded.fen()
+            }),
+        );
+        m.insert("invoices".into(), json!(self.invoices));
+        m.insert("documents".into(), json!(self.documents));
+        Value::Object(m).to_string()
+    }
+
+    /// The date the claim's eligibility is judged on: admission, period start, or the first
+    /// diagnosis (the submission date for a care payment).
+    pub fn event_date(&self) -> NaiveDate {
+        match &self.event {
+            Event::HospitalStay { admitted, .. } => *admitted,
+            Event::Outpatient { start, .. } => *start,
+            Event::Diagnosis => self
+                .diagnoses
+                .iter()
+                .map(|d| d.date)
+                .min()
+                .unwrap_or(self.submitted),
+            Event::CarePayment => self.submitted,
+        }
+    }
+
+    pub fn kind_code(&self) -> &'static str {
+        match &self.event {
+            Event::HospitalStay { .. } => "hospital_stay",
+            Event::Outpatient { .. } => "outpatient",
+            Event::Diagnosis => "diagnosis",
+            Event::CarePayment => "care_payment",
+        }
+    }
+}
+
 impl RawScenario {
     fn validate(self) -> Result<Scenario, ScenarioError> {
         let m = self.member;
@@ -334,7 +444,11 @@ impl RawScenario {
 
 impl RawClaim {
     fn validate(self, i: usize) -> Result<Claim, ScenarioError> {
-        let p = |f: &str| format!("claims[{i}].{f}");
+        self.validate_at(&format!("claims[{i}]"))
+    }
+
+    fn validate_at(self, prefix: &str) -> Result<Claim, ScenarioError> {
+        let p = |f: &str| format!("{prefix}.{f}");
         let required = |f: &str, kind: &str| {
             err(
                 p(f),

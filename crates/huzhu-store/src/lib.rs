@@ -9,12 +9,14 @@
 
 mod error;
 mod model;
+pub mod money;
 mod postgres;
 mod sql;
 mod sqlite;
 
 pub use error::StoreError;
 pub use model::*;
+pub use money::MoneyStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 

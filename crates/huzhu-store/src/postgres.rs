@@ -75,4 +75,5 @@ impl PgStore {
     }
 }
 
+crate::money::sql::impl_money_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);

@@ -58,4 +58,5 @@ impl SqliteStore {
     }
 }
 
+crate::money::sql::impl_money_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);

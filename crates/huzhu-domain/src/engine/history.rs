@@ -74,6 +74,14 @@ impl History {
         self.invoices.contains(invoice)
     }
 
+    /// Notes the invoice numbers of a claim whose benefits do not count (a claim refused by
+    /// staff): a later claim bringing the same invoice is still a duplicate (SPEC 4.1).
+    pub fn note_invoices(&mut self, claim: &crate::scenario::Claim) {
+        for i in &claim.invoices {
+            self.add_invoice(i);
+        }
+    }
+
     pub(super) fn add_invoice(&mut self, invoice: &str) {
         if !self.invoices.contains(invoice) {
             self.invoices.insert(invoice.to_string());

@@ -1,0 +1,397 @@
+//! The money path's repository (SPEC sections 4–6): policies as loaded, enrolments and bills,
+//! claims with their events and documents, payout batches, and the double-entry ledger.
+//!
+//! Each method is one transaction. A state change and its ledger entries are written together or
+//! not at all; a claim change names the version it was computed from, so two approvals of the
+//! same claim cannot both land (the second is a [`crate::StoreError::Conflict`]).
+
+pub(crate) mod rows;
+pub(crate) mod sql;
+
+use crate::{MemberId, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use huzhu_domain::ledger::Entry;
+use huzhu_domain::money::Money;
+use huzhu_domain::org::OrgCode;
+use huzhu_domain::workflow::ClaimState;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::future::Future;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct BillId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct ClaimId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct BatchId(pub i64);
+
+/// A policy cycle as loaded into the database (its text kept whole).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyRecord {
+    pub id: String,
+    pub name: String,
+    pub cycle_start: NaiveDate,
+    pub cycle_end: NaiveDate,
+    pub sha256: String,
+    #[serde(skip)]
+    pub source: String,
+    pub loaded_at: DateTime<Utc>,
+}
+
+/// One member's enrolment in one item, as planned by the domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEnrolment {
+    pub member: MemberId,
+    pub item: String,
+    pub shares: u32,
+    pub start: NaiveDate,
+    pub renewal: bool,
+    pub contribution: Money,
+}
+
+/// A unit enrolling members for a cycle: the enrolments, the bill, and the bill's ledger entry.
+#[derive(Debug, Clone)]
+pub struct UnitEnrolment<'a> {
+    pub unit: &'a OrgCode,
+    pub policy: &'a str,
+    pub lines: &'a [NewEnrolment],
+    pub members: u32,
+    pub total: Money,
+    /// None when the bill is zero (a federation-paid scheme posts elsewhere).
+    pub entry: Option<&'a Entry>,
+    pub actor: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredEnrolment {
+    pub id: i64,
+    pub member: MemberId,
+    pub policy: String,
+    pub cycle_start: NaiveDate,
+    pub cycle_end: NaiveDate,
+    pub item: String,
+    pub shares: u32,
+    pub start: NaiveDate,
+    pub renewal: bool,
+    pub unit: String,
+    pub bill: BillId,
+    pub contribution: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bill {
+    pub id: BillId,
+    pub unit: String,
+    pub policy: String,
+    pub members: u32,
+    pub amount: Money,
+    pub status: String,
+    pub payment_ref: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub paid_by: Option<String>,
+    pub paid_at: Option<DateTime<Utc>>,
+}
+
+/// The fields of a claim that change as it moves through the workflow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimFields {
+    pub state: ClaimState,
+    /// The claim as SPEC 10 writes it, JSON.
+    pub body: String,
+    pub event_date: NaiveDate,
+    pub submitted_on: Option<NaiveDate>,
+    /// The engine's decision, JSON, once computed.
+    pub decision: Option<String>,
+    pub payable: Option<Money>,
+    /// Posted to the ledger as approved so far.
+    pub approved: Money,
+    pub paid: Money,
+    pub flags: Vec<String>,
+    pub review_reason: Option<String>,
+    pub expert_cleared: bool,
+    pub returned_for: Vec<String>,
+}
+
+/// One step of the workflow, as written to `claim_events`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimEvent {
+    pub action: String,
+    pub from: Option<ClaimState>,
+    pub to: ClaimState,
+    pub actor: String,
+    pub actor_role: String,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewClaim {
+    pub member: MemberId,
+    pub policy: String,
+    pub kind: String,
+    pub fields: ClaimFields,
+    pub event: ClaimEvent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredClaim {
+    pub id: ClaimId,
+    pub tenant_id: i64,
+    pub member: MemberId,
+    /// The member's grassroots union when the claim was made.
+    pub unit: String,
+    pub policy: String,
+    pub kind: String,
+    pub fields: ClaimFields,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// A change to a stored claim, computed from `expected_version`; written with its event and
+/// ledger entries in one transaction, or refused as a conflict when the claim moved meanwhile.
+#[derive(Debug, Clone)]
+pub struct ClaimChange {
+    pub claim: ClaimId,
+    pub expected_version: i32,
+    pub fields: ClaimFields,
+    pub event: ClaimEvent,
+    pub entries: Vec<Entry>,
+}
+
+/// Which claims to list.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimFilter {
+    pub states: Vec<ClaimState>,
+    pub member: Option<MemberId>,
+    pub policy: Option<String>,
+    pub after: Option<ClaimId>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewDocument {
+    pub claim: ClaimId,
+    pub kind: String,
+    pub sha256: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+    pub uploaded_by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredDocument {
+    pub id: i64,
+    pub claim: ClaimId,
+    pub kind: String,
+    pub sha256: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPayoutLine {
+    pub claim: ClaimId,
+    pub member: MemberId,
+    pub amount: Money,
+    pub account_name: String,
+    pub bank_account: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Batch {
+    pub id: BatchId,
+    pub org: String,
+    pub status: String,
+    pub lines: u32,
+    pub total: Money,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub settled_by: Option<String>,
+    pub settled_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PayoutLine {
+    pub id: i64,
+    pub batch: BatchId,
+    pub claim: ClaimId,
+    pub member: MemberId,
+    pub amount: Money,
+    pub account_name: String,
+    pub bank_account: String,
+    pub status: String,
+    pub failure: Option<String>,
+}
+
+/// How one line of a batch came back from the bank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineOutcome {
+    pub line: i64,
+    /// None when paid; the bank's reason when it failed.
+    pub failure: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerEntryView {
+    pub id: i64,
+    pub kind: String,
+    pub memo: String,
+    pub claim: Option<i64>,
+    pub bill: Option<i64>,
+    pub batch: Option<i64>,
+    pub reverses: Option<i64>,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    pub postings: Vec<(String, i64)>,
+}
+
+/// What `huzhu ledger check` compares: the ledger's own sums and the figures it must match.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LedgerFacts {
+    pub entries: u64,
+    pub postings: u64,
+    /// Entries whose postings do not sum to zero: (entry id, sum).
+    pub unbalanced: Vec<(i64, i64)>,
+    /// Balance of every account, debit-positive.
+    pub balances: BTreeMap<String, i64>,
+    /// Per policy: (billed, paid bills) in fen.
+    pub bills: BTreeMap<String, (i64, i64)>,
+    /// Per (unit, policy): unpaid bills in fen.
+    pub unpaid_by_unit: BTreeMap<(String, String), i64>,
+    /// Per policy: (approved, paid) in fen over its claims.
+    pub claims: BTreeMap<String, (i64, i64)>,
+    /// Per member: approved − paid in fen, where not zero.
+    pub owed_to_members: BTreeMap<i64, i64>,
+}
+
+/// How an entry refers to what caused it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EntryRefs {
+    pub claim: Option<ClaimId>,
+    pub bill: Option<BillId>,
+    pub batch: Option<BatchId>,
+}
+
+/// The money path's repository. Implemented for both backends by the same SQL.
+pub trait MoneyStore: Clone + Send + Sync + 'static {
+    /// Records a policy cycle; loading the same text again is a no-op, a different text under the
+    /// same id is a conflict (a changed policy is a new version with a new id).
+    fn load_policy(&self, p: &PolicyRecord) -> impl Future<Output = Result<()>> + Send;
+
+    fn policy_record(&self, id: &str) -> impl Future<Output = Result<PolicyRecord>> + Send;
+
+    fn policy_records(&self) -> impl Future<Output = Result<Vec<PolicyRecord>>> + Send;
+
+    /// The member's organisation code and tenant, by member id.
+    fn member_unit(&self, member: MemberId) -> impl Future<Output = Result<(String, i64)>> + Send;
+
+    /// Writes a unit's enrolments, its bill and the bill's ledger entry in one transaction. An
+    /// enrolment that exists already (member, policy, item) is a conflict and nothing is written.
+    fn enrol_unit(&self, e: &UnitEnrolment<'_>) -> impl Future<Output = Result<BillId>> + Send;
+
+    /// Every enrolment of a member, across cycles, oldest cycle first.
+    fn member_enrolments(
+        &self,
+        member: MemberId,
+    ) -> impl Future<Output = Result<Vec<StoredEnrolment>>> + Send;
+
+    fn unit_enrolments(
+        &self,
+        unit: &OrgCode,
+        policy: &str,
+    ) -> impl Future<Output = Result<Vec<StoredEnrolment>>> + Send;
+
+    fn bill(&self, id: BillId) -> impl Future<Output = Result<Bill>> + Send;
+
+    /// Bills of every unit in the subtree under `org`, newest first.
+    fn bills_under(&self, org: &OrgCode) -> impl Future<Output = Result<Vec<Bill>>> + Send;
+
+    /// Marks an unpaid bill paid and posts its entry; a paid bill is a conflict.
+    fn pay_bill(
+        &self,
+        id: BillId,
+        payment_ref: &str,
+        entry: &Entry,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Bill>> + Send;
+
+    fn create_claim(&self, c: &NewClaim) -> impl Future<Output = Result<StoredClaim>> + Send;
+
+    fn claim(&self, id: ClaimId) -> impl Future<Output = Result<StoredClaim>> + Send;
+
+    /// Claims of the subtree under `org` matching the filter, by id.
+    fn claims_under(
+        &self,
+        org: &OrgCode,
+        filter: &ClaimFilter,
+    ) -> impl Future<Output = Result<Vec<StoredClaim>>> + Send;
+
+    /// Every claim of a policy cycle, by member then id (for replay and batch adjudication).
+    fn claims_of_policy(
+        &self,
+        policy: &str,
+        after: Option<ClaimId>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredClaim>>> + Send;
+
+    fn change_claim(&self, c: &ClaimChange) -> impl Future<Output = Result<StoredClaim>> + Send;
+
+    fn claim_events(&self, id: ClaimId) -> impl Future<Output = Result<Vec<ClaimEvent>>> + Send;
+
+    /// Stores the file once by hash (never overwritten) and links it to the claim.
+    fn add_document(&self, d: &NewDocument) -> impl Future<Output = Result<StoredDocument>> + Send;
+
+    fn documents(&self, claim: ClaimId)
+        -> impl Future<Output = Result<Vec<StoredDocument>>> + Send;
+
+    /// A stored file: (content type, bytes).
+    fn blob(&self, sha256: &str) -> impl Future<Output = Result<(String, Vec<u8>)>> + Send;
+
+    /// Creates a payout batch of approved claims; a claim already in a live batch is a conflict.
+    fn create_batch(
+        &self,
+        org: &OrgCode,
+        lines: &[NewPayoutLine],
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Batch>> + Send;
+
+    fn batch(&self, id: BatchId) -> impl Future<Output = Result<(Batch, Vec<PayoutLine>)>> + Send;
+
+    fn batches_under(&self, org: &OrgCode) -> impl Future<Output = Result<Vec<Batch>>> + Send;
+
+    /// Settles an open batch: line outcomes, the paid claims' changes and their ledger entries,
+    /// all in one transaction.
+    fn settle_batch(
+        &self,
+        id: BatchId,
+        outcomes: &[LineOutcome],
+        changes: &[ClaimChange],
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Batch>> + Send;
+
+    /// Ledger entries, newest first, after `before` (an entry id) when given.
+    fn ledger_entries(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<LedgerEntryView>>> + Send;
+
+    fn ledger_facts(&self) -> impl Future<Output = Result<LedgerFacts>> + Send;
+}

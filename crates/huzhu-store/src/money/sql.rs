@@ -1,0 +1,856 @@
+//! The SQL of the money path, shared by both backends like `crate::sql`; [`impl_money_store!`]
+//! expands [`super::MoneyStore`] once per backend.
+
+macro_rules! impl_money_store {
+    ($store:ty) => {
+        impl $crate::money::MoneyStore for $store {
+            async fn load_policy(&self, p: &$crate::money::PolicyRecord) -> $crate::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                let existing: Option<String> =
+                    sqlx::query_scalar("SELECT sha256 FROM policies WHERE id = $1")
+                        .bind(&p.id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                match existing {
+                    Some(sha) if sha == p.sha256 => return Ok(()),
+                    Some(_) => {
+                        return Err($crate::StoreError::Conflict(format!(
+                            "政策 {} 已载入且内容不同；修改后的政策须使用新的编号 \
+                             (policy {} is loaded with other content; a changed policy needs a new id)",
+                            p.id, p.id
+                        )))
+                    }
+                    None => {}
+                }
+                sqlx::query(
+                    "INSERT INTO policies (id, name, cycle_start, cycle_end, sha256, source, \
+                     loaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&p.id)
+                .bind(&p.name)
+                .bind(p.cycle_start)
+                .bind(p.cycle_end)
+                .bind(&p.sha256)
+                .bind(&p.source)
+                .bind(p.loaded_at)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn policy_record(&self, id: &str) -> $crate::Result<$crate::money::PolicyRecord> {
+                let row: Option<$crate::money::rows::PolicyRow> = sqlx::query_as(
+                    "SELECT id, name, cycle_start, cycle_end, sha256, source, loaded_at \
+                     FROM policies WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(Into::into)
+                    .ok_or_else(|| $crate::StoreError::NotFound(format!("policy {id}")))
+            }
+
+            async fn policy_records(&self) -> $crate::Result<Vec<$crate::money::PolicyRecord>> {
+                let rows: Vec<$crate::money::rows::PolicyRow> = sqlx::query_as(
+                    "SELECT id, name, cycle_start, cycle_end, sha256, source, loaded_at \
+                     FROM policies ORDER BY cycle_start, id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn member_unit(
+                &self,
+                member: $crate::MemberId,
+            ) -> $crate::Result<(String, i64)> {
+                let row: Option<(String, i64)> = sqlx::query_as(
+                    "SELECT o.code, m.tenant_id FROM members m JOIN orgs o ON o.id = m.org_id \
+                     WHERE m.id = $1",
+                )
+                .bind(member.0)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.ok_or_else(|| $crate::StoreError::NotFound(format!("member {}", member.0)))
+            }
+
+            async fn enrol_unit(
+                &self,
+                e: &$crate::money::UnitEnrolment<'_>,
+            ) -> $crate::Result<$crate::money::BillId> {
+                let mut tx = self.pool.begin().await?;
+                let (org_id, tenant): (i64, i64) = sqlx::query_as(
+                    "SELECT id, COALESCE(tenant_id, id) FROM orgs WHERE code = $1",
+                )
+                .bind(e.unit.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| $crate::StoreError::NotFound(format!("org {}", e.unit)))?;
+                let bill: i64 = sqlx::query_scalar(
+                    "INSERT INTO bills (tenant_id, org_id, policy_id, members, amount_fen, status, \
+                     created_by, created_at) VALUES ($1, $2, $3, $4, $5, 'unpaid', $6, $7) \
+                     RETURNING id",
+                )
+                .bind(tenant)
+                .bind(org_id)
+                .bind(e.policy)
+                .bind(i32::try_from(e.members).unwrap_or(i32::MAX))
+                .bind(e.total.fen())
+                .bind(e.actor)
+                .bind(e.at)
+                .fetch_one(&mut *tx)
+                .await?;
+                for l in e.lines {
+                    let done = sqlx::query(
+                        "INSERT INTO enrolments (tenant_id, member_id, policy_id, item, shares, \
+                         start_date, renewal, org_id, bill_id, contribution_fen, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    )
+                    .bind(tenant)
+                    .bind(l.member.0)
+                    .bind(e.policy)
+                    .bind(&l.item)
+                    .bind(i32::try_from(l.shares).unwrap_or(i32::MAX))
+                    .bind(l.start)
+                    .bind(l.renewal)
+                    .bind(org_id)
+                    .bind(bill)
+                    .bind(l.contribution.fen())
+                    .bind(e.at)
+                    .execute(&mut *tx)
+                    .await;
+                    if let Err(err) = done {
+                        return Err(match $crate::StoreError::from(err) {
+                            $crate::StoreError::Conflict(_) => $crate::StoreError::Conflict(format!(
+                                "会员 #{} 已参加项目 {}（{}） (member #{} is already enrolled in item {} of {})",
+                                l.member.0, l.item, e.policy, l.member.0, l.item, e.policy
+                            )),
+                            other => other,
+                        });
+                    }
+                }
+                if let Some(entry) = e.entry {
+                    let refs = $crate::money::EntryRefs {
+                        bill: Some($crate::money::BillId(bill)),
+                        ..Default::default()
+                    };
+                    Self::money_post(&mut tx, tenant, entry, refs, None, e.actor, e.at).await?;
+                }
+                tx.commit().await?;
+                Ok($crate::money::BillId(bill))
+            }
+
+            async fn member_enrolments(
+                &self,
+                member: $crate::MemberId,
+            ) -> $crate::Result<Vec<$crate::money::StoredEnrolment>> {
+                use $crate::money::rows::{EnrolmentRow, ENROLMENT_COLUMNS};
+                let rows: Vec<EnrolmentRow> = sqlx::query_as(&format!(
+                    "SELECT {ENROLMENT_COLUMNS} FROM enrolments e \
+                     JOIN policies p ON p.id = e.policy_id JOIN orgs o ON o.id = e.org_id \
+                     WHERE e.member_id = $1 ORDER BY p.cycle_start, e.policy_id, e.item"
+                ))
+                .bind(member.0)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn unit_enrolments(
+                &self,
+                unit: &huzhu_domain::org::OrgCode,
+                policy: &str,
+            ) -> $crate::Result<Vec<$crate::money::StoredEnrolment>> {
+                use $crate::money::rows::{EnrolmentRow, ENROLMENT_COLUMNS};
+                let rows: Vec<EnrolmentRow> = sqlx::query_as(&format!(
+                    "SELECT {ENROLMENT_COLUMNS} FROM enrolments e \
+                     JOIN policies p ON p.id = e.policy_id JOIN orgs o ON o.id = e.org_id \
+                     WHERE o.code = $1 AND e.policy_id = $2 ORDER BY e.member_id, e.item"
+                ))
+                .bind(unit.as_str())
+                .bind(policy)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn bill(&self, id: $crate::money::BillId) -> $crate::Result<$crate::money::Bill> {
+                use $crate::money::rows::{BillRow, BILL_COLUMNS};
+                let row: Option<BillRow> = sqlx::query_as(&format!(
+                    "SELECT {BILL_COLUMNS} FROM bills b JOIN orgs o ON o.id = b.org_id \
+                     WHERE b.id = $1"
+                ))
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(Into::into)
+                    .ok_or_else(|| $crate::StoreError::NotFound(format!("bill {}", id.0)))
+            }
+
+            async fn bills_under(
+                &self,
+                org: &huzhu_domain::org::OrgCode,
+            ) -> $crate::Result<Vec<$crate::money::Bill>> {
+                use $crate::money::rows::{BillRow, BILL_COLUMNS};
+                let rows: Vec<BillRow> = sqlx::query_as(&format!(
+                    "SELECT {BILL_COLUMNS} FROM orgs top \
+                     JOIN org_closure c ON c.ancestor_id = top.id \
+                     JOIN bills b ON b.org_id = c.descendant_id \
+                     JOIN orgs o ON o.id = b.org_id \
+                     WHERE top.code = $1 ORDER BY b.id DESC"
+                ))
+                .bind(org.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn pay_bill(
+                &self,
+                id: $crate::money::BillId,
+                payment_ref: &str,
+                entry: &huzhu_domain::ledger::Entry,
+                actor: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<$crate::money::Bill> {
+                let mut tx = self.pool.begin().await?;
+                let tenant: Option<i64> = sqlx::query_scalar(
+                    "UPDATE bills SET status = 'paid', payment_ref = $1, paid_by = $2, \
+                     paid_at = $3 WHERE id = $4 AND status = 'unpaid' RETURNING tenant_id",
+                )
+                .bind(payment_ref)
+                .bind(actor)
+                .bind(at)
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(tenant) = tenant else {
+                    return Err($crate::StoreError::Conflict(format!(
+                        "账单 {} 不存在或已付 (bill {} is unknown or already paid)",
+                        id.0, id.0
+                    )));
+                };
+                let refs = $crate::money::EntryRefs {
+                    bill: Some(id),
+                    ..Default::default()
+                };
+                Self::money_post(&mut tx, tenant, entry, refs, None, actor, at).await?;
+                tx.commit().await?;
+                self.bill(id).await
+            }
+
+            async fn create_claim(
+                &self,
+                c: &$crate::money::NewClaim,
+            ) -> $crate::Result<$crate::money::StoredClaim> {
+                use $crate::money::rows::json_list;
+                let mut tx = self.pool.begin().await?;
+                let (org_id, tenant): (i64, i64) =
+                    sqlx::query_as("SELECT org_id, tenant_id FROM members WHERE id = $1")
+                        .bind(c.member.0)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or_else(|| {
+                            $crate::StoreError::NotFound(format!("member {}", c.member.0))
+                        })?;
+                let f = &c.fields;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO claims (tenant_id, member_id, org_id, policy_id, kind, state, \
+                     body, event_date, submitted_on, decision, payable_fen, approved_fen, \
+                     paid_fen, flags, review_reason, expert_cleared, returned_for, created_by, \
+                     created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+                     $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, 1) RETURNING id",
+                )
+                .bind(tenant)
+                .bind(c.member.0)
+                .bind(org_id)
+                .bind(&c.policy)
+                .bind(&c.kind)
+                .bind(f.state.code())
+                .bind(&f.body)
+                .bind(f.event_date)
+                .bind(f.submitted_on)
+                .bind(&f.decision)
+                .bind(f.payable.map(|m| m.fen()))
+                .bind(f.approved.fen())
+                .bind(f.paid.fen())
+                .bind(json_list(&f.flags))
+                .bind(&f.review_reason)
+                .bind(f.expert_cleared)
+                .bind(json_list(&f.returned_for))
+                .bind(&c.event.actor)
+                .bind(c.event.at)
+                .fetch_one(&mut *tx)
+                .await?;
+                Self::money_event(&mut tx, tenant, id, &c.event).await?;
+                tx.commit().await?;
+                self.claim($crate::money::ClaimId(id)).await
+            }
+
+            async fn claim(
+                &self,
+                id: $crate::money::ClaimId,
+            ) -> $crate::Result<$crate::money::StoredClaim> {
+                use $crate::money::rows::{ClaimRow, CLAIM_COLUMNS};
+                let row: Option<ClaimRow> = sqlx::query_as(&format!(
+                    "SELECT {CLAIM_COLUMNS} FROM claims c JOIN orgs o ON o.id = c.org_id \
+                     WHERE c.id = $1"
+                ))
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.ok_or_else(|| $crate::StoreError::NotFound(format!("claim {}", id.0)))?
+                    .into_claim()
+            }
+
+            async fn claims_under(
+                &self,
+                org: &huzhu_domain::org::OrgCode,
+                filter: &$crate::money::ClaimFilter,
+            ) -> $crate::Result<Vec<$crate::money::StoredClaim>> {
+                use $crate::money::rows::{ClaimRow, CLAIM_COLUMNS};
+                let mut sql = format!(
+                    "SELECT {CLAIM_COLUMNS} FROM orgs top \
+                     JOIN org_closure cl ON cl.ancestor_id = top.id \
+                     JOIN claims c ON c.org_id = cl.descendant_id \
+                     JOIN orgs o ON o.id = c.org_id \
+                     WHERE top.code = $1 AND c.id > $2"
+                );
+                let mut n = 3;
+                if filter.member.is_some() {
+                    sql.push_str(&format!(" AND c.member_id = ${n}"));
+                    n += 1;
+                }
+                if filter.policy.is_some() {
+                    sql.push_str(&format!(" AND c.policy_id = ${n}"));
+                    n += 1;
+                }
+                if !filter.states.is_empty() {
+                    sql.push_str(&format!(
+                        " AND c.state IN ({})",
+                        $crate::sql::placeholders(n, filter.states.len())
+                    ));
+                    n += filter.states.len();
+                }
+                sql.push_str(&format!(" ORDER BY c.id LIMIT ${n}"));
+                let mut q = sqlx::query_as::<_, ClaimRow>(&sql)
+                    .bind(org.as_str())
+                    .bind(filter.after.map(|c| c.0).unwrap_or(0));
+                if let Some(m) = filter.member {
+                    q = q.bind(m.0);
+                }
+                if let Some(p) = &filter.policy {
+                    q = q.bind(p.as_str());
+                }
+                for s in &filter.states {
+                    q = q.bind(s.code());
+                }
+                let limit = if filter.limit == 0 { 100 } else { filter.limit };
+                let rows = q.bind(i64::from(limit)).fetch_all(&self.pool).await?;
+                rows.into_iter().map(ClaimRow::into_claim).collect()
+            }
+
+            async fn claims_of_policy(
+                &self,
+                policy: &str,
+                after: Option<$crate::money::ClaimId>,
+                limit: u32,
+            ) -> $crate::Result<Vec<$crate::money::StoredClaim>> {
+                use $crate::money::rows::{ClaimRow, CLAIM_COLUMNS};
+                let rows: Vec<ClaimRow> = sqlx::query_as(&format!(
+                    "SELECT {CLAIM_COLUMNS} FROM claims c JOIN orgs o ON o.id = c.org_id \
+                     WHERE c.policy_id = $1 AND c.id > $2 ORDER BY c.id LIMIT $3"
+                ))
+                .bind(policy)
+                .bind(after.map(|c| c.0).unwrap_or(0))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(ClaimRow::into_claim).collect()
+            }
+
+            async fn change_claim(
+                &self,
+                c: &$crate::money::ClaimChange,
+            ) -> $crate::Result<$crate::money::StoredClaim> {
+                let mut tx = self.pool.begin().await?;
+                Self::money_apply_change(&mut tx, c).await?;
+                tx.commit().await?;
+                self.claim(c.claim).await
+            }
+
+            async fn claim_events(
+                &self,
+                id: $crate::money::ClaimId,
+            ) -> $crate::Result<Vec<$crate::money::ClaimEvent>> {
+                let rows: Vec<$crate::money::rows::EventRow> = sqlx::query_as(
+                    "SELECT action, from_state, to_state, actor, actor_role, reason, at \
+                     FROM claim_events WHERE claim_id = $1 ORDER BY id",
+                )
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(|r| r.into_event()).collect()
+            }
+
+            async fn add_document(
+                &self,
+                d: &$crate::money::NewDocument,
+            ) -> $crate::Result<$crate::money::StoredDocument> {
+                let mut tx = self.pool.begin().await?;
+                let tenant: i64 = sqlx::query_scalar("SELECT tenant_id FROM claims WHERE id = $1")
+                    .bind(d.claim.0)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| $crate::StoreError::NotFound(format!("claim {}", d.claim.0)))?;
+                let size = i64::try_from(d.bytes.len()).unwrap_or(i64::MAX);
+                sqlx::query(
+                    "INSERT INTO blobs (sha256, content_type, size, bytes, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
+                )
+                .bind(&d.sha256)
+                .bind(&d.content_type)
+                .bind(size)
+                .bind(&d.bytes)
+                .bind(d.at)
+                .execute(&mut *tx)
+                .await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO documents (tenant_id, claim_id, kind, sha256, file_name, \
+                     content_type, size, uploaded_by, uploaded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                )
+                .bind(tenant)
+                .bind(d.claim.0)
+                .bind(&d.kind)
+                .bind(&d.sha256)
+                .bind(&d.file_name)
+                .bind(&d.content_type)
+                .bind(size)
+                .bind(&d.uploaded_by)
+                .bind(d.at)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok($crate::money::StoredDocument {
+                    id,
+                    claim: d.claim,
+                    kind: d.kind.clone(),
+                    sha256: d.sha256.clone(),
+                    file_name: d.file_name.clone(),
+                    content_type: d.content_type.clone(),
+                    size,
+                    uploaded_by: d.uploaded_by.clone(),
+                    uploaded_at: d.at,
+                })
+            }
+
+            async fn documents(
+                &self,
+                claim: $crate::money::ClaimId,
+            ) -> $crate::Result<Vec<$crate::money::StoredDocument>> {
+                let rows: Vec<$crate::money::rows::DocumentRow> = sqlx::query_as(
+                    "SELECT id, claim_id, kind, sha256, file_name, content_type, size, \
+                     uploaded_by, uploaded_at FROM documents WHERE claim_id = $1 ORDER BY id",
+                )
+                .bind(claim.0)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn blob(&self, sha256: &str) -> $crate::Result<(String, Vec<u8>)> {
+                let row: Option<(String, Vec<u8>)> =
+                    sqlx::query_as("SELECT content_type, bytes FROM blobs WHERE sha256 = $1")
+                        .bind(sha256)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.ok_or_else(|| $crate::StoreError::NotFound(format!("file {sha256}")))
+            }
+
+            async fn create_batch(
+                &self,
+                org: &huzhu_domain::org::OrgCode,
+                lines: &[$crate::money::NewPayoutLine],
+                actor: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<$crate::money::Batch> {
+                let mut tx = self.pool.begin().await?;
+                let (org_id, tenant): (i64, i64) = sqlx::query_as(
+                    "SELECT id, COALESCE(tenant_id, id) FROM orgs WHERE code = $1",
+                )
+                .bind(org.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| $crate::StoreError::NotFound(format!("org {org}")))?;
+                let total: i64 = lines.iter().map(|l| l.amount.fen()).sum();
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO payout_batches (tenant_id, org_id, status, lines, total_fen, \
+                     created_by, created_at) VALUES ($1, $2, 'open', $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(tenant)
+                .bind(org_id)
+                .bind(i32::try_from(lines.len()).unwrap_or(i32::MAX))
+                .bind(total)
+                .bind(actor)
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await?;
+                for l in lines {
+                    // The claim must still be approved with this amount owed: re-checked here,
+                    // inside the transaction, so a batch never carries a claim that moved.
+                    let owed: Option<i64> = sqlx::query_scalar(
+                        "SELECT approved_fen - paid_fen FROM claims \
+                         WHERE id = $1 AND state = 'approved'",
+                    )
+                    .bind(l.claim.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if owed != Some(l.amount.fen()) {
+                        return Err($crate::StoreError::Conflict(format!(
+                            "申请 {} 不是待支付状态或金额已变 (claim {} is not awaiting payment of this amount)",
+                            l.claim.0, l.claim.0
+                        )));
+                    }
+                    let done = sqlx::query(
+                        "INSERT INTO payout_lines (tenant_id, batch_id, claim_id, member_id, \
+                         amount_fen, account_name, bank_account, status) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')",
+                    )
+                    .bind(tenant)
+                    .bind(id)
+                    .bind(l.claim.0)
+                    .bind(l.member.0)
+                    .bind(l.amount.fen())
+                    .bind(&l.account_name)
+                    .bind(&l.bank_account)
+                    .execute(&mut *tx)
+                    .await;
+                    if let Err(err) = done {
+                        return Err(match $crate::StoreError::from(err) {
+                            $crate::StoreError::Conflict(_) => $crate::StoreError::Conflict(format!(
+                                "申请 {} 已在另一支付批次中 (claim {} is already in a live batch)",
+                                l.claim.0, l.claim.0
+                            )),
+                            other => other,
+                        });
+                    }
+                }
+                tx.commit().await?;
+                Ok(self.batch($crate::money::BatchId(id)).await?.0)
+            }
+
+            async fn batch(
+                &self,
+                id: $crate::money::BatchId,
+            ) -> $crate::Result<($crate::money::Batch, Vec<$crate::money::PayoutLine>)> {
+                use $crate::money::rows::{BatchRow, LineRow, BATCH_COLUMNS};
+                let row: Option<BatchRow> = sqlx::query_as(&format!(
+                    "SELECT {BATCH_COLUMNS} FROM payout_batches b JOIN orgs o ON o.id = b.org_id \
+                     WHERE b.id = $1"
+                ))
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+                let batch = row
+                    .ok_or_else(|| $crate::StoreError::NotFound(format!("batch {}", id.0)))?;
+                let lines: Vec<LineRow> = sqlx::query_as(
+                    "SELECT id, batch_id, claim_id, member_id, amount_fen, account_name, \
+                     bank_account, status, failure FROM payout_lines WHERE batch_id = $1 \
+                     ORDER BY id",
+                )
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok((batch.into(), lines.into_iter().map(Into::into).collect()))
+            }
+
+            async fn batches_under(
+                &self,
+                org: &huzhu_domain::org::OrgCode,
+            ) -> $crate::Result<Vec<$crate::money::Batch>> {
+                use $crate::money::rows::{BatchRow, BATCH_COLUMNS};
+                let rows: Vec<BatchRow> = sqlx::query_as(&format!(
+                    "SELECT {BATCH_COLUMNS} FROM orgs top \
+                     JOIN org_closure cl ON cl.ancestor_id = top.id \
+                     JOIN payout_batches b ON b.org_id = cl.descendant_id \
+                     JOIN orgs o ON o.id = b.org_id WHERE top.code = $1 ORDER BY b.id DESC"
+                ))
+                .bind(org.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn settle_batch(
+                &self,
+                id: $crate::money::BatchId,
+                outcomes: &[$crate::money::LineOutcome],
+                changes: &[$crate::money::ClaimChange],
+                actor: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<$crate::money::Batch> {
+                let mut tx = self.pool.begin().await?;
+                let failed = outcomes.iter().filter(|o| o.failure.is_some()).count();
+                let status = if failed == 0 { "paid" } else { "partly_failed" };
+                let moved = sqlx::query(
+                    "UPDATE payout_batches SET status = $1, settled_by = $2, settled_at = $3 \
+                     WHERE id = $4 AND status = 'open'",
+                )
+                .bind(status)
+                .bind(actor)
+                .bind(at)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+                if moved.rows_affected() != 1 {
+                    return Err($crate::StoreError::Conflict(format!(
+                        "支付批次 {} 不存在或已结算 (batch {} is unknown or already settled)",
+                        id.0, id.0
+                    )));
+                }
+                for o in outcomes {
+                    let (status, failure) = match &o.failure {
+                        None => ("paid", None),
+                        Some(f) => ("failed", Some(f.as_str())),
+                    };
+                    let done = sqlx::query(
+                        "UPDATE payout_lines SET status = $1, failure = $2 \
+                         WHERE id = $3 AND batch_id = $4 AND status = 'pending'",
+                    )
+                    .bind(status)
+                    .bind(failure)
+                    .bind(o.line)
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() != 1 {
+                        return Err($crate::StoreError::Conflict(format!(
+                            "支付明细 {} 不属于批次 {} (line {} is not a pending line of batch {})",
+                            o.line, id.0, o.line, id.0
+                        )));
+                    }
+                }
+                for c in changes {
+                    Self::money_apply_change(&mut tx, c).await?;
+                }
+                tx.commit().await?;
+                Ok(self.batch(id).await?.0)
+            }
+
+            async fn ledger_entries(
+                &self,
+                before: Option<i64>,
+                limit: u32,
+            ) -> $crate::Result<Vec<$crate::money::LedgerEntryView>> {
+                let rows: Vec<$crate::money::rows::EntryRow> = sqlx::query_as(
+                    "SELECT id, kind, memo, claim_id, bill_id, batch_id, reverses, actor, at \
+                     FROM ledger_entries WHERE id < $1 ORDER BY id DESC LIMIT $2",
+                )
+                .bind(before.unwrap_or(i64::MAX))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let postings: Vec<(String, i64)> = sqlx::query_as(
+                        "SELECT account, fen FROM ledger_postings WHERE entry_id = $1 ORDER BY id",
+                    )
+                    .bind(r.id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    out.push($crate::money::LedgerEntryView {
+                        id: r.id,
+                        kind: r.kind,
+                        memo: r.memo,
+                        claim: r.claim_id,
+                        bill: r.bill_id,
+                        batch: r.batch_id,
+                        reverses: r.reverses,
+                        actor: r.actor,
+                        at: r.at,
+                        postings,
+                    });
+                }
+                Ok(out)
+            }
+
+            async fn ledger_facts(&self) -> $crate::Result<$crate::money::LedgerFacts> {
+                let mut f = $crate::money::LedgerFacts::default();
+                let (entries, postings): (i64, i64) = sqlx::query_as(
+                    "SELECT (SELECT COUNT(*) FROM ledger_entries), \
+                     (SELECT COUNT(*) FROM ledger_postings)",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                f.entries = u64::try_from(entries).unwrap_or(0);
+                f.postings = u64::try_from(postings).unwrap_or(0);
+                f.unbalanced = sqlx::query_as(
+                    "SELECT e.id, CAST(COALESCE(SUM(p.fen), 0) AS BIGINT) FROM ledger_entries e \
+                     LEFT JOIN ledger_postings p ON p.entry_id = e.id GROUP BY e.id \
+                     HAVING COALESCE(SUM(p.fen), 0) <> 0 OR COUNT(p.id) < 2 ORDER BY e.id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let balances: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT account, CAST(SUM(fen) AS BIGINT) FROM ledger_postings \
+                     GROUP BY account ORDER BY account",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                f.balances = balances.into_iter().collect();
+                let bills: Vec<(String, i64, i64)> = sqlx::query_as(
+                    "SELECT policy_id, CAST(SUM(amount_fen) AS BIGINT), \
+                     CAST(SUM(CASE WHEN status = 'paid' THEN amount_fen ELSE 0 END) AS BIGINT) \
+                     FROM bills GROUP BY policy_id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                f.bills = bills.into_iter().map(|(p, a, b)| (p, (a, b))).collect();
+                let unpaid: Vec<(String, String, i64)> = sqlx::query_as(
+                    "SELECT o.code, b.policy_id, CAST(SUM(b.amount_fen) AS BIGINT) FROM bills b \
+                     JOIN orgs o ON o.id = b.org_id WHERE b.status = 'unpaid' \
+                     GROUP BY o.code, b.policy_id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                f.unpaid_by_unit = unpaid.into_iter().map(|(u, p, a)| ((u, p), a)).collect();
+                let claims: Vec<(String, i64, i64)> = sqlx::query_as(
+                    "SELECT policy_id, CAST(SUM(approved_fen) AS BIGINT), \
+                     CAST(SUM(paid_fen) AS BIGINT) FROM claims GROUP BY policy_id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                f.claims = claims.into_iter().map(|(p, a, b)| (p, (a, b))).collect();
+                let owed: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT member_id, CAST(SUM(approved_fen - paid_fen) AS BIGINT) FROM claims \
+                     GROUP BY member_id HAVING SUM(approved_fen - paid_fen) <> 0",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                f.owed_to_members = owed.into_iter().collect();
+                Ok(f)
+            }
+        }
+
+        impl $store {
+            /// Writes one ledger entry and its postings inside `tx`.
+            async fn money_post<'c>(
+                tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
+                tenant: i64,
+                entry: &huzhu_domain::ledger::Entry,
+                refs: $crate::money::EntryRefs,
+                reverses: Option<i64>,
+                actor: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<i64> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO ledger_entries (tenant_id, kind, memo, claim_id, bill_id, \
+                     batch_id, reverses, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                     RETURNING id",
+                )
+                .bind(tenant)
+                .bind(entry.kind().code())
+                .bind(entry.memo())
+                .bind(refs.claim.map(|c| c.0))
+                .bind(refs.bill.map(|b| b.0))
+                .bind(refs.batch.map(|b| b.0))
+                .bind(reverses)
+                .bind(actor)
+                .bind(at)
+                .fetch_one(&mut **tx)
+                .await?;
+                for p in entry.postings() {
+                    sqlx::query(
+                        "INSERT INTO ledger_postings (tenant_id, entry_id, account, fen) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(tenant)
+                    .bind(id)
+                    .bind(p.account.key())
+                    .bind(p.fen)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(id)
+            }
+
+            async fn money_event<'c>(
+                tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
+                tenant: i64,
+                claim: i64,
+                e: &$crate::money::ClaimEvent,
+            ) -> $crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO claim_events (tenant_id, claim_id, action, from_state, to_state, \
+                     actor, actor_role, reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(tenant)
+                .bind(claim)
+                .bind(&e.action)
+                .bind(e.from.map(|s| s.code()))
+                .bind(e.to.code())
+                .bind(&e.actor)
+                .bind(&e.actor_role)
+                .bind(&e.reason)
+                .bind(e.at)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            /// Applies a claim change if the claim is still at the expected version: its fields,
+            /// its event, its ledger entries. Returns the claim's tenant.
+            async fn money_apply_change<'c>(
+                tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
+                c: &$crate::money::ClaimChange,
+            ) -> $crate::Result<i64> {
+                use $crate::money::rows::json_list;
+                let f = &c.fields;
+                let tenant: Option<i64> = sqlx::query_scalar(
+                    "UPDATE claims SET state = $1, body = $2, event_date = $3, submitted_on = $4, \
+                     decision = $5, payable_fen = $6, approved_fen = $7, paid_fen = $8, \
+                     flags = $9, review_reason = $10, expert_cleared = $11, returned_for = $12, \
+                     updated_at = $13, version = version + 1 \
+                     WHERE id = $14 AND version = $15 RETURNING tenant_id",
+                )
+                .bind(f.state.code())
+                .bind(&f.body)
+                .bind(f.event_date)
+                .bind(f.submitted_on)
+                .bind(&f.decision)
+                .bind(f.payable.map(|m| m.fen()))
+                .bind(f.approved.fen())
+                .bind(f.paid.fen())
+                .bind(json_list(&f.flags))
+                .bind(&f.review_reason)
+                .bind(f.expert_cleared)
+                .bind(json_list(&f.returned_for))
+                .bind(c.event.at)
+                .bind(c.claim.0)
+                .bind(c.expected_version)
+                .fetch_optional(&mut **tx)
+                .await?;
+                let Some(tenant) = tenant else {
+                    return Err($crate::StoreError::Conflict(format!(
+                        "申请 {} 已被他人处理，请刷新后重试 (claim {} changed meanwhile; reload and retry)",
+                        c.claim.0, c.claim.0
+                    )));
+                };
+                Self::money_event(tx, tenant, c.claim.0, &c.event).await?;
+                let refs = $crate::money::EntryRefs {
+                    claim: Some(c.claim),
+                    ..Default::default()
+                };
+                for e in &c.entries {
+                    Self::money_post(tx, tenant, e, refs, None, &c.event.actor, c.event.at)
+                        .await?;
+                }
+                Ok(tenant)
+            }
+        }
+    };
+}
+
+pub(crate) use impl_money_store;
