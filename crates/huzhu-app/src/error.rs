@@ -1,6 +1,7 @@
 //! One error for every use case, each kind with a stable code and a message in Chinese and
 //! English (STYLE: errors).
 
+use huzhu_domain::workflow::TransitionError;
 use huzhu_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -15,6 +16,12 @@ pub enum AppError {
     Store(#[source] StoreError),
     #[error("{message}")]
     Invalid { field: String, message: String },
+    #[error("{role}无权执行此操作 (this role may not do that)")]
+    Forbidden { role: String },
+    #[error("{0}")]
+    Transition(#[from] TransitionError),
+    #[error("{0}")]
+    Conflict(String),
 }
 
 impl AppError {
@@ -26,6 +33,16 @@ impl AppError {
             AppError::NotFound { .. } => "HZ-NOTFOUND-0001",
             AppError::Store(_) => "HZ-STORE-0001",
             AppError::Invalid { .. } => "HZ-INPUT-0001",
+            AppError::Forbidden { .. } => "HZ-AUTH-0002",
+            AppError::Transition(_) => "HZ-CLAIM-0001",
+            AppError::Conflict(_) => "HZ-CONFLICT-0001",
+        }
+    }
+
+    pub fn invalid(field: &str, message: String) -> AppError {
+        AppError::Invalid {
+            field: field.to_string(),
+            message,
         }
     }
 }
@@ -34,6 +51,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => AppError::NotFound { what },
+            StoreError::Conflict(message) => AppError::Conflict(message),
             other => AppError::Store(other),
         }
     }

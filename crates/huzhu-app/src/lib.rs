@@ -4,11 +4,15 @@
 //! store's atomic methods. It is generic over [`huzhu_store::Store`]: only the binary names a
 //! backend. It must not depend on HTTP or on the terminal.
 
+pub mod claims;
 pub mod clock;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod import;
 pub mod members;
+pub mod policies;
+pub mod scope;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;

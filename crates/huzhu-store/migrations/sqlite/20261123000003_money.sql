@@ -148,8 +148,9 @@ CREATE TABLE payout_lines (
     FOREIGN KEY (claim_id) REFERENCES claims (id)
 );
 CREATE INDEX payout_lines_batch ON payout_lines (batch_id, id);
--- A claim is in at most one live batch: a failed line frees it for the next one.
-CREATE UNIQUE INDEX payout_lines_live ON payout_lines (tenant_id, claim_id) WHERE status <> 'failed';
+-- A claim is in at most one batch awaiting the bank: a failed line frees it for the next one;
+-- a paid line stays, and a claim topped up after an appeal can be paid again.
+CREATE UNIQUE INDEX payout_lines_live ON payout_lines (tenant_id, claim_id) WHERE status = 'pending';
 
 -- The double-entry ledger. Append-only: the triggers below refuse UPDATE and DELETE.
 CREATE TABLE ledger_entries (

@@ -173,6 +173,8 @@ pub struct ClaimFilter {
     pub states: Vec<ClaimState>,
     pub member: Option<MemberId>,
     pub policy: Option<String>,
+    /// Only approved claims not yet in a live payout batch.
+    pub awaiting_payout: bool,
     pub after: Option<ClaimId>,
     pub limit: u32,
 }
@@ -298,6 +300,16 @@ pub trait MoneyStore: Clone + Send + Sync + 'static {
 
     /// The member's organisation code and tenant, by member id.
     fn member_unit(&self, member: MemberId) -> impl Future<Output = Result<(String, i64)>> + Send;
+
+    /// A member by id, with the organisation it belongs to now.
+    fn member(&self, member: MemberId) -> impl Future<Output = Result<crate::StoredMember>> + Send;
+
+    /// Every claim of a member under a policy, in the order they were made.
+    fn member_claims(
+        &self,
+        member: MemberId,
+        policy: &str,
+    ) -> impl Future<Output = Result<Vec<StoredClaim>>> + Send;
 
     /// Writes a unit's enrolments, its bill and the bill's ledger entry in one transaction. An
     /// enrolment that exists already (member, policy, item) is a conflict and nothing is written.

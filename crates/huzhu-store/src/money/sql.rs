@@ -75,6 +75,39 @@ macro_rules! impl_money_store {
                 row.ok_or_else(|| $crate::StoreError::NotFound(format!("member {}", member.0)))
             }
 
+            async fn member(
+                &self,
+                member: $crate::MemberId,
+            ) -> $crate::Result<$crate::StoredMember> {
+                use $crate::sql::{MemberRow, MEMBER_COLUMNS};
+                let row: Option<MemberRow> = sqlx::query_as(&format!(
+                    "SELECT {MEMBER_COLUMNS} FROM members m JOIN orgs o ON o.id = m.org_id \
+                     WHERE m.id = $1"
+                ))
+                .bind(member.0)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.ok_or_else(|| $crate::StoreError::NotFound(format!("member {}", member.0)))?
+                    .into_stored()
+            }
+
+            async fn member_claims(
+                &self,
+                member: $crate::MemberId,
+                policy: &str,
+            ) -> $crate::Result<Vec<$crate::money::StoredClaim>> {
+                use $crate::money::rows::{ClaimRow, CLAIM_COLUMNS};
+                let rows: Vec<ClaimRow> = sqlx::query_as(&format!(
+                    "SELECT {CLAIM_COLUMNS} FROM claims c JOIN orgs o ON o.id = c.org_id \
+                     WHERE c.member_id = $1 AND c.policy_id = $2 ORDER BY c.id"
+                ))
+                .bind(member.0)
+                .bind(policy)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(ClaimRow::into_claim).collect()
+            }
+
             async fn enrol_unit(
                 &self,
                 e: &$crate::money::UnitEnrolment<'_>,
@@ -325,6 +358,13 @@ macro_rules! impl_money_store {
                 if filter.policy.is_some() {
                     sql.push_str(&format!(" AND c.policy_id = ${n}"));
                     n += 1;
+                }
+                if filter.awaiting_payout {
+                    sql.push_str(
+                        " AND c.state = 'approved' AND c.approved_fen > c.paid_fen \
+                         AND NOT EXISTS (SELECT 1 FROM payout_lines l \
+                         WHERE l.claim_id = c.id AND l.status = 'pending')",
+                    );
                 }
                 if !filter.states.is_empty() {
                     sql.push_str(&format!(

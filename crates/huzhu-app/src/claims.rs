@@ -1,0 +1,526 @@
+//! Claims from submission to approval (SPEC 5): a member, or the unit's officer for them, makes a
+//! claim; the window accepts or returns it; the engine computes it; staff review it, a medical
+//! reviewer clears flagged ones, the right level approves or rejects it; an appeal reopens it.
+//!
+//! Every step goes through [`huzhu_domain::workflow::transition`] and is stored with its event
+//! (who, when, why) and, for an approval, its ledger entry, in one transaction that names the
+//! version it was computed from: two approvals of the same claim cannot both land.
+
+use crate::scope::{ensure_member, not_found, require};
+use crate::{policies, AppError, Clock};
+use huzhu_domain::access::{Actor, Capability};
+use huzhu_domain::engine::{adjudicate, Decision, History};
+use huzhu_domain::ledger;
+use huzhu_domain::money::Money;
+use huzhu_domain::org::OrgLevel;
+use huzhu_domain::policy::Policy;
+use huzhu_domain::scenario::{self, Claim};
+use huzhu_domain::workflow::{approval_level, transition, Action, ClaimState, Guards};
+use huzhu_store::money::{
+    ClaimChange, ClaimEvent, ClaimFields, ClaimId, NewClaim, StoredClaim, StoredDocument,
+};
+use huzhu_store::{MemberId, MoneyStore, Store, StoredMember};
+use serde::Serialize;
+
+/// What the caller sends to make a claim: the claim object of SPEC 10 without `id`,
+/// `submitted` and `documents`, which huzhu assigns (documents are uploaded files).
+#[derive(Debug, Clone)]
+pub struct ClaimRequest {
+    pub member: MemberId,
+    /// The policy cycle; when absent, the one the member is enrolled in on the event date.
+    pub policy: Option<String>,
+    pub claim: serde_json::Value,
+    /// Submit at once (else the claim is kept as a draft).
+    pub submit: bool,
+}
+
+/// A claim as the API and the console show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimView {
+    pub id: i64,
+    pub member: i64,
+    pub member_name: String,
+    pub unit: String,
+    pub policy: String,
+    pub kind: String,
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub event_date: chrono::NaiveDate,
+    pub submitted_on: Option<chrono::NaiveDate>,
+    pub payable_fen: Option<i64>,
+    pub approved_fen: i64,
+    pub paid_fen: i64,
+    pub flags: Vec<String>,
+    pub review_reason: Option<String>,
+    pub expert_cleared: bool,
+    pub returned_for: Vec<String>,
+    /// Documents the policy requires that have not been uploaded yet.
+    pub missing_documents: Vec<String>,
+    /// The claim as SPEC 10 writes it.
+    pub claim: serde_json::Value,
+    /// The engine's decision in SPEC 10's shape, once computed.
+    pub decision: Option<serde_json::Value>,
+    pub documents: Vec<StoredDocument>,
+    pub events: Vec<ClaimEvent>,
+    pub version: i32,
+    pub created_by: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn invalid(field: &str, message: String) -> AppError {
+    AppError::invalid(field, message)
+}
+
+/// Reads the caller's claim object, with `id` and `submitted` filled in by huzhu.
+fn read_claim(value: &serde_json::Value, submitted: chrono::NaiveDate) -> Result<Claim, AppError> {
+    let serde_json::Value::Object(map) = value else {
+        return Err(invalid(
+            "claim",
+            "申请内容须为 JSON 对象 (claim must be a JSON object)".into(),
+        ));
+    };
+    for assigned in ["id", "submitted", "documents"] {
+        if map.contains_key(assigned) {
+            return Err(invalid(
+                &format!("claim.{assigned}"),
+                format!("“{assigned}”由系统填写，请勿提交 (`{assigned}` is assigned by huzhu)"),
+            ));
+        }
+    }
+    let mut map = map.clone();
+    map.insert("id".into(), serde_json::json!("new"));
+    map.insert("submitted".into(), serde_json::json!(submitted.to_string()));
+    let text = serde_json::Value::Object(map).to_string();
+    Claim::from_json(&text, "claim").map_err(|e| invalid(&e.field, e.problem))
+}
+
+/// The policy a new claim belongs to.
+async fn policy_of_claim<S: Store + MoneyStore>(
+    store: &S,
+    clock: &dyn Clock,
+    member: MemberId,
+    asked: Option<&str>,
+    claim: &Claim,
+) -> Result<std::sync::Arc<Policy>, AppError> {
+    if let Some(id) = asked {
+        return policies::policy(store, clock, id).await.map_err(|e| match e {
+            AppError::NotFound { what } => invalid("policy", what),
+            other => other,
+        });
+    }
+    let day = claim.event_date();
+    let enrolled = store.member_enrolments(member).await?;
+    if let Some(e) = enrolled
+        .iter()
+        .find(|e| e.cycle_start <= day && day <= e.cycle_end)
+    {
+        return policies::policy(store, clock, &e.policy).await;
+    }
+    let known = store.policy_records().await?;
+    match known
+        .iter()
+        .find(|p| p.cycle_start <= day && day <= p.cycle_end)
+    {
+        Some(p) => policies::policy(store, clock, &p.id).await,
+        None => Err(invalid(
+            "claim",
+            format!("没有覆盖 {day} 的互助保障期，请指定 policy (no policy cycle covers {day}; name the policy)"),
+        )),
+    }
+}
+
+fn event(
+    action: &str,
+    from: Option<ClaimState>,
+    to: ClaimState,
+    actor: &Actor,
+    reason: &str,
+    clock: &dyn Clock,
+) -> ClaimEvent {
+    ClaimEvent {
+        action: action.to_string(),
+        from,
+        to,
+        actor: actor.username.clone(),
+        actor_role: actor.role.code().to_string(),
+        reason: reason.to_string(),
+        at: clock.now(),
+    }
+}
+
+/// Makes a claim for a member in the actor's scope, as a draft or submitted at once.
+pub async fn create_claim<S: Store + MoneyStore>(
+    store: &S,
+    clock: &dyn Clock,
+    actor: &Actor,
+    req: &ClaimRequest,
+) -> Result<ClaimView, AppError> {
+    require(actor, Capability::SubmitClaim)?;
+    let (unit, _) = store.member_unit(req.member).await?;
+    ensure_member(store, actor, req.member, &unit).await?;
+    let today = clock.today();
+    let claim = read_claim(&req.claim, today)?;
+    let policy = policy_of_claim(store, clock, req.member, req.policy.as_deref(), &claim).await?;
+    let state = if req.submit {
+        transition(
+            ClaimState::Draft,
+            &Action::Submit,
+            actor.role,
+            &open_guards(actor),
+        )?
+    } else {
+        ClaimState::Draft
+    };
+    let stored = store
+        .create_claim(&NewClaim {
+            member: req.member,
+            policy: policy.id.clone(),
+            kind: claim.kind_code().to_string(),
+            fields: ClaimFields {
+                state,
+                body: claim.to_json(),
+                event_date: claim.event_date(),
+                submitted_on: req.submit.then_some(today),
+                decision: None,
+                payable: None,
+                approved: Money::ZERO,
+                paid: Money::ZERO,
+                flags: Vec::new(),
+                review_reason: None,
+                expert_cleared: false,
+                returned_for: Vec::new(),
+            },
+            event: event(
+                if req.submit { "submit" } else { "create" },
+                None,
+                state,
+                actor,
+                "",
+                clock,
+            ),
+        })
+        .await?;
+    view(store, clock, &stored).await
+}
+
+fn open_guards(actor: &Actor) -> Guards {
+    Guards {
+        missing_documents: Vec::new(),
+        selected_for_review: false,
+        expert_cleared: false,
+        approval_level: OrgLevel::Grassroots,
+        actor_level: actor.org_level,
+    }
+}
+
+/// A claim visible to the actor, or not found.
+pub async fn visible_claim<S: Store + MoneyStore>(
+    store: &S,
+    actor: &Actor,
+    id: ClaimId,
+) -> Result<StoredClaim, AppError> {
+    let missing = || not_found(&format!("申请 {} (claim {})", id.0, id.0));
+    let claim = match store.claim(id).await {
+        Ok(c) => c,
+        Err(huzhu_store::StoreError::NotFound(_)) => return Err(missing()),
+        Err(e) => return Err(e.into()),
+    };
+    ensure_member(store, actor, claim.member, &claim.unit)
+        .await
+        .map_err(|_| missing())?;
+    Ok(claim)
+}
+
+pub async fn get_claim<S: Store + MoneyStore>(
+    store: &S,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: ClaimId,
+) -> Result<ClaimView, AppError> {
+    let claim = visible_claim(store, actor, id).await?;
+    view(store, clock, &claim).await
+}
+
+/// The engine's inputs for a stored claim, and its decision now.
+pub struct Decided {
+    pub decision: Decision,
+    pub claim: Claim,
+    pub member: StoredMember,
+}
+
+/// Decides a stored claim under its policy, with the member's earlier claims of the cycle as
+/// history: claims made before it (by id) that are not drafts, returned or rejected count as the
+/// engine says; a rejected claim leaves only its invoice numbers (SPEC 4.1 duplicate invoices).
+pub async fn decide<S: Store + MoneyStore>(
+    store: &S,
+    policy: &Policy,
+    claim: &StoredClaim,
+) -> Result<Decided, AppError> {
+    let stored_member = store.member(claim.member).await?;
+    let member = engine_member(store, &stored_member, &policy.id).await?;
+    let mut history = History::new(policy);
+    for earlier in store.member_claims(claim.member, &policy.id).await? {
+        if earlier.id >= claim.id {
+            break;
+        }
+        let c = stored_body(&earlier, Vec::new())?;
+        match earlier.fields.state {
+            ClaimState::Draft | ClaimState::Returned => {}
+            ClaimState::Rejected => history.note_invoices(&c),
+            _ => {
+                adjudicate(policy, &member, &mut history, &c);
+            }
+        }
+    }
+    let docs: Vec<String> = store
+        .documents(claim.id)
+        .await?
+        .into_iter()
+        .map(|d| d.kind)
+        .collect();
+    let c = stored_body(claim, docs)?;
+    let decision = adjudicate(policy, &member, &mut history, &c);
+    Ok(Decided {
+        decision,
+        claim: c,
+        member: stored_member,
+    })
+}
+
+/// The member as the engine sees them under one policy.
+pub async fn engine_member<S: MoneyStore>(
+    store: &S,
+    m: &StoredMember,
+    policy: &str,
+) -> Result<scenario::Member, AppError> {
+    let enrolments = store
+        .member_enrolments(m.id)
+        .await?
+        .into_iter()
+        .filter(|e| e.policy == policy)
+        .map(|e| scenario::Enrolment {
+            item: e.item,
+            shares: e.shares,
+            start: e.start,
+            renewal: e.renewal,
+        })
+        .collect();
+    Ok(scenario::Member {
+        id_number: m.record.id_number.clone(),
+        gender: m.record.gender,
+        status: m.record.status,
+        social_security_region: m.record.social_security_region,
+        enrolments,
+    })
+}
+
+/// The stored claim body with the claim's id and the kinds of its uploaded documents.
+fn stored_body(c: &StoredClaim, documents: Vec<String>) -> Result<Claim, AppError> {
+    let mut claim = Claim::from_json(&c.fields.body, "claim").map_err(|e| {
+        AppError::Store(huzhu_store::StoreError::Corrupt(format!(
+            "claim {} body: {e}",
+            c.id.0
+        )))
+    })?;
+    claim.id = c.id.0.to_string();
+    claim.documents = documents;
+    Ok(claim)
+}
+
+fn decision_json(d: &Decision) -> String {
+    let mut s = String::new();
+    d.write_json(&mut s);
+    s
+}
+
+/// The level that must approve: the highest named by an item with a payable line (or, when
+/// nothing is payable, by any item the claim touched; city when it touched none).
+pub fn required_level(policy: &Policy, d: &Decision) -> OrgLevel {
+    let payable: Vec<&str> = d
+        .lines
+        .iter()
+        .filter(|l| l.amount.fen() > 0)
+        .map(|l| l.item.as_str())
+        .collect();
+    let touched: Vec<&str> = if payable.is_empty() {
+        d.lines
+            .iter()
+            .map(|l| l.item.as_str())
+            .chain(d.not_payable.iter().map(|r| r.item.as_str()))
+            .collect()
+    } else {
+        payable
+    };
+    touched
+        .iter()
+        .filter_map(|i| policy.item(i))
+        .map(|i| approval_level(&i.approval))
+        .min()
+        .unwrap_or(OrgLevel::City)
+}
+
+/// Flags of a decision, as codes (the review module adds its own).
+fn flag_codes(d: &Decision) -> Vec<String> {
+    d.flags.iter().map(|f| f.code().to_string()).collect()
+}
+
+/// Does `action` to a claim in the actor's scope. Acceptance and reopening are followed at once
+/// by the computation (its own event), so a claim never waits in `accepted`.
+pub async fn act<S: Store + MoneyStore>(
+    store: &S,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: ClaimId,
+    action: Action,
+) -> Result<ClaimView, AppError> {
+    let claim = visible_claim(store, actor, id).await?;
+    if matches!(action, Action::Pay | Action::Compute) {
+        return Err(invalid(
+            "action",
+            "支付和核算由系统完成 (pay and compute are done by huzhu)".into(),
+        ));
+    }
+    let claim = step(store, clock, actor, claim, &action).await?;
+    let claim = if claim.fields.state == ClaimState::Accepted {
+        step(store, clock, actor, claim, &Action::Compute).await?
+    } else {
+        claim
+    };
+    view(store, clock, &claim).await
+}
+
+/// One transition, stored.
+async fn step<S: Store + MoneyStore>(
+    store: &S,
+    clock: &dyn Clock,
+    actor: &Actor,
+    claim: StoredClaim,
+    action: &Action,
+) -> Result<StoredClaim, AppError> {
+    let policy = policies::policy(store, clock, &claim.policy).await?;
+    let decided = decide(store, &policy, &claim).await?;
+    let from = claim.fields.state;
+    let guards = Guards {
+        missing_documents: decided.decision.missing_documents.clone(),
+        selected_for_review: claim.fields.review_reason.is_some(),
+        expert_cleared: claim.fields.expert_cleared,
+        approval_level: required_level(&policy, &decided.decision),
+        actor_level: actor.org_level,
+    };
+    let to = transition(from, action, actor.role, &guards)?;
+    let mut f = claim.fields.clone();
+    f.state = to;
+    let mut entries = Vec::new();
+    let today = clock.today();
+    match action {
+        Action::Submit => {
+            let mut body = decided.claim.clone();
+            body.submitted = today;
+            body.documents = Vec::new();
+            f.body = body.to_json();
+            f.submitted_on = Some(today);
+            f.returned_for = Vec::new();
+        }
+        Action::Return { missing } => {
+            f.returned_for = missing.iter().map(|m| m.trim().to_string()).collect();
+        }
+        Action::Compute => {
+            f.decision = Some(decision_json(&decided.decision));
+            f.payable = Some(decided.decision.payable);
+            f.flags = flag_codes(&decided.decision);
+            f.expert_cleared = false;
+            if !f.flags.is_empty() {
+                f.review_reason = Some(format!("flagged: {}", f.flags.join(", ")));
+            }
+        }
+        Action::SendToExpert { reason } => {
+            f.review_reason = Some(reason.clone());
+            f.expert_cleared = false;
+        }
+        Action::ExpertClear { .. } => f.expert_cleared = true,
+        Action::Approve => {
+            let payable = f.payable.unwrap_or(Money::ZERO);
+            let delta = payable.fen() - f.approved.fen();
+            if delta > 0 {
+                entries.push(
+                    ledger::claim_approved(
+                        &claim.policy,
+                        claim.member.0,
+                        &claim.id.0.to_string(),
+                        Money::from_fen(delta),
+                    )
+                    .map_err(|e| invalid("amount", e.to_string()))?,
+                );
+                f.approved = payable;
+            } else if delta < 0 && payable.fen() >= f.paid.fen() {
+                // A lower decision after an appeal, before payment: give back what is not owed.
+                let over = ledger::claim_approved(
+                    &claim.policy,
+                    claim.member.0,
+                    &claim.id.0.to_string(),
+                    Money::from_fen(-delta),
+                )
+                .map_err(|e| invalid("amount", e.to_string()))?;
+                entries.push(over.reversal(format!("申请 {} 重新审批冲减", claim.id.0)));
+                f.approved = payable;
+            }
+        }
+        Action::Reject { .. } | Action::Appeal { .. } | Action::Review | Action::Accept => {}
+        Action::Reopen => f.expert_cleared = false,
+        Action::Pay => {}
+    }
+    let reason = action.reason().unwrap_or_default().to_string();
+    let reason = match action {
+        Action::Return { missing } => missing.join(","),
+        _ => reason,
+    };
+    let change = ClaimChange {
+        claim: claim.id,
+        expected_version: claim.version,
+        fields: f,
+        event: event(action.code(), Some(from), to, actor, &reason, clock),
+        entries,
+    };
+    Ok(store.change_claim(&change).await?)
+}
+
+/// The claim with its decision, documents and events, as shown to the actor.
+pub async fn view<S: Store + MoneyStore>(
+    store: &S,
+    clock: &dyn Clock,
+    c: &StoredClaim,
+) -> Result<ClaimView, AppError> {
+    let member = store.member(c.member).await?;
+    let policy = policies::policy(store, clock, &c.policy).await?;
+    let missing = decide(store, &policy, c).await?.decision.missing_documents;
+    let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).ok();
+    Ok(ClaimView {
+        id: c.id.0,
+        member: c.member.0,
+        member_name: member.record.name.as_str().to_string(),
+        unit: c.unit.clone(),
+        policy: c.policy.clone(),
+        kind: c.kind.clone(),
+        state: c.fields.state.code(),
+        state_label: c.fields.state.label_zh(),
+        event_date: c.fields.event_date,
+        submitted_on: c.fields.submitted_on,
+        payable_fen: c.fields.payable.map(|m| m.fen()),
+        approved_fen: c.fields.approved.fen(),
+        paid_fen: c.fields.paid.fen(),
+        flags: c.fields.flags.clone(),
+        review_reason: c.fields.review_reason.clone(),
+        expert_cleared: c.fields.expert_cleared,
+        returned_for: c.fields.returned_for.clone(),
+        missing_documents: missing,
+        claim: parse(&c.fields.body).unwrap_or(serde_json::Value::Null),
+        decision: c.fields.decision.as_deref().and_then(parse),
+        documents: store.documents(c.id).await?,
+        events: store.claim_events(c.id).await?,
+        version: c.version,
+        created_by: c.created_by.clone(),
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+    })
+}

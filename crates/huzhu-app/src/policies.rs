@@ -1,0 +1,86 @@
+//! Policies as loaded into the database. A claim is always decided under the text stored with
+//! its policy id, so a later edit of a file never changes a stored decision silently; a built-in
+//! policy is loaded the first time it is named.
+
+use crate::{AppError, Clock};
+use huzhu_domain::policy::{builtin, Policy};
+use huzhu_store::money::PolicyRecord;
+use huzhu_store::MoneyStore;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Parsed policies by text hash: parsing is pure, so a text parses to the same policy forever.
+fn cache() -> &'static Mutex<HashMap<String, Arc<Policy>>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Policy>>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+fn sha256_hex(text: &str) -> String {
+    let d = Sha256::digest(text.as_bytes());
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn parse(id: &str, text: &str, sha: &str) -> Result<Arc<Policy>, AppError> {
+    if let Ok(c) = cache().lock() {
+        if let Some(p) = c.get(sha) {
+            return Ok(p.clone());
+        }
+    }
+    let p = Policy::from_toml(text).map_err(|e| AppError::Invalid {
+        field: "policy".into(),
+        message: format!("政策 {id} 无法解析 (policy {id} does not parse): {e}"),
+    })?;
+    let p = Arc::new(p);
+    if let Ok(mut c) = cache().lock() {
+        c.insert(sha.to_string(), p.clone());
+    }
+    Ok(p)
+}
+
+/// Stores a policy text under its own id (a no-op when that text is there already).
+pub async fn load_policy_text<S: MoneyStore>(
+    store: &S,
+    clock: &dyn Clock,
+    text: &str,
+) -> Result<Arc<Policy>, AppError> {
+    let sha = sha256_hex(text);
+    let p = parse("?", text, &sha)?;
+    store
+        .load_policy(&PolicyRecord {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            cycle_start: p.cycle.start,
+            cycle_end: p.cycle.end,
+            sha256: sha,
+            source: text.to_string(),
+            loaded_at: clock.now(),
+        })
+        .await?;
+    Ok(p)
+}
+
+/// The policy stored under `id`; a built-in of that name is loaded on first use.
+pub async fn policy<S: MoneyStore>(
+    store: &S,
+    clock: &dyn Clock,
+    id: &str,
+) -> Result<Arc<Policy>, AppError> {
+    match store.policy_record(id).await {
+        Ok(r) => parse(&r.id, &r.source, &r.sha256),
+        Err(huzhu_store::StoreError::NotFound(_)) => {
+            let Some(Ok(_)) = builtin(id) else {
+                return Err(AppError::NotFound {
+                    what: format!("政策 {id} (policy {id})"),
+                });
+            };
+            let text = huzhu_domain::policy::BUILTIN
+                .iter()
+                .find(|(n, _)| *n == id)
+                .map(|(_, t)| *t)
+                .unwrap_or_default();
+            load_policy_text(store, clock, text).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
