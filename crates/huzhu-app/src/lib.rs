@@ -10,7 +10,9 @@ pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod import;
+pub mod ledger;
 pub mod members;
+pub mod payouts;
 pub mod policies;
 pub mod scope;
 

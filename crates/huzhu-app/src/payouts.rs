@@ -1,0 +1,241 @@
+//! Payout batches (SPEC 5, 6): finance gathers approved claims of its subtree into a batch,
+//! exports the bank file, and marks the batch paid or partly failed when the bank answers. A
+//! paid line moves its claim to `paid` with a ledger entry, in the same transaction; a failed
+//! line leaves its claim approved, free for the next batch.
+
+use crate::claims::visible_claim;
+use crate::scope::{ensure_org, not_found, require};
+use crate::{AppError, Clock};
+use huzhu_domain::access::{Actor, Capability};
+use huzhu_domain::ledger;
+use huzhu_domain::money::Money;
+use huzhu_domain::org::OrgCode;
+use huzhu_domain::workflow::{transition, Action, ClaimState, Guards};
+use huzhu_store::money::{
+    Batch, BatchId, ClaimChange, ClaimEvent, ClaimFilter, LineOutcome, NewPayoutLine, PayoutLine,
+};
+use huzhu_store::{MoneyStore, Store};
+use serde::Serialize;
+
+/// A claim that could not go into the batch, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub claim: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchView {
+    pub batch: Batch,
+    pub lines: Vec<PayoutLine>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// The most claims one batch carries; the rest wait for the next.
+pub const MAX_BATCH_LINES: u32 = 5_000;
+
+/// Builds a batch of every approved, unpaid claim of the subtree under `org` (members without a
+/// bank account are skipped and named).
+pub async fn build_batch<S: Store + MoneyStore>(
+    store: &S,
+    clock: &dyn Clock,
+    actor: &Actor,
+    org: &OrgCode,
+) -> Result<BatchView, AppError> {
+    require(actor, Capability::ManagePayouts)?;
+    ensure_org(store, actor, org).await?;
+    let claims = store
+        .claims_under(
+            org,
+            &ClaimFilter {
+                awaiting_payout: true,
+                limit: MAX_BATCH_LINES,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let mut lines = Vec::new();
+    let mut skipped = Vec::new();
+    for c in claims {
+        let m = store.member(c.member).await?;
+        let Some(account) = &m.record.bank_account else {
+            skipped.push(Skipped {
+                claim: c.id.0,
+                reason: "会员未登记银行账号 (member has no bank account)".into(),
+            });
+            continue;
+        };
+        lines.push(NewPayoutLine {
+            claim: c.id,
+            member: c.member,
+            amount: Money::from_fen(c.fields.approved.fen() - c.fields.paid.fen()),
+            account_name: m.record.name.as_str().to_string(),
+            bank_account: account.as_str().to_string(),
+        });
+    }
+    if lines.is_empty() {
+        return Err(AppError::Conflict(
+            "没有待支付的已审批申请 (no approved claims await payment)".into(),
+        ));
+    }
+    let batch = store
+        .create_batch(org, &lines, &actor.username, clock.now())
+        .await?;
+    let (batch, lines) = store.batch(batch.id).await?;
+    Ok(BatchView {
+        batch,
+        lines,
+        skipped,
+    })
+}
+
+/// A batch visible to the actor.
+pub async fn get_batch<S: Store + MoneyStore>(
+    store: &S,
+    actor: &Actor,
+    id: BatchId,
+) -> Result<(Batch, Vec<PayoutLine>), AppError> {
+    require(actor, Capability::ReadLedger)
+        .or_else(|_| require(actor, Capability::ManagePayouts))?;
+    let missing = || not_found(&format!("支付批次 {} (batch {})", id.0, id.0));
+    let (batch, lines) = match store.batch(id).await {
+        Ok(b) => b,
+        Err(huzhu_store::StoreError::NotFound(_)) => return Err(missing()),
+        Err(e) => return Err(e.into()),
+    };
+    let org = OrgCode::parse(&batch.org).map_err(|_| missing())?;
+    ensure_org(store, actor, &org).await.map_err(|_| missing())?;
+    Ok((batch, lines))
+}
+
+/// Settles an open batch: every line not named in `failures` was paid.
+pub async fn settle_batch<S: Store + MoneyStore>(
+    store: &S,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: BatchId,
+    failures: &[(i64, String)],
+) -> Result<Batch, AppError> {
+    require(actor, Capability::ManagePayouts)?;
+    let (batch, lines) = get_batch(store, actor, id).await?;
+    if batch.status != "open" {
+        return Err(AppError::Conflict(format!(
+            "支付批次 {} 已结算 (batch {} is already settled)",
+            id.0, id.0
+        )));
+    }
+    for (line, _) in failures {
+        if !lines.iter().any(|l| l.id == *line) {
+            return Err(AppError::invalid(
+                "failures",
+                format!("明细 {line} 不属于批次 {} (line {line} is not in batch {})", id.0, id.0),
+            ));
+        }
+    }
+    let at = clock.now();
+    let mut outcomes = Vec::new();
+    let mut changes = Vec::new();
+    for l in &lines {
+        let failure = failures
+            .iter()
+            .find(|(line, _)| *line == l.id)
+            .map(|(_, why)| why.clone());
+        outcomes.push(LineOutcome {
+            line: l.id,
+            failure: failure.clone(),
+        });
+        if failure.is_some() {
+            continue;
+        }
+        let claim = visible_claim(store, actor, l.claim).await?;
+        let to = transition(
+            claim.fields.state,
+            &Action::Pay,
+            actor.role,
+            &Guards {
+                missing_documents: Vec::new(),
+                selected_for_review: false,
+                expert_cleared: false,
+                approval_level: actor.org_level,
+                actor_level: actor.org_level,
+            },
+        )?;
+        let mut f = claim.fields.clone();
+        f.state = to;
+        f.paid = f
+            .paid
+            .checked_add(l.amount)
+            .ok_or_else(|| AppError::invalid("amount", "金额溢出 (overflow)".into()))?;
+        let entry = ledger::claim_paid(l.member.0, &l.claim.0.to_string(), l.amount)
+            .map_err(|e| AppError::invalid("amount", e.to_string()))?;
+        changes.push(ClaimChange {
+            claim: l.claim,
+            expected_version: claim.version,
+            fields: f,
+            event: ClaimEvent {
+                action: "pay".into(),
+                from: Some(ClaimState::Approved),
+                to,
+                actor: actor.username.clone(),
+                actor_role: actor.role.code().into(),
+                reason: format!("支付批次 {} (batch {})", id.0, id.0),
+                at,
+            },
+            entries: vec![entry],
+        });
+    }
+    Ok(store
+        .settle_batch(id, &outcomes, &changes, &actor.username, at)
+        .await?)
+}
+
+const BANK_HEADER: [&str; 5] = ["序号", "户名", "银行账号", "金额(元)", "摘要"];
+
+fn bank_rows(batch: &Batch, lines: &[PayoutLine]) -> Vec<[String; 5]> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            [
+                (i + 1).to_string(),
+                l.account_name.clone(),
+                l.bank_account.clone(),
+                l.amount.yuan_string(),
+                format!("职工医疗互助补助 批次{} 申请{}", batch.id.0, l.claim.0),
+            ]
+        })
+        .collect()
+}
+
+/// The bank file as CSV (UTF-8 with BOM, so that Excel opens the Chinese correctly).
+pub fn bank_file_csv(batch: &Batch, lines: &[PayoutLine]) -> Result<Vec<u8>, AppError> {
+    let mut out = vec![0xEF, 0xBB, 0xBF];
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record(BANK_HEADER)
+            .map_err(|e| AppError::Io(e.into()))?;
+        for r in bank_rows(batch, lines) {
+            w.write_record(&r).map_err(|e| AppError::Io(e.into()))?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+/// The bank file as an Excel workbook; accounts are text so no digit is lost.
+pub fn bank_file_xlsx(batch: &Batch, lines: &[PayoutLine]) -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::Workbook;
+    let xl = |e: rust_xlsxwriter::XlsxError| AppError::Io(std::io::Error::other(e.to_string()));
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in BANK_HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).map_err(xl)?;
+    }
+    for (r, row) in bank_rows(batch, lines).iter().enumerate() {
+        let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r, c as u16, v).map_err(xl)?;
+        }
+    }
+    wb.save_to_buffer().map_err(xl)
+}
