@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod members;
 pub mod payouts;
 pub mod policies;
+pub mod replay;
 pub mod scope;
 
 pub use clock::{Clock, FixedClock, SystemClock};
