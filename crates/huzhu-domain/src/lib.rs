@@ -17,5 +17,7 @@ pub use id_number::{Gender, IdKind, IdNumber, IdNumberError};
 pub use money::Money;
 pub use org::{OrgCode, OrgLevel, RegionCode};
 pub mod engine;
+pub mod enrolment;
 pub mod policy;
+pub mod review;
 pub mod scenario;
