@@ -6,7 +6,7 @@
 //! the bill (`contributions_paid_by`: the unit, or the federation for lucheng's model workers) is
 //! the ledger's business, not this module's: the amounts are the same.
 //!
-//! Where SPEC 4.1 is silent (also in `docs/policy-format.md`, "How enrolment reads `[enrolment]`"):
+//! Where SPEC 4.1 is silent (also written under `[enrolment]` in `docs/policy-format.md`):
 //! - **Before the window opens**: refused (`BeforeWindow`).
 //! - **In the window** (first and last day included): cover starts on the cycle's first day; the
 //!   enrolment is a renewal 续保 when the member was enrolled in the same item in a cycle that ended
