@@ -377,3 +377,42 @@ fn a_linan_unit_of_four_pays_144_yuan_for_the_cycle() {
     );
     assert_eq!(b.total, yuan(144));
 }
+
+#[test]
+fn the_engine_reads_a_plan_late_enrolments_wait_and_renewals_do_not() {
+    use huzhu_domain::engine::{adjudicate_scenario, Reason};
+    use huzhu_domain::scenario::{Member, Scenario};
+    use huzhu_domain::IdNumber;
+
+    let p = policy("hangzhou-2022");
+    let stay = |enrolments: Vec<PlannedEnrolment>, admitted: &str| {
+        let text = serde_json::json!({
+            "member": {"id_number": "330106198503150024", "status": "in_service", "enrolments": []},
+            "claims": [{"id": "c1", "kind": "hospital_stay", "submitted": "2022-12-31",
+                        "admitted": admitted, "discharged": admitted, "hospital_grade": 3,
+                        "costs_fen": {"self_borne": 500_000}}],
+        })
+        .to_string();
+        let mut s = Scenario::from_json(&text).unwrap();
+        s.member = Member {
+            id_number: IdNumber::parse("330106198503150024", d("2022-12-31")).unwrap(),
+            enrolments: enrolments
+                .iter()
+                .map(PlannedEnrolment::to_enrolment)
+                .collect(),
+            ..s.member
+        };
+        adjudicate_scenario(&p, &s).remove(0)
+    };
+    let renewing = candidate(Gender::Female, &[("A", "2021-12-31")]);
+    let renewal = plan_enrolment(&p, d("2021-11-01"), &renewing, &request(&[("A", 1)])).unwrap();
+    assert_eq!(
+        stay(renewal, "2022-01-05").payable,
+        Money::from_fen(200_000)
+    ); // 50% × 4,000
+       // Late on 2022-03-01: covered from 2022-03-01 + 90 days = 2022-05-30.
+    let late = plan_enrolment(&p, d("2022-03-01"), &renewing, &request(&[("A", 1)])).unwrap();
+    let refused = stay(late.clone(), "2022-05-29");
+    assert_eq!(refused.not_payable[0].reason, Reason::WaitingPeriod);
+    assert_eq!(stay(late, "2022-05-30").payable, Money::from_fen(200_000));
+}
