@@ -8,6 +8,7 @@ pub mod claims;
 pub mod clock;
 pub mod demo;
 pub mod documents;
+pub mod enrolment;
 pub mod error;
 pub mod import;
 pub mod ledger;

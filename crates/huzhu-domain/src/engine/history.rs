@@ -74,6 +74,17 @@ impl History {
         self.invoices.contains(invoice)
     }
 
+    /// What the payable benefits of the cycle have used of item `item` (its index in the policy),
+    /// against its cap: what a balance enquiry shows.
+    pub fn item_used(&self, item: usize) -> Money {
+        self.item_used.get(item).copied().unwrap_or(Money::ZERO)
+    }
+
+    /// What the cycle has used of the overall cap.
+    pub fn overall_used(&self) -> Money {
+        self.overall_used
+    }
+
     /// Notes the invoice numbers of a claim whose benefits do not count (a claim refused by
     /// staff): a later claim bringing the same invoice is still a duplicate (SPEC 4.1).
     pub fn note_invoices(&mut self, claim: &crate::scenario::Claim) {
