@@ -104,10 +104,12 @@ async fn policy_of_claim<S: Store + MoneyStore>(
     claim: &Claim,
 ) -> Result<std::sync::Arc<Policy>, AppError> {
     if let Some(id) = asked {
-        return policies::policy(store, clock, id).await.map_err(|e| match e {
-            AppError::NotFound { what } => invalid("policy", what),
-            other => other,
-        });
+        return policies::policy(store, clock, id)
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound { what } => invalid("policy", what),
+                other => other,
+            });
     }
     let day = claim.event_date();
     let enrolled = store.member_enrolments(member).await?;

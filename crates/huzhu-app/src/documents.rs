@@ -61,7 +61,10 @@ pub async fn upload<S: Store + MoneyStore>(
         ));
     }
     if bytes.is_empty() {
-        return Err(AppError::invalid("file", "文件为空 (the file is empty)".into()));
+        return Err(AppError::invalid(
+            "file",
+            "文件为空 (the file is empty)".into(),
+        ));
     }
     if bytes.len() > MAX_DOCUMENT_BYTES {
         return Err(AppError::invalid(
@@ -95,7 +98,11 @@ pub async fn upload<S: Store + MoneyStore>(
             claim,
             kind: kind.to_string(),
             sha256,
-            file_name: if name.is_empty() { "upload".into() } else { name },
+            file_name: if name.is_empty() {
+                "upload".into()
+            } else {
+                name
+            },
             content_type: content_type.to_string(),
             bytes,
             uploaded_by: actor.username.clone(),
@@ -117,7 +124,9 @@ pub async fn download<S: Store + MoneyStore>(
         .await?
         .into_iter()
         .find(|d| d.id == document)
-        .ok_or_else(|| crate::scope::not_found(&format!("材料 {document} (document {document})")))?;
+        .ok_or_else(|| {
+            crate::scope::not_found(&format!("材料 {document} (document {document})"))
+        })?;
     let (_, bytes) = store.blob(&doc.sha256).await?;
     Ok((doc, bytes))
 }

@@ -103,7 +103,10 @@ pub async fn enrol_unit<S: Store + MoneyStore>(
         if policy.item(item).is_none() {
             return Err(AppError::invalid(
                 "items",
-                format!("政策 {} 没有项目“{item}” (policy has no item `{item}`)", policy.id),
+                format!(
+                    "政策 {} 没有项目“{item}” (policy has no item `{item}`)",
+                    policy.id
+                ),
             ));
         }
     }
@@ -118,7 +121,10 @@ pub async fn enrol_unit<S: Store + MoneyStore>(
                     None => {
                         return Err(AppError::invalid(
                             "members",
-                            format!("会员 #{} 不属于 {} (member #{} is not in this unit)", id.0, req.unit, id.0),
+                            format!(
+                                "会员 #{} 不属于 {} (member #{} is not in this unit)",
+                                id.0, req.unit, id.0
+                            ),
                         ))
                     }
                 }
@@ -260,7 +266,9 @@ pub async fn get_bill<S: Store + MoneyStore>(
         Err(e) => return Err(e.into()),
     };
     let unit = OrgCode::parse(&b.unit).map_err(|_| missing())?;
-    ensure_org(store, actor, &unit).await.map_err(|_| missing())?;
+    ensure_org(store, actor, &unit)
+        .await
+        .map_err(|_| missing())?;
     Ok(b)
 }
 

@@ -129,10 +129,7 @@ pub async fn entries<S: MoneyStore>(
 }
 
 /// Account balances for finance and auditors.
-pub async fn balances<S: MoneyStore>(
-    store: &S,
-    actor: &Actor,
-) -> Result<LedgerReport, AppError> {
+pub async fn balances<S: MoneyStore>(store: &S, actor: &Actor) -> Result<LedgerReport, AppError> {
     require(actor, Capability::ReadLedger)?;
     check_store(store).await
 }

@@ -104,7 +104,9 @@ pub async fn get_batch<S: Store + MoneyStore>(
         Err(e) => return Err(e.into()),
     };
     let org = OrgCode::parse(&batch.org).map_err(|_| missing())?;
-    ensure_org(store, actor, &org).await.map_err(|_| missing())?;
+    ensure_org(store, actor, &org)
+        .await
+        .map_err(|_| missing())?;
     Ok((batch, lines))
 }
 
@@ -128,7 +130,10 @@ pub async fn settle_batch<S: Store + MoneyStore>(
         if !lines.iter().any(|l| l.id == *line) {
             return Err(AppError::invalid(
                 "failures",
-                format!("明细 {line} 不属于批次 {} (line {line} is not in batch {})", id.0, id.0),
+                format!(
+                    "明细 {line} 不属于批次 {} (line {line} is not in batch {})",
+                    id.0, id.0
+                ),
             ));
         }
     }

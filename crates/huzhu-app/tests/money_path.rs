@@ -1,0 +1,608 @@
+//! The money path end to end through the use cases (SPEC 4–6), on SQLite and on PostgreSQL (when
+//! `HUZHU_TEST_POSTGRES_URL` is set; `.ci/run` sets it and requires it): a unit enrols and pays,
+//! a member claims with documents, the window returns and accepts, staff review, the right level
+//! approves, finance pays in a batch with one failed line, the ledger checks out, and replay
+//! answers "what if" without changing anything.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use huzhu_app::claims::{act, create_claim, get_claim, ClaimRequest};
+use huzhu_app::enrolment::{coverage, enrol_unit, pay_bill, EnrolUnit};
+use huzhu_app::{documents, ledger, payouts, replay, AppError, Clock};
+use huzhu_domain::access::{Actor, Role};
+use huzhu_domain::org::{OrgCode, OrgLevel};
+use huzhu_domain::workflow::Action;
+use huzhu_store::money::ClaimId;
+use huzhu_store::{MemberId, MoneyStore, PgStore, SqliteStore, Store};
+use serde_json::json;
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
+
+/// A clock the test moves forward.
+struct TestClock(Mutex<DateTime<Utc>>);
+
+impl TestClock {
+    fn on(y: i32, m: u32, d: u32) -> TestClock {
+        TestClock(Mutex::new(Utc.with_ymd_and_hms(y, m, d, 2, 0, 0).unwrap()))
+    }
+    fn set(&self, y: i32, m: u32, d: u32) {
+        *self.0.lock().unwrap() = Utc.with_ymd_and_hms(y, m, d, 2, 0, 0).unwrap();
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+fn code(c: &str) -> OrgCode {
+    OrgCode::parse(c).unwrap()
+}
+
+fn actor(name: &str, role: Role, org: &str, level: OrgLevel, member: Option<i64>) -> Actor {
+    Actor {
+        user_id: 1,
+        username: name.into(),
+        display_name: name.into(),
+        role,
+        org: code(org),
+        org_level: level,
+        member_id: member,
+    }
+}
+
+fn officer() -> Actor {
+    actor(
+        "officer",
+        Role::UnitOfficer,
+        "LA-01-001",
+        OrgLevel::Grassroots,
+        None,
+    )
+}
+fn other_officer() -> Actor {
+    actor(
+        "other",
+        Role::UnitOfficer,
+        "SC-01-001",
+        OrgLevel::Grassroots,
+        None,
+    )
+}
+fn city_staff() -> Actor {
+    actor("city", Role::FederationStaff, "HZ", OrgLevel::City, None)
+}
+fn district_staff() -> Actor {
+    actor(
+        "district",
+        Role::FederationStaff,
+        "LA",
+        OrgLevel::District,
+        None,
+    )
+}
+fn finance() -> Actor {
+    actor("finance", Role::Finance, "HZ", OrgLevel::City, None)
+}
+
+/// A tiny valid PNG header is enough: files are checked by their first bytes.
+fn png() -> Vec<u8> {
+    let mut v = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    v.extend_from_slice(b"not really an image, but a test");
+    v
+}
+
+/// The first in-service woman of LA-01-001 with a bank account.
+async fn a_member<S: Store>(s: &S) -> MemberId {
+    let page = s
+        .members_under(
+            &code("LA-01-001"),
+            huzhu_store::Page {
+                after: None,
+                limit: 100,
+            },
+        )
+        .await
+        .unwrap();
+    page.iter()
+        .find(|m| {
+            m.record.status == huzhu_domain::member::EmploymentStatus::InService
+                && m.record.gender == huzhu_domain::Gender::Female
+                && m.record.bank_account.is_some()
+        })
+        .map(|m| m.id)
+        .expect("the demo unit has an in-service woman")
+}
+
+fn stay(
+    admitted: &str,
+    discharged: &str,
+    invoice: &str,
+    disease: Option<&str>,
+) -> serde_json::Value {
+    let mut c = json!({
+        "kind": "hospital_stay", "admitted": admitted, "discharged": discharged,
+        "hospital_grade": 3,
+        "costs_fen": {"total": 5_000_000, "pooled_fund": 3_000_000, "personal_account": 200_000,
+                      "self_borne": 1_200_000, "self_pay_class_b": 300_000,
+                      "self_pay_excluded": 300_000},
+        "invoices": [invoice]
+    });
+    if let Some(d) = disease {
+        c["diagnoses"] = json!([{"disease": d, "date": admitted, "first_diagnosis": true}]);
+    }
+    c
+}
+
+async fn upload_all<S: Store + MoneyStore>(s: &S, clock: &TestClock, who: &Actor, claim: ClaimId) {
+    for kind in [
+        "application_form",
+        "id_copy",
+        "bank_card",
+        "settlement_statement",
+        "discharge_record",
+        "invoice",
+        "pathology_report",
+    ] {
+        documents::upload(s, clock, who, claim, kind, &format!("{kind}.png"), png())
+            .await
+            .unwrap();
+    }
+}
+
+async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Store + MoneyStore>(s: S) {
+    let clock = TestClock::on(2021, 11, 1);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+
+    // The officer enrols the unit in the window: A, B and C (C only for the women).
+    let out = enrol_unit(
+        &s,
+        &clock,
+        &officer(),
+        &EnrolUnit {
+            unit: code("LA-01-001"),
+            policy: "hangzhou-2022".into(),
+            items: vec![("A".into(), 1), ("B".into(), 1), ("C".into(), 1)],
+            members: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(out.members > 40, "{}", out.members);
+    assert_eq!(
+        out.renewals, 0,
+        "nothing before 2022: every enrolment is new"
+    );
+    assert!(!out.refused.is_empty(), "retired members are refused");
+    let a_line = out.lines.iter().find(|l| l.item == "A").unwrap();
+    assert_eq!(a_line.amount_fen, i64::from(a_line.members) * 3_600);
+    let total: i64 = out.lines.iter().map(|l| l.amount_fen).sum();
+    assert_eq!(out.bill.amount.fen(), total);
+    // Enrolling again changes nothing: everyone is enrolled already.
+    let again = enrol_unit(
+        &s,
+        &clock,
+        &officer(),
+        &EnrolUnit {
+            unit: code("LA-01-001"),
+            policy: "hangzhou-2022".into(),
+            items: vec![("A".into(), 1)],
+            members: None,
+        },
+    )
+    .await;
+    assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
+    // Another unit's officer cannot enrol this unit: it does not exist for them.
+    let forged = enrol_unit(
+        &s,
+        &clock,
+        &other_officer(),
+        &EnrolUnit {
+            unit: code("LA-01-001"),
+            policy: "hangzhou-2022".into(),
+            items: vec![("A".into(), 1)],
+            members: None,
+        },
+    )
+    .await;
+    assert!(
+        matches!(forged, Err(AppError::NotFound { .. })),
+        "{forged:?}"
+    );
+
+    let paid = pay_bill(&s, &clock, &finance(), out.bill.id, "BANK-20211101-1")
+        .await
+        .unwrap();
+    assert_eq!(paid.status, "paid");
+    assert!(matches!(
+        pay_bill(&s, &clock, &finance(), out.bill.id, "again").await,
+        Err(AppError::Conflict(_))
+    ));
+
+    // June 2022: past the waiting period. The member claims for a stay with a major disease.
+    clock.set(2022, 6, 1);
+    let member = a_member(&s).await;
+    let me = actor(
+        "me",
+        Role::Member,
+        "LA-01-001",
+        OrgLevel::Grassroots,
+        Some(member.0),
+    );
+    let cover = coverage(&s, &clock, &me, member).await.unwrap();
+    assert_eq!(cover.items.len(), 3);
+    assert!(cover.items.iter().all(|i| !i.in_waiting_period));
+    assert_eq!(cover.items[0].left_fen, Some(3_020_000));
+    assert!(cover
+        .documents
+        .iter()
+        .any(|d| d.kind == "hospital_stay"
+            && d.documents.iter().any(|(id, _)| id == "discharge_record")));
+
+    let c1 = create_claim(
+        &s,
+        &clock,
+        &me,
+        &ClaimRequest {
+            member,
+            policy: None,
+            claim: stay("2022-05-01", "2022-05-11", "INV-1", Some("md01")),
+            submit: true,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(c1.state, "submitted");
+    assert_eq!(c1.policy, "hangzhou-2022");
+    assert!(c1
+        .missing_documents
+        .contains(&"pathology_report".to_string()));
+    let id1 = ClaimId(c1.id);
+
+    // Someone else's member cannot see it; the window cannot accept it without documents.
+    assert!(matches!(
+        get_claim(&s, &clock, &other_officer(), id1).await,
+        Err(AppError::NotFound { .. })
+    ));
+    assert!(matches!(
+        act(&s, &clock, &city_staff(), id1, Action::Accept).await,
+        Err(AppError::Transition(_))
+    ));
+    let returned = act(
+        &s,
+        &clock,
+        &city_staff(),
+        id1,
+        Action::Return {
+            missing: c1.missing_documents.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(returned.state, "returned");
+    upload_all(&s, &clock, &me, id1).await;
+    act(&s, &clock, &me, id1, Action::Submit).await.unwrap();
+    let computed = act(&s, &clock, &city_staff(), id1, Action::Accept)
+        .await
+        .unwrap();
+    assert_eq!(computed.state, "computed");
+    // A.1 5,700 + B.1 15,000 (the living allowance is cut by B's cap) = 20,700.
+    assert_eq!(computed.payable_fen, Some(2_070_000));
+    assert!(computed.missing_documents.is_empty());
+    act(&s, &clock, &city_staff(), id1, Action::Review)
+        .await
+        .unwrap();
+    // Item B must be approved at city level: the district cannot.
+    assert!(matches!(
+        act(&s, &clock, &district_staff(), id1, Action::Approve).await,
+        Err(AppError::Transition(_))
+    ));
+    // Two approvals at the same moment pay once.
+    let (one, two) = (city_staff(), city_staff());
+    let (a, b) = tokio::join!(
+        act(&s, &clock, &one, id1, Action::Approve),
+        act(&s, &clock, &two, id1, Action::Approve)
+    );
+    assert!(
+        a.is_ok() != b.is_ok(),
+        "exactly one approval lands: {a:?} {b:?}"
+    );
+    let approved = get_claim(&s, &clock, &me, id1).await.unwrap();
+    assert_eq!(approved.state, "approved");
+    assert_eq!(approved.approved_fen, 2_070_000);
+
+    // A second claim re-using the invoice is flagged and needs the expert before approval.
+    let c2 = create_claim(
+        &s,
+        &clock,
+        &officer(),
+        &ClaimRequest {
+            member,
+            policy: None,
+            claim: stay("2022-05-20", "2022-05-22", "INV-1", None),
+            submit: true,
+        },
+    )
+    .await
+    .unwrap();
+    let id2 = ClaimId(c2.id);
+    upload_all(&s, &clock, &officer(), id2).await;
+    let c2 = act(&s, &clock, &city_staff(), id2, Action::Accept)
+        .await
+        .unwrap();
+    assert!(
+        c2.flags.contains(&"duplicate_invoice".to_string()),
+        "{:?}",
+        c2.flags
+    );
+    act(&s, &clock, &city_staff(), id2, Action::Review)
+        .await
+        .unwrap();
+    assert!(matches!(
+        act(&s, &clock, &city_staff(), id2, Action::Approve).await,
+        Err(AppError::Transition(_))
+    ));
+    act(
+        &s,
+        &clock,
+        &city_staff(),
+        id2,
+        Action::SendToExpert {
+            reason: "发票重复".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let reviewer = actor(
+        "reviewer",
+        Role::MedicalReviewer,
+        "HZ",
+        OrgLevel::City,
+        None,
+    );
+    act(
+        &s,
+        &clock,
+        &reviewer,
+        id2,
+        Action::ExpertClear {
+            opinion: "住院天数属实，A项因发票重复不付".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let c2 = act(&s, &clock, &city_staff(), id2, Action::Approve)
+        .await
+        .unwrap();
+    assert_eq!(c2.state, "approved");
+
+    // Finance pays: one batch; the first line fails and goes back to the queue.
+    let batch = payouts::build_batch(&s, &clock, &finance(), &code("HZ"))
+        .await
+        .unwrap();
+    assert!(!batch.lines.is_empty());
+    let first = batch.lines[0].clone();
+    let csv = payouts::bank_file_csv(&batch.batch, &batch.lines).unwrap();
+    assert!(String::from_utf8_lossy(&csv).contains(&first.amount.yuan_string()));
+    assert!(!payouts::bank_file_xlsx(&batch.batch, &batch.lines)
+        .unwrap()
+        .is_empty());
+    let settled = payouts::settle_batch(
+        &s,
+        &clock,
+        &finance(),
+        batch.batch.id,
+        &[(first.id, "账户冻结".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(settled.status, "partly_failed");
+    let again = payouts::build_batch(&s, &clock, &finance(), &code("HZ"))
+        .await
+        .unwrap();
+    assert_eq!(again.lines.len(), 1);
+    assert_eq!(again.lines[0].claim, first.claim);
+    payouts::settle_batch(&s, &clock, &finance(), again.batch.id, &[])
+        .await
+        .unwrap();
+    let paid = get_claim(&s, &clock, &me, id1).await.unwrap();
+    assert_eq!(paid.state, "paid");
+    assert_eq!(paid.paid_fen, 2_070_000);
+
+    // The ledger balances and agrees with the bills and the claims.
+    let report = ledger::check_store(&s).await.unwrap();
+    assert!(report.ok, "{:?}", report.problems);
+    let fund = report.balances["fund:hangzhou-2022"];
+    let paid_claims = 2_070_000 + c2.approved_fen;
+    assert_eq!(fund, paid_claims - out.bill.amount.fen());
+    assert_eq!(report.balances["bank"], out.bill.amount.fen() - paid_claims);
+
+    // An appeal reopens a paid claim; the ledger still checks out after a re-approval.
+    act(
+        &s,
+        &clock,
+        &me,
+        id1,
+        Action::Appeal {
+            reason: "住院天数有误".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let reopened = act(&s, &clock, &city_staff(), id1, Action::Reopen)
+        .await
+        .unwrap();
+    assert_eq!(reopened.state, "computed");
+    assert!(ledger::check_store(&s).await.unwrap().ok);
+
+    // Replay under the same rules changes nothing; under Wenzhou's it differs.
+    let same = huzhu_domain::policy::builtin("hangzhou-2022")
+        .unwrap()
+        .unwrap();
+    let r = replay::replay_cycle(&s, &clock, 2022, &same).await.unwrap();
+    assert_eq!(r.claims, 2);
+    assert_eq!(r.claims_changed, 0);
+    assert_eq!(r.total.old_fen, r.total.new_fen);
+    let entries_before = s.ledger_facts().await.unwrap().entries;
+    let other = huzhu_domain::policy::builtin("linan-2014")
+        .unwrap()
+        .unwrap();
+    let r = replay::replay_cycle(&s, &clock, 2022, &other)
+        .await
+        .unwrap();
+    assert_eq!(r.claims, 2);
+    assert!(r.total.new_fen != r.total.old_fen, "{r:?}");
+    assert_eq!(s.ledger_facts().await.unwrap().entries, entries_before);
+}
+
+async fn bad_claims_and_uploads_are_refused_and_store_nothing<S: Store + MoneyStore>(s: S) {
+    let clock = TestClock::on(2021, 11, 1);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    clock.set(2022, 6, 1);
+    let member = a_member(&s).await;
+    let me = actor(
+        "me",
+        Role::Member,
+        "LA-01-001",
+        OrgLevel::Grassroots,
+        Some(member.0),
+    );
+    let req = |claim: serde_json::Value| ClaimRequest {
+        member,
+        policy: Some("hangzhou-2022".into()),
+        claim,
+        submit: true,
+    };
+    let mut negative = stay("2022-05-01", "2022-05-11", "X", None);
+    negative["costs_fen"]["self_borne"] = json!(-1);
+    let cases = [
+        (negative, "claim.costs_fen.self_borne"),
+        (
+            stay("2022-05-11", "2022-05-01", "X", None),
+            "claim.discharged",
+        ),
+        (json!({"kind": "spaceflight"}), "claim.kind"),
+        (json!({"kind": "diagnosis", "id": "mine"}), "claim.id"),
+    ];
+    for (body, field) in cases {
+        match create_claim(&s, &clock, &me, &req(body)).await {
+            Err(AppError::Invalid { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    // Another member's claim cannot be made by a member.
+    let forged = create_claim(
+        &s,
+        &clock,
+        &me,
+        &ClaimRequest {
+            member: MemberId(member.0 + 1),
+            ..req(stay("2022-05-01", "2022-05-02", "Y", None))
+        },
+    )
+    .await;
+    assert!(
+        matches!(forged, Err(AppError::NotFound { .. })),
+        "{forged:?}"
+    );
+    let c = create_claim(
+        &s,
+        &clock,
+        &me,
+        &req(stay("2022-05-01", "2022-05-02", "Y", None)),
+    )
+    .await
+    .unwrap();
+    let id = ClaimId(c.id);
+    let up = |kind: &'static str, bytes: Vec<u8>| {
+        let s = s.clone();
+        let me = me.clone();
+        let clock = &clock;
+        async move { documents::upload(&s, clock, &me, id, kind, "f", bytes).await }
+    };
+    assert!(matches!(
+        up("invoice", b"MZ\x90\x00".to_vec()).await,
+        Err(AppError::Invalid { .. })
+    ));
+    assert!(matches!(
+        up("selfie", png()).await,
+        Err(AppError::Invalid { .. })
+    ));
+    let big = {
+        let mut v = png();
+        v.resize(documents::MAX_DOCUMENT_BYTES + 1, 0);
+        v
+    };
+    assert!(matches!(
+        up("invoice", big).await,
+        Err(AppError::Invalid { .. })
+    ));
+    assert!(s.documents(id).await.unwrap().is_empty());
+    // The same file twice is stored once and linked twice.
+    up("invoice", png()).await.unwrap();
+    up("bank_card", png()).await.unwrap();
+    let docs = s.documents(id).await.unwrap();
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[0].sha256, docs[1].sha256);
+    let (_, bytes) = documents::download(&s, &me, id, docs[0].id).await.unwrap();
+    assert_eq!(bytes, png());
+    assert!(matches!(
+        documents::download(&s, &other_officer(), id, docs[0].id).await,
+        Err(AppError::NotFound { .. })
+    ));
+}
+
+async fn on_sqlite<F, Fut>(scenario: F)
+where
+    F: FnOnce(SqliteStore) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_file(&dir.path().join("t.db"))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    scenario(store.clone()).await;
+    store.close().await;
+}
+
+static SCHEMA_SEQ: AtomicU32 = AtomicU32::new(0);
+
+async fn on_postgres<F, Fut>(scenario: F)
+where
+    F: FnOnce(PgStore) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let Ok(url) = std::env::var("HUZHU_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("HUZHU_REQUIRE_POSTGRES").is_err(),
+            "HUZHU_REQUIRE_POSTGRES is set but HUZHU_TEST_POSTGRES_URL is not"
+        );
+        eprintln!("skipping the PostgreSQL half: HUZHU_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let schema = format!(
+        "app_{}_{}",
+        std::process::id(),
+        SCHEMA_SEQ.fetch_add(1, Ordering::SeqCst)
+    );
+    let store = PgStore::connect_in_schema(&url, &schema).await.unwrap();
+    store.migrate().await.unwrap();
+    scenario(store.clone()).await;
+    store.close().await;
+    PgStore::drop_schema(&url, &schema).await.unwrap();
+}
+
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test] async fn $name() { super::on_sqlite(super::$name).await } )* }
+        mod postgres { $( #[tokio::test] async fn $name() { super::on_postgres(super::$name).await } )* }
+    };
+}
+
+both!(
+    the_money_path_runs_from_enrolment_to_a_balanced_ledger,
+    bad_claims_and_uploads_are_refused_and_store_nothing,
+);
