@@ -7,12 +7,14 @@
 //! knows the domain types and SQL; it must not know HTTP, the CLI or the clock (instants are passed
 //! in).
 
+mod accounts;
 mod error;
 mod model;
 mod postgres;
 mod sql;
 mod sqlite;
 
+pub use accounts::{AccountStore, NewUser, Session, User, UserId};
 pub use error::StoreError;
 pub use model::*;
 pub use postgres::PgStore;

@@ -75,4 +75,5 @@ impl PgStore {
     }
 }
 
+crate::accounts::impl_account_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);

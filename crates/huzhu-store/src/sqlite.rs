@@ -58,4 +58,5 @@ impl SqliteStore {
     }
 }
 
+crate::accounts::impl_account_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);
