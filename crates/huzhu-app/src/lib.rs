@@ -4,11 +4,13 @@
 //! store's atomic methods. It is generic over [`huzhu_store::Store`]: only the binary names a
 //! backend. It must not depend on HTTP or on the terminal.
 
+pub mod access;
+pub mod accounts;
 pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod import;
 pub mod members;
 
-pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::AppError;
+pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
+pub use error::{AppError, AuthFailure};
