@@ -1,4 +1,5 @@
-//! huzhu's HTTP server. For now: a health route, the organisation tree and member lists as JSON,
+//! huzhu's HTTP server. For now: a health route, sign-in ([`api::session`]), the organisation
+//! tree and member lists as JSON within the signed-in actor's scope ([`auth::Authenticated`]),
 //! and a plain Chinese front page; the console and the full API are their own issues.
 //! Generic over the store; errors become responses in exactly one place ([`error`]).
 
