@@ -6,7 +6,7 @@
 //! (who, when, why) and, for an approval, its ledger entry, in one transaction that names the
 //! version it was computed from: two approvals of the same claim cannot both land.
 
-use crate::scope::{ensure_member, not_found, require};
+use crate::access::{ensure_member_in_scope, not_found, require};
 use crate::{policies, AppError, Clock};
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::engine::{adjudicate, Decision, History};
@@ -19,7 +19,7 @@ use huzhu_domain::workflow::{approval_level, transition, Action, ClaimState, Gua
 use huzhu_store::money::{
     ClaimChange, ClaimEvent, ClaimFields, ClaimId, NewClaim, StoredClaim, StoredDocument,
 };
-use huzhu_store::{MemberId, MoneyStore, Store, StoredMember};
+use huzhu_store::{MemberId, Repo, StoredMember};
 use serde::Serialize;
 
 /// What the caller sends to make a claim: the claim object of SPEC 10 without `id`,
@@ -96,7 +96,7 @@ fn read_claim(value: &serde_json::Value, submitted: chrono::NaiveDate) -> Result
 }
 
 /// The policy a new claim belongs to.
-async fn policy_of_claim<S: Store + MoneyStore>(
+async fn policy_of_claim<S: Repo>(
     store: &S,
     clock: &dyn Clock,
     member: MemberId,
@@ -152,15 +152,14 @@ fn event(
 }
 
 /// Makes a claim for a member in the actor's scope, as a draft or submitted at once.
-pub async fn create_claim<S: Store + MoneyStore>(
+pub async fn create_claim<S: Repo>(
     store: &S,
     clock: &dyn Clock,
     actor: &Actor,
     req: &ClaimRequest,
 ) -> Result<ClaimView, AppError> {
     require(actor, Capability::SubmitClaim)?;
-    let (unit, _) = store.member_unit(req.member).await?;
-    ensure_member(store, actor, req.member, &unit).await?;
+    ensure_member_in_scope(store, actor, req.member.0).await?;
     let today = clock.today();
     let claim = read_claim(&req.claim, today)?;
     let policy = policy_of_claim(store, clock, req.member, req.policy.as_deref(), &claim).await?;
@@ -217,7 +216,7 @@ fn open_guards(actor: &Actor) -> Guards {
 }
 
 /// A claim visible to the actor, or not found.
-pub async fn visible_claim<S: Store + MoneyStore>(
+pub async fn visible_claim<S: Repo>(
     store: &S,
     actor: &Actor,
     id: ClaimId,
@@ -228,13 +227,13 @@ pub async fn visible_claim<S: Store + MoneyStore>(
         Err(huzhu_store::StoreError::NotFound(_)) => return Err(missing()),
         Err(e) => return Err(e.into()),
     };
-    ensure_member(store, actor, claim.member, &claim.unit)
+    ensure_member_in_scope(store, actor, claim.member.0)
         .await
         .map_err(|_| missing())?;
     Ok(claim)
 }
 
-pub async fn get_claim<S: Store + MoneyStore>(
+pub async fn get_claim<S: Repo>(
     store: &S,
     clock: &dyn Clock,
     actor: &Actor,
@@ -254,7 +253,7 @@ pub struct Decided {
 /// Decides a stored claim under its policy, with the member's earlier claims of the cycle as
 /// history: claims made before it (by id) that are not drafts, returned or rejected count as the
 /// engine says; a rejected claim leaves only its invoice numbers (SPEC 4.1 duplicate invoices).
-pub async fn decide<S: Store + MoneyStore>(
+pub async fn decide<S: Repo>(
     store: &S,
     policy: &Policy,
     claim: &StoredClaim,
@@ -291,7 +290,7 @@ pub async fn decide<S: Store + MoneyStore>(
 }
 
 /// The member as the engine sees them under one policy.
-pub async fn engine_member<S: MoneyStore>(
+pub async fn engine_member<S: huzhu_store::MoneyStore>(
     store: &S,
     m: &StoredMember,
     policy: &str,
@@ -369,7 +368,7 @@ fn flag_codes(d: &Decision) -> Vec<String> {
 
 /// Does `action` to a claim in the actor's scope. Acceptance and reopening are followed at once
 /// by the computation (its own event), so a claim never waits in `accepted`.
-pub async fn act<S: Store + MoneyStore>(
+pub async fn act<S: Repo>(
     store: &S,
     clock: &dyn Clock,
     actor: &Actor,
@@ -393,7 +392,7 @@ pub async fn act<S: Store + MoneyStore>(
 }
 
 /// One transition, stored.
-async fn step<S: Store + MoneyStore>(
+async fn step<S: Repo>(
     store: &S,
     clock: &dyn Clock,
     actor: &Actor,
@@ -488,7 +487,7 @@ async fn step<S: Store + MoneyStore>(
 }
 
 /// The claim with its decision, documents and events, as shown to the actor.
-pub async fn view<S: Store + MoneyStore>(
+pub async fn view<S: Repo>(
     store: &S,
     clock: &dyn Clock,
     c: &StoredClaim,

@@ -42,6 +42,36 @@ impl Clock for FixedClock {
     }
 }
 
+/// A clock that tests move by hand (sessions expiring, rate limits lifting). Clones share the time.
+#[derive(Debug, Clone)]
+pub struct SettableClock(std::sync::Arc<std::sync::Mutex<DateTime<Utc>>>);
+
+impl SettableClock {
+    pub fn new(at: DateTime<Utc>) -> SettableClock {
+        SettableClock(std::sync::Arc::new(std::sync::Mutex::new(at)))
+    }
+
+    pub fn set(&self, at: DateTime<Utc>) {
+        match self.0.lock() {
+            Ok(mut t) => *t = at,
+            Err(poisoned) => *poisoned.into_inner() = at,
+        }
+    }
+
+    pub fn advance(&self, by: chrono::TimeDelta) {
+        self.set(self.now() + by);
+    }
+}
+
+impl Clock for SettableClock {
+    fn now(&self) -> DateTime<Utc> {
+        match self.0.lock() {
+            Ok(t) => *t,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,15 +3,60 @@
 //! numbers. Deterministic (a fixed-seed generator), stored through the same idempotent batch
 //! methods as an import, and loaded once: a setting records that it is there.
 
+use crate::accounts::{create_user, UserInput};
 use crate::{AppError, Clock};
+use huzhu_domain::access::Role;
 use huzhu_domain::id_number::{check_character, IdNumber};
 use huzhu_domain::member::{EmploymentStatus, MemberFields, MemberRecord, MemberTag};
 use huzhu_domain::org::{NewOrg, OrgCode, OrgLevel, RegionCode};
 use huzhu_domain::personal::{BankAccount, PersonName, Phone};
-use huzhu_store::{ImportCounts, ImportKind, ImportStart, Store};
+use huzhu_store::{AccountStore, ImportCounts, ImportKind, ImportStart, Page, Store};
 use std::collections::BTreeSet;
 
 const DEMO_SETTING: &str = "demo.loaded";
+const DEMO_ACCOUNTS_SETTING: &str = "demo.accounts";
+
+/// The password of every demo account. It is a demo: never load the demo into a real database.
+pub const DEMO_PASSWORD: &str = "huzhu-demo-2022";
+
+/// One demo account per role and scope: (username, role, org, note). The member account belongs
+/// to the first member of `LA-01-001`.
+pub const DEMO_ACCOUNTS: [(&str, Role, &str, &str); 9] = [
+    ("admin", Role::Administrator, "HZ", "系统管理员，全市"),
+    (
+        "city.staff",
+        Role::FederationStaff,
+        "HZ",
+        "市总工会经办人员，全市",
+    ),
+    (
+        "district.staff",
+        Role::FederationStaff,
+        "LA",
+        "临安区总工会经办人员，仅临安区",
+    ),
+    ("reviewer", Role::MedicalReviewer, "HZ", "医疗顾问，全市"),
+    ("finance", Role::Finance, "HZ", "财务，全市"),
+    ("auditor", Role::Auditor, "HZ", "审计，全市（只读）"),
+    (
+        "officer.la01001",
+        Role::UnitOfficer,
+        "LA-01-001",
+        "基层工会干事，仅本单位",
+    ),
+    (
+        "officer.sc01001",
+        Role::UnitOfficer,
+        "SC-01-001",
+        "基层工会干事（另一区），仅本单位",
+    ),
+    (
+        "member.demo",
+        Role::Member,
+        "LA-01-001",
+        "会员本人（LA-01-001 的第一位会员）",
+    ),
+];
 pub const DEMO_MEMBERS_PER_UNIT: u32 = 64;
 
 const DISTRICTS: [(&str, &str, &str); 4] = [
@@ -200,8 +245,71 @@ pub fn demo_members(orgs: &[NewOrg], clock: &dyn Clock) -> Result<Vec<MemberReco
     Ok(out)
 }
 
-/// Loads the demo city unless it is already there. Returns whether it loaded anything.
-pub async fn load_demo<S: Store>(store: &S, clock: &dyn Clock) -> Result<bool, AppError> {
+/// Loads the demo city and its [`DEMO_ACCOUNTS`] unless they are already there. Returns whether
+/// it loaded anything.
+pub async fn load_demo<S: Store + AccountStore>(
+    store: &S,
+    clock: &dyn Clock,
+) -> Result<bool, AppError> {
+    let city = load_demo_city(store, clock).await?;
+    let accounts = load_demo_accounts(store, clock).await?;
+    Ok(city || accounts)
+}
+
+/// The demo accounts, once (a database loaded before accounts existed gets them too).
+async fn load_demo_accounts<S: Store + AccountStore>(
+    store: &S,
+    clock: &dyn Clock,
+) -> Result<bool, AppError> {
+    if store.setting(DEMO_ACCOUNTS_SETTING).await?.is_some() {
+        return Ok(false);
+    }
+    for (username, role, org, note) in DEMO_ACCOUNTS {
+        let org = OrgCode::parse(org).map_err(|e| AppError::Invalid {
+            field: "demo".into(),
+            message: e.to_string(),
+        })?;
+        let member_id = match role {
+            Role::Member => store
+                .members_under(
+                    &org,
+                    Page {
+                        after: None,
+                        limit: 1,
+                    },
+                )
+                .await?
+                .first()
+                .map(|m| m.id.0),
+            _ => None,
+        };
+        let input = UserInput {
+            username: username.to_string(),
+            display_name: Some(format!("{}（演示）", role.label_zh())),
+            password: DEMO_PASSWORD.to_string(),
+            role,
+            org,
+            member_id,
+        };
+        match create_user(store, clock, "demo", &input).await {
+            Ok(_) => {}
+            // Created by hand before the demo was loaded: keep it as it is.
+            Err(AppError::Invalid { field, .. }) if field == "username" => {}
+            Err(e) => {
+                return Err(AppError::Invalid {
+                    field: "demo".into(),
+                    message: format!("{username} ({note}): {e}"),
+                })
+            }
+        }
+    }
+    store
+        .set_setting(DEMO_ACCOUNTS_SETTING, &clock.now().to_rfc3339())
+        .await?;
+    Ok(true)
+}
+
+async fn load_demo_city<S: Store>(store: &S, clock: &dyn Clock) -> Result<bool, AppError> {
     if store.setting(DEMO_SETTING).await?.is_some() {
         return Ok(false);
     }

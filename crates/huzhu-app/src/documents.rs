@@ -1,13 +1,13 @@
 //! Documents of a claim (SPEC 5): photos and scans uploaded by the member or their officer,
 //! stored once by content hash and never overwritten. The kinds are the policy's document ids.
 
+use crate::access::require;
 use crate::claims::visible_claim;
-use crate::scope::require;
 use crate::{policies, AppError, Clock};
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::workflow::ClaimState;
 use huzhu_store::money::{ClaimId, NewDocument, StoredDocument};
-use huzhu_store::{MoneyStore, Store};
+use huzhu_store::Repo;
 use sha2::{Digest, Sha256};
 
 /// The largest file accepted: a phone photo of a page is well under it.
@@ -27,7 +27,7 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// Adds a document to a claim that is still with the claimant (draft, returned, submitted).
-pub async fn upload<S: Store + MoneyStore>(
+pub async fn upload<S: Repo>(
     store: &S,
     clock: &dyn Clock,
     actor: &Actor,
@@ -112,7 +112,7 @@ pub async fn upload<S: Store + MoneyStore>(
 }
 
 /// A document's bytes, for an actor who may see the claim.
-pub async fn download<S: Store + MoneyStore>(
+pub async fn download<S: Repo>(
     store: &S,
     actor: &Actor,
     claim: ClaimId,
@@ -125,7 +125,7 @@ pub async fn download<S: Store + MoneyStore>(
         .into_iter()
         .find(|d| d.id == document)
         .ok_or_else(|| {
-            crate::scope::not_found(&format!("材料 {document} (document {document})"))
+            crate::access::not_found(&format!("材料 {document} (document {document})"))
         })?;
     let (_, bytes) = store.blob(&doc.sha256).await?;
     Ok((doc, bytes))

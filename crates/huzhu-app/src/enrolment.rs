@@ -2,8 +2,8 @@
 //! contribution bill it produces; recording the bill's payment; and the member's eligibility and
 //! balance enquiry (what they are covered for today, what each cap has left, what a claim needs).
 
+use crate::access::{ensure_member_in_scope, ensure_org_in_scope, not_found, require};
 use crate::claims::engine_member;
-use crate::scope::{ensure_member, ensure_org, not_found, require};
 use crate::{policies, AppError, Clock};
 use chrono::NaiveDate;
 use huzhu_domain::access::{Actor, Capability};
@@ -17,7 +17,7 @@ use huzhu_domain::org::{OrgCode, OrgLevel};
 use huzhu_domain::scenario::{self, Claim, Costs, Event};
 use huzhu_domain::workflow::ClaimState;
 use huzhu_store::money::{Bill, BillId, NewEnrolment, UnitEnrolment};
-use huzhu_store::{MemberId, MoneyStore, Page, Store, StoredMember};
+use huzhu_store::{MemberId, Page, Repo, StoredMember};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -56,7 +56,7 @@ pub struct BillLineView {
     pub amount_fen: i64,
 }
 
-async fn unit_members<S: Store>(store: &S, unit: &OrgCode) -> Result<Vec<StoredMember>, AppError> {
+async fn unit_members<S: Repo>(store: &S, unit: &OrgCode) -> Result<Vec<StoredMember>, AppError> {
     let mut out = Vec::new();
     let mut after = None;
     loop {
@@ -74,14 +74,14 @@ async fn unit_members<S: Store>(store: &S, unit: &OrgCode) -> Result<Vec<StoredM
 /// ledger entry. Members who cannot be enrolled (not in service, already enrolled, …) are listed
 /// with the reason and the others go ahead; an item restricted to one gender is skipped for the
 /// others (item C for men) rather than refusing them.
-pub async fn enrol_unit<S: Store + MoneyStore>(
+pub async fn enrol_unit<S: Repo>(
     store: &S,
     clock: &dyn Clock,
     actor: &Actor,
     req: &EnrolUnit,
 ) -> Result<EnrolOutcome, AppError> {
     require(actor, Capability::Enrol)?;
-    ensure_org(store, actor, &req.unit).await?;
+    ensure_org_in_scope(store, actor, &req.unit).await?;
     let org = store.org(&req.unit).await?;
     if org.level != OrgLevel::Grassroots {
         return Err(AppError::invalid(
@@ -254,11 +254,7 @@ pub async fn enrol_unit<S: Store + MoneyStore>(
 }
 
 /// A bill visible to the actor.
-pub async fn get_bill<S: Store + MoneyStore>(
-    store: &S,
-    actor: &Actor,
-    id: BillId,
-) -> Result<Bill, AppError> {
+pub async fn get_bill<S: Repo>(store: &S, actor: &Actor, id: BillId) -> Result<Bill, AppError> {
     let missing = || not_found(&format!("账单 {} (bill {})", id.0, id.0));
     let b = match store.bill(id).await {
         Ok(b) => b,
@@ -266,14 +262,14 @@ pub async fn get_bill<S: Store + MoneyStore>(
         Err(e) => return Err(e.into()),
     };
     let unit = OrgCode::parse(&b.unit).map_err(|_| missing())?;
-    ensure_org(store, actor, &unit)
+    ensure_org_in_scope(store, actor, &unit)
         .await
         .map_err(|_| missing())?;
     Ok(b)
 }
 
 /// Records that a unit paid its bill (the bank received it).
-pub async fn pay_bill<S: Store + MoneyStore>(
+pub async fn pay_bill<S: Repo>(
     store: &S,
     clock: &dyn Clock,
     actor: &Actor,
@@ -334,17 +330,13 @@ pub struct Coverage {
 
 /// The member's cover on `today` under the cycle that contains it (or the latest they enrolled
 /// in), with what the cycle's claims have used of each cap.
-pub async fn coverage<S: Store + MoneyStore>(
+pub async fn coverage<S: Repo>(
     store: &S,
     clock: &dyn Clock,
     actor: &Actor,
     member: MemberId,
 ) -> Result<Coverage, AppError> {
-    let (unit, _) = store
-        .member_unit(member)
-        .await
-        .map_err(|_| not_found(&format!("会员 #{} (member #{})", member.0, member.0)))?;
-    ensure_member(store, actor, member, &unit).await?;
+    ensure_member_in_scope(store, actor, member.0).await?;
     let today = clock.today();
     let enrolled = store.member_enrolments(member).await?;
     let Some(policy_id) = enrolled

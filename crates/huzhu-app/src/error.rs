@@ -16,12 +16,25 @@ pub enum AppError {
     Store(#[source] StoreError),
     #[error("{message}")]
     Invalid { field: String, message: String },
-    #[error("{role}无权执行此操作 (this role may not do that)")]
-    Forbidden { role: String },
     #[error("{0}")]
     Transition(#[from] TransitionError),
     #[error("{0}")]
     Conflict(String),
+    /// No valid session, or a login that failed: an unknown user and a wrong password give the
+    /// same [`AuthFailure`], so a caller cannot learn which usernames exist.
+    #[error("{0}")]
+    Unauthenticated(AuthFailure),
+    #[error("无权执行此操作：{capability} (not allowed: {capability})")]
+    Forbidden { capability: String },
+}
+
+/// Why authentication failed, as far as the caller may know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AuthFailure {
+    #[error("用户名或密码错误 (wrong username or password)")]
+    BadCredentials,
+    #[error("未登录或会话已过期，请重新登录 (not signed in, or the session has expired)")]
+    NoSession,
 }
 
 impl AppError {
@@ -33,9 +46,10 @@ impl AppError {
             AppError::NotFound { .. } => "HZ-NOTFOUND-0001",
             AppError::Store(_) => "HZ-STORE-0001",
             AppError::Invalid { .. } => "HZ-INPUT-0001",
-            AppError::Forbidden { .. } => "HZ-AUTH-0002",
             AppError::Transition(_) => "HZ-CLAIM-0001",
             AppError::Conflict(_) => "HZ-CONFLICT-0001",
+            AppError::Unauthenticated(_) => "HZ-AUTH-0001",
+            AppError::Forbidden { .. } => "HZ-AUTH-0002",
         }
     }
 

@@ -2,7 +2,7 @@
 //! balances, that the whole ledger sums to zero, and that every account agrees with the
 //! figures it mirrors — bills billed and paid, claims approved and paid.
 
-use crate::scope::require;
+use crate::access::require;
 use crate::AppError;
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_store::money::{LedgerEntryView, LedgerFacts};

@@ -4,6 +4,8 @@
 //! store's atomic methods. It is generic over [`huzhu_store::Store`]: only the binary names a
 //! backend. It must not depend on HTTP or on the terminal.
 
+pub mod access;
+pub mod accounts;
 pub mod claims;
 pub mod clock;
 pub mod demo;
@@ -16,7 +18,6 @@ pub mod members;
 pub mod payouts;
 pub mod policies;
 pub mod replay;
-pub mod scope;
 
-pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::AppError;
+pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
+pub use error::{AppError, AuthFailure};

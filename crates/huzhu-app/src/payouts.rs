@@ -3,8 +3,8 @@
 //! paid line moves its claim to `paid` with a ledger entry, in the same transaction; a failed
 //! line leaves its claim approved, free for the next batch.
 
+use crate::access::{ensure_org_in_scope, not_found, require};
 use crate::claims::visible_claim;
-use crate::scope::{ensure_org, not_found, require};
 use crate::{AppError, Clock};
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::ledger;
@@ -14,7 +14,7 @@ use huzhu_domain::workflow::{transition, Action, ClaimState, Guards};
 use huzhu_store::money::{
     Batch, BatchId, ClaimChange, ClaimEvent, ClaimFilter, LineOutcome, NewPayoutLine, PayoutLine,
 };
-use huzhu_store::{MoneyStore, Store};
+use huzhu_store::Repo;
 use serde::Serialize;
 
 /// A claim that could not go into the batch, and why.
@@ -36,14 +36,14 @@ pub const MAX_BATCH_LINES: u32 = 5_000;
 
 /// Builds a batch of every approved, unpaid claim of the subtree under `org` (members without a
 /// bank account are skipped and named).
-pub async fn build_batch<S: Store + MoneyStore>(
+pub async fn build_batch<S: Repo>(
     store: &S,
     clock: &dyn Clock,
     actor: &Actor,
     org: &OrgCode,
 ) -> Result<BatchView, AppError> {
     require(actor, Capability::ManagePayouts)?;
-    ensure_org(store, actor, org).await?;
+    ensure_org_in_scope(store, actor, org).await?;
     let claims = store
         .claims_under(
             org,
@@ -90,7 +90,7 @@ pub async fn build_batch<S: Store + MoneyStore>(
 }
 
 /// A batch visible to the actor.
-pub async fn get_batch<S: Store + MoneyStore>(
+pub async fn get_batch<S: Repo>(
     store: &S,
     actor: &Actor,
     id: BatchId,
@@ -104,14 +104,14 @@ pub async fn get_batch<S: Store + MoneyStore>(
         Err(e) => return Err(e.into()),
     };
     let org = OrgCode::parse(&batch.org).map_err(|_| missing())?;
-    ensure_org(store, actor, &org)
+    ensure_org_in_scope(store, actor, &org)
         .await
         .map_err(|_| missing())?;
     Ok((batch, lines))
 }
 
 /// Settles an open batch: every line not named in `failures` was paid.
-pub async fn settle_batch<S: Store + MoneyStore>(
+pub async fn settle_batch<S: Repo>(
     store: &S,
     clock: &dyn Clock,
     actor: &Actor,

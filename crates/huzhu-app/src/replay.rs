@@ -15,7 +15,7 @@ use huzhu_domain::policy::Policy;
 use huzhu_domain::scenario::Claim;
 use huzhu_domain::workflow::ClaimState;
 use huzhu_store::money::{ClaimId, StoredClaim};
-use huzhu_store::{MemberId, MoneyStore, Store};
+use huzhu_store::{MemberId, Repo};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -70,7 +70,7 @@ pub struct ReplayReport {
 pub const LARGEST: usize = 20;
 
 /// Re-decides the claims of every stored policy whose cycle starts in `year` under `new`.
-pub async fn replay_cycle<S: Store + MoneyStore>(
+pub async fn replay_cycle<S: Repo>(
     store: &S,
     clock: &dyn Clock,
     year: i32,
@@ -125,7 +125,7 @@ pub async fn replay_cycle<S: Store + MoneyStore>(
     Ok(report)
 }
 
-async fn replay_member<S: Store + MoneyStore>(
+async fn replay_member<S: Repo>(
     store: &S,
     old: &Policy,
     new: &Policy,

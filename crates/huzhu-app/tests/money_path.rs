@@ -13,7 +13,7 @@ use huzhu_domain::access::{Actor, Role};
 use huzhu_domain::org::{OrgCode, OrgLevel};
 use huzhu_domain::workflow::Action;
 use huzhu_store::money::ClaimId;
-use huzhu_store::{MemberId, MoneyStore, PgStore, SqliteStore, Store};
+use huzhu_store::{MemberId, PgStore, Repo, SqliteStore, Store};
 use serde_json::json;
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -136,7 +136,7 @@ fn stay(
     c
 }
 
-async fn upload_all<S: Store + MoneyStore>(s: &S, clock: &TestClock, who: &Actor, claim: ClaimId) {
+async fn upload_all<S: Repo>(s: &S, clock: &TestClock, who: &Actor, claim: ClaimId) {
     for kind in [
         "application_form",
         "id_copy",
@@ -152,7 +152,7 @@ async fn upload_all<S: Store + MoneyStore>(s: &S, clock: &TestClock, who: &Actor
     }
 }
 
-async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Store + MoneyStore>(s: S) {
+async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) {
     let clock = TestClock::on(2021, 11, 1);
     huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
 
@@ -457,7 +457,7 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Store + Mone
     assert_eq!(s.ledger_facts().await.unwrap().entries, entries_before);
 }
 
-async fn bad_claims_and_uploads_are_refused_and_store_nothing<S: Store + MoneyStore>(s: S) {
+async fn bad_claims_and_uploads_are_refused_and_store_nothing<S: Repo>(s: S) {
     let clock = TestClock::on(2021, 11, 1);
     huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
     clock.set(2022, 6, 1);

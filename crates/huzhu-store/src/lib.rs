@@ -7,6 +7,7 @@
 //! knows the domain types and SQL; it must not know HTTP, the CLI or the clock (instants are passed
 //! in).
 
+mod accounts;
 mod error;
 mod model;
 pub mod money;
@@ -14,6 +15,7 @@ mod postgres;
 mod sql;
 mod sqlite;
 
+pub use accounts::{AccountStore, NewUser, Session, User, UserId};
 pub use error::StoreError;
 pub use model::*;
 pub use money::MoneyStore;
@@ -107,3 +109,8 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     fn set_setting(&self, key: &str, value: &str) -> impl Future<Output = Result<()>> + Send;
 }
+
+/// Everything the use cases need of a backend: the registry, the money path, accounts.
+pub trait Repo: Store + MoneyStore + AccountStore {}
+
+impl<T: Store + MoneyStore + AccountStore> Repo for T {}

@@ -59,4 +59,5 @@ impl SqliteStore {
 }
 
 crate::money::sql::impl_money_store!(SqliteStore);
+crate::accounts::impl_account_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);

@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use huzhu_domain::access::Role;
 use huzhu_domain::id_number::{check_character, IdNumber};
 use huzhu_domain::member::{EmploymentStatus, MemberFields, MemberRecord};
 use huzhu_domain::org::{NewOrg, OrgCode, OrgLevel, RegionCode};
@@ -469,4 +470,160 @@ fn both_backends_have_the_same_migrations() {
     };
     assert_eq!(names("sqlite"), names("postgres"));
     assert!(!names("sqlite").is_empty());
+}
+
+// ---- accounts, sessions and scope (AccountStore) ----
+
+mod accounts {
+    use super::*;
+
+    fn new_user(name: &str, role: Role, org: &str, member_id: Option<i64>) -> NewUser {
+        NewUser {
+            username: name.into(),
+            display_name: format!("{name} 的账号"),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+            role,
+            org: code(org),
+            member_id,
+            created_at: at(1),
+        }
+    }
+
+    async fn users_are_unique_by_name_and_listed_by_subtree<S: Store + AccountStore>(s: S) {
+        tree(&s).await;
+        let admin = s
+            .create_user(&new_user("admin", Role::Administrator, "HZ", None))
+            .await
+            .unwrap();
+        s.create_user(&new_user("la.staff", Role::FederationStaff, "LA", None))
+            .await
+            .unwrap();
+        s.create_user(&new_user(
+            "sc.officer",
+            Role::UnitOfficer,
+            "SC-XH-001",
+            None,
+        ))
+        .await
+        .unwrap();
+        assert!(matches!(
+            s.create_user(&new_user("admin", Role::Finance, "LA", None))
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(
+            s.create_user(&new_user("ghost", Role::Finance, "NOPE", None))
+                .await,
+            Err(StoreError::NotFound(_))
+        ));
+        let u = s.user_by_username("admin").await.unwrap().unwrap();
+        assert_eq!(u.id, admin);
+        assert_eq!(u.role, Role::Administrator);
+        assert_eq!(u.org, code("HZ"));
+        assert_eq!(u.org_level, OrgLevel::City);
+        assert!(u.active);
+        let city = s.org(&code("HZ")).await.unwrap();
+        assert_eq!(u.tenant_id, city.id);
+        assert_eq!(s.user(admin).await.unwrap(), u);
+        assert!(s.user_by_username("nobody").await.unwrap().is_none());
+        let names = |v: Vec<User>| v.into_iter().map(|u| u.username).collect::<Vec<_>>();
+        assert_eq!(
+            names(s.list_users_under(&code("HZ")).await.unwrap()),
+            ["admin", "la.staff", "sc.officer"]
+        );
+        assert_eq!(
+            names(s.list_users_under(&code("LA")).await.unwrap()),
+            ["la.staff"]
+        );
+        s.set_password(admin, "$argon2id$new").await.unwrap();
+        assert_eq!(s.user(admin).await.unwrap().password_hash, "$argon2id$new");
+        assert!(matches!(
+            s.set_password(UserId(9999), "x").await,
+            Err(StoreError::NotFound(_))
+        ));
+    }
+
+    async fn a_member_account_names_its_member_and_the_member_has_an_org<
+        S: Store + AccountStore,
+    >(
+        s: S,
+    ) {
+        tree(&s).await;
+        let imp = start(&s, ImportKind::Members, "m.csv").await;
+        s.import_member_batch(imp, &[(2, member(1, "张三", "LA-JN-001"))], at(1))
+            .await
+            .unwrap();
+        let m = s.member_by_id_number(id(1).as_str()).await.unwrap();
+        assert_eq!(s.member_org(m.id.0).await.unwrap(), Some(code("LA-JN-001")));
+        assert_eq!(s.member_org(m.id.0 + 1000).await.unwrap(), None);
+        let u = s
+            .create_user(&new_user("zhang", Role::Member, "LA-JN-001", Some(m.id.0)))
+            .await
+            .unwrap();
+        assert_eq!(s.user(u).await.unwrap().member_id, Some(m.id.0));
+    }
+
+    async fn org_within_follows_the_closure_table<S: Store + AccountStore>(s: S) {
+        tree(&s).await;
+        let within = |o: &str, a: &str| {
+            let s = s.clone();
+            let (o, a) = (code(o), code(a));
+            async move { s.org_within(&o, &a).await.unwrap() }
+        };
+        assert!(within("LA-JN-001", "HZ").await);
+        assert!(within("LA-JN-001", "LA").await);
+        assert!(
+            within("LA-JN-001", "LA-JN-001").await,
+            "an org is within itself"
+        );
+        assert!(!within("LA", "LA-JN-001").await, "not upwards");
+        assert!(!within("SC-XH-001", "LA").await, "not across");
+        assert!(!within("NOPE", "HZ").await);
+        assert!(!within("LA", "NOPE").await);
+    }
+
+    async fn sessions_expire_touch_and_end<S: Store + AccountStore>(s: S) {
+        tree(&s).await;
+        let u = s
+            .create_user(&new_user("la.staff", Role::FederationStaff, "LA", None))
+            .await
+            .unwrap();
+        s.create_session("hash-a", u, at(1), at(3)).await.unwrap();
+        s.create_session("hash-b", u, at(1), at(8)).await.unwrap();
+        let (user, session) = s.session_user("hash-a", at(2)).await.unwrap().unwrap();
+        assert_eq!(user.username, "la.staff");
+        assert_eq!(session.user_id, u);
+        assert_eq!(session.last_seen_at, at(1));
+        assert_eq!(session.expires_at, at(3));
+        s.touch_session("hash-a", at(2)).await.unwrap();
+        let (_, session) = s.session_user("hash-a", at(2)).await.unwrap().unwrap();
+        assert_eq!(session.last_seen_at, at(2));
+        assert!(
+            s.session_user("hash-a", at(3)).await.unwrap().is_none(),
+            "expired"
+        );
+        assert!(s.session_user("nope", at(2)).await.unwrap().is_none());
+        assert_eq!(s.delete_expired_sessions(at(4)).await.unwrap(), 1);
+        assert!(s.session_user("hash-b", at(4)).await.unwrap().is_some());
+        s.delete_session("hash-b").await.unwrap();
+        assert!(s.session_user("hash-b", at(4)).await.unwrap().is_none());
+        // Switching an account off ends its sessions; switching it on does not bring them back.
+        s.create_session("hash-c", u, at(4), at(8)).await.unwrap();
+        s.set_active(u, false).await.unwrap();
+        assert!(!s.user(u).await.unwrap().active);
+        assert!(s.session_user("hash-c", at(5)).await.unwrap().is_none());
+        s.set_active(u, true).await.unwrap();
+        assert!(s.session_user("hash-c", at(5)).await.unwrap().is_none());
+        assert!(matches!(
+            s.set_active(UserId(9999), false).await,
+            Err(StoreError::NotFound(_))
+        ));
+    }
+
+    conformance!(
+        users_are_unique_by_name_and_listed_by_subtree,
+        a_member_account_names_its_member_and_the_member_has_an_org,
+        org_within_follows_the_closure_table,
+        sessions_expire_touch_and_end,
+    );
 }

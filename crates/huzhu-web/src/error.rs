@@ -12,7 +12,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Debug)]
 pub enum ApiError {
     App(AppError),
-    Invalid { field: String, message: String },
+    Invalid {
+        field: String,
+        message: String,
+    },
+    /// Too many failed sign-ins for the username or the client address (`HZ-AUTH-0003`).
+    TooManyAttempts,
 }
 
 impl ApiError {
@@ -65,6 +70,42 @@ impl IntoResponse for ApiError {
                 Body {
                     code: "HZ-NOTFOUND-0001".into(),
                     message: "未找到 (not found)".into(),
+                    field: None,
+                    reference: None,
+                },
+            ),
+            ApiError::App(AppError::Unauthenticated(why)) => (
+                StatusCode::UNAUTHORIZED,
+                Body {
+                    code: "HZ-AUTH-0001".into(),
+                    message: why.to_string(),
+                    field: None,
+                    reference: None,
+                },
+            ),
+            ApiError::App(e @ AppError::Forbidden { .. }) => (
+                StatusCode::FORBIDDEN,
+                Body {
+                    code: e.code().into(),
+                    message: e.to_string(),
+                    field: None,
+                    reference: None,
+                },
+            ),
+            ApiError::App(e @ (AppError::Transition(_) | AppError::Conflict(_))) => (
+                StatusCode::CONFLICT,
+                Body {
+                    code: e.code().into(),
+                    message: e.to_string(),
+                    field: None,
+                    reference: None,
+                },
+            ),
+            ApiError::TooManyAttempts => (
+                StatusCode::TOO_MANY_REQUESTS,
+                Body {
+                    code: "HZ-AUTH-0003".into(),
+                    message: "登录失败次数过多，请5分钟后再试 (too many failed sign-ins: try again in 5 minutes)".into(),
                     field: None,
                     reference: None,
                 },

@@ -1,33 +1,68 @@
-//! huzhu's HTTP server. For now: a health route, the organisation tree and member lists as JSON,
+//! huzhu's HTTP server. For now: a health route, sign-in ([`api::session`]), the organisation
+//! tree and member lists as JSON within the signed-in actor's scope ([`auth::Authenticated`]),
 //! and a plain Chinese front page; the console and the full API are their own issues.
 //! Generic over the store; errors become responses in exactly one place ([`error`]).
 
+pub mod api;
+pub mod auth;
 mod error;
 
+use auth::Authenticated;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::{Json, Router};
+use huzhu_app::access::{members_in_scope, orgs_in_scope};
 use huzhu_app::members::MemberSummary;
+use huzhu_app::Clock;
 use huzhu_domain::org::OrgCode;
+use huzhu_store::AccountStore;
 use huzhu_store::{Org, Page, Store};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 pub use error::ApiError;
 
 #[derive(Clone)]
 pub struct AppState<S> {
     pub store: S,
+    pub clock: Arc<dyn Clock + Send + Sync>,
+    /// Mark the session cookie `Secure` (serve behind HTTPS).
+    pub secure_cookies: bool,
+    pub login_limiter: Arc<auth::LoginLimiter>,
 }
 
-/// All routes of the server.
-pub fn router<S: Store>(store: S) -> Router {
+impl<S> AppState<S> {
+    pub fn new(store: S, clock: Arc<dyn Clock + Send + Sync>) -> AppState<S> {
+        AppState {
+            store,
+            clock,
+            secure_cookies: false,
+            login_limiter: Arc::default(),
+        }
+    }
+}
+
+/// All routes of the server, with default settings.
+pub fn router<S: Store + AccountStore>(store: S, clock: Arc<dyn Clock + Send + Sync>) -> Router {
+    router_with(AppState::new(store, clock))
+}
+
+/// All routes of the server. `/` and `/health` are public; everything under `/api/v1` but
+/// `POST /api/v1/session` needs a session and answers within the actor's scope.
+pub fn router_with<S: Store + AccountStore>(state: AppState<S>) -> Router {
     Router::new()
         .route("/", get(home::<S>))
         .route("/health", get(health::<S>))
+        .route(
+            "/api/v1/session",
+            get(api::session::show)
+                .post(api::session::create::<S>)
+                .delete(api::session::delete::<S>),
+        )
         .route("/api/v1/orgs", get(list_orgs::<S>))
         .route("/api/v1/members", get(list_members::<S>))
-        .with_state(AppState { store })
+        .with_state(state)
 }
 
 #[derive(Serialize)]
@@ -77,8 +112,10 @@ fn org_code(field: &str, raw: &str) -> Result<OrgCode, ApiError> {
     OrgCode::parse(raw).map_err(|e| ApiError::invalid(field, e.to_string()))
 }
 
-async fn list_orgs<S: Store>(
+/// The subtree under `under` (default: the actor's own org); for a member, their own chain.
+async fn list_orgs<S: Store + AccountStore>(
     State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
     Query(q): Query<OrgQuery>,
 ) -> Result<Json<Vec<OrgView>>, ApiError> {
     let under = q
@@ -86,7 +123,7 @@ async fn list_orgs<S: Store>(
         .as_deref()
         .map(|c| org_code("under", c))
         .transpose()?;
-    let orgs = state.store.orgs_under(under.as_ref()).await?;
+    let orgs = orgs_in_scope(&state.store, &actor, under.as_ref()).await?;
     Ok(Json(orgs.iter().map(OrgView::of).collect()))
 }
 
@@ -104,8 +141,10 @@ struct MemberPage {
     next_after: Option<i64>,
 }
 
-async fn list_members<S: Store>(
+/// Members under `org` within the actor's scope; a member sees only themselves.
+async fn list_members<S: Store + AccountStore>(
     State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
     Query(q): Query<MemberQuery>,
 ) -> Result<Json<MemberPage>, ApiError> {
     let org = org_code("org", &q.org)?;
@@ -116,16 +155,16 @@ async fn list_members<S: Store>(
             "limit 应在1到1000之间 (limit must be 1..=1000)".into(),
         ));
     }
-    let page = state
-        .store
-        .members_under(
-            &org,
-            Page {
-                after: q.after.map(huzhu_store::MemberId),
-                limit,
-            },
-        )
-        .await?;
+    let page = members_in_scope(
+        &state.store,
+        &actor,
+        &org,
+        Page {
+            after: q.after.map(huzhu_store::MemberId),
+            limit,
+        },
+    )
+    .await?;
     let next_after = if page.len() == limit as usize {
         page.last().map(|m| m.id.0)
     } else {

@@ -41,6 +41,9 @@ enum Command {
     /// List members.
     #[command(subcommand)]
     Members(cmd::members::MembersCommand),
+    /// Create and list accounts.
+    #[command(subcommand)]
+    User(cmd::user::UserCommand),
     /// Load the demo city into the database (once).
     Demo,
     /// Decide claims of a scenario (SPEC section 10) under a policy; prints JSON decisions.
@@ -89,6 +92,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Members(args) => {
             backend::with_store!(store, s => cmd::members::run(s, args).await)
         }
+        Command::User(args) => backend::with_store!(store, s => cmd::user::run(s, args).await),
         Command::Demo => backend::with_store!(store, s => cmd::serve::load_demo(&s).await),
         Command::Adjudicate(_) | Command::Policy(_) => Ok(ExitCode::SUCCESS),
     }

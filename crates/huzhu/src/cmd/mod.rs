@@ -7,6 +7,7 @@ pub mod import;
 pub mod members;
 pub mod policy;
 pub mod serve;
+pub mod user;
 
 use huzhu_app::AppError;
 
@@ -20,6 +21,8 @@ pub fn exit_code_of(e: &anyhow::Error) -> u8 {
                 AppError::File(_) | AppError::Invalid { .. } | AppError::Io(_) => EXIT_BAD_INPUT,
                 AppError::NotFound { .. } => EXIT_BAD_INPUT,
                 AppError::Store(_) => 1,
+                AppError::Unauthenticated(_) | AppError::Forbidden { .. } => 1,
+                AppError::Transition(_) | AppError::Conflict(_) => 1,
             };
         }
         if cause.downcast_ref::<std::io::Error>().is_some() {

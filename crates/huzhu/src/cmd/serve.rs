@@ -3,9 +3,10 @@
 use crate::backend::Location;
 use anyhow::Context;
 use huzhu_app::{demo, SystemClock};
-use huzhu_store::Store;
+use huzhu_store::{AccountStore, Store};
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -15,9 +16,12 @@ pub struct ServeArgs {
     /// Load the demo city (organisations and a few thousand members) if it is not there yet.
     #[arg(long)]
     demo: bool,
+    /// Mark the session cookie Secure: set this when huzhu is served over HTTPS.
+    #[arg(long, env = "HUZHU_SECURE_COOKIES")]
+    secure_cookies: bool,
 }
 
-pub async fn load_demo<S: Store>(store: &S) -> anyhow::Result<ExitCode> {
+pub async fn load_demo<S: Store + AccountStore>(store: &S) -> anyhow::Result<ExitCode> {
     let loaded = demo::load_demo(store, &SystemClock)
         .await
         .context("while loading the demo city")?;
@@ -26,10 +30,17 @@ pub async fn load_demo<S: Store>(store: &S) -> anyhow::Result<ExitCode> {
     } else {
         eprintln!("演示数据已存在，未重复载入 (demo city already loaded)");
     }
+    eprintln!(
+        "演示账号，密码均为 {} (demo accounts, password):",
+        demo::DEMO_PASSWORD
+    );
+    for (username, role, org, note) in demo::DEMO_ACCOUNTS {
+        eprintln!("  {username:<16} {:<17} {org:<10} {note}", role.code());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn run<S: Store>(
+pub async fn run<S: Store + AccountStore>(
     store: S,
     location: &Location,
     args: ServeArgs,
@@ -46,7 +57,10 @@ pub async fn run<S: Store>(
         location.describe()
     );
     tracing::info!(%addr, backend = store.backend().name(), "listening");
-    axum::serve(listener, huzhu_web::router(store))
+    let mut state = huzhu_web::AppState::new(store, Arc::new(SystemClock));
+    state.secure_cookies = args.secure_cookies;
+    let app = huzhu_web::router_with(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

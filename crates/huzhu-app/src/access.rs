@@ -1,0 +1,152 @@
+//! Scope (SPEC sections 1–2): an actor sees their organisation and its subtree; a member sees
+//! themselves and the chain of organisations above them, nothing else. Every use case that takes
+//! an org or a member from a request checks it here first.
+//!
+//! Outside scope is [`AppError::NotFound`], exactly like a missing object: a forged code must not
+//! tell whether the thing exists. A missing capability is [`AppError::Forbidden`] — the role is
+//! known to the caller anyway.
+
+use crate::AppError;
+use huzhu_domain::access::{Actor, Capability, Role};
+use huzhu_domain::org::OrgCode;
+use huzhu_store::{AccountStore, MemberId, Org, Page, Store, StoredMember};
+
+/// The same answer as for an object that does not exist.
+pub fn not_found(what: &str) -> AppError {
+    AppError::NotFound {
+        what: what.to_string(),
+    }
+}
+
+fn org_not_found(org: &OrgCode) -> AppError {
+    AppError::NotFound {
+        what: format!("org {org}"),
+    }
+}
+
+fn member_not_found() -> AppError {
+    AppError::NotFound {
+        what: "member".into(),
+    }
+}
+
+/// The actor's role must hold `capability`.
+pub fn require(actor: &Actor, capability: Capability) -> Result<(), AppError> {
+    if actor.can(capability) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden {
+            capability: format!("{capability:?}"),
+        })
+    }
+}
+
+/// `org` must lie in the actor's subtree. A member's scope is the member, never an org: for a
+/// member every org is out of scope here (see [`member_chain`] for what a member may see).
+pub async fn ensure_org_in_scope<S: AccountStore>(
+    store: &S,
+    actor: &Actor,
+    org: &OrgCode,
+) -> Result<(), AppError> {
+    if actor.role != Role::Member && store.org_within(org, &actor.org).await? {
+        Ok(())
+    } else {
+        Err(org_not_found(org))
+    }
+}
+
+/// The member must be the actor (a member account) or belong to a unit in the actor's subtree.
+pub async fn ensure_member_in_scope<S: AccountStore>(
+    store: &S,
+    actor: &Actor,
+    member_id: i64,
+) -> Result<(), AppError> {
+    if actor.role == Role::Member {
+        return if actor.member_id == Some(member_id) {
+            Ok(())
+        } else {
+            Err(member_not_found())
+        };
+    }
+    match store.member_org(member_id).await? {
+        Some(unit) if store.org_within(&unit, &actor.org).await? => Ok(()),
+        _ => Err(member_not_found()),
+    }
+}
+
+/// A member account's unit and the orgs above it, city first.
+pub async fn member_chain<S: Store + AccountStore>(
+    store: &S,
+    actor: &Actor,
+) -> Result<Vec<Org>, AppError> {
+    let unit = match actor.member_id {
+        Some(m) => store.member_org(m).await?,
+        None => None,
+    };
+    let mut chain = Vec::new();
+    let mut next = unit;
+    // Four levels at most; the bound guards against a corrupt parent loop.
+    while let (Some(code), true) = (next, chain.len() < 8) {
+        let org = store.org(&code).await?;
+        next = org.parent.clone();
+        chain.push(org);
+    }
+    chain.reverse();
+    Ok(chain)
+}
+
+/// The organisations the actor may list: the subtree under `under` (default: the actor's own
+/// org). For a member, the part of their own chain from `under` down to their unit.
+pub async fn orgs_in_scope<S: Store + AccountStore>(
+    store: &S,
+    actor: &Actor,
+    under: Option<&OrgCode>,
+) -> Result<Vec<Org>, AppError> {
+    if actor.role == Role::Member {
+        let chain = member_chain(store, actor).await?;
+        return match under {
+            None => Ok(chain),
+            Some(top) => match chain.iter().position(|o| &o.code == top) {
+                Some(i) => Ok(chain[i..].to_vec()),
+                None => Err(org_not_found(top)),
+            },
+        };
+    }
+    let top = under.unwrap_or(&actor.org);
+    ensure_org_in_scope(store, actor, top).await?;
+    Ok(store.orgs_under(Some(top)).await?)
+}
+
+/// One page of the members under `org` that the actor may see. A member sees only themselves,
+/// and only under an org of their own chain.
+pub async fn members_in_scope<S: Store + AccountStore>(
+    store: &S,
+    actor: &Actor,
+    org: &OrgCode,
+    page: Page,
+) -> Result<Vec<StoredMember>, AppError> {
+    if actor.role != Role::Member {
+        ensure_org_in_scope(store, actor, org).await?;
+        return Ok(store.members_under(org, page).await?);
+    }
+    let chain = member_chain(store, actor).await?;
+    let (Some(me), Some(unit)) = (actor.member_id, chain.last()) else {
+        return Err(org_not_found(org));
+    };
+    if !chain.iter().any(|o| &o.code == org) {
+        return Err(org_not_found(org));
+    }
+    if page.after.is_some_and(|a| a.0 >= me) || page.limit == 0 {
+        return Ok(Vec::new());
+    }
+    let own = store
+        .members_under(
+            &unit.code,
+            Page {
+                after: Some(MemberId(me - 1)),
+                limit: 1,
+            },
+        )
+        .await?;
+    Ok(own.into_iter().filter(|m| m.id.0 == me).collect())
+}

@@ -1,0 +1,105 @@
+//! `POST /api/v1/session` (sign in), `GET` (who am I), `DELETE` (sign out).
+
+use crate::auth::{session_token, Authenticated, ClientIp, SESSION_COOKIE};
+use crate::{ApiError, AppState};
+use axum::extract::State;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use huzhu_app::accounts::{self, SESSION_ABSOLUTE};
+use huzhu_app::{AppError, AuthFailure};
+use huzhu_domain::access::Actor;
+use huzhu_store::{AccountStore, Store};
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize)]
+pub struct ActorView {
+    pub username: String,
+    pub display_name: String,
+    pub role: &'static str,
+    pub role_label: &'static str,
+    pub org: String,
+    pub member_id: Option<i64>,
+}
+
+impl ActorView {
+    pub fn of(a: &Actor) -> ActorView {
+        ActorView {
+            username: a.username.clone(),
+            display_name: a.display_name.clone(),
+            role: a.role.code(),
+            role_label: a.role.label_zh(),
+            org: a.org.to_string(),
+            member_id: a.member_id,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct SessionView {
+    pub token: String,
+    pub actor: ActorView,
+}
+
+fn cookie(state_secure: bool, value: &str, max_age: i64) -> Result<HeaderValue, ApiError> {
+    let secure = if state_secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
+    ))
+    .map_err(|_| ApiError::invalid("token", "会话令牌无效 (bad session token)".into()))
+}
+
+pub async fn create<S: Store + AccountStore>(
+    State(state): State<AppState<S>>,
+    ClientIp(ip): ClientIp,
+    Json(req): Json<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    if !state.login_limiter.allows(&req.username, ip, now) {
+        return Err(ApiError::TooManyAttempts);
+    }
+    let result = accounts::login(
+        &state.store,
+        state.clock.as_ref(),
+        &req.username,
+        &req.password,
+    )
+    .await;
+    let (token, actor) = match result {
+        Ok(ok) => ok,
+        Err(e @ AppError::Unauthenticated(_)) => {
+            state.login_limiter.failed(&req.username, ip, now);
+            return Err(e.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    state.login_limiter.succeeded(&req.username);
+    let set_cookie = cookie(state.secure_cookies, &token, SESSION_ABSOLUTE.num_seconds())?;
+    let body = SessionView {
+        token,
+        actor: ActorView::of(&actor),
+    };
+    Ok(([(SET_COOKIE, set_cookie)], Json(body)).into_response())
+}
+
+pub async fn show(Authenticated(actor): Authenticated) -> Json<ActorView> {
+    Json(ActorView::of(&actor))
+}
+
+pub async fn delete<S: Store + AccountStore>(
+    State(state): State<AppState<S>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let token = session_token(&headers).ok_or(AppError::Unauthenticated(AuthFailure::NoSession))?;
+    accounts::actor_for_token(&state.store, state.clock.as_ref(), &token).await?;
+    accounts::logout(&state.store, state.clock.as_ref(), &token).await?;
+    let clear = cookie(state.secure_cookies, "", 0)?;
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, clear)]).into_response())
+}
