@@ -117,7 +117,9 @@ impl Role {
             (_, C::ReadMembers) => true,
             (R::Member, C::SubmitClaim) => true,
             (R::Member, _) => false,
-            (R::UnitOfficer, C::ManageRoster | C::Enrol | C::RecordPayment | C::SubmitClaim) => true,
+            (R::UnitOfficer, C::ManageRoster | C::Enrol | C::RecordPayment | C::SubmitClaim) => {
+                true
+            }
             (R::FederationStaff, C::HandleClaims | C::ApproveClaims | C::SubmitClaim) => true,
             (R::FederationStaff, C::ManageRoster | C::Enrol | C::RecordPayment) => true,
             (R::FederationStaff, C::RevealPersonal | C::ConfigureReview) => true,

@@ -8,6 +8,7 @@ use huzhu_app::AppError;
 use huzhu_store::StoreError;
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
+use utoipa::ToSchema;
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -36,14 +37,21 @@ impl From<StoreError> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct Body {
-    code: String,
-    message: String,
+/// 错误 — the body of every error response of the JSON API.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable code to branch on, e.g. `HZ-INPUT-0001`, `HZ-NOTFOUND-0001`.
+    #[schema(example = "HZ-INPUT-0001")]
+    pub code: String,
+    /// For people: Chinese, then English in parentheses.
+    pub message: String,
+    /// The request field (query parameter or body field) at fault, for invalid input.
     #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<String>,
+    pub field: Option<String>,
+    /// For a server error: the reference under which the cause was logged.
     #[serde(skip_serializing_if = "Option::is_none")]
-    reference: Option<String>,
+    #[schema(example = "E000042")]
+    pub reference: Option<String>,
 }
 
 static REFERENCE: AtomicU64 = AtomicU64::new(1);
@@ -53,7 +61,7 @@ impl IntoResponse for ApiError {
         let (status, body) = match self {
             ApiError::Invalid { field, message } => (
                 StatusCode::BAD_REQUEST,
-                Body {
+                ErrorBody {
                     code: "HZ-INPUT-0001".into(),
                     message,
                     field: Some(field),
@@ -62,7 +70,7 @@ impl IntoResponse for ApiError {
             ),
             ApiError::App(AppError::NotFound { .. }) => (
                 StatusCode::NOT_FOUND,
-                Body {
+                ErrorBody {
                     code: "HZ-NOTFOUND-0001".into(),
                     message: "未找到 (not found)".into(),
                     field: None,
@@ -71,7 +79,7 @@ impl IntoResponse for ApiError {
             ),
             ApiError::App(AppError::Invalid { field, message }) => (
                 StatusCode::BAD_REQUEST,
-                Body {
+                ErrorBody {
                     code: "HZ-INPUT-0001".into(),
                     message,
                     field: Some(field),
@@ -90,7 +98,7 @@ impl IntoResponse for ApiError {
                 tracing::error!(reference, code = e.code(), "{chain}");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    Body {
+                    ErrorBody {
                         code: e.code().into(),
                         message: format!("服务器内部错误，请联系管理员并提供编号 {reference} (internal error, reference {reference})"),
                         field: None,

@@ -2,9 +2,11 @@
 //! and a plain Chinese front page; the console and the full API are their own issues.
 //! Generic over the store; errors become responses in exactly one place ([`error`]).
 
+pub mod api;
 mod error;
 
-use axum::extract::{Query, State};
+use api::{route, ApiQuery};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -12,31 +14,49 @@ use huzhu_app::members::MemberSummary;
 use huzhu_domain::org::OrgCode;
 use huzhu_store::{Org, Page, Store};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorBody};
 
 #[derive(Clone)]
 pub struct AppState<S> {
     pub store: S,
 }
 
-/// All routes of the server.
+/// All routes of the server. JSON routes go through `.routes(route!(handler::<S>))`, which puts
+/// them in the OpenAPI document as well (see the crate documentation).
 pub fn router<S: Store>(store: S) -> Router {
+    let (api, doc) = OpenApiRouter::with_openapi(api::ApiDoc::openapi())
+        .routes(route!(health::<S>))
+        .routes(route!(list_orgs::<S>))
+        .routes(route!(list_members::<S>))
+        .split_for_parts();
     Router::new()
         .route("/", get(home::<S>))
-        .route("/health", get(health::<S>))
-        .route("/api/v1/orgs", get(list_orgs::<S>))
-        .route("/api/v1/members", get(list_members::<S>))
+        .merge(api)
+        .merge(api::docs(doc))
         .with_state(AppState { store })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct Health {
+    #[schema(example = "ok")]
     status: &'static str,
+    /// 存储 — `sqlite` or `postgres`.
+    #[schema(example = "sqlite")]
     backend: &'static str,
+    /// huzhu's version.
     version: &'static str,
 }
 
+/// The server is up, and which storage backend it runs on.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "system",
+    responses((status = OK, description = "运行中 (up)", body = Health))
+)]
 async fn health<S: Store>(State(state): State<AppState<S>>) -> Json<Health> {
     Json(Health {
         status: "ok",
@@ -45,18 +65,29 @@ async fn health<S: Store>(State(state): State<AppState<S>>) -> Json<Health> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct OrgQuery {
+    /// 组织代码 — only this organisation and its subtree.
+    #[param(example = "LA")]
     under: Option<String>,
 }
 
-#[derive(Serialize)]
+/// 组织 — a trade-union organisation.
+#[derive(Serialize, ToSchema)]
 pub struct OrgView {
+    /// 组织代码, e.g. `LA-01`.
     pub code: String,
+    /// 组织名称.
     pub name: String,
+    /// 上级代码; absent for the city federation.
     pub parent: Option<String>,
+    /// 层级: 1 市, 2 区县, 3 乡镇街道, 4 基层.
+    #[schema(minimum = 1, maximum = 4)]
     pub level: u8,
+    /// The level's Chinese name, e.g. `基层`.
     pub level_name: &'static str,
+    /// 行政区划代码 (six digits).
     pub region: String,
 }
 
@@ -77,9 +108,22 @@ fn org_code(field: &str, raw: &str) -> Result<OrgCode, ApiError> {
     OrgCode::parse(raw).map_err(|e| ApiError::invalid(field, e.to_string()))
 }
 
+/// 组织树 — the organisation tree, or the subtree under `under`; parents before children.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs",
+    tag = "orgs",
+    params(OrgQuery),
+    responses(
+        (status = OK, description = "组织列表 (organisations, by level then code)", body = Vec<OrgView>),
+        (status = BAD_REQUEST, description = "`under` is not an organisation code", body = ErrorBody),
+        (status = NOT_FOUND, description = "no organisation `under`", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
 async fn list_orgs<S: Store>(
     State(state): State<AppState<S>>,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
 ) -> Result<Json<Vec<OrgView>>, ApiError> {
     let under = q
         .under
@@ -90,23 +134,113 @@ async fn list_orgs<S: Store>(
     Ok(Json(orgs.iter().map(OrgView::of).collect()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct MemberQuery {
+    /// 组织代码 — members of this organisation and its subtree.
+    #[param(example = "LA-01")]
     org: String,
+    /// `next_after` of the previous page.
     after: Option<i64>,
+    /// Page size.
+    #[param(minimum = 1, maximum = 1000, default = 100)]
     limit: Option<u32>,
 }
 
-#[derive(Serialize)]
+/// One page of members, in id order.
+#[derive(Serialize, ToSchema)]
 struct MemberPage {
-    members: Vec<MemberSummary>,
-    /// Pass as `after` for the next page; absent on the last page.
+    members: Vec<MemberView>,
+    /// Pass as `after` for the next page; null on the last page.
     next_after: Option<i64>,
 }
 
+/// 会员 — a member as the API shows it: ID number, phone and bank account masked.
+///
+/// The API's own type rather than `huzhu_app::members::MemberSummary`: the wire format and its
+/// schema belong to the web crate, and the app stays free of OpenAPI. [`MemberView::of`] takes
+/// the summary apart field by field, so a field added there does not compile until it is
+/// decided here.
+#[derive(Serialize, ToSchema)]
+pub struct MemberView {
+    pub id: i64,
+    /// 姓名.
+    pub name: String,
+    /// 身份证号, masked: `3301**********1234`.
+    pub id_number: String,
+    /// 性别: 男 / 女.
+    pub gender: String,
+    /// 出生日期.
+    pub birth_date: chrono::NaiveDate,
+    /// 手机号, masked.
+    pub phone: Option<String>,
+    /// 所属工会代码.
+    pub org: String,
+    /// 在职状态, e.g. 在职.
+    pub status: String,
+    /// 入会日期.
+    pub join_date: Option<chrono::NaiveDate>,
+    /// 社保统筹地 (region code).
+    pub social_security_region: Option<String>,
+    /// 标签, e.g. 困难职工.
+    pub tags: Vec<String>,
+    /// 银行账号, masked.
+    pub bank_account: Option<String>,
+    /// Row version, for optimistic updates.
+    pub version: i32,
+}
+
+impl MemberView {
+    fn of(m: MemberSummary) -> MemberView {
+        let MemberSummary {
+            id,
+            name,
+            id_number,
+            gender,
+            birth_date,
+            phone,
+            org,
+            status,
+            join_date,
+            social_security_region,
+            tags,
+            bank_account,
+            version,
+        } = m;
+        MemberView {
+            id,
+            name,
+            id_number,
+            gender,
+            birth_date,
+            phone,
+            org,
+            status,
+            join_date,
+            social_security_region,
+            tags,
+            bank_account,
+            version,
+        }
+    }
+}
+
+/// 会员列表 — members of an organisation's subtree, page by page, personal data masked.
+#[utoipa::path(
+    get,
+    path = "/api/v1/members",
+    tag = "members",
+    params(MemberQuery),
+    responses(
+        (status = OK, description = "一页会员 (one page of members)", body = MemberPage),
+        (status = BAD_REQUEST, description = "bad `org`, `after` or `limit`", body = ErrorBody),
+        (status = NOT_FOUND, description = "no organisation `org`", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
 async fn list_members<S: Store>(
     State(state): State<AppState<S>>,
-    Query(q): Query<MemberQuery>,
+    ApiQuery(q): ApiQuery<MemberQuery>,
 ) -> Result<Json<MemberPage>, ApiError> {
     let org = org_code("org", &q.org)?;
     let limit = q.limit.unwrap_or(100);
@@ -132,7 +266,10 @@ async fn list_members<S: Store>(
         None
     };
     Ok(Json(MemberPage {
-        members: page.iter().map(MemberSummary::of).collect(),
+        members: page
+            .iter()
+            .map(|m| MemberView::of(MemberSummary::of(m)))
+            .collect(),
         next_after,
     }))
 }

@@ -1,51 +1,15 @@
 //! The HTTP API, driven through the router as a client would (no socket needed), on a fresh
-//! SQLite database holding the demo city.
+//! SQLite database holding the demo city. Every JSON answer is checked against the OpenAPI
+//! document ([`helpers::TestApp::send`]); the document itself is tested in [`openapi`].
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use chrono::{TimeZone, Utc};
-use http_body_util::BodyExt;
-use huzhu_app::FixedClock;
-use huzhu_store::{SqliteStore, Store};
+mod conformance;
+mod helpers;
+mod openapi;
+
+use axum::http::StatusCode;
+use helpers::spawn_app;
 use serde_json::Value;
-use tower::ServiceExt;
-
-struct TestApp {
-    router: axum::Router,
-    _dir: tempfile::TempDir,
-}
-
-async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open_file(&dir.path().join("api.db"))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    let clock = FixedClock(Utc.with_ymd_and_hms(2022, 3, 1, 2, 0, 0).unwrap());
-    huzhu_app::demo::load_demo(&store, &clock).await.unwrap();
-    TestApp {
-        router: huzhu_web::router(store),
-        _dir: dir,
-    }
-}
-
-impl TestApp {
-    async fn get(&self, uri: &str) -> (StatusCode, Value) {
-        let response = self
-            .router
-            .clone()
-            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        let status = response.status();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
-    }
-}
 
 #[tokio::test]
 async fn health_names_the_backend() {
@@ -114,4 +78,14 @@ async fn bad_requests_name_the_field_and_unknown_orgs_are_404() {
     let (status, body) = app.get("/api/v1/orgs?under=a/b").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["field"], "under");
+    let (status, body) = app.get("/api/v1/members").await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a missing `org` is a JSON 400"
+    );
+    assert_eq!(body["field"], "query");
+    let (status, body) = app.get("/api/v1/members?org=LA&limit=ten").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "HZ-INPUT-0001");
 }
