@@ -1,6 +1,50 @@
 //! huzhu's HTTP server. For now: a health route, the organisation tree and member lists as JSON,
 //! and a plain Chinese front page; the console and the full API are their own issues.
 //! Generic over the store; errors become responses in exactly one place ([`error`]).
+//!
+//! # The JSON API and its OpenAPI document
+//!
+//! Every JSON route is in the OpenAPI document ([`api`]; served at `/api/openapi.json`, Swagger
+//! UI at `/api/docs`), because the only way to add one is through the document:
+//!
+//! 1. Annotate the handler with `#[utoipa::path]`: method, the **full** path (no `nest`), a
+//!    `tag`, its `params(...)` (a query struct deriving `IntoParams`; path parameters as
+//!    `("id" = i64, Path, description = "...")`), `security(("bearer" = []), ("huzhu_session" =
+//!    []))` if it needs a session, and every status it can answer: the success body (a type
+//!    deriving `ToSchema`) and each error as `body = ErrorBody`. Its doc comment's first line is
+//!    the operation's summary.
+//! 2. Register it in [`router`] with `.routes(route!(handler::<S>))` (`api::route!` works
+//!    where the handler is defined, like `utoipa_axum::routes!`, which cannot take our
+//!    store-generic handlers). Plain `.route("/api/...", ...)` is what not to do: the API tests
+//!    fail on any `"/api/..."` path in the source that is not in the document.
+//! 3. Read queries with `api::ApiQuery` (and bodies with an extractor that rejects with
+//!    [`ApiError`]) so that malformed requests answer the documented JSON 400.
+//!
+//! ```ignore
+//! /// 理赔 — one claim, as its member and the officers who may see it see it.
+//! #[utoipa::path(
+//!     get,
+//!     path = "/api/v1/claims/{id}",
+//!     tag = "claims",
+//!     params(("id" = i64, Path, description = "claim id")),
+//!     security(("bearer" = []), ("huzhu_session" = [])),
+//!     responses(
+//!         (status = OK, description = "the claim", body = ClaimView),
+//!         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+//!         (status = NOT_FOUND, description = "no such claim", body = ErrorBody),
+//!         (status = INTERNAL_SERVER_ERROR, description = "server error", body = ErrorBody),
+//!     )
+//! )]
+//! async fn get_claim<S: Store>(State(state): State<AppState<S>>, Path(id): Path<i64>)
+//!     -> Result<Json<ClaimView>, ApiError> { /* ... */ }
+//!
+//! // in `router`:
+//!     .routes(route!(get_claim::<S>))
+//! ```
+//!
+//! The API tests (`tests/api/`) call the router through `TestApp::get`/`send`, which checks each
+//! answer of a documented route against the document: the status must be listed and the body
+//! must validate against its schema. A new route's tests therefore test its document too.
 
 pub mod api;
 mod error;
@@ -155,12 +199,10 @@ struct MemberPage {
     next_after: Option<i64>,
 }
 
+// The API's own type rather than `huzhu_app::members::MemberSummary`: the wire format and its
+// schema belong to the web crate, and the app stays free of OpenAPI. `MemberView::of` takes the
+// summary apart field by field, so a field added there does not compile until it is decided here.
 /// 会员 — a member as the API shows it: ID number, phone and bank account masked.
-///
-/// The API's own type rather than `huzhu_app::members::MemberSummary`: the wire format and its
-/// schema belong to the web crate, and the app stays free of OpenAPI. [`MemberView::of`] takes
-/// the summary apart field by field, so a field added there does not compile until it is
-/// decided here.
 #[derive(Serialize, ToSchema)]
 pub struct MemberView {
     pub id: i64,
