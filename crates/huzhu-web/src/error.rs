@@ -8,6 +8,7 @@ use huzhu_app::AppError;
 use huzhu_store::StoreError;
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
+use utoipa::ToSchema;
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -41,14 +42,21 @@ impl From<StoreError> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct Body {
-    code: String,
-    message: String,
+/// 错误 — the body of every error response of the JSON API.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable code to branch on, e.g. `HZ-INPUT-0001`, `HZ-NOTFOUND-0001`.
+    #[schema(example = "HZ-INPUT-0001")]
+    pub code: String,
+    /// For people: Chinese, then English in parentheses.
+    pub message: String,
+    /// The request field (query parameter or body field) at fault, for invalid input.
     #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<String>,
+    pub field: Option<String>,
+    /// For a server error: the reference under which the cause was logged.
     #[serde(skip_serializing_if = "Option::is_none")]
-    reference: Option<String>,
+    #[schema(example = "E000042")]
+    pub reference: Option<String>,
 }
 
 static REFERENCE: AtomicU64 = AtomicU64::new(1);
@@ -58,7 +66,7 @@ impl IntoResponse for ApiError {
         let (status, body) = match self {
             ApiError::Invalid { field, message } => (
                 StatusCode::BAD_REQUEST,
-                Body {
+                ErrorBody {
                     code: "HZ-INPUT-0001".into(),
                     message,
                     field: Some(field),
@@ -67,7 +75,7 @@ impl IntoResponse for ApiError {
             ),
             ApiError::App(AppError::NotFound { .. }) => (
                 StatusCode::NOT_FOUND,
-                Body {
+                ErrorBody {
                     code: "HZ-NOTFOUND-0001".into(),
                     message: "未找到 (not found)".into(),
                     field: None,
@@ -76,7 +84,7 @@ impl IntoResponse for ApiError {
             ),
             ApiError::App(AppError::Unauthenticated(why)) => (
                 StatusCode::UNAUTHORIZED,
-                Body {
+                ErrorBody {
                     code: "HZ-AUTH-0001".into(),
                     message: why.to_string(),
                     field: None,
@@ -85,7 +93,7 @@ impl IntoResponse for ApiError {
             ),
             ApiError::App(e @ AppError::Forbidden { .. }) => (
                 StatusCode::FORBIDDEN,
-                Body {
+                ErrorBody {
                     code: e.code().into(),
                     message: e.to_string(),
                     field: None,
@@ -94,7 +102,7 @@ impl IntoResponse for ApiError {
             ),
             ApiError::App(e @ (AppError::Transition(_) | AppError::Conflict(_))) => (
                 StatusCode::CONFLICT,
-                Body {
+                ErrorBody {
                     code: e.code().into(),
                     message: e.to_string(),
                     field: None,
@@ -103,7 +111,7 @@ impl IntoResponse for ApiError {
             ),
             ApiError::TooManyAttempts => (
                 StatusCode::TOO_MANY_REQUESTS,
-                Body {
+                ErrorBody {
                     code: "HZ-AUTH-0003".into(),
                     message: "登录失败次数过多，请5分钟后再试 (too many failed sign-ins: try again in 5 minutes)".into(),
                     field: None,
@@ -112,7 +120,7 @@ impl IntoResponse for ApiError {
             ),
             ApiError::App(AppError::Invalid { field, message }) => (
                 StatusCode::BAD_REQUEST,
-                Body {
+                ErrorBody {
                     code: "HZ-INPUT-0001".into(),
                     message,
                     field: Some(field),
@@ -131,7 +139,7 @@ impl IntoResponse for ApiError {
                 tracing::error!(reference, code = e.code(), "{chain}");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    Body {
+                    ErrorBody {
                         code: e.code().into(),
                         message: format!("服务器内部错误，请联系管理员并提供编号 {reference} (internal error, reference {reference})"),
                         field: None,

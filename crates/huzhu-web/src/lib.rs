@@ -1,14 +1,59 @@
-//! huzhu's HTTP server. For now: a health route, sign-in ([`api::session`]), the organisation
-//! tree and member lists as JSON within the signed-in actor's scope ([`auth::Authenticated`]),
-//! and a plain Chinese front page; the console and the full API are their own issues.
-//! Generic over the store; errors become responses in exactly one place ([`error`]).
+//! huzhu's HTTP server: a health route, sign-in ([`api::session`]), the JSON API within the
+//! signed-in actor's scope ([`auth::Authenticated`]), and a plain Chinese front page; the console
+//! is its own issue. Generic over the store; errors become responses in exactly one place
+//! ([`error`]).
+//!
+//! # The JSON API and its OpenAPI document
+//!
+//! Every JSON route is in the OpenAPI document ([`api`]; served at `/api/openapi.json`, Swagger
+//! UI at `/api/docs`), because the only way to add one is through the document:
+//!
+//! 1. Annotate the handler with `#[utoipa::path]`: method, the **full** path (no `nest`), a
+//!    `tag`, its `params(...)` (a query struct deriving `IntoParams`; path parameters as
+//!    `("id" = i64, Path, description = "...")`), `security(("bearer" = []), ("huzhu_session" =
+//!    []))` if it needs a session, and every status it can answer: the success body (a type
+//!    deriving `ToSchema`) and each error as `body = ErrorBody`. Its doc comment's first line is
+//!    the operation's summary.
+//! 2. Register it in [`router`] with `.routes(route!(handler::<S>))` (`api::route!` works
+//!    where the handler is defined, like `utoipa_axum::routes!`, which cannot take our
+//!    store-generic handlers). Plain `.route("/api/...", ...)` is what not to do: the API tests
+//!    fail on any `"/api/..."` path in the source that is not in the document.
+//! 3. Read queries with `api::ApiQuery` (and bodies with an extractor that rejects with
+//!    [`ApiError`]) so that malformed requests answer the documented JSON 400.
+//!
+//! ```ignore
+//! /// 理赔 — one claim, as its member and the officers who may see it see it.
+//! #[utoipa::path(
+//!     get,
+//!     path = "/api/v1/claims/{id}",
+//!     tag = "claims",
+//!     params(("id" = i64, Path, description = "claim id")),
+//!     security(("bearer" = []), ("huzhu_session" = [])),
+//!     responses(
+//!         (status = OK, description = "the claim", body = ClaimView),
+//!         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+//!         (status = NOT_FOUND, description = "no such claim", body = ErrorBody),
+//!         (status = INTERNAL_SERVER_ERROR, description = "server error", body = ErrorBody),
+//!     )
+//! )]
+//! async fn get_claim<S: Store>(State(state): State<AppState<S>>, Path(id): Path<i64>)
+//!     -> Result<Json<ClaimView>, ApiError> { /* ... */ }
+//!
+//! // in `router`:
+//!     .routes(route!(get_claim::<S>))
+//! ```
+//!
+//! The API tests (`tests/api/`) call the router through `TestApp::get`/`send`, which checks each
+//! answer of a documented route against the document: the status must be listed and the body
+//! must validate against its schema. A new route's tests therefore test its document too.
 
 pub mod api;
 pub mod auth;
 mod error;
 
+use api::{route, ApiQuery};
 use auth::Authenticated;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -16,12 +61,13 @@ use huzhu_app::access::{members_in_scope, orgs_in_scope};
 use huzhu_app::members::MemberSummary;
 use huzhu_app::Clock;
 use huzhu_domain::org::OrgCode;
-use huzhu_store::AccountStore;
-use huzhu_store::{Org, Page, Store};
+use huzhu_store::{Org, Page, Repo, Store};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorBody};
 
 #[derive(Clone)]
 pub struct AppState<S> {
@@ -44,34 +90,47 @@ impl<S> AppState<S> {
 }
 
 /// All routes of the server, with default settings.
-pub fn router<S: Store + AccountStore>(store: S, clock: Arc<dyn Clock + Send + Sync>) -> Router {
+pub fn router<S: Repo>(store: S, clock: Arc<dyn Clock + Send + Sync>) -> Router {
     router_with(AppState::new(store, clock))
 }
 
 /// All routes of the server. `/` and `/health` are public; everything under `/api/v1` but
-/// `POST /api/v1/session` needs a session and answers within the actor's scope.
-pub fn router_with<S: Store + AccountStore>(state: AppState<S>) -> Router {
+/// `POST /api/v1/session` needs a session and answers within the actor's scope. JSON routes go
+/// through `.routes(route!(handler::<S>))`, which puts them in the OpenAPI document as well (see
+/// the crate documentation).
+pub fn router_with<S: Repo>(state: AppState<S>) -> Router {
+    let (api, doc) = OpenApiRouter::with_openapi(api::ApiDoc::openapi())
+        .routes(route!(health::<S>))
+        .merge(api::session::routes::<S>())
+        .routes(route!(list_orgs::<S>))
+        .routes(route!(list_members::<S>))
+        .merge(api::v1::routes::<S>())
+        .split_for_parts();
     Router::new()
         .route("/", get(home::<S>))
-        .route("/health", get(health::<S>))
-        .route(
-            "/api/v1/session",
-            get(api::session::show)
-                .post(api::session::create::<S>)
-                .delete(api::session::delete::<S>),
-        )
-        .route("/api/v1/orgs", get(list_orgs::<S>))
-        .route("/api/v1/members", get(list_members::<S>))
+        .merge(api)
+        .merge(api::docs(doc))
         .with_state(state)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct Health {
+    #[schema(example = "ok")]
     status: &'static str,
+    /// 存储 — `sqlite` or `postgres`.
+    #[schema(example = "sqlite")]
     backend: &'static str,
+    /// huzhu's version.
     version: &'static str,
 }
 
+/// The server is up, and which storage backend it runs on.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "system",
+    responses((status = OK, description = "运行中 (up)", body = Health))
+)]
 async fn health<S: Store>(State(state): State<AppState<S>>) -> Json<Health> {
     Json(Health {
         status: "ok",
@@ -80,18 +139,29 @@ async fn health<S: Store>(State(state): State<AppState<S>>) -> Json<Health> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct OrgQuery {
+    /// 组织代码 — only this organisation and its subtree.
+    #[param(example = "LA")]
     under: Option<String>,
 }
 
-#[derive(Serialize)]
+/// 组织 — a trade-union organisation.
+#[derive(Serialize, ToSchema)]
 pub struct OrgView {
+    /// 组织代码, e.g. `LA-01`.
     pub code: String,
+    /// 组织名称.
     pub name: String,
+    /// 上级代码; absent for the city federation.
     pub parent: Option<String>,
+    /// 层级: 1 市, 2 区县, 3 乡镇街道, 4 基层.
+    #[schema(minimum = 1, maximum = 4)]
     pub level: u8,
+    /// The level's Chinese name, e.g. `基层`.
     pub level_name: &'static str,
+    /// 行政区划代码 (six digits).
     pub region: String,
 }
 
@@ -112,11 +182,25 @@ fn org_code(field: &str, raw: &str) -> Result<OrgCode, ApiError> {
     OrgCode::parse(raw).map_err(|e| ApiError::invalid(field, e.to_string()))
 }
 
-/// The subtree under `under` (default: the actor's own org); for a member, their own chain.
-async fn list_orgs<S: Store + AccountStore>(
+/// 组织树 — the organisation tree, or the subtree under `under`; parents before children.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs",
+    tag = "orgs",
+    params(OrgQuery),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "组织列表 (organisations, by level then code)", body = Vec<OrgView>),
+        (status = BAD_REQUEST, description = "`under` is not an organisation code", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = NOT_FOUND, description = "no organisation `under`", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn list_orgs<S: Repo>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
 ) -> Result<Json<Vec<OrgView>>, ApiError> {
     let under = q
         .under
@@ -127,25 +211,114 @@ async fn list_orgs<S: Store + AccountStore>(
     Ok(Json(orgs.iter().map(OrgView::of).collect()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct MemberQuery {
+    /// 组织代码 — members of this organisation and its subtree.
+    #[param(example = "LA-01")]
     org: String,
+    /// `next_after` of the previous page.
     after: Option<i64>,
+    /// Page size.
+    #[param(minimum = 1, maximum = 1000, default = 100)]
     limit: Option<u32>,
 }
 
-#[derive(Serialize)]
+/// One page of members, in id order.
+#[derive(Serialize, ToSchema)]
 struct MemberPage {
-    members: Vec<MemberSummary>,
-    /// Pass as `after` for the next page; absent on the last page.
+    members: Vec<MemberView>,
+    /// Pass as `after` for the next page; null on the last page.
     next_after: Option<i64>,
 }
 
-/// Members under `org` within the actor's scope; a member sees only themselves.
-async fn list_members<S: Store + AccountStore>(
+// The API's own type rather than `huzhu_app::members::MemberSummary`: the wire format and its
+// schema belong to the web crate, and the app stays free of OpenAPI. `MemberView::of` takes the
+// summary apart field by field, so a field added there does not compile until it is decided here.
+/// 会员 — a member as the API shows it: ID number, phone and bank account masked.
+#[derive(Serialize, ToSchema)]
+pub struct MemberView {
+    pub id: i64,
+    /// 姓名.
+    pub name: String,
+    /// 身份证号, masked: `3301**********1234`.
+    pub id_number: String,
+    /// 性别: 男 / 女.
+    pub gender: String,
+    /// 出生日期.
+    pub birth_date: chrono::NaiveDate,
+    /// 手机号, masked.
+    pub phone: Option<String>,
+    /// 所属工会代码.
+    pub org: String,
+    /// 在职状态, e.g. 在职.
+    pub status: String,
+    /// 入会日期.
+    pub join_date: Option<chrono::NaiveDate>,
+    /// 社保统筹地 (region code).
+    pub social_security_region: Option<String>,
+    /// 标签, e.g. 困难职工.
+    pub tags: Vec<String>,
+    /// 银行账号, masked.
+    pub bank_account: Option<String>,
+    /// Row version, for optimistic updates.
+    pub version: i32,
+}
+
+impl MemberView {
+    fn of(m: MemberSummary) -> MemberView {
+        let MemberSummary {
+            id,
+            name,
+            id_number,
+            gender,
+            birth_date,
+            phone,
+            org,
+            status,
+            join_date,
+            social_security_region,
+            tags,
+            bank_account,
+            version,
+        } = m;
+        MemberView {
+            id,
+            name,
+            id_number,
+            gender,
+            birth_date,
+            phone,
+            org,
+            status,
+            join_date,
+            social_security_region,
+            tags,
+            bank_account,
+            version,
+        }
+    }
+}
+
+/// 会员列表 — members of an organisation's subtree, page by page, personal data masked.
+#[utoipa::path(
+    get,
+    path = "/api/v1/members",
+    tag = "members",
+    params(MemberQuery),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "一页会员 (one page of members)", body = MemberPage),
+        (status = BAD_REQUEST, description = "bad `org`, `after` or `limit`", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = NOT_FOUND, description = "no organisation `org`", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn list_members<S: Repo>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
-    Query(q): Query<MemberQuery>,
+    ApiQuery(q): ApiQuery<MemberQuery>,
 ) -> Result<Json<MemberPage>, ApiError> {
     let org = org_code("org", &q.org)?;
     let limit = q.limit.unwrap_or(100);
@@ -171,7 +344,10 @@ async fn list_members<S: Store + AccountStore>(
         None
     };
     Ok(Json(MemberPage {
-        members: page.iter().map(MemberSummary::of).collect(),
+        members: page
+            .iter()
+            .map(|m| MemberView::of(MemberSummary::of(m)))
+            .collect(),
         next_after,
     }))
 }

@@ -1,3 +1,149 @@
-//! The JSON API, one module per area.
+//! The JSON API's contract. The OpenAPI document is assembled from the handlers'
+//! `#[utoipa::path]` annotations at the moment they are registered, so a route exists in the
+//! router if and only if its operation exists in the document; it is served at
+//! [`DOCUMENT_PATH`], with Swagger UI at [`SWAGGER_UI_PATH`] (files embedded in the binary).
 
 pub mod session;
+pub mod v1;
+
+use crate::error::ApiError;
+use axum::extract::{FromRequestParts, Query};
+use axum::handler::Handler;
+use axum::http::request::Parts;
+use axum::routing::MethodRouter;
+use axum::Router;
+use serde::de::DeserializeOwned;
+use utoipa::openapi::path::Paths;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::OpenApi as Document;
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::UtoipaMethodRouter;
+use utoipa_axum::PathItemExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Where the OpenAPI document is served, as JSON.
+pub const DOCUMENT_PATH: &str = "/api/openapi.json";
+/// Where Swagger UI is served (`/api/docs` redirects to `/api/docs/`).
+pub const SWAGGER_UI_PATH: &str = "/api/docs";
+
+/// Security scheme for `Authorization: Bearer <token>`: put `security(("bearer" = []),
+/// ("huzhu_session" = []))` on an authenticated route's `#[utoipa::path]`.
+pub const BEARER: &str = "bearer";
+/// Security scheme for the browser's session cookie.
+pub const SESSION_COOKIE: &str = "huzhu_session";
+
+/// What the document says before any route is registered: title, tags, security schemes and the
+/// error body every route refers to.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "互助 huzhu API",
+        description = "职工医疗互助保障系统的 JSON 接口 (the JSON API of huzhu, employee medical \
+                       mutual aid). Errors are `ErrorBody` objects with a stable `code`."
+    ),
+    tags(
+        (name = "system", description = "运行状态 (server status)"),
+        (name = "orgs", description = "组织 (trade-union organisations)"),
+        (name = "session", description = "登录与会话 (sign-in and sessions)"),
+        (name = "members", description = "会员 (members; personal data masked)"),
+    ),
+    components(schemas(crate::error::ErrorBody)),
+    modifiers(&SecuritySchemes)
+)]
+pub(crate) struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, doc: &mut Document) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            BEARER,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "会话令牌 (a session token from `POST /api/v1/session`)",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            SESSION_COOKIE,
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                SESSION_COOKIE,
+                "浏览器会话 (the console's session cookie)",
+            ))),
+        );
+    }
+}
+
+/// The routes serving the document and Swagger UI. They are not in the document themselves.
+pub(crate) fn docs<S: Clone + Send + Sync + 'static>(doc: Document) -> Router<S> {
+    SwaggerUi::new(SWAGGER_UI_PATH)
+        .url(DOCUMENT_PATH, doc)
+        .into()
+}
+
+/// One documented operation for [`utoipa_axum::router::OpenApiRouter::routes`]: the handler at
+/// the path and methods that `P` (the `__path_<handler>` type written by `#[utoipa::path]`)
+/// declares, with its operation and the schemas it names. It does what `utoipa_axum::routes!`
+/// does, for handlers with type parameters (ours are generic over the store), which that macro
+/// cannot parse. Called through [`route!`].
+pub(crate) fn operation<P, H, T, S>(handler: H) -> UtoipaMethodRouter<S>
+where
+    P: utoipa::Path + utoipa::__dev::SchemaReferences + for<'t> utoipa::__dev::Tags<'t>,
+    H: Handler<T, S>,
+    T: 'static,
+    S: Clone + Send + Sync + 'static,
+{
+    let mut schemas = Vec::new();
+    P::schemas(&mut schemas);
+    let methods = P::methods();
+    let mut operation = P::operation();
+    let tags = P::tags();
+    if !tags.is_empty() {
+        operation
+            .tags
+            .get_or_insert_with(Vec::new)
+            .extend(tags.iter().map(ToString::to_string));
+    }
+    let method_router = methods.iter().fold(MethodRouter::new(), |router, method| {
+        router.on(method.to_method_filter(), handler.clone())
+    });
+    let mut paths = Paths::new();
+    paths.add_path_operation(P::path(), methods, operation);
+    (schemas, paths, method_router)
+}
+
+/// `route!(handler::<S>)`: a handler annotated with `#[utoipa::path]`, ready for
+/// `OpenApiRouter::routes`. Use it in the module that defines the handler.
+macro_rules! route {
+    ($handler:ident :: < $($generic:ty),+ $(,)? >) => {
+        $crate::api::operation::<::paste::paste!([<__path_ $handler>]), _, _, _>(
+            $handler::<$($generic),+>,
+        )
+    };
+    ($handler:ident) => {
+        $crate::api::operation::<::paste::paste!([<__path_ $handler>]), _, _, _>($handler)
+    };
+}
+pub(crate) use route;
+
+/// A query string, as axum's [`Query`], whose rejection is an [`ApiError`] (a documented JSON
+/// 400) rather than axum's plain-text one.
+pub(crate) struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(q)) => Ok(ApiQuery(q)),
+            Err(e) => Err(ApiError::invalid(
+                "query",
+                format!("查询参数无效 (invalid query string): {}", e.body_text()),
+            )),
+        }
+    }
+}

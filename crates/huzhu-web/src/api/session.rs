@@ -1,6 +1,8 @@
 //! `POST /api/v1/session` (sign in), `GET` (who am I), `DELETE` (sign out).
 
+use crate::api::route;
 use crate::auth::{session_token, Authenticated, ClientIp, SESSION_COOKIE};
+use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
@@ -12,14 +14,24 @@ use huzhu_app::{AppError, AuthFailure};
 use huzhu_domain::access::Actor;
 use huzhu_store::{AccountStore, Store};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
 
-#[derive(Deserialize)]
+/// The session routes, documented.
+pub(crate) fn routes<S: Store + AccountStore>() -> OpenApiRouter<AppState<S>> {
+    OpenApiRouter::new()
+        .routes(route!(create::<S>))
+        .routes(route!(show))
+        .routes(route!(delete::<S>))
+}
+
+#[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ActorView {
     pub username: String,
     pub display_name: String,
@@ -42,7 +54,7 @@ impl ActorView {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct SessionView {
     pub token: String,
     pub actor: ActorView,
@@ -56,6 +68,20 @@ fn cookie(state_secure: bool, value: &str, max_age: i64) -> Result<HeaderValue, 
     .map_err(|_| ApiError::invalid("token", "会话令牌无效 (bad session token)".into()))
 }
 
+/// 登录 — sign in with a username and password; answers a bearer token and sets the session cookie.
+#[utoipa::path(
+    post,
+    path = "/api/v1/session",
+    tag = "session",
+    request_body = LoginRequest,
+    responses(
+        (status = OK, description = "signed in", body = SessionView),
+        (status = BAD_REQUEST, description = "malformed body", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "wrong username or password", body = ErrorBody),
+        (status = TOO_MANY_REQUESTS, description = "too many failed sign-ins", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error", body = ErrorBody),
+    )
+)]
 pub async fn create<S: Store + AccountStore>(
     State(state): State<AppState<S>>,
     ClientIp(ip): ClientIp,
@@ -89,10 +115,33 @@ pub async fn create<S: Store + AccountStore>(
     Ok(([(SET_COOKIE, set_cookie)], Json(body)).into_response())
 }
 
+/// 当前用户 — who the session belongs to.
+#[utoipa::path(
+    get,
+    path = "/api/v1/session",
+    tag = "session",
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "the signed-in actor", body = ActorView),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+    )
+)]
 pub async fn show(Authenticated(actor): Authenticated) -> Json<ActorView> {
     Json(ActorView::of(&actor))
 }
 
+/// 退出 — sign out: the token stops working and the cookie is cleared.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/session",
+    tag = "session",
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = NO_CONTENT, description = "signed out"),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error", body = ErrorBody),
+    )
+)]
 pub async fn delete<S: Store + AccountStore>(
     State(state): State<AppState<S>>,
     headers: HeaderMap,

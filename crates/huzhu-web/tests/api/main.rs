@@ -1,100 +1,16 @@
 //! The HTTP API, driven through the router as a client would (no socket needed), on a fresh
-//! SQLite database holding the demo city.
+//! SQLite database holding the demo city. Every JSON answer is checked against the OpenAPI
+//! document ([`helpers::TestApp::send`]); the document itself is tested in [`openapi`].
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod auth;
+mod conformance;
+mod helpers;
+mod openapi;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use chrono::{TimeZone, Utc};
-use http_body_util::BodyExt;
-use huzhu_app::SettableClock;
-use huzhu_store::{SqliteStore, Store};
+use axum::http::StatusCode;
+use helpers::{spawn_app, TestApp};
 use serde_json::Value;
-use tower::ServiceExt;
-
-struct TestApp {
-    router: axum::Router,
-    /// The server's clock: tests move it to expire sessions.
-    clock: SettableClock,
-    store: SqliteStore,
-    _dir: tempfile::TempDir,
-}
-
-async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open_file(&dir.path().join("api.db"))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    let clock = SettableClock::new(Utc.with_ymd_and_hms(2022, 3, 1, 2, 0, 0).unwrap());
-    huzhu_app::demo::load_demo(&store, &clock).await.unwrap();
-    TestApp {
-        router: huzhu_web::router(store.clone(), std::sync::Arc::new(clock.clone())),
-        clock,
-        store,
-        _dir: dir,
-    }
-}
-
-impl TestApp {
-    async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        (
-            status,
-            headers,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
-    }
-
-    /// A request without credentials.
-    async fn get(&self, uri: &str) -> (StatusCode, Value) {
-        let (status, _, body) = self
-            .send(Request::get(uri).body(Body::empty()).unwrap())
-            .await;
-        (status, body)
-    }
-
-    /// A request with a session token.
-    async fn get_as(&self, token: &str, uri: &str) -> (StatusCode, Value) {
-        let (status, _, body) = self
-            .send(
-                Request::get(uri)
-                    .header("authorization", format!("Bearer {token}"))
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
-        (status, body)
-    }
-
-    async fn try_login(
-        &self,
-        username: &str,
-        password: &str,
-    ) -> (StatusCode, axum::http::HeaderMap, Value) {
-        let body = serde_json::json!({ "username": username, "password": password });
-        self.send(
-            Request::post("/api/v1/session")
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_string()))
-                .unwrap(),
-        )
-        .await
-    }
-
-    /// Signs a demo account in; its token.
-    async fn login(&self, username: &str) -> String {
-        let (status, _, body) = self
-            .try_login(username, huzhu_app::demo::DEMO_PASSWORD)
-            .await;
-        assert_eq!(status, StatusCode::OK, "{username}: {body}");
-        body["token"].as_str().unwrap().to_string()
-    }
-}
 
 #[tokio::test]
 async fn health_names_the_backend() {
@@ -168,4 +84,14 @@ async fn bad_requests_name_the_field_and_unknown_orgs_are_404() {
     let (status, body) = app.get_as(&admin, "/api/v1/orgs?under=a/b").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["field"], "under");
+    let (status, body) = app.get_as(&admin, "/api/v1/members").await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a missing `org` is a JSON 400"
+    );
+    assert_eq!(body["field"], "query");
+    let (status, body) = app.get_as(&admin, "/api/v1/members?org=LA&limit=ten").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "HZ-INPUT-0001");
 }

@@ -3,7 +3,7 @@
 use crate::backend::Location;
 use anyhow::Context;
 use huzhu_app::{demo, SystemClock};
-use huzhu_store::{AccountStore, Store};
+use huzhu_store::{AccountStore, Repo, Store};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -40,7 +40,7 @@ pub async fn load_demo<S: Store + AccountStore>(store: &S) -> anyhow::Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn run<S: Store + AccountStore>(
+pub async fn run<S: Repo>(
     store: S,
     location: &Location,
     args: ServeArgs,

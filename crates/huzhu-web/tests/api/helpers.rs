@@ -1,0 +1,179 @@
+//! The app under test, and the one way to call it: every JSON answer from a documented route is
+//! checked against the OpenAPI document the app itself serves.
+
+use crate::conformance::Document;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Request, StatusCode};
+use chrono::{TimeZone, Utc};
+use http_body_util::BodyExt;
+use huzhu_app::SettableClock;
+use huzhu_store::{SqliteStore, Store};
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    router: axum::Router,
+    /// The document served at `/api/openapi.json` by this very app.
+    pub doc: Document,
+    /// The server's clock: tests move it to expire sessions or reach a claim's dates.
+    pub clock: SettableClock,
+    pub store: SqliteStore,
+    _dir: tempfile::TempDir,
+}
+
+/// A fresh SQLite database holding the demo city, and the router over it.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_file(&dir.path().join("api.db"))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let clock = SettableClock::new(Utc.with_ymd_and_hms(2022, 3, 1, 2, 0, 0).unwrap());
+    huzhu_app::demo::load_demo(&store, &clock).await.unwrap();
+    let router = huzhu_web::router(store.clone(), std::sync::Arc::new(clock.clone()));
+    let doc = Document::fetch(&router).await;
+    TestApp {
+        router,
+        doc,
+        clock,
+        store,
+        _dir: dir,
+    }
+}
+
+/// An answer as it came: status, headers and the body's bytes.
+pub struct Raw {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Raw {
+    /// The body as JSON; `Null` when it is empty or not JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// Sends `request` to `router` as a client would (no socket), and collects the answer.
+pub async fn call(router: &axum::Router, request: Request<Body>) -> Raw {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    Raw {
+        status,
+        headers,
+        body,
+    }
+}
+
+impl TestApp {
+    /// Sends `request` and, when its route is in the document, asserts the answer conforms to
+    /// the document (status listed, body valid against the schema). Build requests with headers
+    /// (a bearer token, a JSON body) and pass them here; [`TestApp::get`] is the short form.
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
+        let (status, _, body) = self.send_full(request).await;
+        (status, body)
+    }
+
+    /// [`TestApp::send`], with the answer's headers.
+    pub async fn send_full(&self, request: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+        let method = request.method().clone();
+        let path = request.uri().path().to_string();
+        let raw = call(&self.router, request).await;
+        let body = raw.json();
+        match self.doc.template_for(&method, &path) {
+            Some(template) => {
+                if raw.body.is_empty() {
+                    self.doc
+                        .assert_conforms_empty(&method, &template, raw.status);
+                } else {
+                    assert!(
+                        !body.is_null(),
+                        "{method} {path} answered {} with a body that is not JSON: {:?}",
+                        raw.status,
+                        String::from_utf8_lossy(&raw.body)
+                    );
+                    self.doc
+                        .assert_conforms(&method, &template, raw.status, &body);
+                }
+            }
+            None => self
+                .doc
+                .assert_not_served_undocumented(&method, &path, &raw),
+        }
+        (raw.status, raw.headers, body)
+    }
+
+    /// `GET uri`, checked against the document as [`TestApp::send`] does.
+    pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// `GET uri`, unchecked: for what is not JSON (Swagger UI, its files, the front page).
+    pub async fn get_raw(&self, uri: &str) -> Raw {
+        call(&self.router, Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    /// Any request, unchecked and uncollected into JSON: for probing the router itself.
+    pub async fn call(&self, request: Request<Body>) -> Raw {
+        call(&self.router, request).await
+    }
+
+    /// `GET uri` with a session token, checked against the document.
+    pub async fn get_as(&self, token: &str, uri: &str) -> (StatusCode, Value) {
+        self.send(
+            Request::get(uri)
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A request with a token and a JSON body, checked against the document.
+    pub async fn json_as(
+        &self,
+        token: &str,
+        method: &str,
+        uri: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        self.send(
+            Request::builder()
+                .method(method)
+                .uri(uri)
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn try_login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> (StatusCode, HeaderMap, Value) {
+        let body = serde_json::json!({ "username": username, "password": password });
+        self.send_full(
+            Request::post("/api/v1/session")
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Signs a demo account in; its token.
+    pub async fn login(&self, username: &str) -> String {
+        let (status, _, body) = self
+            .try_login(username, huzhu_app::demo::DEMO_PASSWORD)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{username}: {body}");
+        body["token"].as_str().unwrap().to_string()
+    }
+}
