@@ -7,13 +7,14 @@
 //! version it was computed from: two approvals of the same claim cannot both land.
 
 use crate::access::{ensure_member_in_scope, not_found, require};
-use crate::{policies, AppError, Clock};
+use crate::{policies, review, AppError, Clock};
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::engine::{adjudicate, Decision, History};
 use huzhu_domain::ledger;
 use huzhu_domain::money::Money;
 use huzhu_domain::org::OrgLevel;
 use huzhu_domain::policy::Policy;
+use huzhu_domain::review::{flags, select_for_review};
 use huzhu_domain::scenario::{self, Claim};
 use huzhu_domain::workflow::{approval_level, transition, Action, ClaimState, Guards};
 use huzhu_store::money::{
@@ -361,11 +362,6 @@ pub fn required_level(policy: &Policy, d: &Decision) -> OrgLevel {
         .unwrap_or(OrgLevel::City)
 }
 
-/// Flags of a decision, as codes (the review module adds its own).
-fn flag_codes(d: &Decision) -> Vec<String> {
-    d.flags.iter().map(|f| f.code().to_string()).collect()
-}
-
 /// Does `action` to a claim in the actor's scope. Acceptance and reopening are followed at once
 /// by the computation (its own event), so a claim never waits in `accepted`.
 pub async fn act<S: Repo>(
@@ -413,6 +409,7 @@ async fn step<S: Repo>(
     let mut f = claim.fields.clone();
     f.state = to;
     let mut entries = Vec::new();
+    let mut flag_details = String::new();
     let today = clock.today();
     match action {
         Action::Submit => {
@@ -427,13 +424,36 @@ async fn step<S: Repo>(
             f.returned_for = missing.iter().map(|m| m.trim().to_string()).collect();
         }
         Action::Compute => {
+            let others: Vec<Claim> = store
+                .member_claims(claim.member, &claim.policy)
+                .await?
+                .iter()
+                .filter(|o| o.id != claim.id && o.fields.state != ClaimState::Draft)
+                .filter_map(|o| stored_body(o, Vec::new()).ok())
+                .collect();
+            let others: Vec<&Claim> = others.iter().collect();
+            let norms = review::norms(store, clock, &claim.policy).await?;
+            let notes = flags(&decided.claim, &decided.decision, &others, &norms);
+            let rule = review::rule(store).await?;
             f.decision = Some(decision_json(&decided.decision));
             f.payable = Some(decided.decision.payable);
-            f.flags = flag_codes(&decided.decision);
+            let mut codes: Vec<String> =
+                notes.iter().map(|n| n.flag().code().to_string()).collect();
+            codes.dedup();
+            f.flags = codes;
             f.expert_cleared = false;
-            if !f.flags.is_empty() {
-                f.review_reason = Some(format!("flagged: {}", f.flags.join(", ")));
-            }
+            f.review_reason = select_for_review(
+                &rule,
+                &claim.id.0.to_string(),
+                decided.decision.payable,
+                &notes,
+            )
+            .map(|s| format!("{} | {}", s.zh(), s.en()));
+            flag_details = notes
+                .iter()
+                .map(|n| format!("{} | {}", n.detail_zh(), n.detail_en()))
+                .collect::<Vec<_>>()
+                .join("; ");
         }
         Action::SendToExpert { reason } => {
             f.review_reason = Some(reason.clone());
@@ -474,6 +494,7 @@ async fn step<S: Repo>(
     let reason = action.reason().unwrap_or_default().to_string();
     let reason = match action {
         Action::Return { missing } => missing.join(","),
+        Action::Compute => flag_details,
         _ => reason,
     };
     let change = ClaimChange {
@@ -524,4 +545,112 @@ pub async fn view<S: Repo>(
         created_at: c.created_at,
         updated_at: c.updated_at,
     })
+}
+
+/// A claim in a list or a work queue.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimSummary {
+    pub id: i64,
+    pub member: i64,
+    pub member_name: String,
+    pub unit: String,
+    pub policy: String,
+    pub kind: String,
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub event_date: chrono::NaiveDate,
+    pub submitted_on: Option<chrono::NaiveDate>,
+    pub payable_fen: Option<i64>,
+    pub approved_fen: i64,
+    pub paid_fen: i64,
+    pub flags: Vec<String>,
+    pub review_reason: Option<String>,
+}
+
+/// What to list: claims of the subtree under `org` (default: the actor's own organisation), in
+/// the given states (all when empty), of one member when given.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimQuery {
+    pub org: Option<huzhu_domain::org::OrgCode>,
+    pub states: Vec<ClaimState>,
+    pub member: Option<MemberId>,
+    pub after: Option<ClaimId>,
+    pub limit: u32,
+}
+
+/// Claims the actor may see, by id: a member sees their own only.
+pub async fn list_claims<S: Repo>(
+    store: &S,
+    actor: &Actor,
+    q: &ClaimQuery,
+) -> Result<Vec<ClaimSummary>, AppError> {
+    use crate::access::ensure_org_in_scope;
+    use huzhu_domain::access::Role;
+    let limit = q.limit.clamp(1, 500);
+    let (org, member) = if actor.role == Role::Member {
+        let me = actor.member_id.map(MemberId);
+        if q.member.is_some() && q.member != me {
+            return Err(not_found("member"));
+        }
+        let Some(me) = me else {
+            return Ok(Vec::new());
+        };
+        let Some(unit) = store.member_org(me.0).await? else {
+            return Ok(Vec::new());
+        };
+        (unit, Some(me))
+    } else {
+        let org = q.org.clone().unwrap_or_else(|| actor.org.clone());
+        ensure_org_in_scope(store, actor, &org).await?;
+        (org, q.member)
+    };
+    let rows = store
+        .claims_under(
+            &org,
+            &huzhu_store::money::ClaimFilter {
+                states: q.states.clone(),
+                member,
+                policy: None,
+                awaiting_payout: false,
+                after: q.after,
+                limit,
+            },
+        )
+        .await?;
+    let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for c in rows {
+        let name = match names.get(&c.member.0) {
+            Some(n) => n.clone(),
+            None => {
+                let n = store
+                    .member(c.member)
+                    .await?
+                    .record
+                    .name
+                    .as_str()
+                    .to_string();
+                names.insert(c.member.0, n.clone());
+                n
+            }
+        };
+        out.push(ClaimSummary {
+            id: c.id.0,
+            member: c.member.0,
+            member_name: name,
+            unit: c.unit.clone(),
+            policy: c.policy.clone(),
+            kind: c.kind.clone(),
+            state: c.fields.state.code(),
+            state_label: c.fields.state.label_zh(),
+            event_date: c.fields.event_date,
+            submitted_on: c.fields.submitted_on,
+            payable_fen: c.fields.payable.map(|m| m.fen()),
+            approved_fen: c.fields.approved.fen(),
+            paid_fen: c.fields.paid.fen(),
+            flags: c.fields.flags.clone(),
+            review_reason: c.fields.review_reason.clone(),
+        });
+    }
+    Ok(out)
 }

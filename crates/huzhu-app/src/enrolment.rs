@@ -502,3 +502,14 @@ fn needed_documents(
         })
         .collect()
 }
+
+/// Bills of the units under `org` (default: the actor's organisation), newest first.
+pub async fn list_bills<S: Repo>(
+    store: &S,
+    actor: &Actor,
+    org: Option<&OrgCode>,
+) -> Result<Vec<Bill>, AppError> {
+    let org = org.cloned().unwrap_or_else(|| actor.org.clone());
+    ensure_org_in_scope(store, actor, &org).await?;
+    Ok(store.bills_under(&org).await?)
+}

@@ -18,6 +18,7 @@ pub mod members;
 pub mod payouts;
 pub mod policies;
 pub mod replay;
+pub mod review;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
 pub use error::{AppError, AuthFailure};

@@ -244,3 +244,16 @@ pub fn bank_file_xlsx(batch: &Batch, lines: &[PayoutLine]) -> Result<Vec<u8>, Ap
     }
     wb.save_to_buffer().map_err(xl)
 }
+
+/// Batches of the subtree under `org` (default: the actor's organisation), newest first.
+pub async fn list_batches<S: Repo>(
+    store: &S,
+    actor: &Actor,
+    org: Option<&OrgCode>,
+) -> Result<Vec<Batch>, AppError> {
+    require(actor, Capability::ReadLedger)
+        .or_else(|_| require(actor, Capability::ManagePayouts))?;
+    let org = org.cloned().unwrap_or_else(|| actor.org.clone());
+    ensure_org_in_scope(store, actor, &org).await?;
+    Ok(store.batches_under(&org).await?)
+}
