@@ -16,7 +16,7 @@ pub enum AppError {
     Store(#[source] StoreError),
     #[error("{message}")]
     Invalid { field: String, message: String },
-    #[error("{0}")]
+    #[error(transparent)]
     Transition(#[from] TransitionError),
     #[error("{0}")]
     Conflict(String),

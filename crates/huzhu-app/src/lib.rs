@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod claims;
 pub mod clock;
 pub mod demo;
+pub mod demo_money;
 pub mod documents;
 pub mod enrolment;
 pub mod error;

@@ -50,6 +50,11 @@ enum Command {
     Adjudicate(cmd::adjudicate::AdjudicateArgs),
     /// Check, list, show and compare policy files.
     Policy(cmd::policy::PolicyArgs),
+    /// Check the double-entry ledger.
+    #[command(subcommand)]
+    Ledger(cmd::ledger::LedgerCommand),
+    /// Re-decide a stored cycle's claims under another policy, changing nothing.
+    Replay(cmd::replay::ReplayArgs),
 }
 
 fn main() -> ExitCode {
@@ -94,6 +99,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::User(args) => backend::with_store!(store, s => cmd::user::run(s, args).await),
         Command::Demo => backend::with_store!(store, s => cmd::serve::load_demo(&s).await),
+        Command::Ledger(args) => backend::with_store!(store, s => cmd::ledger::run(s, args).await),
+        Command::Replay(args) => backend::with_store!(store, s => cmd::replay::run(s, args).await),
         Command::Adjudicate(_) | Command::Policy(_) => Ok(ExitCode::SUCCESS),
     }
 }

@@ -4,8 +4,10 @@
 
 pub mod adjudicate;
 pub mod import;
+pub mod ledger;
 pub mod members;
 pub mod policy;
+pub mod replay;
 pub mod serve;
 pub mod user;
 

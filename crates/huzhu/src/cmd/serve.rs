@@ -3,7 +3,7 @@
 use crate::backend::Location;
 use anyhow::Context;
 use huzhu_app::{demo, SystemClock};
-use huzhu_store::{AccountStore, Repo, Store};
+use huzhu_store::Repo;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -21,7 +21,7 @@ pub struct ServeArgs {
     secure_cookies: bool,
 }
 
-pub async fn load_demo<S: Store + AccountStore>(store: &S) -> anyhow::Result<ExitCode> {
+pub async fn load_demo<S: Repo>(store: &S) -> anyhow::Result<ExitCode> {
     let loaded = demo::load_demo(store, &SystemClock)
         .await
         .context("while loading the demo city")?;
@@ -29,6 +29,15 @@ pub async fn load_demo<S: Store + AccountStore>(store: &S) -> anyhow::Result<Exi
         eprintln!("已载入演示数据：杭州市总工会及其下属组织与会员 (demo city loaded)");
     } else {
         eprintln!("演示数据已存在，未重复载入 (demo city already loaded)");
+    }
+    if huzhu_app::demo_money::load_money_demo(store)
+        .await
+        .context("while loading the demo's 2022 cycle")?
+    {
+        eprintln!(
+            "已载入临安区2022年度参保、缴费、各状态的补助申请与一个已结算的支付批次 \
+             (demo 2022 cycle loaded: enrolments, contributions, claims in every state, a settled batch)"
+        );
     }
     eprintln!(
         "演示账号，密码均为 {} (demo accounts, password):",

@@ -1,0 +1,52 @@
+//! `huzhu ledger check`: proves that every entry balances, that the ledger sums to zero, and that
+//! each account agrees with the bills and claims it mirrors (SPEC 6). Exit 0 when it does, 1 with
+//! every disagreement listed when it does not.
+
+use huzhu_app::ledger::check_store;
+use huzhu_domain::money::Money;
+use huzhu_store::Repo;
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand)]
+pub enum LedgerCommand {
+    /// Check the ledger against itself, the bills and the claims.
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub async fn run<S: Repo>(store: S, cmd: LedgerCommand) -> anyhow::Result<ExitCode> {
+    let LedgerCommand::Check(args) = cmd;
+    let report = check_store(&store).await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "分录 {} 条，分录行 {} 条 (entries {}, postings {})",
+            report.entries, report.postings, report.entries, report.postings
+        );
+        for (account, fen) in &report.balances {
+            println!(
+                "  {account:<40} {:>16}",
+                Money::from_fen(*fen).yuan_string()
+            );
+        }
+        if report.ok {
+            println!("账平：每笔分录借贷相等，各账户与账单、补助一致 (the ledger balances and agrees with bills and claims)");
+        } else {
+            for p in &report.problems {
+                println!("不符 (problem): {p}");
+            }
+        }
+    }
+    Ok(if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
