@@ -178,7 +178,7 @@ impl OrgView {
     }
 }
 
-fn org_code(field: &str, raw: &str) -> Result<OrgCode, ApiError> {
+pub(crate) fn org_code(field: &str, raw: &str) -> Result<OrgCode, ApiError> {
     OrgCode::parse(raw).map_err(|e| ApiError::invalid(field, e.to_string()))
 }
 
