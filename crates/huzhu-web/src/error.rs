@@ -17,6 +17,11 @@ pub enum ApiError {
         field: String,
         message: String,
     },
+    /// A request body over the route's limit (`HZ-INPUT-0002`, 413), naming the field it carries.
+    TooLarge {
+        field: String,
+        message: String,
+    },
     /// Too many failed sign-ins for the username or the client address (`HZ-AUTH-0003`).
     TooManyAttempts,
 }
@@ -68,6 +73,15 @@ impl IntoResponse for ApiError {
                 StatusCode::BAD_REQUEST,
                 ErrorBody {
                     code: "HZ-INPUT-0001".into(),
+                    message,
+                    field: Some(field),
+                    reference: None,
+                },
+            ),
+            ApiError::TooLarge { field, message } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorBody {
+                    code: "HZ-INPUT-0002".into(),
                     message,
                     field: Some(field),
                     reference: None,

@@ -18,8 +18,9 @@
 //!    where the handler is defined, like `utoipa_axum::routes!`, which cannot take our
 //!    store-generic handlers). Plain `.route("/api/...", ...)` is what not to do: the API tests
 //!    fail on any `"/api/..."` path in the source that is not in the document.
-//! 3. Read queries with `api::ApiQuery` (and bodies with an extractor that rejects with
-//!    [`ApiError`]) so that malformed requests answer the documented JSON 400.
+//! 3. Read queries with `api::ApiQuery`, JSON bodies with `api::ApiJson` and path parameters
+//!    with `api::ApiPath`, so that malformed requests answer the documented JSON 400 naming the
+//!    field (`items[0].shares`); the money path's routes live in [`api::v1`].
 //!
 //! ```ignore
 //! /// 理赔 — one claim, as its member and the officers who may see it see it.
@@ -178,7 +179,7 @@ impl OrgView {
     }
 }
 
-fn org_code(field: &str, raw: &str) -> Result<OrgCode, ApiError> {
+pub(crate) fn org_code(field: &str, raw: &str) -> Result<OrgCode, ApiError> {
     OrgCode::parse(raw).map_err(|e| ApiError::invalid(field, e.to_string()))
 }
 

@@ -184,6 +184,28 @@ impl Document {
         }
     }
 
+    /// Asserts that a non-JSON answer (a file) is what the document says: the status is listed
+    /// with content of the answer's media type (parameters such as `charset` aside).
+    pub fn assert_conforms_bytes(
+        &self,
+        method: &Method,
+        template: &str,
+        status: StatusCode,
+        content_type: &str,
+    ) {
+        let response = self.response(method, template, status);
+        let media = content_type.split(';').next().unwrap_or_default().trim();
+        let listed: Vec<&String> = response["content"]
+            .as_object()
+            .map(|c| c.keys().collect())
+            .unwrap_or_default();
+        assert!(
+            listed.iter().any(|k| k.as_str() == media),
+            "{method} {template} answered {status} with `{content_type}`, which the OpenAPI \
+             document does not list for it (it lists {listed:?})"
+        );
+    }
+
     /// Asserts that an empty answer is what the document says for `status`: listed, and with
     /// no JSON body promised.
     pub fn assert_conforms_empty(&self, method: &Method, template: &str, status: StatusCode) {

@@ -106,6 +106,60 @@ impl TestApp {
         (raw.status, raw.headers, body)
     }
 
+    /// Sends `request` whose answer may be a file rather than JSON, and checks it against the
+    /// document: a JSON answer as [`TestApp::send`] does, a file by its listed media type.
+    pub async fn send_bytes(&self, request: Request<Body>) -> Raw {
+        let method = request.method().clone();
+        let path = request.uri().path().to_string();
+        let raw = call(&self.router, request).await;
+        let template = self
+            .doc
+            .template_for(&method, &path)
+            .unwrap_or_else(|| panic!("{method} {path} is not in the document"));
+        let content_type = raw
+            .headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        if content_type.starts_with("application/json") {
+            self.doc
+                .assert_conforms(&method, &template, raw.status, &raw.json());
+        } else {
+            self.doc
+                .assert_conforms_bytes(&method, &template, raw.status, &content_type);
+        }
+        raw
+    }
+
+    /// `GET uri` with a session token, for an answer that may be a file.
+    pub async fn get_bytes_as(&self, token: &str, uri: &str) -> Raw {
+        self.send_bytes(
+            Request::get(uri)
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// `POST uri` with a session token and `bytes` as the body (an upload), checked against the
+    /// document.
+    pub async fn post_bytes_as(
+        &self,
+        token: &str,
+        uri: &str,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        self.send(
+            Request::post(uri)
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/octet-stream")
+                .body(Body::from(bytes))
+                .unwrap(),
+        )
+        .await
+    }
+
     /// `GET uri`, checked against the document as [`TestApp::send`] does.
     pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
         self.send(Request::get(uri).body(Body::empty()).unwrap())

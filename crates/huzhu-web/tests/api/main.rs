@@ -6,6 +6,9 @@
 mod auth;
 mod conformance;
 mod helpers;
+mod money;
+mod money_input;
+mod money_scope;
 mod openapi;
 
 use axum::http::StatusCode;

@@ -1,5 +1,15 @@
-//! The money path's JSON routes (issue 5): enrolment and bills, claims and their documents, the
-//! workflow, payouts, the ledger.
+//! The money path's JSON routes (issue 5): enrolment and bills ([`enrolment`]), claims and the
+//! workflow ([`claims`]), their documents ([`documents`]), the review rule ([`review`]), payouts
+//! ([`payouts`]), the ledger and the audit log ([`ledger`]). Each handler extracts, calls the
+//! use case in `huzhu_app` and maps its answer to a view of this crate; the views take the app's
+//! types apart field by field, so a field added there does not compile until it is decided here.
+
+pub mod claims;
+pub mod documents;
+pub mod enrolment;
+pub mod ledger;
+pub mod payouts;
+pub mod review;
 
 use crate::AppState;
 use huzhu_store::Repo;
@@ -8,4 +18,10 @@ use utoipa_axum::router::OpenApiRouter;
 /// Every money-path route, documented.
 pub(crate) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::new()
+        .merge(enrolment::routes::<S>())
+        .merge(claims::routes::<S>())
+        .merge(documents::routes::<S>())
+        .merge(review::routes::<S>())
+        .merge(payouts::routes::<S>())
+        .merge(ledger::routes::<S>())
 }

@@ -1,0 +1,519 @@
+//! 理赔 — claims: making one, the lists and work queues, one claim with its documents, events
+//! and decision, and the workflow's actions (SPEC 5).
+
+use super::documents::DocumentView;
+use crate::api::{route, ApiJson, ApiPath, ApiQuery};
+use crate::auth::Authenticated;
+use crate::error::ErrorBody;
+use crate::{org_code, ApiError, AppState};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use huzhu_app::access::require;
+use huzhu_app::claims::{self, ClaimQuery, ClaimRequest, ClaimSummary, ClaimView};
+use huzhu_domain::workflow::{Action, ClaimState};
+use huzhu_store::money::{ClaimEvent, ClaimId};
+use huzhu_store::{MemberId, Repo};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+
+pub(super) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
+    OpenApiRouter::new()
+        .routes(route!(create::<S>))
+        .routes(route!(list::<S>))
+        .routes(route!(show::<S>))
+        .routes(route!(act::<S>))
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// 理赔申请 — a claim for a member, as a draft or submitted at once.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateClaimRequest {
+    /// The member claiming (a member account may claim only for themselves).
+    pub member_id: i64,
+    /// 互助保障期; when absent, the one the member is enrolled in on the event date.
+    #[schema(example = "hangzhou-2022")]
+    pub policy: Option<String>,
+    /// Submit at once (default); `false` keeps a draft.
+    #[serde(default = "yes")]
+    #[schema(default = true)]
+    pub submit: bool,
+    /// The claim object of SPEC 10 without `id`, `submitted` and `documents` (assigned by huzhu;
+    /// documents are uploaded files), e.g. `{"kind": "hospital_stay", "admitted": "2022-05-01",
+    /// "discharged": "2022-05-11", "hospital_grade": 3, "diagnoses": [...], "costs_fen":
+    /// {"total": 5000000, "self_borne": 1200000}, "invoices": ["INV-1"]}`.
+    #[schema(value_type = Object)]
+    pub claim: serde_json::Value,
+}
+
+/// One step of a claim's workflow: who, when, why.
+#[derive(Serialize, ToSchema)]
+pub struct ClaimEventView {
+    /// `submit`, `accept`, `compute`, `approve`, …
+    pub action: String,
+    /// The state before; null for the claim's creation.
+    pub from: Option<&'static str>,
+    pub to: &'static str,
+    pub actor: String,
+    pub actor_role: String,
+    /// The reason, opinion or missing documents given; empty when none.
+    pub reason: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl ClaimEventView {
+    fn of(e: ClaimEvent) -> ClaimEventView {
+        let ClaimEvent {
+            action,
+            from,
+            to,
+            actor,
+            actor_role,
+            reason,
+            at,
+        } = e;
+        ClaimEventView {
+            action,
+            from: from.map(ClaimState::code),
+            to: to.code(),
+            actor,
+            actor_role,
+            reason,
+            at,
+        }
+    }
+}
+
+/// 理赔申请 — one claim as its member and the officers who may see it see it.
+#[derive(Serialize, ToSchema)]
+pub struct ClaimDetail {
+    pub id: i64,
+    pub member: i64,
+    pub member_name: String,
+    /// The member's grassroots union when the claim was made.
+    pub unit: String,
+    pub policy: String,
+    /// `hospital_stay`, `outpatient`, `diagnosis`, …
+    pub kind: String,
+    /// `draft`, `submitted`, `returned`, `computed`, `reviewed`, `expert_review`, `approved`,
+    /// `rejected`, `paid`, `appealed`.
+    pub state: &'static str,
+    /// The state's Chinese name.
+    pub state_label: &'static str,
+    pub event_date: chrono::NaiveDate,
+    pub submitted_on: Option<chrono::NaiveDate>,
+    /// 应付 — the engine's amount, once computed.
+    pub payable_fen: Option<i64>,
+    pub approved_fen: i64,
+    pub paid_fen: i64,
+    /// Review flags, e.g. `duplicate_invoice`.
+    pub flags: Vec<String>,
+    /// Why the claim was selected for expert review.
+    pub review_reason: Option<String>,
+    pub expert_cleared: bool,
+    /// Documents named when the claim was returned.
+    pub returned_for: Vec<String>,
+    /// Documents the policy requires that have not been uploaded yet.
+    pub missing_documents: Vec<String>,
+    /// The claim as SPEC 10 writes it.
+    #[schema(value_type = Object)]
+    pub claim: serde_json::Value,
+    /// The engine's decision in SPEC 10's shape, once computed.
+    #[schema(value_type = Option<Object>)]
+    pub decision: Option<serde_json::Value>,
+    pub documents: Vec<DocumentView>,
+    pub events: Vec<ClaimEventView>,
+    pub version: i32,
+    pub created_by: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl ClaimDetail {
+    fn of(c: ClaimView) -> ClaimDetail {
+        let ClaimView {
+            id,
+            member,
+            member_name,
+            unit,
+            policy,
+            kind,
+            state,
+            state_label,
+            event_date,
+            submitted_on,
+            payable_fen,
+            approved_fen,
+            paid_fen,
+            flags,
+            review_reason,
+            expert_cleared,
+            returned_for,
+            missing_documents,
+            claim,
+            decision,
+            documents,
+            events,
+            version,
+            created_by,
+            created_at,
+            updated_at,
+        } = c;
+        ClaimDetail {
+            id,
+            member,
+            member_name,
+            unit,
+            policy,
+            kind,
+            state,
+            state_label,
+            event_date,
+            submitted_on,
+            payable_fen,
+            approved_fen,
+            paid_fen,
+            flags,
+            review_reason,
+            expert_cleared,
+            returned_for,
+            missing_documents,
+            claim,
+            decision,
+            documents: documents.into_iter().map(DocumentView::of).collect(),
+            events: events.into_iter().map(ClaimEventView::of).collect(),
+            version,
+            created_by,
+            created_at,
+            updated_at,
+        }
+    }
+}
+
+/// 理赔申请 — make a claim for a member in scope, submitted at once unless `submit` is false.
+#[utoipa::path(
+    post,
+    path = "/api/v1/claims",
+    tag = "claims",
+    request_body = CreateClaimRequest,
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = CREATED, description = "the claim", body = ClaimDetail),
+        (status = BAD_REQUEST, description = "malformed body or claim; `field` names where (`claim.costs_fen.self_borne`)", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = FORBIDDEN, description = "the role may not submit claims", body = ErrorBody),
+        (status = NOT_FOUND, description = "no such member in scope", body = ErrorBody),
+        (status = CONFLICT, description = "the claim cannot be submitted", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn create<S: Repo>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    ApiJson(req): ApiJson<CreateClaimRequest>,
+) -> Result<(StatusCode, Json<ClaimDetail>), ApiError> {
+    let request = ClaimRequest {
+        member: MemberId(req.member_id),
+        policy: req.policy,
+        claim: req.claim,
+        submit: req.submit,
+    };
+    let claim = claims::create_claim(&state.store, state.clock.as_ref(), &actor, &request).await?;
+    Ok((StatusCode::CREATED, Json(ClaimDetail::of(claim))))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ClaimListQuery {
+    /// 组织代码 — claims of the members under it; the actor's own organisation when absent.
+    #[param(example = "LA-01-001")]
+    org: Option<String>,
+    /// States, comma-separated (`computed,reviewed`); all when absent. The work queues: the
+    /// window `submitted`, reviewers `expert_review`, approvers `reviewed`, finance `approved`.
+    #[param(example = "submitted")]
+    state: Option<String>,
+    /// Only this member's claims.
+    member: Option<i64>,
+    /// `next_after` of the previous page.
+    after: Option<i64>,
+    /// Page size.
+    #[param(minimum = 1, maximum = 500, default = 100)]
+    limit: Option<u32>,
+}
+
+/// A claim in a list or a work queue.
+#[derive(Serialize, ToSchema)]
+pub struct ClaimSummaryView {
+    pub id: i64,
+    pub member: i64,
+    pub member_name: String,
+    pub unit: String,
+    pub policy: String,
+    pub kind: String,
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub event_date: chrono::NaiveDate,
+    pub submitted_on: Option<chrono::NaiveDate>,
+    pub payable_fen: Option<i64>,
+    pub approved_fen: i64,
+    pub paid_fen: i64,
+    pub flags: Vec<String>,
+    pub review_reason: Option<String>,
+}
+
+impl ClaimSummaryView {
+    fn of(c: ClaimSummary) -> ClaimSummaryView {
+        let ClaimSummary {
+            id,
+            member,
+            member_name,
+            unit,
+            policy,
+            kind,
+            state,
+            state_label,
+            event_date,
+            submitted_on,
+            payable_fen,
+            approved_fen,
+            paid_fen,
+            flags,
+            review_reason,
+        } = c;
+        ClaimSummaryView {
+            id,
+            member,
+            member_name,
+            unit,
+            policy,
+            kind,
+            state,
+            state_label,
+            event_date,
+            submitted_on,
+            payable_fen,
+            approved_fen,
+            paid_fen,
+            flags,
+            review_reason,
+        }
+    }
+}
+
+/// One page of claims, in id order.
+#[derive(Serialize, ToSchema)]
+pub struct ClaimPage {
+    pub claims: Vec<ClaimSummaryView>,
+    /// Pass as `after` for the next page; null on the last page.
+    pub next_after: Option<i64>,
+}
+
+fn parse_states(raw: Option<&str>) -> Result<Vec<ClaimState>, ApiError> {
+    let Some(raw) = raw else {
+        return Ok(Vec::new());
+    };
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            ClaimState::parse(s).ok_or_else(|| {
+                let known: Vec<&str> = ClaimState::ALL.iter().map(|s| s.code()).collect();
+                ApiError::invalid(
+                    "state",
+                    format!(
+                        "未知的申请状态“{s}” (unknown state `{s}`; one of: {})",
+                        known.join(", ")
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// 申请列表 — claims in scope, page by page; with `state`, a work queue.
+#[utoipa::path(
+    get,
+    path = "/api/v1/claims",
+    tag = "claims",
+    params(ClaimListQuery),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "one page of claims", body = ClaimPage),
+        (status = BAD_REQUEST, description = "bad `org`, `state` or `limit`", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = NOT_FOUND, description = "no organisation `org` or member in scope", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn list<S: Repo>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    ApiQuery(q): ApiQuery<ClaimListQuery>,
+) -> Result<Json<ClaimPage>, ApiError> {
+    let org = q.org.as_deref().map(|c| org_code("org", c)).transpose()?;
+    let states = parse_states(q.state.as_deref())?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::invalid(
+            "limit",
+            "limit 应在1到500之间 (limit must be 1..=500)".into(),
+        ));
+    }
+    let query = ClaimQuery {
+        org,
+        states,
+        member: q.member.map(MemberId),
+        after: q.after.map(ClaimId),
+        limit,
+    };
+    let claims = claims::list_claims(&state.store, &actor, &query).await?;
+    let next_after = if claims.len() == limit as usize {
+        claims.last().map(|c| c.id)
+    } else {
+        None
+    };
+    Ok(Json(ClaimPage {
+        claims: claims.into_iter().map(ClaimSummaryView::of).collect(),
+        next_after,
+    }))
+}
+
+/// 申请详情 — one claim with its documents, events (who, when, why), decision and what is
+/// still missing.
+#[utoipa::path(
+    get,
+    path = "/api/v1/claims/{id}",
+    tag = "claims",
+    params(("id" = i64, Path, description = "claim id")),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "the claim", body = ClaimDetail),
+        (status = BAD_REQUEST, description = "malformed id", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = NOT_FOUND, description = "no such claim in scope", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn show<S: Repo>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ClaimDetail>, ApiError> {
+    let claim = claims::get_claim(&state.store, state.clock.as_ref(), &actor, ClaimId(id)).await?;
+    Ok(Json(ClaimDetail::of(claim)))
+}
+
+/// A step of the workflow asked for by a person (`pay` and `compute` are done by huzhu).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    /// `submit`, `accept`, `return`, `review`, `send_to_expert`, `expert_clear`, `approve`,
+    /// `reject`, `appeal` or `reopen`.
+    #[schema(example = "accept")]
+    pub action: String,
+    /// Required for `send_to_expert`, `expert_clear` (the opinion), `reject` and `appeal`.
+    pub reason: Option<String>,
+    /// For `return`: the ids of the documents still missing.
+    pub missing: Option<Vec<String>>,
+}
+
+fn action_of(req: ActionRequest) -> Result<Action, ApiError> {
+    let reason = || {
+        req.reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "reason",
+                    format!(
+                        "“{}”须填写理由 (`{}` needs a reason)",
+                        req.action, req.action
+                    ),
+                )
+            })
+    };
+    Ok(match req.action.as_str() {
+        "submit" => Action::Submit,
+        "accept" => Action::Accept,
+        "return" => {
+            let missing: Vec<String> = req
+                .missing
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|m| !m.trim().is_empty())
+                .collect();
+            if missing.is_empty() {
+                return Err(ApiError::invalid(
+                    "missing",
+                    "退回补件须列明所缺材料 (a return must name the missing documents)".into(),
+                ));
+            }
+            Action::Return { missing }
+        }
+        "review" => Action::Review,
+        "send_to_expert" => Action::SendToExpert { reason: reason()? },
+        "expert_clear" => Action::ExpertClear { opinion: reason()? },
+        "approve" => Action::Approve,
+        "reject" => Action::Reject { reason: reason()? },
+        "appeal" => Action::Appeal { reason: reason()? },
+        "reopen" => Action::Reopen,
+        other => {
+            return Err(ApiError::invalid(
+                "action",
+                format!(
+                    "未知或不可由人执行的操作“{other}” (unknown action `{other}`; one of: submit, \
+                     accept, return, review, send_to_expert, expert_clear, approve, reject, \
+                     appeal, reopen)"
+                ),
+            ))
+        }
+    })
+}
+
+/// 办理 — move a claim through the workflow: the window accepts or returns it (acceptance
+/// computes it at once), staff review it or send it to the medical reviewer, the right level
+/// approves or rejects it, the member appeals, staff reopen.
+#[utoipa::path(
+    post,
+    path = "/api/v1/claims/{id}/actions",
+    tag = "claims",
+    params(("id" = i64, Path, description = "claim id")),
+    request_body = ActionRequest,
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "the claim after the step", body = ClaimDetail),
+        (status = BAD_REQUEST, description = "unknown `action`, or its `reason` or `missing` not given", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = FORBIDDEN, description = "the role may not take this action", body = ErrorBody),
+        (status = NOT_FOUND, description = "no such claim in scope", body = ErrorBody),
+        (status = CONFLICT, description = "not allowed in the claim's state, documents missing, approval level too low, or the claim moved meanwhile (`HZ-CLAIM-0001`)", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn act<S: Repo>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<ActionRequest>,
+) -> Result<Json<ClaimDetail>, ApiError> {
+    let action = action_of(req)?;
+    // The role is known to the caller: refusing it first tells nothing about the claim.
+    require(&actor, action.capability())?;
+    let claim = claims::act(
+        &state.store,
+        state.clock.as_ref(),
+        &actor,
+        ClaimId(id),
+        action,
+    )
+    .await?;
+    Ok(Json(ClaimDetail::of(claim)))
+}

@@ -1,0 +1,240 @@
+//! 账簿 — the ledger's balances (with the check that it agrees with bills and claims), its
+//! entries, and the audit log.
+
+use crate::api::{route, ApiQuery};
+use crate::auth::Authenticated;
+use crate::error::ErrorBody;
+use crate::{ApiError, AppState};
+use axum::extract::State;
+use axum::Json;
+use huzhu_app::access::require;
+use huzhu_app::ledger::{self, LedgerReport};
+use huzhu_domain::access::Capability;
+use huzhu_store::money::LedgerEntryView;
+use huzhu_store::{AuditEntry, Repo};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+
+pub(super) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
+    OpenApiRouter::new()
+        .routes(route!(balances::<S>))
+        .routes(route!(entries::<S>))
+        .routes(route!(audit_log::<S>))
+}
+
+/// 账户余额 — balances of every account and whether the ledger agrees with the bills and claims
+/// it mirrors.
+#[derive(Serialize, ToSchema)]
+pub struct LedgerReportView {
+    /// No problem found.
+    pub ok: bool,
+    pub entries: u64,
+    pub postings: u64,
+    /// Account → balance in fen (debit positive), e.g. `bank`, `fund:hangzhou-2022`.
+    pub balances: BTreeMap<String, i64>,
+    /// Every disagreement found, in words.
+    pub problems: Vec<String>,
+}
+
+/// 账户余额 — the balance of every account, and the ledger's check.
+#[utoipa::path(
+    get,
+    path = "/api/v1/ledger/balances",
+    tag = "ledger",
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "balances and the check", body = LedgerReportView),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = FORBIDDEN, description = "the role may not read the ledger", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn balances<S: Repo>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+) -> Result<Json<LedgerReportView>, ApiError> {
+    let LedgerReport {
+        ok,
+        entries,
+        postings,
+        balances,
+        problems,
+    } = ledger::balances(&state.store, &actor).await?;
+    Ok(Json(LedgerReportView {
+        ok,
+        entries,
+        postings,
+        balances,
+        problems,
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct EntriesQuery {
+    /// Entries with a smaller id than this (the last id of the previous page).
+    before: Option<i64>,
+    /// Page size.
+    #[param(minimum = 1, maximum = 500, default = 100)]
+    limit: Option<u32>,
+}
+
+/// One posting: an amount to an account (debit positive).
+#[derive(Serialize, ToSchema)]
+pub struct PostingView {
+    #[schema(example = "bank")]
+    pub account: String,
+    pub fen: i64,
+}
+
+/// 分录 — a ledger entry with its postings.
+#[derive(Serialize, ToSchema)]
+pub struct LedgerEntry {
+    pub id: i64,
+    /// `contribution_billed`, `claim_approved`, `claim_paid`, …
+    pub kind: String,
+    pub memo: String,
+    pub claim: Option<i64>,
+    pub bill: Option<i64>,
+    pub batch: Option<i64>,
+    /// The entry this one reverses.
+    pub reverses: Option<i64>,
+    pub actor: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub postings: Vec<PostingView>,
+}
+
+impl LedgerEntry {
+    fn of(e: LedgerEntryView) -> LedgerEntry {
+        let LedgerEntryView {
+            id,
+            kind,
+            memo,
+            claim,
+            bill,
+            batch,
+            reverses,
+            actor,
+            at,
+            postings,
+        } = e;
+        LedgerEntry {
+            id,
+            kind,
+            memo,
+            claim,
+            bill,
+            batch,
+            reverses,
+            actor,
+            at,
+            postings: postings
+                .into_iter()
+                .map(|(account, fen)| PostingView { account, fen })
+                .collect(),
+        }
+    }
+}
+
+/// 分录 — ledger entries, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/ledger/entries",
+    tag = "ledger",
+    params(EntriesQuery),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "entries, newest first", body = Vec<LedgerEntry>),
+        (status = BAD_REQUEST, description = "bad `before` or `limit`", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = FORBIDDEN, description = "the role may not read the ledger", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn entries<S: Repo>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    ApiQuery(q): ApiQuery<EntriesQuery>,
+) -> Result<Json<Vec<LedgerEntry>>, ApiError> {
+    let limit = page_size(q.limit)?;
+    let entries = ledger::entries(&state.store, &actor, q.before, limit).await?;
+    Ok(Json(entries.into_iter().map(LedgerEntry::of).collect()))
+}
+
+fn page_size(limit: Option<u32>) -> Result<u32, ApiError> {
+    let limit = limit.unwrap_or(100);
+    if (1..=500).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::invalid(
+            "limit",
+            "limit 应在1到500之间 (limit must be 1..=500)".into(),
+        ))
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AuditQuery {
+    /// How many of the latest entries.
+    #[param(minimum = 1, maximum = 500, default = 100)]
+    limit: Option<u32>,
+}
+
+/// 审计记录 — who did what, when.
+#[derive(Serialize, ToSchema)]
+pub struct AuditEntryView {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: String,
+    /// e.g. `payout.bank_file`, `review.rule`.
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}
+
+/// 审计日志 — the latest audit entries; for auditors and administrators.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit",
+    tag = "audit",
+    params(AuditQuery),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "audit entries, newest first", body = Vec<AuditEntryView>),
+        (status = BAD_REQUEST, description = "bad `limit`", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = FORBIDDEN, description = "the role may not read the audit log", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn audit_log<S: Repo>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<Json<Vec<AuditEntryView>>, ApiError> {
+    let limit = page_size(q.limit)?;
+    require(&actor, Capability::ReadAudit)?;
+    let log = state.store.audit_log(limit).await?;
+    Ok(Json(
+        log.into_iter()
+            .map(|e| {
+                let AuditEntry {
+                    at,
+                    actor,
+                    action,
+                    subject,
+                    detail,
+                } = e;
+                AuditEntryView {
+                    at,
+                    actor,
+                    action,
+                    subject,
+                    detail,
+                }
+            })
+            .collect(),
+    ))
+}
