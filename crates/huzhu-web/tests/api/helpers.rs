@@ -188,7 +188,6 @@ impl TestApp {
     }
 
     /// A request with a token and a JSON body, checked against the document.
-    #[allow(dead_code)]
     pub async fn json_as(
         &self,
         token: &str,
