@@ -371,6 +371,9 @@ pub async fn act<S: Repo>(
     id: ClaimId,
     action: Action,
 ) -> Result<ClaimView, AppError> {
+    // The role is checked before the claim is looked at: it says nothing about the claim, and a
+    // role without the capability gets 403 whatever the id.
+    require(actor, action.capability())?;
     let claim = visible_claim(store, actor, id).await?;
     if matches!(action, Action::Pay | Action::Compute) {
         return Err(invalid(

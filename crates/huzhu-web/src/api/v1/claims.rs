@@ -9,7 +9,6 @@ use crate::{org_code, ApiError, AppState};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use huzhu_app::access::require;
 use huzhu_app::claims::{self, ClaimQuery, ClaimRequest, ClaimSummary, ClaimView};
 use huzhu_domain::workflow::{Action, ClaimState};
 use huzhu_store::money::{ClaimEvent, ClaimId};
@@ -505,8 +504,6 @@ async fn act<S: Repo>(
     ApiJson(req): ApiJson<ActionRequest>,
 ) -> Result<Json<ClaimDetail>, ApiError> {
     let action = action_of(req)?;
-    // The role is known to the caller: refusing it first tells nothing about the claim.
-    require(&actor, action.capability())?;
     let claim = claims::act(
         &state.store,
         state.clock.as_ref(),
