@@ -60,8 +60,34 @@ pub async fn load_policy_text<S: MoneyStore>(
     Ok(p)
 }
 
+/// Policies by id, once read from this database: the text stored under an id never changes
+/// ([`MoneyStore::load_policy`] refuses another text), so what was read once stays true. Keyed by
+/// the store's identity too, so two databases in one process (tests) never share an entry.
+fn by_id() -> &'static Mutex<HashMap<(usize, String), Arc<Policy>>> {
+    static CACHE: OnceLock<Mutex<HashMap<(usize, String), Arc<Policy>>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
 /// The policy stored under `id`; a built-in of that name is loaded on first use.
 pub async fn policy<S: MoneyStore>(
+    store: &S,
+    clock: &dyn Clock,
+    id: &str,
+) -> Result<Arc<Policy>, AppError> {
+    let key = (store.identity(), id.to_string());
+    if let Ok(c) = by_id().lock() {
+        if let Some(p) = c.get(&key) {
+            return Ok(p.clone());
+        }
+    }
+    let p = stored_policy(store, clock, id).await?;
+    if let Ok(mut c) = by_id().lock() {
+        c.insert(key, p.clone());
+    }
+    Ok(p)
+}
+
+async fn stored_policy<S: MoneyStore>(
     store: &S,
     clock: &dyn Clock,
     id: &str,

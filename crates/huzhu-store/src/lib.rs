@@ -27,6 +27,13 @@ use huzhu_domain::member::MemberRecord;
 use huzhu_domain::org::{NewOrg, OrgCode};
 use std::future::Future;
 
+/// A number for each store opened in this process.
+pub(crate) fn next_instance() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The repository. Implementations are cheap to clone (a pool handle).

@@ -10,6 +10,8 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pub(crate) pool: PgPool,
+    /// Which opened database this is, for caches keyed by database (see `MoneyStore::identity`).
+    pub(crate) instance: usize,
 }
 
 impl HasDb for PgStore {
@@ -24,7 +26,10 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            instance: crate::next_instance(),
+        })
     }
 
     /// Connects with every connection's `search_path` set to `schema`, creating it if needed:
@@ -49,7 +54,10 @@ impl PgStore {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            instance: crate::next_instance(),
+        })
     }
 
     /// Drops a schema made by [`PgStore::connect_in_schema`], with everything in it.

@@ -11,6 +11,8 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
+    /// Which opened database this is, for caches keyed by database (see `MoneyStore::identity`).
+    pub(crate) instance: usize,
 }
 
 impl HasDb for SqliteStore {
@@ -43,7 +45,10 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(60))
             .connect_with(options)
             .await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            instance: crate::next_instance(),
+        })
     }
 
     pub(crate) async fn run_migrations(&self) -> Result<()> {

@@ -290,6 +290,10 @@ pub struct EntryRefs {
 
 /// The money path's repository. Implemented for both backends by the same SQL.
 pub trait MoneyStore: Clone + Send + Sync + 'static {
+    /// Which opened database this is: equal for clones of one store, different for two stores
+    /// opened in the same process. Caches of what a database holds key by it.
+    fn identity(&self) -> usize;
+
     /// Records a policy cycle; loading the same text again is a no-op, a different text under the
     /// same id is a conflict (a changed policy is a new version with a new id).
     fn load_policy(&self, p: &PolicyRecord) -> impl Future<Output = Result<()>> + Send;

@@ -4,6 +4,10 @@
 macro_rules! impl_money_store {
     ($store:ty) => {
         impl $crate::money::MoneyStore for $store {
+            fn identity(&self) -> usize {
+                self.instance
+            }
+
             async fn load_policy(&self, p: &$crate::money::PolicyRecord) -> $crate::Result<()> {
                 let mut tx = self.pool.begin().await?;
                 let existing: Option<String> =
