@@ -218,7 +218,7 @@ macro_rules! impl_account_store {
                      WHERE u.username = $1"
                 ))
                 .bind(username)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?;
                 row.map(UserRow::into_user).transpose()
             }
@@ -233,7 +233,7 @@ macro_rules! impl_account_store {
                      WHERE u.id = $1"
                 ))
                 .bind(id.0)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?;
                 row.ok_or_else(|| $crate::StoreError::NotFound(format!("user {}", id.0)))?
                     .into_user()
@@ -252,7 +252,7 @@ macro_rules! impl_account_store {
                      WHERE a.code = $1 ORDER BY u.username"
                 ))
                 .bind(org.as_str())
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 rows.into_iter().map(UserRow::into_user).collect()
             }
@@ -329,7 +329,7 @@ macro_rules! impl_account_store {
                 )
                 .bind(token_hash)
                 .bind(now)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?;
                 let Some(session) = row.map(SessionRow::into_session) else {
                     return Ok(None);
@@ -383,7 +383,7 @@ macro_rules! impl_account_store {
                 )
                 .bind(ancestor.as_str())
                 .bind(org.as_str())
-                .fetch_one(&self.pool)
+                .fetch_one(&self.reader)
                 .await?;
                 Ok(n > 0)
             }
@@ -396,7 +396,7 @@ macro_rules! impl_account_store {
                     "SELECT o.code FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id = $1",
                 )
                 .bind(member_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?;
                 code.map(|c| {
                     huzhu_domain::org::OrgCode::parse(&c)

@@ -10,6 +10,8 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pub(crate) pool: PgPool,
+    /// Reads outside transactions: the same pool (PostgreSQL has no single-writer limit).
+    pub(crate) reader: PgPool,
     /// Which opened database this is, for caches keyed by database (see `MoneyStore::identity`).
     pub(crate) instance: usize,
 }
@@ -27,6 +29,7 @@ impl PgStore {
             .connect_with(options)
             .await?;
         Ok(PgStore {
+            reader: pool.clone(),
             pool,
             instance: crate::next_instance(),
         })
@@ -55,6 +58,7 @@ impl PgStore {
             .connect_with(options)
             .await?;
         Ok(PgStore {
+            reader: pool.clone(),
             pool,
             instance: crate::next_instance(),
         })

@@ -623,7 +623,7 @@ macro_rules! impl_store {
                      WHERE id = $1",
                 )
                 .bind(import.0)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?;
                 row.map(|r| r.into_run())
                     .ok_or_else(|| $crate::StoreError::NotFound(format!("import {}", import.0)))
@@ -636,7 +636,7 @@ macro_rules! impl_store {
                      WHERE o.code = $1"
                 ))
                 .bind(code.as_str())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?;
                 row.ok_or_else(|| $crate::StoreError::NotFound(format!("org {code}")))?
                     .into_org()
@@ -653,7 +653,7 @@ macro_rules! impl_store {
                             "SELECT {ORG_COLUMNS} FROM orgs o \
                              LEFT JOIN orgs p ON p.id = o.parent_id ORDER BY o.level, o.code"
                         ))
-                        .fetch_all(&self.pool)
+                        .fetch_all(&self.reader)
                         .await?
                     }
                     Some(code) => {
@@ -665,7 +665,7 @@ macro_rules! impl_store {
                              WHERE c.ancestor_id = $1 ORDER BY o.level, o.code"
                         ))
                         .bind(top.id)
-                        .fetch_all(&self.pool)
+                        .fetch_all(&self.reader)
                         .await?
                     }
                 };
@@ -688,7 +688,7 @@ macro_rules! impl_store {
                 .bind(top.id)
                 .bind(page.after.map(|m| m.0).unwrap_or(0))
                 .bind(i64::from(page.limit))
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 rows.into_iter().map(MemberRow::into_stored).collect()
             }
@@ -703,7 +703,7 @@ macro_rules! impl_store {
                      ON m.org_id = c.descendant_id WHERE c.ancestor_id = $1",
                 )
                 .bind(top.id)
-                .fetch_one(&self.pool)
+                .fetch_one(&self.reader)
                 .await?;
                 Ok(u64::try_from(n).unwrap_or(0))
             }
@@ -718,7 +718,7 @@ macro_rules! impl_store {
                      WHERE m.id_number = $1"
                 ))
                 .bind(id_number)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?;
                 row.ok_or_else(|| $crate::StoreError::NotFound("member".into()))?
                     .into_stored()
@@ -733,7 +733,7 @@ macro_rules! impl_store {
                      FROM member_history WHERE member_id = $1 ORDER BY version",
                 )
                 .bind(member.0)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 rows.into_iter()
                     .map(|r| {
@@ -772,7 +772,7 @@ macro_rules! impl_store {
                      ORDER BY id DESC LIMIT $1",
                 )
                 .bind(i64::from(limit))
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 Ok(rows
                     .into_iter()
@@ -789,7 +789,7 @@ macro_rules! impl_store {
             async fn setting(&self, key: &str) -> $crate::Result<Option<String>> {
                 Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
                     .bind(key)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.reader)
                     .await?)
             }
 

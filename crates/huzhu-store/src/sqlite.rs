@@ -8,9 +8,15 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+/// How many connections serve reads outside transactions.
+const READERS: u32 = 4;
+
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
+    /// The one writer: every transaction and every write.
     pub(crate) pool: SqlitePool,
+    /// Readers outside transactions (WAL lets them run beside the writer and each other).
+    pub(crate) reader: SqlitePool,
     /// Which opened database this is, for caches keyed by database (see `MoneyStore::identity`).
     pub(crate) instance: usize,
 }
@@ -38,15 +44,32 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30));
-        // One connection: SQLite has one writer at a time, and a single connection makes every
-        // transaction's read-then-write upgrade safe from SQLITE_BUSY.
+        // One writing connection: SQLite has one writer at a time, and a single connection makes
+        // every transaction's read-then-write upgrade safe from SQLITE_BUSY.
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(60))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
+        // Reads outside a transaction go to a few more connections: in WAL mode they see the last
+        // commit and neither wait for the writer nor block it. An in-memory database is private
+        // to its connection, so there the writer reads too.
+        let in_memory = options
+            .get_filename()
+            .to_string_lossy()
+            .contains(":memory:");
+        let reader = if in_memory {
+            pool.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(READERS)
+                .acquire_timeout(Duration::from_secs(60))
+                .connect_with(options)
+                .await?
+        };
         Ok(SqliteStore {
             pool,
+            reader,
             instance: crate::next_instance(),
         })
     }
@@ -59,6 +82,7 @@ impl SqliteStore {
     }
 
     pub async fn close(&self) {
+        self.reader.close().await;
         self.pool.close().await;
     }
 }

@@ -49,7 +49,7 @@ macro_rules! impl_money_store {
                      FROM policies WHERE id = $1",
                 )
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?;
                 row.map(Into::into)
                     .ok_or_else(|| $crate::StoreError::NotFound(format!("policy {id}")))
@@ -60,7 +60,7 @@ macro_rules! impl_money_store {
                     "SELECT id, name, cycle_start, cycle_end, sha256, source, loaded_at \
                      FROM policies ORDER BY cycle_start, id",
                 )
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 Ok(rows.into_iter().map(Into::into).collect())
             }
@@ -74,7 +74,7 @@ macro_rules! impl_money_store {
                      WHERE m.id = $1",
                 )
                 .bind(member.0)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?;
                 row.ok_or_else(|| $crate::StoreError::NotFound(format!("member {}", member.0)))
             }
@@ -89,7 +89,7 @@ macro_rules! impl_money_store {
                      WHERE m.id = $1"
                 ))
                 .bind(member.0)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?;
                 row.ok_or_else(|| $crate::StoreError::NotFound(format!("member {}", member.0)))?
                     .into_stored()
@@ -107,7 +107,7 @@ macro_rules! impl_money_store {
                 ))
                 .bind(member.0)
                 .bind(policy)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 rows.into_iter().map(ClaimRow::into_claim).collect()
             }
@@ -189,7 +189,7 @@ macro_rules! impl_money_store {
                      WHERE e.member_id = $1 ORDER BY p.cycle_start, e.policy_id, e.item"
                 ))
                 .bind(member.0)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 Ok(rows.into_iter().map(Into::into).collect())
             }
@@ -207,7 +207,7 @@ macro_rules! impl_money_store {
                 ))
                 .bind(unit.as_str())
                 .bind(policy)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 Ok(rows.into_iter().map(Into::into).collect())
             }
@@ -219,7 +219,7 @@ macro_rules! impl_money_store {
                      WHERE b.id = $1"
                 ))
                 .bind(id.0)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?;
                 row.map(Into::into)
                     .ok_or_else(|| $crate::StoreError::NotFound(format!("bill {}", id.0)))
@@ -238,7 +238,7 @@ macro_rules! impl_money_store {
                      WHERE top.code = $1 ORDER BY b.id DESC"
                 ))
                 .bind(org.as_str())
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 Ok(rows.into_iter().map(Into::into).collect())
             }
@@ -335,7 +335,7 @@ macro_rules! impl_money_store {
                      WHERE c.id = $1"
                 ))
                 .bind(id.0)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?;
                 row.ok_or_else(|| $crate::StoreError::NotFound(format!("claim {}", id.0)))?
                     .into_claim()
@@ -391,7 +391,7 @@ macro_rules! impl_money_store {
                     q = q.bind(s.code());
                 }
                 let limit = if filter.limit == 0 { 100 } else { filter.limit };
-                let rows = q.bind(i64::from(limit)).fetch_all(&self.pool).await?;
+                let rows = q.bind(i64::from(limit)).fetch_all(&self.reader).await?;
                 rows.into_iter().map(ClaimRow::into_claim).collect()
             }
 
@@ -409,7 +409,7 @@ macro_rules! impl_money_store {
                 .bind(policy)
                 .bind(after.map(|c| c.0).unwrap_or(0))
                 .bind(i64::from(limit))
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 rows.into_iter().map(ClaimRow::into_claim).collect()
             }
@@ -433,7 +433,7 @@ macro_rules! impl_money_store {
                      FROM claim_events WHERE claim_id = $1 ORDER BY id",
                 )
                 .bind(id.0)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 rows.into_iter().map(|r| r.into_event()).collect()
             }
@@ -499,7 +499,7 @@ macro_rules! impl_money_store {
                      uploaded_by, uploaded_at FROM documents WHERE claim_id = $1 ORDER BY id",
                 )
                 .bind(claim.0)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 Ok(rows.into_iter().map(Into::into).collect())
             }
@@ -508,7 +508,7 @@ macro_rules! impl_money_store {
                 let row: Option<(String, Vec<u8>)> =
                     sqlx::query_as("SELECT content_type, bytes FROM blobs WHERE sha256 = $1")
                         .bind(sha256)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&self.reader)
                         .await?;
                 row.ok_or_else(|| $crate::StoreError::NotFound(format!("file {sha256}")))
             }
@@ -595,7 +595,7 @@ macro_rules! impl_money_store {
                      WHERE b.id = $1"
                 ))
                 .bind(id.0)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?;
                 let batch = row
                     .ok_or_else(|| $crate::StoreError::NotFound(format!("batch {}", id.0)))?;
@@ -605,7 +605,7 @@ macro_rules! impl_money_store {
                      ORDER BY id",
                 )
                 .bind(id.0)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 Ok((batch.into(), lines.into_iter().map(Into::into).collect()))
             }
@@ -622,7 +622,7 @@ macro_rules! impl_money_store {
                      JOIN orgs o ON o.id = b.org_id WHERE top.code = $1 ORDER BY b.id DESC"
                 ))
                 .bind(org.as_str())
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 Ok(rows.into_iter().map(Into::into).collect())
             }
@@ -694,7 +694,7 @@ macro_rules! impl_money_store {
                 )
                 .bind(before.unwrap_or(i64::MAX))
                 .bind(i64::from(limit))
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 let mut out = Vec::with_capacity(rows.len());
                 for r in rows {
@@ -702,7 +702,7 @@ macro_rules! impl_money_store {
                         "SELECT account, fen FROM ledger_postings WHERE entry_id = $1 ORDER BY id",
                     )
                     .bind(r.id)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.reader)
                     .await?;
                     out.push($crate::money::LedgerEntryView {
                         id: r.id,
@@ -726,7 +726,7 @@ macro_rules! impl_money_store {
                     "SELECT (SELECT COUNT(*) FROM ledger_entries), \
                      (SELECT COUNT(*) FROM ledger_postings)",
                 )
-                .fetch_one(&self.pool)
+                .fetch_one(&self.reader)
                 .await?;
                 f.entries = u64::try_from(entries).unwrap_or(0);
                 f.postings = u64::try_from(postings).unwrap_or(0);
@@ -735,13 +735,13 @@ macro_rules! impl_money_store {
                      LEFT JOIN ledger_postings p ON p.entry_id = e.id GROUP BY e.id \
                      HAVING COALESCE(SUM(p.fen), 0) <> 0 OR COUNT(p.id) < 2 ORDER BY e.id",
                 )
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 let balances: Vec<(String, i64)> = sqlx::query_as(
                     "SELECT account, CAST(SUM(fen) AS BIGINT) FROM ledger_postings \
                      GROUP BY account ORDER BY account",
                 )
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 f.balances = balances.into_iter().collect();
                 let bills: Vec<(String, i64, i64)> = sqlx::query_as(
@@ -749,7 +749,7 @@ macro_rules! impl_money_store {
                      CAST(SUM(CASE WHEN status = 'paid' THEN amount_fen ELSE 0 END) AS BIGINT) \
                      FROM bills GROUP BY policy_id",
                 )
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 f.bills = bills.into_iter().map(|(p, a, b)| (p, (a, b))).collect();
                 let unpaid: Vec<(String, String, i64)> = sqlx::query_as(
@@ -757,21 +757,21 @@ macro_rules! impl_money_store {
                      JOIN orgs o ON o.id = b.org_id WHERE b.status = 'unpaid' \
                      GROUP BY o.code, b.policy_id",
                 )
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 f.unpaid_by_unit = unpaid.into_iter().map(|(u, p, a)| ((u, p), a)).collect();
                 let claims: Vec<(String, i64, i64)> = sqlx::query_as(
                     "SELECT policy_id, CAST(SUM(approved_fen) AS BIGINT), \
                      CAST(SUM(paid_fen) AS BIGINT) FROM claims GROUP BY policy_id",
                 )
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 f.claims = claims.into_iter().map(|(p, a, b)| (p, (a, b))).collect();
                 let owed: Vec<(i64, i64)> = sqlx::query_as(
                     "SELECT member_id, CAST(SUM(approved_fen - paid_fen) AS BIGINT) FROM claims \
                      GROUP BY member_id HAVING SUM(approved_fen - paid_fen) <> 0",
                 )
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 f.owed_to_members = owed.into_iter().collect();
                 Ok(f)
