@@ -359,7 +359,7 @@ fn member(i: u64, today: NaiveDate) -> Result<MemberRecord, Fail> {
         declared_birth: None,
         phone: None,
         org: code(&format!("B{}-{}-{}", i % 10, i / 10 % 10, i / 100 % 10))?,
-        status: if i % 50 == 0 {
+        status: if i.is_multiple_of(50) {
             EmploymentStatus::Retired
         } else {
             EmploymentStatus::InService
@@ -379,7 +379,7 @@ fn claims_of(k: u64, members: u64, claims: u64) -> u64 {
     let base = each + u64::from(k < extra);
     // Pairs trade claims so that some members have many and some few.
     let swing = (k / 2) % (each + 1);
-    if k % 2 == 0 && k + 1 < members {
+    if k.is_multiple_of(2) && k + 1 < members {
         base + swing
     } else if k % 2 == 1 {
         base.saturating_sub(swing.min(each))
