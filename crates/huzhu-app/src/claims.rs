@@ -19,6 +19,7 @@ use huzhu_domain::scenario::{self, Claim};
 use huzhu_domain::workflow::{approval_level, transition, Action, ClaimState, Guards};
 use huzhu_store::money::{
     ClaimChange, ClaimEvent, ClaimFields, ClaimId, NewClaim, StoredClaim, StoredDocument,
+    StoredEnrolment,
 };
 use huzhu_store::{MemberId, Repo, StoredMember};
 use serde::Serialize;
@@ -267,13 +268,7 @@ pub async fn decide<S: Repo>(
             break;
         }
         let c = stored_body(&earlier, Vec::new())?;
-        match earlier.fields.state {
-            ClaimState::Draft | ClaimState::Returned => {}
-            ClaimState::Rejected => history.note_invoices(&c),
-            _ => {
-                adjudicate(policy, &member, &mut history, &c);
-            }
-        }
+        decide_in_turn(policy, &member, &mut history, earlier.fields.state, &c);
     }
     let docs: Vec<String> = store
         .documents(claim.id)
@@ -290,35 +285,64 @@ pub async fn decide<S: Repo>(
     })
 }
 
+/// Decides a member's stored claim in its turn, `history` holding what the earlier ones used,
+/// by the claim's state: a draft or a returned claim counts for nothing (None), a rejected one
+/// leaves only its invoice numbers (None; SPEC 4.1 duplicate invoices), any other is decided.
+pub(crate) fn decide_in_turn(
+    policy: &Policy,
+    member: &scenario::Member,
+    history: &mut History,
+    state: ClaimState,
+    claim: &Claim,
+) -> Option<Decision> {
+    match state {
+        ClaimState::Draft | ClaimState::Returned => None,
+        ClaimState::Rejected => {
+            history.note_invoices(claim);
+            None
+        }
+        _ => Some(adjudicate(policy, member, history, claim)),
+    }
+}
+
 /// The member as the engine sees them under one policy.
 pub async fn engine_member<S: huzhu_store::MoneyStore>(
     store: &S,
     m: &StoredMember,
     policy: &str,
 ) -> Result<scenario::Member, AppError> {
-    let enrolments = store
-        .member_enrolments(m.id)
-        .await?
-        .into_iter()
+    let enrolments = store.member_enrolments(m.id).await?;
+    Ok(engine_member_from(m, &enrolments, policy))
+}
+
+/// The member as the engine sees them under one policy, from enrolments already loaded (those
+/// of other policies are left out).
+pub fn engine_member_from(
+    m: &StoredMember,
+    enrolments: &[StoredEnrolment],
+    policy: &str,
+) -> scenario::Member {
+    let enrolments = enrolments
+        .iter()
         .filter(|e| e.policy == policy)
         .map(|e| scenario::Enrolment {
-            item: e.item,
+            item: e.item.clone(),
             shares: e.shares,
             start: e.start,
             renewal: e.renewal,
         })
         .collect();
-    Ok(scenario::Member {
+    scenario::Member {
         id_number: m.record.id_number.clone(),
         gender: m.record.gender,
         status: m.record.status,
         social_security_region: m.record.social_security_region,
         enrolments,
-    })
+    }
 }
 
 /// The stored claim body with the claim's id and the kinds of its uploaded documents.
-fn stored_body(c: &StoredClaim, documents: Vec<String>) -> Result<Claim, AppError> {
+pub(crate) fn stored_body(c: &StoredClaim, documents: Vec<String>) -> Result<Claim, AppError> {
     let mut claim = Claim::from_json(&c.fields.body, "claim").map_err(|e| {
         AppError::Store(huzhu_store::StoreError::Corrupt(format!(
             "claim {} body: {e}",
@@ -330,7 +354,8 @@ fn stored_body(c: &StoredClaim, documents: Vec<String>) -> Result<Claim, AppErro
     Ok(claim)
 }
 
-fn decision_json(d: &Decision) -> String {
+/// The decision as stored with the claim: SPEC 10's shape.
+pub(crate) fn decision_json(d: &Decision) -> String {
     let mut s = String::new();
     d.write_json(&mut s);
     s

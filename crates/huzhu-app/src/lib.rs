@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod batch;
 pub mod claims;
 pub mod clock;
 pub mod demo;

@@ -11,7 +11,7 @@ use huzhu_app::enrolment::{coverage, enrol_unit, pay_bill, EnrolUnit};
 use huzhu_app::{documents, ledger, payouts, replay, AppError, Clock};
 use huzhu_domain::access::{Actor, Role};
 use huzhu_domain::org::{OrgCode, OrgLevel};
-use huzhu_domain::workflow::Action;
+use huzhu_domain::workflow::{Action, ClaimState as State};
 use huzhu_store::money::ClaimId;
 use huzhu_store::{MemberId, PgStore, Repo, SqliteStore, Store};
 use serde_json::json;
@@ -554,6 +554,97 @@ async fn bad_claims_and_uploads_are_refused_and_store_nothing<S: Repo>(s: S) {
     ));
 }
 
+/// Batch adjudication writes, claim by claim, what deciding that claim alone computes, and moves
+/// nothing else: the demo's cycle has claims in every state, some with documents missing, and a
+/// page of two claims makes members run over page ends.
+async fn a_batch_writes_the_decisions_that_deciding_each_claim_computes<S: Repo>(s: S) {
+    let clock = TestClock::on(2021, 11, 1);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    huzhu_app::demo_money::load_money_demo(&s).await.unwrap();
+    let policy = huzhu_app::policies::policy(&s, &clock, "hangzhou-2022")
+        .await
+        .unwrap();
+    let before = s
+        .claims_of_policy("hangzhou-2022", None, 10_000)
+        .await
+        .unwrap();
+    let facts = s.ledger_facts().await.unwrap();
+    let mut expected = Vec::new();
+    for c in &before {
+        let d = huzhu_app::claims::decide(&s, &policy, c)
+            .await
+            .unwrap()
+            .decision;
+        let mut json = String::new();
+        d.write_json(&mut json);
+        expected.push((json, d.payable));
+    }
+
+    let stats = huzhu_app::batch::adjudicate_cycle(&s, &clock, "hangzhou-2022", 2)
+        .await
+        .unwrap();
+
+    let after = s
+        .claims_of_policy("hangzhou-2022", None, 10_000)
+        .await
+        .unwrap();
+    assert_eq!(after.len(), before.len());
+    let (mut decided, mut skipped, mut payable, mut complete_stays) = (0, 0, 0, 0);
+    let mut members = std::collections::BTreeSet::new();
+    for ((old, new), (json, amount)) in before.iter().zip(&after).zip(&expected) {
+        members.insert(old.member);
+        let mut unchanged = new.clone();
+        if matches!(
+            old.fields.state,
+            State::Draft | State::Returned | State::Rejected
+        ) {
+            skipped += 1;
+            assert_eq!(new, old, "claim {} is left alone", old.id.0);
+            continue;
+        }
+        decided += 1;
+        payable += amount.fen();
+        if old.kind == "hospital_stay" && json.contains("\"missing_documents\":[]") {
+            complete_stays += 1;
+        }
+        assert_eq!(
+            new.fields.decision.as_ref(),
+            Some(json),
+            "claim {}",
+            old.id.0
+        );
+        assert_eq!(new.fields.payable, Some(*amount), "claim {}", old.id.0);
+        assert_eq!(new.version, old.version + 1);
+        unchanged.fields.decision = old.fields.decision.clone();
+        unchanged.fields.payable = old.fields.payable;
+        unchanged.version = old.version;
+        assert_eq!(&unchanged, old, "only the decision moves");
+    }
+    assert!(
+        decided > 5 && skipped > 0,
+        "{decided} decided, {skipped} skipped"
+    );
+    assert!(
+        complete_stays > 0,
+        "a stay with every document uploaded: the batch reads documents"
+    );
+    assert_eq!(
+        stats,
+        huzhu_app::batch::BatchStats {
+            claims: decided,
+            skipped,
+            members: members.len() as u64,
+            payable_fen: payable,
+            pages: before.len().div_ceil(2) as u64,
+        }
+    );
+    assert_eq!(
+        s.ledger_facts().await.unwrap(),
+        facts,
+        "the ledger is untouched"
+    );
+}
+
 async fn on_sqlite<F, Fut>(scenario: F)
 where
     F: FnOnce(SqliteStore) -> Fut,
@@ -605,4 +696,5 @@ macro_rules! both {
 both!(
     the_money_path_runs_from_enrolment_to_a_balanced_ledger,
     bad_claims_and_uploads_are_refused_and_store_nothing,
+    a_batch_writes_the_decisions_that_deciding_each_claim_computes,
 );

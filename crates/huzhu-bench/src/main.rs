@@ -4,7 +4,12 @@
 //! claims of 100,000 members under `hangzhou-2022` with a fixed seed, decides them on one thread,
 //! and prints claims per second per core and the time for 100k claims (the baseline, measured in
 //! the same run) against 1M claims. Targets: ≥ 200,000 claims/s per core; 1M ≤ 11 × 100k.
+//!
+//! `huzhu-bench cycle --backend sqlite|postgres --members N --claims M` (or `bench/adjudicate.sh`)
+//! benchmarks batch adjudication of a stored cycle against reading and rewriting the same rows
+//! (see [`cycle`]).
 
+mod cycle;
 mod roster;
 
 use chrono::{Days, NaiveDate};
@@ -211,6 +216,15 @@ fn main() -> ExitCode {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = match args.first().map(String::as_str) {
         Some("engine") | None => return engine(),
+        Some("cycle") => {
+            return match cycle::Args::parse(&args[1..]) {
+                Ok(a) => cycle::run(&a),
+                Err(usage) => {
+                    eprintln!("{usage}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Some("roster-orgs") => roster::orgs(&mut out),
         Some("roster-members") => match args.get(1).and_then(|n| n.parse().ok()) {
             Some(n) => roster::members(&mut out, n),
@@ -220,7 +234,9 @@ fn main() -> ExitCode {
             }
         },
         Some(other) => {
-            eprintln!("unknown benchmark `{other}`; try: engine, roster-orgs, roster-members N");
+            eprintln!(
+                "unknown benchmark `{other}`; try: engine, cycle, roster-orgs, roster-members N"
+            );
             return ExitCode::from(2);
         }
     };

@@ -627,3 +627,230 @@ mod accounts {
         sessions_expire_touch_and_end,
     );
 }
+
+// ---- batch adjudication of a stored cycle (MoneyStore) ----
+
+mod batch {
+    use super::*;
+    use huzhu_domain::money::Money;
+    use huzhu_domain::workflow::ClaimState;
+    use huzhu_store::money::*;
+
+    fn policy(id: &str) -> PolicyRecord {
+        PolicyRecord {
+            id: id.into(),
+            name: format!("{id} 政策"),
+            cycle_start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            cycle_end: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            sha256: format!("sha-{id}"),
+            source: format!("id = \"{id}\""),
+            loaded_at: at(1),
+        }
+    }
+
+    fn line(member: MemberId, item: &str) -> NewEnrolment {
+        NewEnrolment {
+            member,
+            item: item.into(),
+            shares: 1,
+            start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            renewal: false,
+            contribution: Money::from_fen(3_600),
+        }
+    }
+
+    async fn claim<S: MoneyStore>(s: &S, member: MemberId, policy: &str) -> ClaimId {
+        let fields = ClaimFields {
+            state: ClaimState::Submitted,
+            body: "{\"kind\":\"diagnosis\"}".into(),
+            event_date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            submitted_on: Some(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap()),
+            decision: None,
+            payable: None,
+            approved: Money::ZERO,
+            paid: Money::ZERO,
+            flags: Vec::new(),
+            review_reason: None,
+            expert_cleared: false,
+            returned_for: Vec::new(),
+        };
+        let event = ClaimEvent {
+            action: "submit".into(),
+            from: None,
+            to: ClaimState::Submitted,
+            actor: "test".into(),
+            actor_role: "unit_officer".into(),
+            reason: String::new(),
+            at: at(2),
+        };
+        s.create_claim(&NewClaim {
+            member,
+            policy: policy.into(),
+            kind: "diagnosis".into(),
+            fields,
+            event,
+        })
+        .await
+        .unwrap()
+        .id
+    }
+
+    async fn a_cycle_is_read_by_member_in_pages_and_its_decisions_written_together<
+        S: Store + MoneyStore,
+    >(
+        s: S,
+    ) {
+        tree(&s).await;
+        let imp = start(&s, ImportKind::Members, "m.csv").await;
+        s.import_member_batch(
+            imp,
+            &[
+                (2, member(1, "张三", "LA-JN-001")),
+                (3, member(2, "李四", "LA-JN-001")),
+                (4, member(3, "王五", "LA-JN-001")),
+            ],
+            at(1),
+        )
+        .await
+        .unwrap();
+        let mut m = Vec::new();
+        for n in 1..=3 {
+            m.push(s.member_by_id_number(id(n).as_str()).await.unwrap().id);
+        }
+        let (m1, m2, m3) = (m[0], m[1], m[2]);
+        s.load_policy(&policy("p-2026")).await.unwrap();
+        s.load_policy(&policy("q-2026")).await.unwrap();
+        for (p, lines) in [
+            ("p-2026", vec![line(m2, "B"), line(m1, "B"), line(m1, "A")]),
+            ("q-2026", vec![line(m2, "A")]),
+        ] {
+            s.enrol_unit(&UnitEnrolment {
+                unit: &code("LA-JN-001"),
+                policy: p,
+                lines: &lines,
+                members: 2,
+                total: Money::from_fen(3_600 * lines.len() as i64),
+                entry: None,
+                actor: "test",
+                at: at(1),
+            })
+            .await
+            .unwrap();
+        }
+        // Made in this order; a page lists them by member, then in the order made.
+        let c1 = claim(&s, m2, "p-2026").await;
+        let c2 = claim(&s, m1, "p-2026").await;
+        let c3 = claim(&s, m2, "q-2026").await;
+        let c4 = claim(&s, m2, "p-2026").await;
+        let c5 = claim(&s, m1, "p-2026").await;
+        let ids = |v: Vec<StoredClaim>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
+        let first = s.claims_page_by_member("p-2026", None, 3).await.unwrap();
+        assert_eq!(first[2].member, m2);
+        assert_eq!(ids(first), [c2, c5, c1]);
+        let rest = s
+            .claims_page_by_member("p-2026", Some((m2, c1)), 3)
+            .await
+            .unwrap();
+        assert_eq!(ids(rest), [c4]);
+        let after_all = s.claims_page_by_member("p-2026", Some((m2, c4)), 3).await;
+        assert!(after_all.unwrap().is_empty());
+        assert_eq!(
+            ids(s.claims_page_by_member("q-2026", None, 10).await.unwrap()),
+            [c3]
+        );
+
+        // Members by id, each with their enrolments in the policy asked for, by item; a member
+        // named twice comes once, an unknown one not at all, one without enrolments with none.
+        let got = s
+            .members_with_enrolments(&[m2, m1, m3, m1, MemberId(m3.0 + 1_000)], "p-2026")
+            .await
+            .unwrap();
+        let shape: Vec<(MemberId, Vec<(String, String)>)> = got
+            .iter()
+            .map(|(m, es)| {
+                let es = es
+                    .iter()
+                    .map(|e| (e.policy.clone(), e.item.clone()))
+                    .collect();
+                (m.id, es)
+            })
+            .collect();
+        let e = |i: &str| ("p-2026".to_string(), i.to_string());
+        assert_eq!(
+            shape,
+            [(m1, vec![e("A"), e("B")]), (m2, vec![e("B")]), (m3, vec![])]
+        );
+        assert_eq!(got[0].0, s.member(m1).await.unwrap());
+        assert!(s
+            .members_with_enrolments(&[], "p-2026")
+            .await
+            .unwrap()
+            .is_empty());
+
+        for kind in ["invoice", "id_copy"] {
+            s.add_document(&NewDocument {
+                claim: c5,
+                kind: kind.into(),
+                sha256: format!("sha-{kind}"),
+                file_name: format!("{kind}.png"),
+                content_type: "image/png".into(),
+                bytes: kind.as_bytes().to_vec(),
+                uploaded_by: "test".into(),
+                at: at(3),
+            })
+            .await
+            .unwrap();
+        }
+        let kinds = s.document_kinds(&[c1, c5, c2]).await.unwrap();
+        assert_eq!(
+            kinds.into_iter().collect::<Vec<_>>(),
+            [(c5, vec!["invoice".to_string(), "id_copy".to_string()])]
+        );
+
+        // Decisions land together and move nothing else but the version.
+        let before = s.claim(c1).await.unwrap();
+        let written = s
+            .record_decisions(&[
+                (c1, "{\"payable_fen\":100}".into(), Money::from_fen(100)),
+                (c4, "{\"payable_fen\":0}".into(), Money::ZERO),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(written, 2);
+        let after = s.claim(c1).await.unwrap();
+        assert_eq!(
+            after.fields.decision.as_deref(),
+            Some("{\"payable_fen\":100}")
+        );
+        assert_eq!(after.fields.payable, Some(Money::from_fen(100)));
+        assert_eq!(after.version, before.version + 1);
+        let mut same = after.clone();
+        same.fields.decision = None;
+        same.fields.payable = None;
+        same.version = before.version;
+        assert_eq!(same, before, "state, amounts and times are left alone");
+        assert_eq!(s.claim(c4).await.unwrap().fields.payable, Some(Money::ZERO));
+        assert_eq!(s.claim_events(c1).await.unwrap().len(), 1, "no event");
+        assert_eq!(
+            s.ledger_facts().await.unwrap().entries,
+            0,
+            "no ledger entry"
+        );
+
+        // A claim that does not exist spoils the lot: nothing is written.
+        let refused = s
+            .record_decisions(&[
+                (c2, "{}".into(), Money::from_fen(7)),
+                (ClaimId(c5.0 + 1_000), "{}".into(), Money::from_fen(7)),
+            ])
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::NotFound(_))),
+            "{refused:?}"
+        );
+        assert_eq!(s.claim(c2).await.unwrap().fields.payable, None);
+        assert_eq!(s.record_decisions(&[]).await.unwrap(), 0);
+    }
+
+    conformance!(a_cycle_is_read_by_member_in_pages_and_its_decisions_written_together);
+}

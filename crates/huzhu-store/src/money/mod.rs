@@ -365,6 +365,40 @@ pub trait MoneyStore: Clone + Send + Sync + 'static {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<StoredClaim>>> + Send;
 
+    /// One page of a policy cycle's claims, by member then id, after `after` (the last member and
+    /// claim of the previous page): how batch adjudication walks a cycle member by member.
+    fn claims_page_by_member(
+        &self,
+        policy: &str,
+        after: Option<(MemberId, ClaimId)>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredClaim>>> + Send;
+
+    /// The members named, by id, each with their enrolments in `policy` by item; unknown ids are
+    /// left out. A page's worth in a query for the members and one for the enrolments.
+    fn members_with_enrolments(
+        &self,
+        members: &[MemberId],
+        policy: &str,
+    ) -> impl Future<Output = Result<Vec<(crate::StoredMember, Vec<StoredEnrolment>)>>> + Send;
+
+    /// The kinds of the documents uploaded for each of the claims named, in upload order; a claim
+    /// without documents is left out.
+    fn document_kinds(
+        &self,
+        claims: &[ClaimId],
+    ) -> impl Future<Output = Result<BTreeMap<ClaimId, Vec<String>>>> + Send;
+
+    /// Writes the engine's decision (JSON) and payable amount of many claims in one transaction,
+    /// and bumps their versions, so that a change computed from the old decision is a conflict.
+    /// Nothing else moves: state, approved and paid amounts, events and the ledger stay as they
+    /// are (a recomputation, not an approval). Returns how many claims were written; a claim that
+    /// does not exist is [`crate::StoreError::NotFound`] and then nothing is written.
+    fn record_decisions(
+        &self,
+        decisions: &[(ClaimId, String, Money)],
+    ) -> impl Future<Output = Result<u64>> + Send;
+
     fn change_claim(&self, c: &ClaimChange) -> impl Future<Output = Result<StoredClaim>> + Send;
 
     fn claim_events(&self, id: ClaimId) -> impl Future<Output = Result<Vec<ClaimEvent>>> + Send;

@@ -414,6 +414,142 @@ macro_rules! impl_money_store {
                 rows.into_iter().map(ClaimRow::into_claim).collect()
             }
 
+            async fn claims_page_by_member(
+                &self,
+                policy: &str,
+                after: Option<($crate::MemberId, $crate::money::ClaimId)>,
+                limit: u32,
+            ) -> $crate::Result<Vec<$crate::money::StoredClaim>> {
+                use $crate::money::rows::{ClaimRow, CLAIM_COLUMNS};
+                let (member, claim) = after.map(|(m, c)| (m.0, c.0)).unwrap_or((i64::MIN, 0));
+                let rows: Vec<ClaimRow> = sqlx::query_as(&format!(
+                    "SELECT {CLAIM_COLUMNS} FROM claims c JOIN orgs o ON o.id = c.org_id \
+                     WHERE c.policy_id = $1 AND (c.member_id, c.id) > ($2, $3) \
+                     ORDER BY c.member_id, c.id LIMIT $4"
+                ))
+                .bind(policy)
+                .bind(member)
+                .bind(claim)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(ClaimRow::into_claim).collect()
+            }
+
+            async fn members_with_enrolments(
+                &self,
+                members: &[$crate::MemberId],
+                policy: &str,
+            ) -> $crate::Result<
+                Vec<($crate::StoredMember, Vec<$crate::money::StoredEnrolment>)>,
+            > {
+                use $crate::money::rows::{EnrolmentRow, ENROLMENT_COLUMNS};
+                use $crate::sql::{placeholders, MemberRow, MEMBER_COLUMNS};
+                let mut ids: Vec<i64> = members.iter().map(|m| m.0).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let mut out = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks($crate::money::sql::IN_CHUNK) {
+                    let sql = format!(
+                        "SELECT {MEMBER_COLUMNS} FROM members m JOIN orgs o ON o.id = m.org_id \
+                         WHERE m.id IN ({}) ORDER BY m.id",
+                        placeholders(1, chunk.len())
+                    );
+                    let mut q = sqlx::query_as::<_, MemberRow>(&sql);
+                    for id in chunk {
+                        q = q.bind(*id);
+                    }
+                    let found = q.fetch_all(&self.pool).await?;
+                    let sql = format!(
+                        "SELECT {ENROLMENT_COLUMNS} FROM enrolments e \
+                         JOIN policies p ON p.id = e.policy_id JOIN orgs o ON o.id = e.org_id \
+                         WHERE e.policy_id = $1 AND e.member_id IN ({}) \
+                         ORDER BY e.member_id, e.item",
+                        placeholders(2, chunk.len())
+                    );
+                    let mut q = sqlx::query_as::<_, EnrolmentRow>(&sql).bind(policy);
+                    for id in chunk {
+                        q = q.bind(*id);
+                    }
+                    let mut enrolments = q.fetch_all(&self.pool).await?.into_iter().peekable();
+                    for row in found {
+                        let member = row.into_stored()?;
+                        let mut own = Vec::new();
+                        while let Some(e) = enrolments.next_if(|e| e.member_id <= member.id.0) {
+                            if e.member_id == member.id.0 {
+                                own.push(e.into());
+                            }
+                        }
+                        out.push((member, own));
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn document_kinds(
+                &self,
+                claims: &[$crate::money::ClaimId],
+            ) -> $crate::Result<
+                std::collections::BTreeMap<$crate::money::ClaimId, Vec<String>>,
+            > {
+                use $crate::sql::placeholders;
+                let mut out: std::collections::BTreeMap<$crate::money::ClaimId, Vec<String>> =
+                    std::collections::BTreeMap::new();
+                for chunk in claims.chunks($crate::money::sql::IN_CHUNK) {
+                    let sql = format!(
+                        "SELECT claim_id, kind FROM documents WHERE claim_id IN ({}) \
+                         ORDER BY claim_id, id",
+                        placeholders(1, chunk.len())
+                    );
+                    let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+                    for c in chunk {
+                        q = q.bind(c.0);
+                    }
+                    for (claim, kind) in q.fetch_all(&self.pool).await? {
+                        out.entry($crate::money::ClaimId(claim))
+                            .or_default()
+                            .push(kind);
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn record_decisions(
+                &self,
+                decisions: &[($crate::money::ClaimId, String, huzhu_domain::money::Money)],
+            ) -> $crate::Result<u64> {
+                let mut tx = self.pool.begin().await?;
+                let mut written = 0u64;
+                for chunk in decisions.chunks($crate::money::sql::UPDATE_CHUNK) {
+                    // `UPDATE … FROM (VALUES …)`: PostgreSQL and SQLite (≥ 3.33) both take it,
+                    // and both name the columns of a VALUES list column1, column2, …
+                    let rows = (0..chunk.len())
+                        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "UPDATE claims SET decision = v.column2, payable_fen = v.column3, \
+                         version = claims.version + 1 FROM (VALUES {rows}) AS v \
+                         WHERE claims.id = v.column1"
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for (claim, decision, payable) in chunk {
+                        q = q.bind(claim.0).bind(decision.as_str()).bind(payable.fen());
+                    }
+                    let done = q.execute(&mut *tx).await?.rows_affected();
+                    if done != chunk.len() as u64 {
+                        return Err($crate::StoreError::NotFound(format!(
+                            "{} of {} claims",
+                            chunk.len() as u64 - done,
+                            chunk.len()
+                        )));
+                    }
+                    written += done;
+                }
+                tx.commit().await?;
+                Ok(written)
+            }
+
             async fn change_claim(
                 &self,
                 c: &$crate::money::ClaimChange,
@@ -898,3 +1034,10 @@ macro_rules! impl_money_store {
 }
 
 pub(crate) use impl_money_store;
+
+/// Ids per `IN (…)` list: well under either backend's limit on bound parameters (SQLite 32,766,
+/// PostgreSQL 65,535), and few distinct statement shapes for the statement cache.
+pub(crate) const IN_CHUNK: usize = 1_000;
+
+/// Claims per multi-row `UPDATE` (three parameters each).
+pub(crate) const UPDATE_CHUNK: usize = 500;
