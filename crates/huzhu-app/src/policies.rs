@@ -63,8 +63,10 @@ pub async fn load_policy_text<S: MoneyStore>(
 /// Policies by id, once read from this database: the text stored under an id never changes
 /// ([`MoneyStore::load_policy`] refuses another text), so what was read once stays true. Keyed by
 /// the store's identity too, so two databases in one process (tests) never share an entry.
-fn by_id() -> &'static Mutex<HashMap<(usize, String), Arc<Policy>>> {
-    static CACHE: OnceLock<Mutex<HashMap<(usize, String), Arc<Policy>>>> = OnceLock::new();
+type ById = Mutex<HashMap<(usize, String), Arc<Policy>>>;
+
+fn by_id() -> &'static ById {
+    static CACHE: OnceLock<ById> = OnceLock::new();
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 

@@ -431,7 +431,7 @@ macro_rules! impl_money_store {
                 .bind(member)
                 .bind(claim)
                 .bind(i64::from(limit))
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reader)
                 .await?;
                 rows.into_iter().map(ClaimRow::into_claim).collect()
             }
@@ -459,7 +459,7 @@ macro_rules! impl_money_store {
                     for id in chunk {
                         q = q.bind(*id);
                     }
-                    let found = q.fetch_all(&self.pool).await?;
+                    let found = q.fetch_all(&self.reader).await?;
                     let sql = format!(
                         "SELECT {ENROLMENT_COLUMNS} FROM enrolments e \
                          JOIN policies p ON p.id = e.policy_id JOIN orgs o ON o.id = e.org_id \
@@ -471,7 +471,7 @@ macro_rules! impl_money_store {
                     for id in chunk {
                         q = q.bind(*id);
                     }
-                    let mut enrolments = q.fetch_all(&self.pool).await?.into_iter().peekable();
+                    let mut enrolments = q.fetch_all(&self.reader).await?.into_iter().peekable();
                     for row in found {
                         let member = row.into_stored()?;
                         let mut own = Vec::new();
@@ -505,7 +505,7 @@ macro_rules! impl_money_store {
                     for c in chunk {
                         q = q.bind(c.0);
                     }
-                    for (claim, kind) in q.fetch_all(&self.pool).await? {
+                    for (claim, kind) in q.fetch_all(&self.reader).await? {
                         out.entry($crate::money::ClaimId(claim))
                             .or_default()
                             .push(kind);
