@@ -357,7 +357,7 @@ pub trait MoneyStore: Clone + Send + Sync + 'static {
         filter: &ClaimFilter,
     ) -> impl Future<Output = Result<Vec<StoredClaim>>> + Send;
 
-    /// Every claim of a policy cycle, by member then id (for replay and batch adjudication).
+    /// Every claim of a policy cycle, by id (for replay and the review norms).
     fn claims_of_policy(
         &self,
         policy: &str,
