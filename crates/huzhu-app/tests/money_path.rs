@@ -13,10 +13,8 @@ use huzhu_domain::access::{Actor, Role};
 use huzhu_domain::org::{OrgCode, OrgLevel};
 use huzhu_domain::workflow::{Action, ClaimState as State};
 use huzhu_store::money::ClaimId;
-use huzhu_store::{MemberId, PgStore, Repo, SqliteStore, Store};
+use huzhu_store::{MemberId, Repo, Store};
 use serde_json::json;
-use std::future::Future;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 
 /// A clock the test moves forward.
@@ -645,55 +643,11 @@ async fn a_batch_writes_the_decisions_that_deciding_each_claim_computes<S: Repo>
     );
 }
 
-async fn on_sqlite<F, Fut>(scenario: F)
-where
-    F: FnOnce(SqliteStore) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open_file(&dir.path().join("t.db"))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    scenario(store.clone()).await;
-    store.close().await;
-}
+#[path = "../../huzhu-store/tests/harness/mod.rs"]
+#[macro_use]
+mod harness;
 
-static SCHEMA_SEQ: AtomicU32 = AtomicU32::new(0);
-
-async fn on_postgres<F, Fut>(scenario: F)
-where
-    F: FnOnce(PgStore) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let Ok(url) = std::env::var("HUZHU_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("HUZHU_REQUIRE_POSTGRES").is_err(),
-            "HUZHU_REQUIRE_POSTGRES is set but HUZHU_TEST_POSTGRES_URL is not"
-        );
-        eprintln!("skipping the PostgreSQL half: HUZHU_TEST_POSTGRES_URL is not set");
-        return;
-    };
-    let schema = format!(
-        "app_{}_{}",
-        std::process::id(),
-        SCHEMA_SEQ.fetch_add(1, Ordering::SeqCst)
-    );
-    let store = PgStore::connect_in_schema(&url, &schema).await.unwrap();
-    store.migrate().await.unwrap();
-    scenario(store.clone()).await;
-    store.close().await;
-    PgStore::drop_schema(&url, &schema).await.unwrap();
-}
-
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $name() { super::on_sqlite(super::$name).await } )* }
-        mod postgres { $( #[tokio::test] async fn $name() { super::on_postgres(super::$name).await } )* }
-    };
-}
-
-both!(
+on_both!(
     the_money_path_runs_from_enrolment_to_a_balanced_ledger,
     bad_claims_and_uploads_are_refused_and_store_nothing,
     a_batch_writes_the_decisions_that_deciding_each_claim_computes,

@@ -12,8 +12,6 @@ use huzhu_domain::org::{NewOrg, OrgCode, OrgLevel, RegionCode};
 use huzhu_domain::personal::{PersonName, Phone};
 use huzhu_store::*;
 use std::collections::BTreeSet;
-use std::future::Future;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 fn at(day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, day, 8, 0, 0).unwrap()
@@ -391,61 +389,11 @@ async fn an_interrupted_import_is_marked_when_the_file_comes_again<S: Store>(s: 
     assert_eq!(out, vec![(2, MemberOutcome::Unchanged)]);
 }
 
-// ---- running each scenario on each backend ----
+#[path = "harness/mod.rs"]
+#[macro_use]
+mod harness;
 
-async fn on_sqlite<F, Fut>(scenario: F)
-where
-    F: FnOnce(SqliteStore) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open_file(&dir.path().join("t.db"))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    scenario(store.clone()).await;
-    store.close().await;
-}
-
-static SCHEMA_SEQ: AtomicU32 = AtomicU32::new(0);
-
-async fn on_postgres<F, Fut>(scenario: F)
-where
-    F: FnOnce(PgStore) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let Ok(url) = std::env::var("HUZHU_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("HUZHU_REQUIRE_POSTGRES").is_err(),
-            "HUZHU_REQUIRE_POSTGRES is set but HUZHU_TEST_POSTGRES_URL is not"
-        );
-        eprintln!("skipping the PostgreSQL half: HUZHU_TEST_POSTGRES_URL is not set");
-        return;
-    };
-    let schema = format!(
-        "t_{}_{}_{}",
-        std::process::id(),
-        SCHEMA_SEQ.fetch_add(1, Ordering::SeqCst),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0)
-    );
-    let store = PgStore::connect_in_schema(&url, &schema).await.unwrap();
-    store.migrate().await.unwrap();
-    scenario(store.clone()).await;
-    store.close().await;
-    PgStore::drop_schema(&url, &schema).await.unwrap();
-}
-
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $name() { super::on_sqlite(super::$name).await } )* }
-        mod postgres { $( #[tokio::test] async fn $name() { super::on_postgres(super::$name).await } )* }
-    };
-}
-
-conformance!(
+on_both!(
     a_subtree_holds_exactly_the_orgs_under_it,
     reimporting_orgs_changes_nothing_and_a_move_updates_the_subtree,
     tree_rules_are_enforced_row_by_row,
@@ -620,7 +568,7 @@ mod accounts {
         ));
     }
 
-    conformance!(
+    on_both!(
         users_are_unique_by_name_and_listed_by_subtree,
         a_member_account_names_its_member_and_the_member_has_an_org,
         org_within_follows_the_closure_table,
@@ -852,5 +800,5 @@ mod batch {
         assert_eq!(s.record_decisions(&[]).await.unwrap(), 0);
     }
 
-    conformance!(a_cycle_is_read_by_member_in_pages_and_its_decisions_written_together);
+    on_both!(a_cycle_is_read_by_member_in_pages_and_its_decisions_written_together);
 }

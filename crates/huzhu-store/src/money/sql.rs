@@ -117,13 +117,7 @@ macro_rules! impl_money_store {
                 e: &$crate::money::UnitEnrolment<'_>,
             ) -> $crate::Result<$crate::money::BillId> {
                 let mut tx = self.pool.begin().await?;
-                let (org_id, tenant): (i64, i64) = sqlx::query_as(
-                    "SELECT id, COALESCE(tenant_id, id) FROM orgs WHERE code = $1",
-                )
-                .bind(e.unit.as_str())
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| $crate::StoreError::NotFound(format!("org {}", e.unit)))?;
+                let (org_id, tenant) = Self::money_org(&mut tx, e.unit).await?;
                 let bill: i64 = sqlx::query_scalar(
                     "INSERT INTO bills (tenant_id, org_id, policy_id, members, amount_fen, status, \
                      created_by, created_at) VALUES ($1, $2, $3, $4, $5, 'unpaid', $6, $7) \
@@ -657,13 +651,7 @@ macro_rules! impl_money_store {
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::money::Batch> {
                 let mut tx = self.pool.begin().await?;
-                let (org_id, tenant): (i64, i64) = sqlx::query_as(
-                    "SELECT id, COALESCE(tenant_id, id) FROM orgs WHERE code = $1",
-                )
-                .bind(org.as_str())
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| $crate::StoreError::NotFound(format!("org {org}")))?;
+                let (org_id, tenant) = Self::money_org(&mut tx, org).await?;
                 let total: i64 = lines.iter().map(|l| l.amount.fen()).sum();
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO payout_batches (tenant_id, org_id, status, lines, total_fen, \
@@ -915,6 +903,18 @@ macro_rules! impl_money_store {
         }
 
         impl $store {
+            /// An organisation's id and tenant, by code, inside `tx`.
+            async fn money_org<'c>(
+                tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
+                org: &huzhu_domain::org::OrgCode,
+            ) -> $crate::Result<(i64, i64)> {
+                sqlx::query_as("SELECT id, COALESCE(tenant_id, id) FROM orgs WHERE code = $1")
+                    .bind(org.as_str())
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or_else(|| $crate::StoreError::NotFound(format!("org {org}")))
+            }
+
             /// Writes one ledger entry and its postings inside `tx`.
             async fn money_post<'c>(
                 tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
