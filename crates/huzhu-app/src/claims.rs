@@ -250,6 +250,8 @@ pub struct Decided {
     pub decision: Decision,
     pub claim: Claim,
     pub member: StoredMember,
+    /// The claim's uploaded documents.
+    pub documents: Vec<StoredDocument>,
 }
 
 /// Decides a stored claim under its policy, with the member's earlier claims of the cycle as
@@ -270,18 +272,14 @@ pub async fn decide<S: Repo>(
         let c = stored_body(&earlier, Vec::new())?;
         decide_in_turn(policy, &member, &mut history, earlier.fields.state, &c);
     }
-    let docs: Vec<String> = store
-        .documents(claim.id)
-        .await?
-        .into_iter()
-        .map(|d| d.kind)
-        .collect();
-    let c = stored_body(claim, docs)?;
+    let documents = store.documents(claim.id).await?;
+    let c = stored_body(claim, documents.iter().map(|d| d.kind.clone()).collect())?;
     let decision = adjudicate(policy, &member, &mut history, &c);
     Ok(Decided {
         decision,
         claim: c,
         member: stored_member,
+        documents,
     })
 }
 
@@ -541,9 +539,14 @@ pub async fn view<S: Repo>(
     clock: &dyn Clock,
     c: &StoredClaim,
 ) -> Result<ClaimView, AppError> {
-    let member = store.member(c.member).await?;
     let policy = policies::policy(store, clock, &c.policy).await?;
-    let missing = decide(store, &policy, c).await?.decision.missing_documents;
+    let Decided {
+        decision,
+        member,
+        documents,
+        ..
+    } = decide(store, &policy, c).await?;
+    let missing = decision.missing_documents;
     let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).ok();
     Ok(ClaimView {
         id: c.id.0,
@@ -566,7 +569,7 @@ pub async fn view<S: Repo>(
         missing_documents: missing,
         claim: parse(&c.fields.body).unwrap_or(serde_json::Value::Null),
         decision: c.fields.decision.as_deref().and_then(parse),
-        documents: store.documents(c.id).await?,
+        documents,
         events: store.claim_events(c.id).await?,
         version: c.version,
         created_by: c.created_by.clone(),
