@@ -16,7 +16,9 @@ use huzhu_domain::org::OrgLevel;
 use huzhu_domain::policy::Policy;
 use huzhu_domain::review::{flags, select_for_review};
 use huzhu_domain::scenario::{self, Claim};
-use huzhu_domain::workflow::{approval_level, transition, Action, ClaimState, Guards};
+use huzhu_domain::workflow::{
+    after_approval, approval_level, transition, Action, ClaimState, Guards,
+};
 use huzhu_store::money::{
     ClaimChange, ClaimEvent, ClaimFields, ClaimId, NewClaim, StoredClaim, StoredDocument,
     StoredEnrolment,
@@ -512,6 +514,7 @@ async fn step<S: Repo>(
                 entries.push(over.reversal(format!("申请 {} 重新审批冲减", claim.id.0)));
                 f.approved = payable;
             }
+            f.state = after_approval(f.approved, f.paid);
         }
         Action::Reject { .. } | Action::Appeal { .. } | Action::Review | Action::Accept => {}
         Action::Reopen => f.expert_cleared = false,
@@ -523,11 +526,12 @@ async fn step<S: Repo>(
         Action::Compute => flag_details,
         _ => reason,
     };
+    let event = event(action.code(), Some(from), f.state, actor, &reason, clock);
     let change = ClaimChange {
         claim: claim.id,
         expected_version: claim.version,
         fields: f,
-        event: event(action.code(), Some(from), to, actor, &reason, clock),
+        event,
         entries,
     };
     Ok(store.change_claim(&change).await?)

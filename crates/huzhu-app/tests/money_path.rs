@@ -434,6 +434,18 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
         .unwrap();
     assert_eq!(reopened.state, "computed");
     assert!(ledger::check_store(&s).await.unwrap().ok);
+    // Re-approved unchanged: nothing more is owed, so it is paid again at once, with no entry.
+    let entries = s.ledger_facts().await.unwrap().entries;
+    act(&s, &clock, &city_staff(), id1, Action::Review)
+        .await
+        .unwrap();
+    let again = act(&s, &clock, &city_staff(), id1, Action::Approve)
+        .await
+        .unwrap();
+    assert_eq!(again.state, "paid");
+    assert_eq!((again.approved_fen, again.paid_fen), (2_070_000, 2_070_000));
+    assert_eq!(s.ledger_facts().await.unwrap().entries, entries);
+    assert!(ledger::check_store(&s).await.unwrap().ok);
 
     // Replay under the same rules changes nothing; under Wenzhou's it differs.
     let same = huzhu_domain::policy::builtin("hangzhou-2022")

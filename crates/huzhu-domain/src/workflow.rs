@@ -284,6 +284,17 @@ pub fn transition(
     Ok(to)
 }
 
+/// Where an approval leaves a claim: `approved`, waiting for a payout batch, while the fund still
+/// owes the member something; `paid` at once when a re-approval after an appeal leaves nothing
+/// more to pay (what was paid before covers it, and huzhu never claws money back).
+pub fn after_approval(approved: crate::money::Money, paid: crate::money::Money) -> ClaimState {
+    if paid.fen() > 0 && approved.fen() <= paid.fen() {
+        ClaimState::Paid
+    } else {
+        ClaimState::Approved
+    }
+}
+
 /// The level an item's `approval` setting names (`city`, `district`, `street`, `grassroots`);
 /// unknown or empty settings mean the highest, city, so a typo never lowers the bar.
 pub fn approval_level(setting: &str) -> OrgLevel {
@@ -428,6 +439,20 @@ mod tests {
             &g,
         );
         assert_eq!(e, Err(TransitionError::ReasonRequired));
+    }
+
+    #[test]
+    fn a_re_approval_with_nothing_more_to_pay_is_paid_at_once() {
+        use crate::money::Money;
+        let y = Money::from_yuan;
+        assert_eq!(after_approval(y(100), Money::ZERO), ClaimState::Approved);
+        assert_eq!(after_approval(y(150), y(100)), ClaimState::Approved);
+        assert_eq!(after_approval(y(100), y(100)), ClaimState::Paid);
+        assert_eq!(after_approval(y(80), y(100)), ClaimState::Paid);
+        assert_eq!(
+            after_approval(Money::ZERO, Money::ZERO),
+            ClaimState::Approved
+        );
     }
 
     #[test]
