@@ -6,6 +6,7 @@
 //! database cannot be replayed as sessions. Every sign-in, failed sign-in and sign-out is written
 //! to the audit log.
 
+use crate::digest::{hex, sha256_hex};
 use crate::error::AuthFailure;
 use crate::{AppError, Clock};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -15,7 +16,6 @@ use chrono::TimeDelta;
 use huzhu_domain::access::{Actor, Role};
 use huzhu_domain::org::OrgCode;
 use huzhu_store::{AccountStore, AuditEntry, NewUser, Store, StoreError, User, UserId};
-use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 /// A session ends after this long without a request (sliding idle limit): a counter PC left
@@ -84,13 +84,9 @@ fn dummy_hash() -> &'static str {
     })
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The SHA-256 of a session token, as the store keeps it.
 pub fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
+    sha256_hex(token.as_bytes())
 }
 
 /// Usernames are lower-case ASCII letters, digits, `.`, `_` and `-`, 3 to 64 of them, so that

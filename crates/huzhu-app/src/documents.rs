@@ -3,12 +3,12 @@
 
 use crate::access::require;
 use crate::claims::visible_claim;
+use crate::digest::sha256_hex;
 use crate::{policies, AppError, Clock};
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::workflow::ClaimState;
 use huzhu_store::money::{ClaimId, NewDocument, StoredDocument};
 use huzhu_store::Repo;
-use sha2::{Digest, Sha256};
 
 /// The largest file accepted: a phone photo of a page is well under it.
 pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
@@ -89,10 +89,7 @@ pub async fn upload<S: Repo>(
         .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
         .take(200)
         .collect();
-    let sha256 = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>();
+    let sha256 = sha256_hex(&bytes);
     Ok(store
         .add_document(&NewDocument {
             claim,

@@ -82,11 +82,7 @@ fn digest<R: Read + Seek>(reader: &mut R) -> std::io::Result<String> {
         hasher.update(&buf[..n]);
     }
     reader.seek(SeekFrom::Start(0))?;
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(crate::digest::hex(&hasher.finalize()))
 }
 
 /// Parses on a blocking thread, sending batches; returns the receiving end.

@@ -2,11 +2,11 @@
 //! its policy id, so a later edit of a file never changes a stored decision silently; a built-in
 //! policy is loaded the first time it is named.
 
+use crate::digest::sha256_hex;
 use crate::{AppError, Clock};
 use huzhu_domain::policy::{builtin, Policy};
 use huzhu_store::money::PolicyRecord;
 use huzhu_store::MoneyStore;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -14,11 +14,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 fn cache() -> &'static Mutex<HashMap<String, Arc<Policy>>> {
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<Policy>>>> = OnceLock::new();
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
-}
-
-fn sha256_hex(text: &str) -> String {
-    let d = Sha256::digest(text.as_bytes());
-    d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn parse(id: &str, text: &str, sha: &str) -> Result<Arc<Policy>, AppError> {
@@ -44,7 +39,7 @@ pub async fn load_policy_text<S: MoneyStore>(
     clock: &dyn Clock,
     text: &str,
 ) -> Result<Arc<Policy>, AppError> {
-    let sha = sha256_hex(text);
+    let sha = sha256_hex(text.as_bytes());
     let p = parse("?", text, &sha)?;
     store
         .load_policy(&PolicyRecord {
