@@ -11,7 +11,7 @@ pub mod claims;
 pub mod clock;
 pub mod demo;
 pub mod demo_money;
-mod digest;
+pub mod digest;
 pub mod documents;
 pub mod enrolment;
 pub mod error;

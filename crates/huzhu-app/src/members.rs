@@ -95,3 +95,113 @@ pub async fn reveal_id_number<S: Store>(
         .await?;
     Ok(m.record.id_number.as_str().to_string())
 }
+
+/// One page of the members under `org` that match `filter`, masked, for an officer or staff in
+/// whose subtree `org` lies. Members search nobody (they have their own page).
+pub async fn search<S: huzhu_store::Repo>(
+    store: &S,
+    actor: &huzhu_domain::access::Actor,
+    org: &OrgCode,
+    filter: &huzhu_store::MemberFilter,
+    page: huzhu_store::Page,
+) -> Result<Vec<MemberSummary>, AppError> {
+    use huzhu_domain::access::{Capability, Role};
+    crate::access::require(actor, Capability::ReadMembers)?;
+    if actor.role == Role::Member {
+        return Err(crate::access::not_found(&format!("org {org}")));
+    }
+    crate::access::ensure_org_in_scope(store, actor, org).await?;
+    let found = store.search_members(org, filter, page).await?;
+    Ok(found.iter().map(MemberSummary::of).collect())
+}
+
+/// A member's page: the masked record, its unit, its change history and its enrolments.
+#[derive(Debug, Clone)]
+pub struct MemberDetail {
+    pub summary: MemberSummary,
+    pub unit_name: String,
+    pub history: Vec<huzhu_store::HistoryEntry>,
+    pub enrolments: Vec<huzhu_store::money::StoredEnrolment>,
+}
+
+/// The member, if they are in the actor's scope (else not found, as for a forged id).
+pub async fn detail<S: huzhu_store::Repo>(
+    store: &S,
+    actor: &huzhu_domain::access::Actor,
+    member: huzhu_store::MemberId,
+) -> Result<MemberDetail, AppError> {
+    crate::access::ensure_member_in_scope(store, actor, member.0).await?;
+    let m = store.member(member).await?;
+    let unit_name = store.org(&m.record.org).await?.name;
+    let mut history = store.member_history(member).await?;
+    // Personal fields of past versions are masked like the current one.
+    for h in &mut history {
+        h.snapshot.id_number = mask_text(&h.snapshot.id_number, 4, 4);
+        h.snapshot.phone = h.snapshot.phone.as_deref().map(|p| mask_text(p, 3, 4));
+        h.snapshot.bank_account = h
+            .snapshot
+            .bank_account
+            .as_deref()
+            .map(|b| mask_text(b, 0, 4));
+    }
+    let enrolments = store.member_enrolments(member).await?;
+    Ok(MemberDetail {
+        summary: MemberSummary::of(&m),
+        unit_name,
+        history,
+        enrolments,
+    })
+}
+
+/// `keep_head` and `keep_tail` characters shown, the rest starred.
+fn mask_text(s: &str, keep_head: usize, keep_tail: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= keep_head + keep_tail {
+        return "*".repeat(chars.len());
+    }
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i < keep_head || i >= chars.len() - keep_tail {
+                *c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
+/// Shows a member's whole ID number to an actor allowed to see personal data whole, for a
+/// stated reason, and records it in the audit log. Outside scope it is not found.
+pub async fn reveal_member_id_number<S: huzhu_store::Repo>(
+    store: &S,
+    clock: &dyn Clock,
+    actor: &huzhu_domain::access::Actor,
+    member: huzhu_store::MemberId,
+    reason: &str,
+) -> Result<String, AppError> {
+    use huzhu_domain::access::Capability;
+    crate::access::ensure_member_in_scope(store, actor, member.0).await?;
+    crate::access::require(actor, Capability::RevealPersonal)?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::Invalid {
+            field: "reason".into(),
+            message:
+                "请填写查看完整身份证号的事由 (give the reason for seeing the whole ID number)"
+                    .into(),
+        });
+    }
+    let m = store.member(member).await?;
+    store
+        .audit(&AuditEntry {
+            at: clock.now(),
+            actor: actor.username.clone(),
+            action: "member.reveal_id_number".into(),
+            subject: format!("member #{} {}", member.0, m.record.id_number.masked()),
+            detail: reason.chars().take(200).collect(),
+        })
+        .await?;
+    Ok(m.record.id_number.as_str().to_string())
+}

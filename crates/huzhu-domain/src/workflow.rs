@@ -90,6 +90,22 @@ impl ClaimState {
     }
 
     /// Whether the decision may still change (it is recomputed on entering `Computed`).
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ClaimState::Draft => "Draft",
+            ClaimState::Submitted => "Submitted",
+            ClaimState::Returned => "Returned for documents",
+            ClaimState::Accepted => "Accepted",
+            ClaimState::Computed => "Computed",
+            ClaimState::Reviewed => "Reviewed",
+            ClaimState::ExpertReview => "In expert review",
+            ClaimState::Approved => "Approved",
+            ClaimState::Rejected => "Rejected",
+            ClaimState::Paid => "Paid",
+            ClaimState::Appealed => "Appealed",
+        }
+    }
+
     pub fn is_open(self) -> bool {
         !matches!(
             self,

@@ -96,6 +96,15 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     fn count_members_under(&self, under: &OrgCode) -> impl Future<Output = Result<u64>> + Send;
 
+    /// Members of the subtree under `under` that match every part of `filter`, by id, after
+    /// `page.after`, at most `page.limit`.
+    fn search_members(
+        &self,
+        under: &OrgCode,
+        filter: &MemberFilter,
+        page: Page,
+    ) -> impl Future<Output = Result<Vec<StoredMember>>> + Send;
+
     fn member_by_id_number(
         &self,
         id_number: &str,

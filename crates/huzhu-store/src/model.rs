@@ -136,6 +136,36 @@ pub struct Page {
     pub limit: u32,
 }
 
+/// What to look for among members; every part given must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberFilter {
+    /// The name contains this.
+    pub name: Option<String>,
+    /// The ID number ends with this (the digits a masked number shows).
+    pub id_tail: Option<String>,
+    /// The phone number ends with this.
+    pub phone_tail: Option<String>,
+    /// Employment status code (`in_service`, `retired`, `reemployed_retiree`).
+    pub status: Option<String>,
+    /// Tag code (`hardship`, `model_worker`, `migrant`, `new_form`, `craftsman`).
+    pub tag: Option<String>,
+    /// Members matching any of `name`, `id_tail` or `phone_tail` (one search box), instead of
+    /// all of them.
+    pub any_text: bool,
+}
+
+/// A LIKE pattern that matches `text` literally, with `\` as the escape character.
+pub(crate) fn like_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 /// A member as stored: the record, its key and version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMember {

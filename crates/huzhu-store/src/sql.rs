@@ -693,6 +693,61 @@ macro_rules! impl_store {
                 rows.into_iter().map(MemberRow::into_stored).collect()
             }
 
+            async fn search_members(
+                &self,
+                under: &huzhu_domain::org::OrgCode,
+                filter: &$crate::MemberFilter,
+                page: $crate::Page,
+            ) -> $crate::Result<Vec<$crate::StoredMember>> {
+                use $crate::model::like_literal;
+                use $crate::sql::{MemberRow, MEMBER_COLUMNS};
+                let top = self.org(under).await?;
+                let mut binds: Vec<String> = Vec::new();
+                let mut text = Vec::new();
+                let mut exact = Vec::new();
+                if let Some(n) = filter.name.as_deref().filter(|n| !n.is_empty()) {
+                    binds.push(format!("%{}%", like_literal(n)));
+                    text.push(format!("m.name LIKE ${} ESCAPE '\\'", binds.len() + 3));
+                }
+                if let Some(t) = filter.id_tail.as_deref().filter(|t| !t.is_empty()) {
+                    binds.push(format!("%{}", like_literal(&t.to_ascii_uppercase())));
+                    text.push(format!("m.id_number LIKE ${} ESCAPE '\\'", binds.len() + 3));
+                }
+                if let Some(t) = filter.phone_tail.as_deref().filter(|t| !t.is_empty()) {
+                    binds.push(format!("%{}", like_literal(t)));
+                    text.push(format!("m.phone LIKE ${} ESCAPE '\\'", binds.len() + 3));
+                }
+                if let Some(st) = filter.status.as_deref().filter(|s| !s.is_empty()) {
+                    binds.push(st.to_string());
+                    exact.push(format!("m.status = ${}", binds.len() + 3));
+                }
+                if let Some(tag) = filter.tag.as_deref().filter(|t| !t.is_empty()) {
+                    binds.push(format!("%\"tag\":\"{}\"%", like_literal(tag)));
+                    exact.push(format!("m.tags LIKE ${} ESCAPE '\\'", binds.len() + 3));
+                }
+                let mut conditions = exact;
+                if !text.is_empty() {
+                    let joiner = if filter.any_text { " OR " } else { " AND " };
+                    conditions.push(format!("({})", text.join(joiner)));
+                }
+                let extra: String = conditions.iter().map(|c| format!(" AND {c}")).collect();
+                let sql = format!(
+                    "SELECT {MEMBER_COLUMNS} FROM org_closure c \
+                     JOIN members m ON m.org_id = c.descendant_id \
+                     JOIN orgs o ON o.id = m.org_id \
+                     WHERE c.ancestor_id = $1 AND m.id > $2{extra} ORDER BY m.id LIMIT $3"
+                );
+                let mut q = sqlx::query_as::<_, MemberRow>(&sql)
+                    .bind(top.id)
+                    .bind(page.after.map(|m| m.0).unwrap_or(0))
+                    .bind(i64::from(page.limit));
+                for b in binds {
+                    q = q.bind(b);
+                }
+                let rows = q.fetch_all(&self.reader).await?;
+                rows.into_iter().map(MemberRow::into_stored).collect()
+            }
+
             async fn count_members_under(
                 &self,
                 under: &huzhu_domain::org::OrgCode,

@@ -66,9 +66,10 @@ pub struct ErrorBody {
 
 static REFERENCE: AtomicU64 = AtomicU64::new(1);
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, body) = match self {
+impl ApiError {
+    /// The status and body this error answers with (a 5xx is logged here, once).
+    pub fn parts(self) -> (StatusCode, ErrorBody) {
+        match self {
             ApiError::Invalid { field, message } => (
                 StatusCode::BAD_REQUEST,
                 ErrorBody {
@@ -161,7 +162,13 @@ impl IntoResponse for ApiError {
                     },
                 )
             }
-        };
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.parts();
         (status, Json(body)).into_response()
     }
 }

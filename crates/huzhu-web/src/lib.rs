@@ -50,13 +50,12 @@
 
 pub mod api;
 pub mod auth;
+pub mod console;
 mod error;
 
 use api::{route, ApiQuery};
 use auth::Authenticated;
 use axum::extract::State;
-use axum::response::{Html, IntoResponse};
-use axum::routing::get;
 use axum::{Json, Router};
 use huzhu_app::access::{members_in_scope, orgs_in_scope};
 use huzhu_app::members::MemberSummary;
@@ -108,7 +107,7 @@ pub fn router_with<S: Repo>(state: AppState<S>) -> Router {
         .merge(api::v1::routes::<S>())
         .split_for_parts();
     Router::new()
-        .route("/", get(home::<S>))
+        .merge(console::routes::<S>())
         .merge(api)
         .merge(api::docs(doc))
         .with_state(state)
@@ -351,35 +350,4 @@ async fn list_members<S: Repo>(
             .collect(),
         next_after,
     }))
-}
-
-async fn home<S: Store>(State(state): State<AppState<S>>) -> Result<impl IntoResponse, ApiError> {
-    let orgs = state.store.orgs_under(None).await?;
-    let mut rows = String::new();
-    for o in &orgs {
-        let indent = "　".repeat(o.level as usize - 1);
-        rows.push_str(&format!(
-            "<tr><td>{indent}{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            escape(o.code.as_str()),
-            escape(&o.name),
-            o.level.label_zh(),
-            o.region
-        ));
-    }
-    Ok(Html(format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>互助 huzhu · 职工医疗互助保障</title></head><body>\
-         <h1>互助 · 职工医疗互助保障</h1><p>组织 {} 个 (organisations)</p>\
-         <table><thead><tr><th>代码</th><th>名称</th><th>层级</th><th>行政区划</th></tr></thead>\
-         <tbody>{rows}</tbody></table></body></html>",
-        orgs.len()
-    )))
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

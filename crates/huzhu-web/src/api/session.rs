@@ -60,7 +60,11 @@ pub struct SessionView {
     pub actor: ActorView,
 }
 
-fn cookie(state_secure: bool, value: &str, max_age: i64) -> Result<HeaderValue, ApiError> {
+pub(crate) fn cookie(
+    state_secure: bool,
+    value: &str,
+    max_age: i64,
+) -> Result<HeaderValue, ApiError> {
     let secure = if state_secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"

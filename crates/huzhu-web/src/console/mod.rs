@@ -1,0 +1,532 @@
+//! The web console: server-rendered pages (askama templates in `templates/`) with htmx for
+//! partial updates, Chinese first and English switchable, every static file embedded.
+//!
+//! # How a page is built
+//!
+//! - A handler takes [`Console`] (the signed-in actor and the page context [`Ctx`]; without a
+//!   live session it redirects to `/login`), calls the same use cases as the JSON API
+//!   (`huzhu_app::*`, which check capability and scope), and returns a template through
+//!   [`page`]. Errors are [`PageError`]: an HTML page (or, for htmx, a fragment for the flash
+//!   area) with the same status and code as the API's.
+//! - A handler that serves both a whole page and an htmx partial looks at [`Ctx::htmx`] and
+//!   answers with `Vary: HX-Request` ([`page`] sets it on every console response).
+//! - Templates: `templates/base.html` (layout, navigation, language switch),
+//!   `templates/<area>/<page>.html`, `templates/<area>/<thing>_partial.html`. Text is written in
+//!   both languages where it is shown: `{{ c.t("会员", "Members") }}`.
+//!
+//! # What every console request goes through
+//!
+//! - CSRF ([`csrf`]): every POST must carry the session's token, as the `_csrf` form field (the
+//!   `{{ c.csrf_field() }}` of each form) or the `X-CSRF-Token` header (htmx sends it from
+//!   `<body hx-headers>`); a cross-site Origin is refused outright. Sign-in, before there is a
+//!   session, uses a double-submit cookie.
+//! - Security headers: a strict Content-Security-Policy (scripts and styles from `/static`
+//!   only), no framing, no MIME sniffing, same-origin referrers; pages are `no-store`.
+
+mod assets;
+pub mod csrf;
+mod home;
+pub mod i18n;
+mod members;
+mod orgs;
+mod session;
+
+use crate::{ApiError, AppState};
+use askama::Template;
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, VARY};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::NaiveDate;
+use huzhu_app::{accounts, AppError};
+use huzhu_domain::access::{Actor, Capability, Role};
+use huzhu_store::Repo;
+use std::borrow::Borrow;
+
+pub use i18n::Lang;
+
+/// The console's routes (pages, forms and static files), behind the CSRF check and the
+/// security headers.
+pub fn routes<S: Repo>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/", get(home::home::<S>))
+        .route("/lang", get(session::switch_lang))
+        .route(
+            "/login",
+            get(session::login_page::<S>).post(session::login::<S>),
+        )
+        .route("/logout", axum::routing::post(session::logout::<S>))
+        .merge(orgs::routes::<S>())
+        .merge(members::routes::<S>())
+        .route("/static/{name}", get(assets::serve))
+        .layer(middleware::from_fn(csrf::check))
+        .layer(middleware::from_fn(security_headers))
+}
+
+/// What every page needs besides its own data: language, the actor, the CSRF token, where it is.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub actor: Option<Actor>,
+    /// This session's CSRF token (empty before sign-in).
+    pub csrf: String,
+    /// The request's path and query, for the language switch and the navigation.
+    pub path: String,
+    /// An htmx request (`HX-Request: true`): answer with the partial.
+    pub htmx: bool,
+    pub today: NaiveDate,
+}
+
+/// One entry of the navigation.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+impl Ctx {
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        self.lang.t(zh, en)
+    }
+
+    pub fn date<D: Borrow<NaiveDate>>(&self, d: D) -> String {
+        self.lang.date(*d.borrow())
+    }
+
+    pub fn opt_date<D: Borrow<Option<NaiveDate>>>(&self, d: D) -> String {
+        d.borrow()
+            .map(|d| self.lang.date(d))
+            .unwrap_or_else(|| "—".into())
+    }
+
+    /// An instant as a Shanghai date and time: `2022年3月2日 14:05`.
+    pub fn datetime(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        let local = t.with_timezone(&huzhu_app::clock::shanghai());
+        format!(
+            "{} {}",
+            self.lang.date(local.date_naive()),
+            local.format("%H:%M")
+        )
+    }
+
+    /// Officers and window staff submit claims on a member's behalf.
+    pub fn can_submit_for_others(&self) -> bool {
+        self.actor
+            .as_ref()
+            .is_some_and(|a| a.role != Role::Member && a.can(Capability::SubmitClaim))
+    }
+
+    pub fn yuan<F: Borrow<i64>>(&self, fen: F) -> String {
+        i18n::yuan(*fen.borrow())
+    }
+
+    pub fn opt_yuan<F: Borrow<Option<i64>>>(&self, fen: F) -> String {
+        fen.borrow().map(i18n::yuan).unwrap_or_else(|| "—".into())
+    }
+
+    pub fn count<N: Borrow<i64>>(&self, n: N) -> String {
+        i18n::count(*n.borrow())
+    }
+
+    /// A claim state's label, by its code.
+    pub fn state_label(&self, code: &str) -> &'static str {
+        match huzhu_domain::workflow::ClaimState::parse(code) {
+            Some(s) => self.lang.t(s.label_zh(), s.label_en()),
+            None => "?",
+        }
+    }
+
+    pub fn asset(&self, name: &str) -> String {
+        assets::url(name)
+    }
+
+    /// The hidden form field carrying the CSRF token (already escaped: hex only).
+    pub fn csrf_field(&self) -> String {
+        format!(
+            "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+            csrf::FIELD,
+            self.csrf
+        )
+    }
+
+    /// `hx-headers` for `<body>`: every htmx request carries the token.
+    pub fn hx_headers(&self) -> String {
+        format!("{{\"{}\": \"{}\"}}", csrf::HEADER, self.csrf)
+    }
+
+    /// The link that switches to the other language and comes back here.
+    pub fn other_lang_href(&self) -> String {
+        let other = match self.lang {
+            Lang::Zh => "en",
+            Lang::En => "zh",
+        };
+        format!("/lang?to={other}&next={}", url_encode(&self.path))
+    }
+
+    pub fn other_lang_label(&self) -> &'static str {
+        match self.lang {
+            Lang::Zh => "English",
+            Lang::En => "中文",
+        }
+    }
+
+    pub fn role_label(&self) -> &'static str {
+        match &self.actor {
+            Some(a) => self.lang.t(a.role.label_zh(), a.role.label_en()),
+            None => "",
+        }
+    }
+
+    pub fn can(&self, capability: Capability) -> bool {
+        self.actor.as_ref().is_some_and(|a| a.can(capability))
+    }
+
+    pub fn is_member(&self) -> bool {
+        self.actor.as_ref().is_some_and(|a| a.role == Role::Member)
+    }
+
+    /// The navigation the actor's role calls for.
+    pub fn nav(&self) -> Vec<NavItem> {
+        let Some(actor) = &self.actor else {
+            return Vec::new();
+        };
+        let l = self.lang;
+        let mut items: Vec<(&'static str, &'static str)> = vec![("/", l.t("首页", "Home"))];
+        if actor.role == Role::Member {
+            items.push(("/claims", l.t("我的理赔", "My claims")));
+            items.push(("/claims/new", l.t("申请理赔", "New claim")));
+        } else {
+            if actor.can(Capability::ReadMembers) {
+                items.push(("/orgs", l.t("组织", "Organisations")));
+                items.push(("/members", l.t("会员", "Members")));
+            }
+            if actor.can(Capability::ManageRoster) {
+                items.push(("/import", l.t("名册导入", "Roster import")));
+            }
+            if actor.can(Capability::Enrol) {
+                items.push(("/enrolment", l.t("参保缴费", "Enrolment")));
+            }
+            items.push(("/claims", l.t("理赔", "Claims")));
+            if actor.can(Capability::HandleClaims)
+                || actor.can(Capability::ExpertReview)
+                || actor.can(Capability::ApproveClaims)
+            {
+                items.push(("/queues", l.t("工作台", "Work queues")));
+            }
+            if actor.can(Capability::ManagePayouts) {
+                items.push(("/payouts", l.t("支付批次", "Payouts")));
+            }
+            if actor.can(Capability::ReadLedger) {
+                items.push(("/ledger", l.t("账簿", "Ledger")));
+            }
+            if actor.can(Capability::ReadMembers) {
+                items.push(("/stats", l.t("统计", "Statistics")));
+            }
+            if actor.can(Capability::ReadAudit) {
+                items.push(("/audit", l.t("审计日志", "Audit log")));
+            }
+        }
+        let path = self.path.split('?').next().unwrap_or("/");
+        let current = items
+            .iter()
+            .filter(|(href, _)| {
+                *href == "/" && path == "/" || *href != "/" && path.starts_with(href)
+            })
+            .map(|(href, _)| href.len())
+            .max();
+        items
+            .into_iter()
+            .map(|(href, label)| NavItem {
+                href,
+                label,
+                current: Some(href.len()) == current
+                    && (href == "/" && path == "/" || href != "/" && path.starts_with(href)),
+            })
+            .collect()
+    }
+
+    /// The signed-in actor; pages behind [`Console`] always have one.
+    pub fn actor(&self) -> Result<&Actor, PageError> {
+        self.actor.as_ref().ok_or_else(|| {
+            PageError::from(AppError::Unauthenticated(huzhu_app::AuthFailure::NoSession))
+        })
+    }
+}
+
+/// Percent-encoding for a query value.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A path to come back to after sign-in or a language switch: local paths only.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn base_ctx<S>(parts: &Parts, state: &AppState<S>) -> Ctx {
+    let path = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map(|u| u.0.clone())
+        .unwrap_or_else(|| parts.uri.clone());
+    Ctx {
+        lang: Lang::of(&parts.headers),
+        actor: None,
+        csrf: String::new(),
+        path: path
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into()),
+        htmx: parts
+            .headers
+            .get("HX-Request")
+            .is_some_and(|v| v.as_bytes() == b"true"),
+        today: state.clock.today(),
+    }
+}
+
+/// A console request with a live session: the actor and the page context. Without one, the
+/// request is sent to `/login` (htmx requests get `HX-Redirect`).
+pub struct Console(pub Ctx);
+
+impl<S: Repo> FromRequestParts<AppState<S>> for Console {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState<S>,
+    ) -> Result<Self, Self::Rejection> {
+        let mut ctx = base_ctx(parts, state);
+        let token = crate::auth::session_token(&parts.headers);
+        let actor = match &token {
+            Some(t) => accounts::actor_for_token(&state.store, state.clock.as_ref(), t).await,
+            None => Err(AppError::Unauthenticated(huzhu_app::AuthFailure::NoSession)),
+        };
+        match (actor, token) {
+            (Ok(actor), Some(token)) => {
+                ctx.csrf = csrf::token_for_session(&token);
+                ctx.actor = Some(actor);
+                Ok(Console(ctx))
+            }
+            (Err(AppError::Unauthenticated(_)), _) | (Ok(_), None) => Err(to_login(&ctx)),
+            (Err(e), _) => Err(PageError::from(e).render(&ctx)),
+        }
+    }
+}
+
+/// The page context of a request without a session (the sign-in page).
+pub struct Visitor(pub Ctx);
+
+impl<S: Repo> FromRequestParts<AppState<S>> for Visitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState<S>,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Visitor(base_ctx(parts, state)))
+    }
+}
+
+fn to_login(ctx: &Ctx) -> Response {
+    let target = format!("/login?next={}", url_encode(&ctx.path));
+    if ctx.htmx {
+        let mut r = StatusCode::NO_CONTENT.into_response();
+        if let Ok(v) = HeaderValue::from_str(&target) {
+            r.headers_mut().insert("HX-Redirect", v);
+        }
+        r
+    } else {
+        redirect(&target)
+    }
+}
+
+/// 303 See Other to `to` (after a form: the browser GETs it).
+pub fn redirect(to: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(LOCATION, v);
+    }
+    r
+}
+
+/// Renders a template as the response.
+pub fn page<T: Template>(t: &T) -> Result<Response, PageError> {
+    let body = t.render().map_err(|e| PageError::Render(e.to_string()))?;
+    Ok(Html(body).into_response())
+}
+
+/// A console error: an error page (or flash fragment for htmx) with the API's status and code.
+#[derive(Debug)]
+pub enum PageError {
+    Api(ApiError),
+    Render(String),
+}
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        PageError::Api(e)
+    }
+}
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError::Api(ApiError::App(e))
+    }
+}
+
+impl From<huzhu_store::StoreError> for PageError {
+    fn from(e: huzhu_store::StoreError) -> Self {
+        PageError::Api(ApiError::from(e))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    c: &'a Ctx,
+    status: u16,
+    code: String,
+    message: String,
+    field: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "error_partial.html")]
+struct ErrorPartial<'a> {
+    c: &'a Ctx,
+    code: String,
+    message: String,
+    field: Option<String>,
+}
+
+impl PageError {
+    /// An invalid form field, named.
+    pub fn invalid(field: &str, message: impl Into<String>) -> PageError {
+        PageError::Api(ApiError::invalid(field, message.into()))
+    }
+
+    /// The response for this error, in the context of the page that failed.
+    pub fn render(self, ctx: &Ctx) -> Response {
+        let (status, body) = match self {
+            PageError::Api(ApiError::App(AppError::Unauthenticated(_))) => {
+                return to_login(ctx);
+            }
+            PageError::Api(e) => e.parts(),
+            PageError::Render(e) => ApiError::App(AppError::Io(std::io::Error::other(format!(
+                "template: {e}"
+            ))))
+            .parts(),
+        };
+        let html = if ctx.htmx {
+            ErrorPartial {
+                c: ctx,
+                code: body.code,
+                message: body.message,
+                field: body.field,
+            }
+            .render()
+        } else {
+            ErrorPage {
+                c: ctx,
+                status: status.as_u16(),
+                code: body.code,
+                message: body.message,
+                field: body.field,
+            }
+            .render()
+        };
+        let mut r = match html {
+            Ok(h) => (status, Html(h)).into_response(),
+            Err(_) => (status, "error").into_response(),
+        };
+        if ctx.htmx {
+            // htmx swaps error answers into the flash area (see static/app.js).
+            r.headers_mut()
+                .insert("HX-Retarget", HeaderValue::from_static("#flash"));
+            r.headers_mut()
+                .insert("HX-Reswap", HeaderValue::from_static("innerHTML"));
+        }
+        r
+    }
+}
+
+/// A console handler's result: the page, or the error rendered in the page's context.
+pub type PageResult = Result<Response, PageError>;
+
+/// Runs a handler body and renders its error in `ctx`.
+pub fn finish(ctx: &Ctx, r: PageResult) -> Response {
+    match r {
+        Ok(r) => r,
+        Err(e) => e.render(ctx),
+    }
+}
+
+/// Headers on every console answer.
+async fn security_headers(req: axum::extract::Request, next: middleware::Next) -> Response {
+    let is_static = req.uri().path().starts_with("/static/");
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    h.insert(
+        "Content-Security-Policy",
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
+             object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        ),
+    );
+    h.insert(
+        "X-Content-Type-Options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("X-Frame-Options", HeaderValue::from_static("DENY"));
+    h.insert("Referrer-Policy", HeaderValue::from_static("same-origin"));
+    if !is_static {
+        h.insert(VARY, HeaderValue::from_static("HX-Request, Cookie"));
+        if !h.contains_key(CACHE_CONTROL) {
+            h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+    }
+    r
+}
+
+/// A download: bytes with a content type and a file name (RFC 5987, for Chinese names).
+pub fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let mut r = bytes.into_response();
+    let h: &mut HeaderMap = r.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        url_encode(file_name)
+    )) {
+        h.insert("Content-Disposition", v);
+    }
+    r
+}
+
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -1,0 +1,45 @@
+// huzhu console glue. No inline scripts (the CSP forbids them): behaviour hangs on data- attributes.
+(function () {
+  "use strict";
+  // Error answers of htmx requests come as a fragment for the flash area (HX-Retarget): show them.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail.xhr.status >= 400 && e.detail.xhr.getResponseHeader("HX-Retarget")) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
+  // Buttons that ask first: <button data-confirm="...">.
+  document.addEventListener("submit", function (e) {
+    var b = e.submitter;
+    var msg = (b && b.getAttribute("data-confirm")) || e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) { e.preventDefault(); }
+  });
+  document.addEventListener("click", function (e) {
+    var t = e.target;
+    if (t && t.classList && t.classList.contains("js-back")) { e.preventDefault(); history.back(); }
+    if (t && t.classList && t.classList.contains("js-print")) { e.preventDefault(); window.print(); }
+  });
+  // Charts: <canvas data-chart="id-of-a-json-script"> with {"type","labels","datasets":[{"label","data"}]}.
+  function drawCharts(root) {
+    if (!window.Chart) { return; }
+    var palette = ["#b71c1c", "#0b57d0", "#1a7f37", "#9a6700", "#8250df", "#57606a", "#cf222e", "#0969da"];
+    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.dataset.drawn) { return; }
+      var src = document.getElementById(canvas.getAttribute("data-chart"));
+      if (!src) { return; }
+      var spec = JSON.parse(src.textContent);
+      spec.datasets.forEach(function (d, i) {
+        var c = spec.type === "pie" || spec.type === "doughnut" ? palette : palette[i % palette.length];
+        d.backgroundColor = c; d.borderColor = c;
+      });
+      canvas.dataset.drawn = "1";
+      new window.Chart(canvas, {
+        type: spec.type, data: { labels: spec.labels, datasets: spec.datasets },
+        options: { responsive: true, maintainAspectRatio: false, animation: false,
+          plugins: { legend: { display: spec.datasets.length > 1 || spec.type === "pie" } } }
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  document.addEventListener("htmx:afterSettle", function (e) { drawCharts(e.target); });
+})();
