@@ -1,0 +1,158 @@
+//! Signing in through the form as every demo role, what each role's navigation offers, signing
+//! out, and a wrong password.
+
+use crate::start;
+use huzhu_app::demo::DEMO_ACCOUNTS;
+use huzhu_e2e::Viewport;
+
+/// Per account: navigation entries it must have, and entries it must not.
+const NAV: [(&str, &[&str], &[&str]); 9] = [
+    (
+        "admin",
+        &["会员", "名册导入", "账簿", "审计日志"],
+        &["工作台", "支付批次", "参保缴费"],
+    ),
+    (
+        "city.staff",
+        &[
+            "组织",
+            "会员",
+            "名册导入",
+            "参保缴费",
+            "理赔",
+            "工作台",
+            "统计",
+        ],
+        &["支付批次", "账簿", "审计日志"],
+    ),
+    (
+        "district.staff",
+        &["会员", "参保缴费", "工作台"],
+        &["支付批次", "账簿", "审计日志"],
+    ),
+    (
+        "reviewer",
+        &["会员", "理赔", "工作台"],
+        &["名册导入", "支付批次", "参保缴费", "审计日志"],
+    ),
+    (
+        "finance",
+        &["会员", "支付批次", "账簿"],
+        &["工作台", "名册导入", "审计日志"],
+    ),
+    (
+        "auditor",
+        &["会员", "账簿", "审计日志"],
+        &["工作台", "支付批次", "名册导入"],
+    ),
+    (
+        "officer.la01001",
+        &["会员", "名册导入", "参保缴费", "理赔"],
+        &["工作台", "支付批次", "账簿", "审计日志"],
+    ),
+    (
+        "officer.sc01001",
+        &["会员", "名册导入", "参保缴费"],
+        &["工作台", "支付批次", "账簿"],
+    ),
+    (
+        "member.demo",
+        &["我的理赔", "申请理赔"],
+        &["会员", "组织", "工作台", "支付批次", "名册导入"],
+    ),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_demo_role_signs_in_sees_its_navigation_and_signs_out() {
+    let Some((_server, b)) = start("signin_each_role", Viewport::DESKTOP).await else {
+        return;
+    };
+    assert_eq!(
+        NAV.len(),
+        DEMO_ACCOUNTS.len(),
+        "a demo account has no row here"
+    );
+    for (username, role, org, _) in DEMO_ACCOUNTS {
+        let (_, must, must_not) = NAV
+            .iter()
+            .find(|(u, _, _)| *u == username)
+            .unwrap_or_else(|| panic!("{username} has no row in NAV"));
+        b.sign_in(username).await.unwrap();
+        assert_eq!(
+            b.path().await.unwrap(),
+            "/",
+            "{username} lands on the home page"
+        );
+        let who = b.text("[data-testid=whoami]").await.unwrap();
+        assert!(
+            who.contains(role.label_zh()) && who.contains(org),
+            "{username}: the header says {who:?}"
+        );
+        let nav = b.texts("nav.main a").await.unwrap();
+        for item in must.iter() {
+            assert!(
+                nav.iter().any(|n| n == item),
+                "{username} should be offered {item}: {nav:?}"
+            );
+        }
+        for item in must_not.iter() {
+            assert!(
+                !nav.iter().any(|n| n == item),
+                "{username} must not be offered {item}: {nav:?}"
+            );
+        }
+        b.sign_out().await.unwrap();
+        assert!(b.path().await.unwrap().starts_with("/login"));
+        assert!(!b.exists("[data-testid=whoami]").await.unwrap());
+        // The session is gone: a console page sends the browser back to the form.
+        b.goto("/members").await.unwrap();
+        assert_eq!(
+            b.path().await.unwrap(),
+            "/login?next=/members",
+            "{username}: still signed in after signing out"
+        );
+    }
+    b.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_shows_the_error_and_signs_nobody_in() {
+    let Some((_server, b)) = start("signin_wrong_password", Viewport::PHONE).await else {
+        return;
+    };
+    b.submit_sign_in("city.staff", "not-the-password")
+        .await
+        .unwrap();
+    let alert = b.wait_for(".alert.error[role=alert]").await.unwrap();
+    assert_eq!(alert.text().await.unwrap(), "用户名或密码错误。");
+    assert!(!b.exists("[data-testid=whoami]").await.unwrap());
+    assert!(!b.exists("nav.main").await.unwrap());
+    // The username stays in the form, the password does not.
+    let user = b.find("#username").await.unwrap();
+    assert_eq!(
+        user.prop("value").await.unwrap().as_deref(),
+        Some("city.staff")
+    );
+    let pass = b.find("#password").await.unwrap();
+    assert_eq!(pass.prop("value").await.unwrap().as_deref(), Some(""));
+    b.goto("/").await.unwrap();
+    assert!(b.path().await.unwrap().starts_with("/login"));
+    b.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_goes_back_to_the_page_asked_for() {
+    let Some((_server, b)) = start("signin_next", Viewport::DESKTOP).await else {
+        return;
+    };
+    b.goto("/orgs").await.unwrap();
+    assert_eq!(b.path().await.unwrap(), "/login?next=/orgs");
+    b.type_into("#username", "district.staff").await.unwrap();
+    b.type_into("#password", huzhu_e2e::PASSWORD).await.unwrap();
+    b.click("form[action='/login'] button[type=submit]")
+        .await
+        .unwrap();
+    b.wait_for("[data-testid=whoami]").await.unwrap();
+    assert_eq!(b.path().await.unwrap(), "/orgs");
+    b.close().await.unwrap();
+}
