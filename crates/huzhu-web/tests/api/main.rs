@@ -5,6 +5,8 @@
 
 mod auth;
 mod conformance;
+mod console;
+mod console_helpers;
 mod helpers;
 mod money;
 mod money_input;
