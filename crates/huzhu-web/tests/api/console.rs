@@ -315,3 +315,62 @@ async fn the_tree_shows_one_level_within_scope() {
         StatusCode::BAD_REQUEST
     );
 }
+
+#[tokio::test]
+async fn an_upload_form_must_carry_the_token_as_its_first_part() {
+    let app = spawn_app().await;
+    let mut b = Browser::signed_in(&app, "city.staff").await;
+    // A multipart form whose first part is the right token goes through (here: signing out,
+    // which reads no body, so the whole body must still reach it intact).
+    let file = vec![0x89u8, b'P', b'N', b'G'];
+    let wrong = Browser::signed_in(&app, "finance").await;
+    // The token of another session: refused.
+    let their_token = b.csrf();
+    let req = {
+        let boundary = "XyZ";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{their_token}\r\n--{boundary}--\r\n"
+        );
+        axum::http::Request::post("/logout")
+            .header(
+                "cookie",
+                format!("huzhu_session={}", wrong.cookies["huzhu_session"]),
+            )
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    assert_eq!(app.call(req).await.status, StatusCode::FORBIDDEN);
+    // The token not first: refused.
+    let req = {
+        let boundary = "XyZ";
+        let token = wrong.csrf();
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n--{boundary}--\r\n"
+        );
+        axum::http::Request::post("/logout")
+            .header(
+                "cookie",
+                format!("huzhu_session={}", wrong.cookies["huzhu_session"]),
+            )
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    assert_eq!(app.call(req).await.status, StatusCode::FORBIDDEN);
+    let ok = b
+        .post_multipart(
+            "/logout",
+            &[("note", "x")],
+            &[("file", "a.png", "image/png", file)],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(b.get("/").await.status, StatusCode::SEE_OTHER, "signed out");
+}
