@@ -6,6 +6,7 @@
 mod auth;
 mod conformance;
 mod console;
+mod console_claims;
 mod console_helpers;
 mod helpers;
 mod money;
