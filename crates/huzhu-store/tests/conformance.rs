@@ -357,6 +357,90 @@ async fn members_under_pages_by_id<S: Store>(s: S) {
     assert!(all.windows(2).all(|w| w[0].id < w[1].id));
 }
 
+async fn members_are_found_by_name_id_tail_phone_tail_status_and_tag<S: Store>(s: S) {
+    tree(&s).await;
+    let imp = start(&s, ImportKind::Members, "m.csv").await;
+    let mut retired = member(3, "王五", "LA-JN-001");
+    retired.status = EmploymentStatus::Retired;
+    let mut hardship = member(4, "赵六", "LA-JN-001");
+    hardship
+        .tags
+        .insert(huzhu_domain::member::MemberTag::Hardship);
+    hardship.phone = Some(Phone::parse("13912345678").unwrap());
+    let rows = vec![
+        (2, member(1, "张三", "LA-JN-001")),
+        (3, member(2, "张三丰", "SC-XH-001")),
+        (4, retired),
+        (5, hardship),
+    ];
+    s.import_member_batch(imp, &rows, at(2)).await.unwrap();
+    let page = Page {
+        after: None,
+        limit: 10,
+    };
+    let names = |found: Vec<StoredMember>| -> Vec<String> {
+        found
+            .iter()
+            .map(|m| m.record.name.as_str().to_string())
+            .collect()
+    };
+    let find = |f: MemberFilter, under: &'static str| {
+        let s = s.clone();
+        async move { names(s.search_members(&code(under), &f, page).await.unwrap()) }
+    };
+    let by_name = MemberFilter {
+        name: Some("张三".into()),
+        ..MemberFilter::default()
+    };
+    assert_eq!(
+        find(by_name.clone(), "LA").await,
+        vec!["张三"],
+        "scope: LA only"
+    );
+    assert_eq!(find(by_name, "HZ").await, vec!["张三", "张三丰"]);
+    let tail = id(3).as_str()[14..].to_string();
+    let by_tail = MemberFilter {
+        id_tail: Some(tail),
+        ..MemberFilter::default()
+    };
+    assert_eq!(find(by_tail, "HZ").await, vec!["王五"]);
+    let by_phone = MemberFilter {
+        phone_tail: Some("5678".into()),
+        ..MemberFilter::default()
+    };
+    assert_eq!(find(by_phone, "HZ").await, vec!["赵六"]);
+    // LIKE wildcards typed by a user match themselves only.
+    let underscore = MemberFilter {
+        name: Some("_".into()),
+        ..MemberFilter::default()
+    };
+    assert!(find(underscore, "HZ").await.is_empty());
+    let percent = MemberFilter {
+        name: Some("%".into()),
+        ..MemberFilter::default()
+    };
+    assert!(find(percent, "HZ").await.is_empty());
+    let status = MemberFilter {
+        status: Some("retired".into()),
+        ..MemberFilter::default()
+    };
+    assert_eq!(find(status, "HZ").await, vec!["王五"]);
+    let tag = MemberFilter {
+        tag: Some("hardship".into()),
+        ..MemberFilter::default()
+    };
+    assert_eq!(find(tag, "HZ").await, vec!["赵六"]);
+    // One search box: a name or an ID or phone tail, whichever matches.
+    let either = MemberFilter {
+        name: Some("5678".into()),
+        id_tail: Some("5678".into()),
+        phone_tail: Some("5678".into()),
+        any_text: true,
+        ..MemberFilter::default()
+    };
+    assert_eq!(find(either, "HZ").await, vec!["赵六"]);
+}
+
 async fn the_audit_log_and_settings_keep_what_they_are_given<S: Store>(s: S) {
     let entry = AuditEntry {
         at: at(5),
@@ -401,6 +485,7 @@ on_both!(
     an_empty_cell_keeps_the_stored_value,
     rows_that_contradict_the_store_or_an_earlier_row_are_rejected,
     members_under_pages_by_id,
+    members_are_found_by_name_id_tail_phone_tail_status_and_tag,
     the_audit_log_and_settings_keep_what_they_are_given,
     an_interrupted_import_is_marked_when_the_file_comes_again,
 );

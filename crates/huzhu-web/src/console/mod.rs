@@ -24,11 +24,13 @@
 //!   only), no framing, no MIME sniffing, same-origin referrers; pages are `no-store`.
 
 mod assets;
+mod claims;
 pub mod csrf;
 mod home;
 pub mod i18n;
 mod members;
 mod orgs;
+mod queues;
 mod session;
 
 use crate::{ApiError, AppState};
@@ -62,6 +64,8 @@ pub fn routes<S: Repo>() -> Router<AppState<S>> {
         .route("/logout", axum::routing::post(session::logout::<S>))
         .merge(orgs::routes::<S>())
         .merge(members::routes::<S>())
+        .merge(claims::routes::<S>())
+        .merge(queues::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(security_headers))

@@ -5,6 +5,9 @@
 
 mod auth;
 mod conformance;
+mod console;
+mod console_claims;
+mod console_helpers;
 mod helpers;
 mod money;
 mod money_input;

@@ -1,0 +1,723 @@
+//! 理赔: the claim list (filters, paging, an htmx partial), one claim with its documents,
+//! timeline, decision and the workflow actions the actor may take, the printable decision letter
+//! (理赔决定书), and a document's download. The new-claim form and uploads are in [`form`].
+//!
+//! Every page calls the same use cases as the JSON API (`huzhu_app::claims`,
+//! `huzhu_app::documents`): a claim outside the actor's scope is a 404 like a missing one.
+
+mod form;
+mod shown;
+
+use super::{download, finish, page, redirect, Console, Ctx, PageError, PageResult};
+use crate::{ApiError, AppState};
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use huzhu_app::claims::{self, ClaimQuery, ClaimSummary, ClaimView};
+use huzhu_app::{documents, members, policies};
+use huzhu_domain::access::{Capability, Role};
+use huzhu_domain::org::{OrgCode, OrgLevel};
+use huzhu_domain::workflow::{Action, ClaimState};
+use huzhu_store::money::ClaimId;
+use huzhu_store::{MemberId, Repo};
+pub use shown::{kind_label, pick, DecisionShown};
+use shown::{ClaimShown, DocumentRow, EventRow, FlagRow};
+
+pub fn routes<S: Repo>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/claims", get(list::<S>))
+        .route(
+            "/claims/new",
+            get(form::new_page::<S>)
+                .post(form::create::<S>)
+                .layer(DefaultBodyLimit::max(form::FORM_BODY_LIMIT)),
+        )
+        .route("/claims/{id}", get(show::<S>))
+        .route("/claims/{id}/act", post(act::<S>))
+        .route(
+            "/claims/{id}/documents",
+            post(form::add_documents::<S>).layer(DefaultBodyLimit::max(form::FORM_BODY_LIMIT)),
+        )
+        .route("/claims/{id}/documents/{doc}", get(document::<S>))
+        .route("/claims/{id}/letter", get(letter::<S>))
+}
+
+/// The cost fields of the form, for the template.
+pub fn form_costs() -> [(&'static str, &'static str, &'static str); 6] {
+    form::COSTS
+}
+
+/// The upload rows of a form, for the template.
+pub fn upload_rows() -> Vec<usize> {
+    (0..form::UPLOAD_ROWS).collect()
+}
+
+/// Rows per page of the claim list.
+const PAGE_SIZE: u32 = 50;
+
+/// The states of a `?state=a,b` filter, named in an error when one is unknown.
+pub fn parse_states(raw: &str) -> Result<Vec<ClaimState>, PageError> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            ClaimState::parse(s).ok_or_else(|| {
+                PageError::invalid(
+                    "state",
+                    format!("未知的申请状态“{s}” (unknown state `{s}`)"),
+                )
+            })
+        })
+        .collect()
+}
+
+/// A claim id from the URL; anything else is a claim that does not exist.
+fn claim_id(raw: &str) -> Result<ClaimId, PageError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(ClaimId)
+        .ok_or_else(|| huzhu_app::access::not_found("申请 (claim)").into())
+}
+
+#[derive(Default, Clone)]
+pub struct ListQuery {
+    /// States, comma-separated (`submitted,returned`); all when empty.
+    pub state: String,
+    /// A member id.
+    pub member: String,
+    /// An organisation code: claims of the members under it (staff only).
+    pub org: String,
+    /// The last claim id of the previous page.
+    pub after: Option<i64>,
+}
+
+impl ListQuery {
+    /// `?state=a,b` (the home page's cards) and `?state=a&state=b` (the filter's checkboxes)
+    /// alike.
+    fn from_pairs(pairs: &[(String, String)]) -> Result<ListQuery, PageError> {
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .filter(|(n, _)| n == k)
+                .map(|(_, v)| v.trim())
+                .filter(|v| !v.is_empty())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let after = match get("after").as_str() {
+            "" => None,
+            raw => Some(raw.parse::<i64>().map_err(|_| {
+                PageError::invalid("after", "after 应为申请编号 (after is a claim id)")
+            })?),
+        };
+        Ok(ListQuery {
+            state: get("state"),
+            member: get("member"),
+            org: get("org"),
+            after,
+        })
+    }
+
+    pub fn href(&self, after: Option<i64>) -> String {
+        let mut s = format!(
+            "/claims?state={}&member={}&org={}",
+            super::url_encode(&self.state),
+            super::url_encode(&self.member),
+            super::url_encode(&self.org)
+        );
+        if let Some(a) = after {
+            s.push_str(&format!("&after={a}"));
+        }
+        s
+    }
+}
+
+/// One state as a checkbox of the list's filter.
+pub struct StateChoice {
+    pub code: &'static str,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "claims/list.html")]
+struct ListPage<'a> {
+    c: &'a Ctx,
+    q: ListQuery,
+    states: Vec<StateChoice>,
+    rows: Vec<ClaimSummary>,
+    next: Option<String>,
+    first_page: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "claims/list_partial.html")]
+struct ListPartial<'a> {
+    c: &'a Ctx,
+    rows: Vec<ClaimSummary>,
+    next: Option<String>,
+    first_page: Option<String>,
+}
+
+pub async fn list<S: Repo>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let r = async { list_page(&state, &c, ListQuery::from_pairs(&pairs)?).await }.await;
+    finish(&c, r)
+}
+
+async fn list_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> PageResult {
+    let actor = c.actor()?;
+    let states = parse_states(&q.state)?;
+    let member = match q.member.trim() {
+        "" => None,
+        raw => Some(MemberId(raw.parse::<i64>().map_err(|_| {
+            PageError::invalid("member", "会员编号应为数字 (the member id is a number)")
+        })?)),
+    };
+    let org = match q.org.trim() {
+        "" => None,
+        _ if actor.role == Role::Member => None,
+        raw => Some(OrgCode::parse(raw).map_err(|e| PageError::invalid("org", e.to_string()))?),
+    };
+    let rows = claims::list_claims(
+        &state.store,
+        actor,
+        &ClaimQuery {
+            org,
+            states: states.clone(),
+            member,
+            after: q.after.map(ClaimId),
+            limit: PAGE_SIZE,
+        },
+    )
+    .await?;
+    let next = (rows.len() == PAGE_SIZE as usize)
+        .then(|| rows.last().map(|r| q.href(Some(r.id))))
+        .flatten();
+    let first_page = q.after.is_some().then(|| q.href(None));
+    if c.htmx {
+        return page(&ListPartial {
+            c,
+            rows,
+            next,
+            first_page,
+        });
+    }
+    let choices = ClaimState::ALL
+        .iter()
+        .map(|s| StateChoice {
+            code: s.code(),
+            checked: states.contains(s),
+        })
+        .collect();
+    page(&ListPage {
+        c,
+        q,
+        states: choices,
+        rows,
+        next,
+        first_page,
+    })
+}
+
+/// What went wrong with an action, shown on the claim's page with the use case's status.
+pub struct Problem {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+impl Problem {
+    /// The client errors of a use case become a problem shown in the page; anything else (no
+    /// session, a server error) stays an error page.
+    fn of(e: PageError) -> Result<Problem, PageError> {
+        use huzhu_app::AppError as E;
+        match e {
+            PageError::Api(
+                api @ (ApiError::Invalid { .. }
+                | ApiError::TooLarge { .. }
+                | ApiError::App(
+                    E::Invalid { .. }
+                    | E::Transition(_)
+                    | E::Conflict(_)
+                    | E::Forbidden { .. }
+                    | E::NotFound { .. },
+                )),
+            ) => {
+                let (status, body) = api.parts();
+                Ok(Problem {
+                    status: status.as_u16(),
+                    code: body.code,
+                    message: body.message,
+                    field: body.field,
+                })
+            }
+            other => Err(other),
+        }
+    }
+}
+
+/// One action the actor may take now, as a small form on the page.
+pub struct Offer {
+    pub action: &'static str,
+    pub label: &'static str,
+    /// `reason`, `opinion` or `missing` (checkboxes); empty for none.
+    pub needs: &'static str,
+    pub danger: bool,
+    pub confirm: Option<&'static str>,
+}
+
+fn offers(c: &Ctx, state: ClaimState) -> Vec<Offer> {
+    use ClaimState as S;
+    let mut out = Vec::new();
+    let mut offer = |cap: Capability,
+                     action: &'static str,
+                     label: &'static str,
+                     needs: &'static str,
+                     danger: bool,
+                     confirm: Option<&'static str>| {
+        if c.can(cap) {
+            out.push(Offer {
+                action,
+                label,
+                needs,
+                danger,
+                confirm,
+            });
+        }
+    };
+    match state {
+        S::Draft | S::Returned => offer(
+            Capability::SubmitClaim,
+            "submit",
+            c.t("提交申请", "Submit"),
+            "",
+            false,
+            None,
+        ),
+        S::Submitted => {
+            offer(
+                Capability::HandleClaims,
+                "accept",
+                c.t("受理并核算", "Accept and compute"),
+                "",
+                false,
+                None,
+            );
+            offer(
+                Capability::HandleClaims,
+                "return",
+                c.t("退回补件", "Return for documents"),
+                "missing",
+                true,
+                None,
+            );
+        }
+        S::Computed | S::Reviewed | S::ExpertReview => {
+            if state == S::Computed {
+                offer(
+                    Capability::HandleClaims,
+                    "review",
+                    c.t("审核通过", "Mark reviewed"),
+                    "",
+                    false,
+                    None,
+                );
+            }
+            if state != S::ExpertReview {
+                offer(
+                    Capability::HandleClaims,
+                    "send_to_expert",
+                    c.t("送专家审核", "Send to expert review"),
+                    "reason",
+                    false,
+                    None,
+                );
+            } else {
+                offer(
+                    Capability::ExpertReview,
+                    "expert_clear",
+                    c.t("专家审核通过", "Clear (expert opinion)"),
+                    "opinion",
+                    false,
+                    None,
+                );
+            }
+            if state == S::Reviewed {
+                offer(
+                    Capability::ApproveClaims,
+                    "approve",
+                    c.t("审批通过", "Approve"),
+                    "",
+                    false,
+                    Some(c.t("确认审批通过该申请？", "Approve this claim?")),
+                );
+            }
+            offer(
+                Capability::ApproveClaims,
+                "reject",
+                c.t("不予补助", "Reject"),
+                "reason",
+                true,
+                Some(c.t("确认不予补助？", "Reject this claim?")),
+            );
+        }
+        S::Rejected | S::Paid => offer(
+            Capability::SubmitClaim,
+            "appeal",
+            c.t("申诉", "Appeal"),
+            "reason",
+            false,
+            None,
+        ),
+        S::Appealed => offer(
+            Capability::HandleClaims,
+            "reopen",
+            c.t("重新受理", "Reopen"),
+            "",
+            false,
+            None,
+        ),
+        S::Accepted | S::Approved => {}
+    }
+    out
+}
+
+/// A document kind of the policy, as a checkbox of the return form or an option of an upload.
+pub struct DocChoice {
+    pub id: String,
+    pub name: String,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "claims/show.html")]
+struct ShowPage<'a> {
+    c: &'a Ctx,
+    v: ClaimView,
+    s: ClaimShown,
+    member_id_number: String,
+    documents: Vec<DocumentRow>,
+    events: Vec<EventRow>,
+    flags: Vec<FlagRow>,
+    decision: Option<DecisionShown>,
+    offers: Vec<Offer>,
+    doc_choices: Vec<DocChoice>,
+    missing_named: Vec<String>,
+    returned_named: Vec<String>,
+    can_upload: bool,
+    approval_level: Option<OrgLevel>,
+    level_too_low: bool,
+    problem: Option<Problem>,
+}
+
+pub async fn show<S: Repo>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Path(id): Path<String>,
+) -> Response {
+    let r = show_page(&state, &c, &id, None).await;
+    finish(&c, r)
+}
+
+pub(crate) async fn show_page<S: Repo>(
+    state: &AppState<S>,
+    c: &Ctx,
+    raw_id: &str,
+    problem: Option<Problem>,
+) -> PageResult {
+    let actor = c.actor()?;
+    let id = claim_id(raw_id)?;
+    let v = claims::get_claim(&state.store, state.clock.as_ref(), actor, id).await?;
+    let policy = policies::policy(&state.store, state.clock.as_ref(), &v.policy).await?;
+    let member = members::detail(&state.store, actor, MemberId(v.member)).await?;
+    let claim_state = ClaimState::parse(v.state).unwrap_or(ClaimState::Draft);
+    let s = ClaimShown::of(&v, &policy);
+    let decision = DecisionShown::of(&v, &policy);
+    let approval_level = match (&decision, claim_state) {
+        (Some(_), ClaimState::Computed | ClaimState::Reviewed | ClaimState::ExpertReview)
+            if actor.can(Capability::ApproveClaims) =>
+        {
+            let stored = claims::visible_claim(&state.store, actor, id).await?;
+            let decided = claims::decide(&state.store, &policy, &stored).await?;
+            Some(claims::required_level(&policy, &decided.decision))
+        }
+        _ => None,
+    };
+    let level_too_low = approval_level.is_some_and(|l| !actor.is_at_or_above(l));
+    let doc_choices = policy
+        .documents
+        .iter()
+        .map(|d| DocChoice {
+            id: d.id.clone(),
+            name: d.name.clone(),
+            checked: v.missing_documents.contains(&d.id),
+        })
+        .collect();
+    let name_of = |id: &String| policy.document_name(id).unwrap_or(id).to_string();
+    let page_data = ShowPage {
+        c,
+        member_id_number: member.summary.id_number.clone(),
+        documents: DocumentRow::of(&v, &policy),
+        events: EventRow::of(c, &v),
+        flags: FlagRow::of(c, &v),
+        decision,
+        offers: offers(c, claim_state),
+        doc_choices,
+        missing_named: v.missing_documents.iter().map(name_of).collect(),
+        returned_named: v.returned_for.iter().map(name_of).collect(),
+        can_upload: c.can(Capability::SubmitClaim)
+            && matches!(
+                claim_state,
+                ClaimState::Draft
+                    | ClaimState::Returned
+                    | ClaimState::Submitted
+                    | ClaimState::Appealed
+            ),
+        approval_level,
+        level_too_low,
+        s,
+        v,
+        problem,
+    };
+    let status = page_data
+        .problem
+        .as_ref()
+        .and_then(|p| StatusCode::from_u16(p.status).ok());
+    let mut r = page(&page_data)?;
+    if let Some(st) = status {
+        *r.status_mut() = st;
+    }
+    Ok(r)
+}
+
+/// The action form: `action`, and `reason` or `missing` (repeated) as the action needs.
+fn action_of(pairs: &[(String, String)]) -> Result<Action, PageError> {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let reason = || {
+        let r = get("reason");
+        if r.is_empty() {
+            Err(PageError::invalid(
+                "reason",
+                "须填写理由 (a reason is required)",
+            ))
+        } else {
+            Ok(r)
+        }
+    };
+    Ok(match get("action").as_str() {
+        "submit" => Action::Submit,
+        "accept" => Action::Accept,
+        "return" => {
+            let missing: Vec<String> = pairs
+                .iter()
+                .filter(|(n, v)| n == "missing" && !v.trim().is_empty())
+                .map(|(_, v)| v.trim().to_string())
+                .collect();
+            if missing.is_empty() {
+                return Err(PageError::invalid(
+                    "missing",
+                    "退回补件须列明所缺材料 (a return must name the missing documents)",
+                ));
+            }
+            Action::Return { missing }
+        }
+        "review" => Action::Review,
+        "send_to_expert" => Action::SendToExpert { reason: reason()? },
+        "expert_clear" => Action::ExpertClear { opinion: reason()? },
+        "approve" => Action::Approve,
+        "reject" => Action::Reject { reason: reason()? },
+        "appeal" => Action::Appeal { reason: reason()? },
+        "reopen" => Action::Reopen,
+        other => {
+            return Err(PageError::invalid(
+                "action",
+                format!("未知的操作“{other}” (unknown action `{other}`)"),
+            ))
+        }
+    })
+}
+
+/// Does one workflow step through `huzhu_app::claims::act`; back to the claim's page, where an
+/// error (409 not in this state, 403 wrong role or level, 400 no reason) is shown with its status.
+pub async fn act<S: Repo>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let r = async {
+        let actor = c.actor()?;
+        let claim = claim_id(&id)?;
+        let done = async {
+            let action = action_of(&pairs)?;
+            claims::act(&state.store, state.clock.as_ref(), actor, claim, action).await?;
+            Ok::<(), PageError>(())
+        }
+        .await;
+        match done {
+            Ok(()) => Ok(redirect(&format!("/claims/{}", claim.0))),
+            Err(e) => {
+                let problem = Problem::of(e)?;
+                if problem.status == 404 {
+                    return Err(PageError::from(huzhu_app::access::not_found(
+                        "申请 (claim)",
+                    )));
+                }
+                show_page(&state, &c, &id, Some(problem)).await
+            }
+        }
+    }
+    .await;
+    finish(&c, r)
+}
+
+/// A document's bytes, for an actor who may see the claim (`huzhu_app::documents::download`).
+pub async fn document<S: Repo>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Path((id, doc)): Path<(String, String)>,
+) -> Response {
+    let r = async {
+        let actor = c.actor()?;
+        let claim = claim_id(&id)?;
+        let doc: i64 = doc
+            .parse()
+            .map_err(|_| PageError::from(huzhu_app::access::not_found("材料 (document)")))?;
+        let (d, bytes) = documents::download(&state.store, actor, claim, doc).await?;
+        let content_type: &'static str = match d.content_type.as_str() {
+            "image/jpeg" => "image/jpeg",
+            "image/png" => "image/png",
+            "application/pdf" => "application/pdf",
+            _ => "application/octet-stream",
+        };
+        Ok(download(bytes, content_type, &d.file_name))
+    }
+    .await;
+    finish(&c, r)
+}
+
+#[derive(Template)]
+#[template(path = "claims/letter.html")]
+struct LetterPage<'a> {
+    c: &'a Ctx,
+    v: ClaimView,
+    decision: DecisionShown,
+    member_id_number: String,
+    federation: String,
+    unit_name: String,
+    policy_name: String,
+    title: &'static str,
+    final_decision: bool,
+    rejected_reason: Option<String>,
+    dated: chrono::NaiveDate,
+    total_in_words: String,
+}
+
+/// 补助决定书 — the decision letter, printable: the union's header, the member, each amount with
+/// its clause, the total, the date.
+pub async fn letter<S: Repo>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Path(id): Path<String>,
+) -> Response {
+    let r = letter_page(&state, &c, &id).await;
+    finish(&c, r)
+}
+
+async fn letter_page<S: Repo>(state: &AppState<S>, c: &Ctx, raw_id: &str) -> PageResult {
+    let actor = c.actor()?;
+    let id = claim_id(raw_id)?;
+    let v = claims::get_claim(&state.store, state.clock.as_ref(), actor, id).await?;
+    let policy = policies::policy(&state.store, state.clock.as_ref(), &v.policy).await?;
+    let Some(decision) = DecisionShown::of(&v, &policy) else {
+        return Err(PageError::from(huzhu_app::AppError::Conflict(
+            "该申请尚未核算，没有决定书 (the claim has not been computed yet: no letter)".into(),
+        )));
+    };
+    let member = members::detail(&state.store, actor, MemberId(v.member)).await?;
+    // The union's header: the unit's chain up to the city federation (the claim is visible, so
+    // its unit's chain is too).
+    let mut federation = String::new();
+    let mut unit_name = v.unit.clone();
+    if let Ok(code) = OrgCode::parse(&v.unit) {
+        let mut next = Some(code);
+        let mut depth = 0;
+        while let (Some(code), true) = (next, depth < 8) {
+            let org = state.store.org(&code).await?;
+            if depth == 0 {
+                unit_name = org.name.clone();
+            }
+            federation = org.name.clone();
+            next = org.parent.clone();
+            depth += 1;
+        }
+    }
+    let claim_state = ClaimState::parse(v.state).unwrap_or(ClaimState::Draft);
+    let rejected = claim_state == ClaimState::Rejected;
+    let final_decision = matches!(
+        claim_state,
+        ClaimState::Approved | ClaimState::Paid | ClaimState::Rejected
+    );
+    let deciding = v
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.action == "approve" || e.action == "reject");
+    let dated = deciding
+        .map(|e| {
+            e.at.with_timezone(&huzhu_app::clock::shanghai())
+                .date_naive()
+        })
+        .unwrap_or(c.today);
+    let rejected_reason = deciding
+        .filter(|e| e.action == "reject")
+        .map(|e| e.reason.clone());
+    let title = if rejected {
+        c.t("不予补助通知书", "Notice of refusal")
+    } else {
+        c.t("医疗互助补助决定书", "Mutual-aid benefit decision")
+    };
+    let total = if rejected { 0 } else { decision.payable_fen };
+    let page_data = LetterPage {
+        c,
+        member_id_number: member.summary.id_number.clone(),
+        federation,
+        unit_name,
+        policy_name: policy.name.clone(),
+        title,
+        final_decision,
+        rejected_reason,
+        dated,
+        total_in_words: shown::rmb_words(total),
+        decision,
+        v,
+    };
+    page(&page_data)
+}
+
+/// The 303 back to a claim after an upload or an action.
+pub fn to_claim(id: i64) -> Response {
+    redirect(&format!("/claims/{id}"))
+}
+
+/// The status of a re-shown form: what the use case said, 400 by default.
+pub fn with_status(mut r: Response, status: u16) -> Response {
+    if let Ok(s) = StatusCode::from_u16(status) {
+        *r.status_mut() = s;
+    }
+    r.into_response()
+}
