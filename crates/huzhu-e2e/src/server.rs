@@ -1,7 +1,7 @@
 //! An in-process huzhu server over a copy of the prepared demo database.
 
 use anyhow::{bail, Context, Result};
-use huzhu_app::SystemClock;
+use huzhu_app::{Clock, SystemClock};
 use huzhu_store::{SqliteStore, Store};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -21,9 +21,19 @@ pub struct DemoServer {
 }
 
 impl DemoServer {
-    /// Starts a server over a fresh copy of the demo database. `cache` is where the prepared
-    /// database is kept between processes (none: prepare it here, for this server alone).
+    /// Starts a server on the system clock over a fresh copy of the demo database. `cache` is
+    /// where the prepared database is kept between processes (none: prepare it here, for this
+    /// server alone).
     pub async fn start(cache: Option<&Path>) -> Result<DemoServer> {
+        Self::start_with_clock(cache, Arc::new(SystemClock)).await
+    }
+
+    /// [`DemoServer::start`] with the server's clock (a [`huzhu_app::SettableClock`] reaches
+    /// the demo cycle's dates: a claim of 2022 can only be submitted in 2022).
+    pub async fn start_with_clock(
+        cache: Option<&Path>,
+        clock: Arc<dyn Clock + Send + Sync>,
+    ) -> Result<DemoServer> {
         let dir = tempfile::tempdir().context("while making the server's folder")?;
         let db = dir.path().join("huzhu.db");
         match cache {
@@ -37,7 +47,7 @@ impl DemoServer {
             .await
             .context("while opening the demo database")?;
         store.migrate().await.context("while migrating")?;
-        let state = huzhu_web::AppState::new(store.clone(), Arc::new(SystemClock));
+        let state = huzhu_web::AppState::new(store.clone(), clock);
         let app = huzhu_web::router_with(state).into_make_service_with_connect_info::<SocketAddr>();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

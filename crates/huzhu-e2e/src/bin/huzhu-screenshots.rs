@@ -1,0 +1,166 @@
+//! `huzhu-screenshots [OUT_DIR]`: PNG screenshots of the console's main pages, per role, at
+//! desktop (1366×900) and phone (390×844) sizes, into `OUT_DIR` (default `screenshots`). It
+//! serves the demo city from a fresh database in a temporary folder, as `huzhu serve --demo`
+//! would, and drives a headless Chromium through chromedriver. Run by `scripts/screenshots.sh`.
+//! A page that does not exist (yet) is skipped and said so.
+
+use anyhow::{anyhow, Context, Result};
+use huzhu_domain::org::OrgCode;
+use huzhu_e2e::{Browser, DemoServer, Tools, Viewport};
+use huzhu_store::{Page, Store};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// What to photograph: who is signed in (none: the sign-in page) and their pages as
+/// (file name, path); `{member}` and `{claim}` are filled in from the demo.
+const SHOTS: &[(Option<&str>, &[(&str, &str)])] = &[
+    (None, &[("login", "/login")]),
+    (
+        Some("city.staff"),
+        &[
+            ("home-city-staff", "/"),
+            ("orgs", "/orgs"),
+            ("members", "/members?org=LA-01-001"),
+            ("member", "/members/{member}"),
+            ("claims", "/claims"),
+            ("claim", "/claims/{claim}"),
+            ("letter", "/claims/{claim}/letter"),
+            ("queues", "/queues"),
+            ("stats", "/stats"),
+        ],
+    ),
+    (
+        Some("officer.la01001"),
+        &[
+            ("home-officer", "/"),
+            (
+                "new-claim",
+                "/claims/new?member={member}&kind=hospital_stay",
+            ),
+            ("enrolment", "/enrolment"),
+            ("import", "/import"),
+        ],
+    ),
+    (
+        Some("finance"),
+        &[
+            ("home-finance", "/"),
+            ("payouts", "/payouts"),
+            ("ledger", "/ledger"),
+        ],
+    ),
+    (Some("auditor"), &[("audit", "/audit")]),
+    (
+        Some("member.demo"),
+        &[("home-member", "/"), ("my-claims", "/claims")],
+    ),
+];
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("huzhu-screenshots: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<()> {
+    let out = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "screenshots".into()),
+    );
+    std::fs::create_dir_all(&out).with_context(|| format!("while creating {}", out.display()))?;
+    let tools = Tools::find().map_err(|e| {
+        anyhow!(
+            "{e}: install chromium and chromedriver (README, \"Browser tests and screenshots\")"
+        )
+    })?;
+    eprintln!("loading the demo city…");
+    let server = DemoServer::start(None).await?;
+    let member = server
+        .store
+        .members_under(
+            &OrgCode::parse("LA-01-001")?,
+            Page {
+                after: None,
+                limit: 2,
+            },
+        )
+        .await?
+        .last()
+        .map(|m| m.id.0)
+        .ok_or_else(|| anyhow!("the demo has no member in LA-01-001"))?;
+    let b = Browser::launch(&tools, &server.url, Viewport::DESKTOP).await?;
+    let result = shoot_all(&b, &out, member).await;
+    b.close().await?;
+    result
+}
+
+async fn shoot_all(b: &Browser, out: &Path, member: i64) -> Result<()> {
+    let mut taken = 0;
+    for (who, pages) in SHOTS {
+        if let Some(u) = who {
+            b.sign_in(u).await?;
+        }
+        // A paid claim of the demo, for its page and decision letter.
+        let claim = if who.is_some() {
+            b.goto("/claims?state=paid").await?;
+            b.js(
+                "return Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))\
+                 .find(h => /^\\/claims\\/\\d+$/.test(h)) || null;",
+                vec![],
+            )
+            .await?
+            .as_str()
+            .and_then(|h| h.rsplit('/').next())
+            .map(str::to_string)
+        } else {
+            None
+        };
+        for (name, path) in pages.iter() {
+            let path = path.replace("{member}", &member.to_string());
+            let path = match &claim {
+                Some(c) => path.replace("{claim}", c),
+                None if path.contains("{claim}") => {
+                    eprintln!("skipped {name}: no paid claim listed on /claims");
+                    continue;
+                }
+                None => path,
+            };
+            for (size, label) in [(Viewport::DESKTOP, "desktop"), (Viewport::PHONE, "phone")] {
+                b.resize(size).await?;
+                b.goto(&path).await?;
+                let page = b
+                    .js(
+                        "return {title: document.title, error: !!document.querySelector('.error-page')};",
+                        vec![],
+                    )
+                    .await?;
+                if page["error"] == json!(true)
+                    || !page["title"].as_str().unwrap_or("").contains('·')
+                {
+                    eprintln!(
+                        "skipped {name} ({path}): not a console page yet ({})",
+                        page["title"]
+                    );
+                    break;
+                }
+                let file = out.join(format!("{name}-{label}.png"));
+                b.screenshot_page(&file).await?;
+                taken += 1;
+            }
+        }
+        if who.is_some() {
+            b.resize(Viewport::DESKTOP).await?;
+            b.goto("/").await?;
+            b.sign_out().await?;
+        }
+    }
+    eprintln!("{taken} screenshots in {}", out.display());
+    Ok(())
+}
