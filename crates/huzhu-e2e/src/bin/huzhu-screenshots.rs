@@ -14,7 +14,12 @@ use std::process::ExitCode;
 
 /// What to photograph: who is signed in (none: the sign-in page) and their pages as
 /// (file name, path); `{member}` and `{claim}` are filled in from the demo.
-const SHOTS: &[(Option<&str>, &[(&str, &str)])] = &[
+type Shots = (
+    Option<&'static str>,
+    &'static [(&'static str, &'static str)],
+);
+
+const SHOTS: &[Shots] = &[
     (None, &[("login", "/login")]),
     (
         Some("city.staff"),
