@@ -85,6 +85,17 @@ async fn run() -> Result<()> {
             "{e}: install chromium and chromedriver (README, \"Browser tests and screenshots\")"
         )
     })?;
+    let cjk = std::process::Command::new("fc-list")
+        .arg(":lang=zh")
+        .output()
+        .map(|o| !o.stdout.is_empty())
+        .unwrap_or(true);
+    if !cjk {
+        eprintln!(
+            "warning: no Chinese font is installed, Chinese text will show as boxes \
+             (apt-get install fonts-wqy-microhei)"
+        );
+    }
     eprintln!("loading the demo city…");
     let server = DemoServer::start(None).await?;
     let member = server

@@ -5,18 +5,38 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod claims;
 mod members;
 mod page;
 mod signin;
 
+use huzhu_app::{Clock, SettableClock, SystemClock};
 use huzhu_e2e::{tools_or_skip, Browser, DemoServer, Viewport};
 use std::path::Path;
+use std::sync::Arc;
 
 /// A server over its own copy of the demo and a browser pointed at it; `None` (the test passes
 /// after a "skipping" line) when the browser tools are missing and not required.
 pub async fn start(test: &str, size: Viewport) -> Option<(DemoServer, Browser)> {
+    start_with(test, size, Arc::new(SystemClock)).await
+}
+
+/// [`start`] with the server's clock at a settable instant.
+pub async fn start_at(
+    test: &str,
+    size: Viewport,
+    clock: SettableClock,
+) -> Option<(DemoServer, Browser)> {
+    start_with(test, size, Arc::new(clock)).await
+}
+
+async fn start_with(
+    test: &str,
+    size: Viewport,
+    clock: Arc<dyn Clock + Send + Sync>,
+) -> Option<(DemoServer, Browser)> {
     let tools = tools_or_skip(test).unwrap()?;
-    let server = DemoServer::start(Some(Path::new(env!("CARGO_TARGET_TMPDIR"))))
+    let server = DemoServer::start_with_clock(Some(Path::new(env!("CARGO_TARGET_TMPDIR"))), clock)
         .await
         .unwrap();
     let browser = Browser::launch(&tools, &server.url, size).await.unwrap();
