@@ -201,7 +201,7 @@ async fn an_officer_submits_with_photos_and_the_window_and_city_take_it_to_appro
             .await
             .unwrap();
         b.wait_until("the upload to be listed", || async {
-            Ok(b.exists(&format!("tr[data-kind='{kind}']")).await?)
+            b.exists(&format!("tr[data-kind='{kind}']")).await
         })
         .await
         .unwrap();
