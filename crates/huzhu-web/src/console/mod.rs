@@ -24,11 +24,14 @@
 //!   only), no framing, no MIME sniffing, same-origin referrers; pages are `no-store`.
 
 mod assets;
+mod audit;
 pub mod csrf;
 mod home;
 pub mod i18n;
+mod ledger;
 mod members;
 mod orgs;
+mod payouts;
 mod session;
 
 use crate::{ApiError, AppState};
@@ -62,6 +65,9 @@ pub fn routes<S: Repo>() -> Router<AppState<S>> {
         .route("/logout", axum::routing::post(session::logout::<S>))
         .merge(orgs::routes::<S>())
         .merge(members::routes::<S>())
+        .merge(payouts::routes::<S>())
+        .merge(ledger::routes::<S>())
+        .merge(audit::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(security_headers))
