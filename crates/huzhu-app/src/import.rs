@@ -11,7 +11,8 @@ use crate::{AppError, Clock};
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::org::NewOrg;
 use huzhu_domain::org::OrgCode;
-use huzhu_import::{FileError, Progress, Roster, Row, RowError};
+use huzhu_import::{FileError, Roster, Row};
+pub use huzhu_import::{Progress, ProgressUnit, RowError};
 use huzhu_store::AccountStore;
 use huzhu_store::{
     ImportCounts, ImportId, ImportKind, ImportStart, MemberOutcome, OrgOutcome, Store,
@@ -513,4 +514,12 @@ pub fn error_report_xlsx(errors: &[RowError]) -> Result<Vec<u8>, AppError> {
         ws.write_string(r, 2, &e.reason).map_err(xlsx_error)?;
     }
     wb.save_to_buffer().map_err(xlsx_error)
+}
+
+/// The per-row error report as CSV with a BOM, for officers who open it in Excel.
+pub fn error_report_csv(errors: &[RowError]) -> Result<Vec<u8>, AppError> {
+    let mut out = Vec::new();
+    huzhu_import::write_error_report(&mut out, errors, huzhu_import::ReportEncoding::Utf8WithBom)
+        .map_err(|e| AppError::Io(std::io::Error::other(e.to_string())))?;
+    Ok(out)
 }

@@ -26,8 +26,10 @@
 mod assets;
 mod audit;
 pub mod csrf;
+mod enrolment;
 mod home;
 pub mod i18n;
+mod import;
 mod ledger;
 mod members;
 mod orgs;
@@ -65,7 +67,9 @@ pub fn routes<S: Repo>() -> Router<AppState<S>> {
         .route("/logout", axum::routing::post(session::logout::<S>))
         .merge(orgs::routes::<S>())
         .merge(members::routes::<S>())
+        .merge(enrolment::routes::<S>())
         .merge(payouts::routes::<S>())
+        .merge(import::routes::<S>())
         .merge(ledger::routes::<S>())
         .merge(audit::routes::<S>())
         .route("/static/{name}", get(assets::serve))
