@@ -5,6 +5,7 @@
 
 mod auth;
 mod conformance;
+mod console_pages;
 mod helpers;
 mod money;
 mod money_input;
