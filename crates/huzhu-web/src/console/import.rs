@@ -38,14 +38,14 @@ pub fn routes<S: Repo>() -> Router<AppState<S>> {
     Router::new()
         .route(
             "/import",
-            get(form::<S>)
+            get(form)
                 .post(upload::<S>)
                 .layer(DefaultBodyLimit::max(UPLOAD_LIMIT + 64 * 1024)),
         )
-        .route("/import/template.xlsx", get(template::<S>))
-        .route("/import/{job}", get(status::<S>))
-        .route("/import/{job}/errors.csv", get(errors_csv::<S>))
-        .route("/import/{job}/errors.xlsx", get(errors_xlsx::<S>))
+        .route("/import/template.xlsx", get(template))
+        .route("/import/{job}", get(status))
+        .route("/import/{job}/errors.csv", get(errors_csv))
+        .route("/import/{job}/errors.xlsx", get(errors_xlsx))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,7 +160,7 @@ struct FormPage<'a> {
     limit_mb: usize,
 }
 
-pub async fn form<S: Repo>(Console(c): Console) -> Response {
+pub async fn form(Console(c): Console) -> Response {
     let r = async {
         let actor = c.actor()?;
         require(actor, Capability::ManageRoster)?;
@@ -173,7 +173,7 @@ pub async fn form<S: Repo>(Console(c): Console) -> Response {
                     .collect()
             })
             .unwrap_or_default();
-        mine.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+        mine.sort_by_key(|j| std::cmp::Reverse(j.started_at));
         mine.truncate(20);
         page(&FormPage {
             c: &c,
@@ -185,7 +185,7 @@ pub async fn form<S: Repo>(Console(c): Console) -> Response {
     finish(&c, r)
 }
 
-pub async fn template<S: Repo>(Console(c): Console) -> Response {
+pub async fn template(Console(c): Console) -> Response {
     let r = async {
         require(c.actor()?, Capability::ManageRoster)?;
         Ok(download(
@@ -326,7 +326,7 @@ struct StatusPartial<'a> {
     job: Job,
 }
 
-pub async fn status<S: Repo>(Console(c): Console, Path(key): Path<String>) -> Response {
+pub async fn status(Console(c): Console, Path(key): Path<String>) -> Response {
     let r = async {
         let actor = c.actor()?;
         let job = job_of(&key, &actor.username)?;
@@ -351,7 +351,7 @@ fn finished_job(c: &Ctx, key: &str) -> Result<Job, PageError> {
     Ok(job)
 }
 
-pub async fn errors_csv<S: Repo>(Console(c): Console, Path(key): Path<String>) -> Response {
+pub async fn errors_csv(Console(c): Console, Path(key): Path<String>) -> Response {
     let r: PageResult = async {
         let job = finished_job(&c, &key)?;
         Ok(download(
@@ -364,7 +364,7 @@ pub async fn errors_csv<S: Repo>(Console(c): Console, Path(key): Path<String>) -
     finish(&c, r)
 }
 
-pub async fn errors_xlsx<S: Repo>(Console(c): Console, Path(key): Path<String>) -> Response {
+pub async fn errors_xlsx(Console(c): Console, Path(key): Path<String>) -> Response {
     let r: PageResult = async {
         let job = finished_job(&c, &key)?;
         Ok(download(
