@@ -76,6 +76,7 @@ struct FormPage<'a> {
     not_in_service: usize,
     bills: Vec<Bill>,
     max_shares: u32,
+    can_enrol: bool,
 }
 
 /// The policies one may enrol in: those stored and the built-in ones, by id.
@@ -132,7 +133,11 @@ pub async fn form<S: Repo>(
 
 async fn form_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: FormQuery) -> PageResult {
     let actor = c.actor()?;
-    huzhu_app::access::require(actor, Capability::Enrol)?;
+    // Finance records payments: it sees the bills here, without the enrolment form.
+    let can_enrol = c.can(Capability::Enrol);
+    if !can_enrol {
+        huzhu_app::access::require(actor, Capability::RecordPayment)?;
+    }
     let scope = orgs_in_scope(&state.store, actor, None).await?;
     let grassroots: Vec<_> = scope
         .iter()
@@ -213,7 +218,7 @@ async fn form_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: FormQuery) -> PageR
             })
             .collect();
     }
-    if let (Some(u), Some(p)) = (&unit, &policy) {
+    if let (Some(u), Some(p), true) = (&unit, &policy, can_enrol) {
         let mut enrolled: BTreeMap<i64, Vec<String>> = BTreeMap::new();
         for e in state.store.unit_enrolments(u, &p.id).await? {
             enrolled.entry(e.member.0).or_default().push(e.item);
@@ -246,6 +251,7 @@ async fn form_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: FormQuery) -> PageR
         not_in_service,
         bills: bills.into_iter().take(200).collect(),
         max_shares,
+        can_enrol,
     })
 }
 
