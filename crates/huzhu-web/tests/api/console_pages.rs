@@ -296,6 +296,18 @@ async fn finance_builds_downloads_and_settles_a_batch_with_one_failed_line() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(audit.matches("<td>finance</td>").count(), 2, "{audit}");
     assert!(!audit.contains("<span class=\"mono\">login</span>"));
+    let member = lines[1].member.0;
+    let raw = post_form(
+        &app,
+        &auditor,
+        &format!("/members/{member}/reveal"),
+        &[("reason", "核对银行户名".into())],
+    )
+    .await;
+    assert_eq!(raw.status, StatusCode::OK);
+    let (_, audit) = get_page(&app, &auditor, "/audit?action=member.reveal_id_number").await;
+    assert!(audit.contains("核对银行户名"), "{audit}");
+    assert_eq!(audit.matches("<td>auditor</td>").count(), 1);
 
     // A unit officer sees neither the batches nor another unit's bill.
     let officer = app.login("officer.la01001").await;
@@ -338,6 +350,35 @@ fn csv_fields(line: &str) -> Vec<String> {
     out
 }
 
+/// Polls the job's status panel as htmx does until the import is over; the last panel.
+async fn finished_status(app: &TestApp, token: &str, status_uri: &str) -> String {
+    let mut html = String::new();
+    for _ in 0..200 {
+        let raw = app
+            .call(
+                Request::get(status_uri)
+                    .header("authorization", format!("Bearer {token}"))
+                    .header("HX-Request", "true")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(raw.status, StatusCode::OK);
+        html = String::from_utf8_lossy(&raw.body).into_owned();
+        if !html.contains("data-state=\"running\"") {
+            break;
+        }
+        assert!(
+            html.contains("hx-trigger=\"every 1s\""),
+            "it polls while running"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(html.contains("data-state=\"finished\""), "{html}");
+    assert!(!html.contains("hx-trigger"), "polling stops when finished");
+    html
+}
+
 fn id_number(first17: &str) -> String {
     format!("{first17}{}", check_character(first17).unwrap())
 }
@@ -349,6 +390,12 @@ async fn a_roster_upload_runs_in_the_background_and_reports_its_bad_rows() {
     let template = get_raw(&app, &officer, "/import/template.xlsx").await;
     assert_eq!(template.status, StatusCode::OK);
     assert!(template.body.starts_with(b"PK"));
+    // The template's own header and example row are what the importer reads.
+    let raw = upload(&app, &officer, "模板.xlsx", &template.body).await;
+    assert_eq!(raw.status, StatusCode::SEE_OTHER);
+    let html = finished_status(&app, &officer, &location(&raw)).await;
+    assert!(html.contains("data-testid=\"count-created\">1<"), "{html}");
+    assert!(html.contains("data-testid=\"count-rejected\">0<"), "{html}");
 
     let good = id_number("33010619900101002");
     let mut bad_check = id_number("33010619900202003");
