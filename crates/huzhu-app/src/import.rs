@@ -6,14 +6,20 @@
 //! same import again completes it, because storing a row is idempotent (unchanged rows are left
 //! alone, the store remembers what this run has seen to tell in-file duplicates).
 
+use crate::access::{orgs_in_scope, require};
 use crate::{AppError, Clock};
+use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::org::NewOrg;
-use huzhu_import::{FileError, Progress, Roster, Row, RowError};
+use huzhu_domain::org::OrgCode;
+use huzhu_import::{FileError, Roster, Row};
+pub use huzhu_import::{Progress, ProgressUnit, RowError};
+use huzhu_store::AccountStore;
 use huzhu_store::{
     ImportCounts, ImportId, ImportKind, ImportStart, MemberOutcome, OrgOutcome, Store,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
 use std::io::{Read, Seek, SeekFrom};
 use tokio::sync::mpsc;
 
@@ -170,11 +176,50 @@ async fn begin<S: Store>(
         .await?)
 }
 
-/// Imports a member roster (SPEC section 3).
+/// Imports a member roster (SPEC section 3) with no limit of scope: for the CLI, run by whoever
+/// holds the database.
 pub async fn import_members<S, R>(
     store: &S,
     file: RosterFile<R>,
     actor: &str,
+    clock: &dyn Clock,
+    sink: &mut dyn ImportSink,
+) -> Result<ImportReport, AppError>
+where
+    S: Store,
+    R: Read + Seek + Send + 'static,
+{
+    import_members_within(store, file, actor, None, clock, sink).await
+}
+
+/// Imports a member roster for a signed-in actor (the console): the actor must hold
+/// `ManageRoster`, and a row for a unit outside the actor's subtree is rejected with the reason,
+/// worded like a unit that does not exist (scope never tells what exists outside it).
+pub async fn import_members_as<S, R>(
+    store: &S,
+    file: RosterFile<R>,
+    actor: &Actor,
+    clock: &dyn Clock,
+    sink: &mut dyn ImportSink,
+) -> Result<ImportReport, AppError>
+where
+    S: Store + AccountStore,
+    R: Read + Seek + Send + 'static,
+{
+    require(actor, Capability::ManageRoster)?;
+    let scope: BTreeSet<OrgCode> = orgs_in_scope(store, actor, None)
+        .await?
+        .into_iter()
+        .map(|o| o.code)
+        .collect();
+    import_members_within(store, file, &actor.username, Some(&scope), clock, sink).await
+}
+
+async fn import_members_within<S, R>(
+    store: &S,
+    file: RosterFile<R>,
+    actor: &str,
+    scope: Option<&BTreeSet<OrgCode>>,
     clock: &dyn Clock,
     sink: &mut dyn ImportSink,
 ) -> Result<ImportReport, AppError>
@@ -213,6 +258,18 @@ where
                 counts.read += good.len() as u64 + bad_rows.len() as u64;
                 counts.rejected += bad_rows.len() as u64;
                 let mut errors = bad;
+                let good = match scope {
+                    None => good,
+                    Some(scope) => {
+                        let (inside, outside): (Vec<_>, Vec<_>) =
+                            good.into_iter().partition(|(_, m)| scope.contains(&m.org));
+                        for (row, m) in outside {
+                            counts.rejected += 1;
+                            errors.push(out_of_scope(&columns, row, &m.org));
+                        }
+                        inside
+                    }
+                };
                 let outcomes = store.import_member_batch(id, &good, clock.now()).await?;
                 for (row, outcome) in outcomes {
                     tally_member(&mut counts, &mut errors, &columns, row, outcome);
@@ -226,6 +283,18 @@ where
         }
     }
     finish(store, import, counts, ignored_columns, clock).await
+}
+
+fn out_of_scope(columns: &[(String, &'static str)], row: u64, org: &OrgCode) -> RowError {
+    RowError {
+        row,
+        column: column_for(columns, "工会代码"),
+        reason: format!(
+            "工会{org}不存在或不在您的管理范围内，只能导入本单位及下级的会员 \
+             (union {org} does not exist or is outside your scope: import members of your own \
+             unit only)"
+        ),
+    }
 }
 
 fn tally_member(
@@ -362,4 +431,95 @@ where
         sink.progress(p, &counts);
     }
     finish(store, Some(id), counts, ignored_columns, clock).await
+}
+
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
+    AppError::Io(std::io::Error::other(e.to_string()))
+}
+
+/// The member roster template as a workbook: the header the importer reads (required columns
+/// starred), one example row, every cell text so that Excel keeps ID numbers whole, and a
+/// notes sheet explaining each column.
+pub fn member_template_xlsx() -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let header = huzhu_import::member_template_csv();
+    let columns: Vec<&str> = header.trim_end().split(',').collect();
+    let example = |label: &str| match label.trim_start_matches('*') {
+        "姓名" => "张三",
+        "身份证号" => "330106198503150024",
+        "证件类型" => "居民身份证",
+        "性别" => "女",
+        "出生日期" => "1985-03-15",
+        "手机号" => "13800138000",
+        "工会代码" => "LA-01-001",
+        "在职状态" => "在职",
+        "社保统筹地" => "330100",
+        "入会日期" => "2015-07-01",
+        "参加工作日期" => "2008-07-01",
+        "标签" => "劳模",
+        "银行账号" => "6222020200112233445",
+        _ => "",
+    };
+    let mut wb = Workbook::new();
+    let text = Format::new().set_num_format("@");
+    let bold = Format::new().set_bold().set_num_format("@");
+    let ws = wb.add_worksheet();
+    ws.set_name("会员名册").map_err(xlsx_error)?;
+    for (c, label) in columns.iter().enumerate() {
+        let c = u16::try_from(c).unwrap_or(u16::MAX);
+        ws.set_column_format(c, &text).map_err(xlsx_error)?;
+        ws.set_column_width(c, 18).map_err(xlsx_error)?;
+        ws.write_string_with_format(0, c, *label, &bold)
+            .map_err(xlsx_error)?;
+        ws.write_string_with_format(1, c, example(label), &text)
+            .map_err(xlsx_error)?;
+    }
+    let notes = wb.add_worksheet();
+    notes.set_name("填写说明").map_err(xlsx_error)?;
+    notes.set_column_width(0, 16).map_err(xlsx_error)?;
+    notes.set_column_width(1, 90).map_err(xlsx_error)?;
+    let lines: [(&str, &str); 9] = [
+        ("说明 Notes", "带 * 的列必填；第2行是示例，导入前请删除。Columns marked * are required; row 2 is an example, delete it before importing."),
+        ("身份证号", "18位居民身份证号，末位校验码须正确；请以文本格式填写，避免被 Excel 改成科学计数法。18-digit resident ID with a valid check digit, entered as text."),
+        ("工会代码", "会员所属基层工会的代码，如 LA-01-001；单位经办人只能导入本单位的会员。The member's grassroots union code; an officer imports their own unit only."),
+        ("在职状态", "在职 / 离退休 / 退休返聘。In service / retired / re-employed retiree."),
+        ("性别", "男 / 女；可留空，按身份证号推断。Male / female; may be left blank (read from the ID number)."),
+        ("日期", "出生日期、入会日期、参加工作日期写作 2022-03-02。Dates as 2022-03-02."),
+        ("标签", "可填 困难职工、劳模、外来务工、新就业形态、工匠，多个用顿号分隔。Tags, separated by 、."),
+        ("银行账号", "用于理赔款发放，请以文本格式填写。For claim payouts, as text."),
+        ("文件", "可上传本模板（xlsx）或同样表头的 CSV（UTF-8 或 GBK）。Upload this workbook or a CSV with the same header (UTF-8 or GBK)."),
+    ];
+    for (r, (k, v)) in lines.iter().enumerate() {
+        let r = u32::try_from(r).unwrap_or(u32::MAX);
+        notes.write_string(r, 0, *k).map_err(xlsx_error)?;
+        notes.write_string(r, 1, *v).map_err(xlsx_error)?;
+    }
+    wb.save_to_buffer().map_err(xlsx_error)
+}
+
+/// The per-row error report as a workbook (the CSV form is
+/// [`huzhu_import::write_error_report`]).
+pub fn error_report_xlsx(errors: &[RowError]) -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["行号 row", "列 column", "问题 reason"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).map_err(xlsx_error)?;
+    }
+    ws.set_column_width(2, 100).map_err(xlsx_error)?;
+    for (i, e) in errors.iter().enumerate() {
+        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        ws.write_number(r, 0, e.row as f64).map_err(xlsx_error)?;
+        ws.write_string(r, 1, &e.column).map_err(xlsx_error)?;
+        ws.write_string(r, 2, &e.reason).map_err(xlsx_error)?;
+    }
+    wb.save_to_buffer().map_err(xlsx_error)
+}
+
+/// The per-row error report as CSV with a BOM, for officers who open it in Excel.
+pub fn error_report_csv(errors: &[RowError]) -> Result<Vec<u8>, AppError> {
+    let mut out = Vec::new();
+    huzhu_import::write_error_report(&mut out, errors, huzhu_import::ReportEncoding::Utf8WithBom)
+        .map_err(|e| AppError::Io(std::io::Error::other(e.to_string())))?;
+    Ok(out)
 }

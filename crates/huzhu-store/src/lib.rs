@@ -121,6 +121,15 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     fn audit_log(&self, limit: u32) -> impl Future<Output = Result<Vec<AuditEntry>>> + Send;
 
+    /// A page of the audit log, newest first.
+    fn audit_page(
+        &self,
+        query: &AuditQuery,
+    ) -> impl Future<Output = Result<Vec<AuditRecord>>> + Send;
+
+    /// The actions the audit log holds, alphabetically (for a filter).
+    fn audit_actions(&self) -> impl Future<Output = Result<Vec<String>>> + Send;
+
     fn setting(&self, key: &str) -> impl Future<Output = Result<Option<String>>> + Send;
 
     fn set_setting(&self, key: &str, value: &str) -> impl Future<Output = Result<()>> + Send;

@@ -314,3 +314,18 @@ pub struct AuditEntry {
     pub subject: String,
     pub detail: String,
 }
+
+/// An audit entry with its place in the log (ids grow with time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub entry: AuditEntry,
+}
+
+/// A page of the audit log: entries older than `before`, of one `action` if given.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub before: Option<i64>,
+    pub action: Option<String>,
+    pub limit: u32,
+}

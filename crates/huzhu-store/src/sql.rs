@@ -173,6 +173,16 @@ pub(crate) struct HistoryRow {
 }
 
 #[derive(sqlx::FromRow)]
+pub(crate) struct AuditPageRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}
+
+#[derive(sqlx::FromRow)]
 pub(crate) struct AuditRow {
     pub at: DateTime<Utc>,
     pub actor: String,
@@ -839,6 +849,43 @@ macro_rules! impl_store {
                         detail: r.detail,
                     })
                     .collect())
+            }
+
+            async fn audit_page(
+                &self,
+                query: &$crate::AuditQuery,
+            ) -> $crate::Result<Vec<$crate::AuditRecord>> {
+                let rows: Vec<$crate::sql::AuditPageRow> = sqlx::query_as(
+                    "SELECT id, at, actor, action, subject, detail FROM audit_log \
+                     WHERE ($1 IS NULL OR id < $1) AND ($2 IS NULL OR action = $2) \
+                     ORDER BY id DESC LIMIT $3",
+                )
+                .bind(query.before)
+                .bind(query.action.as_deref())
+                .bind(i64::from(query.limit))
+                .fetch_all(&self.reader)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| $crate::AuditRecord {
+                        id: r.id,
+                        entry: $crate::AuditEntry {
+                            at: r.at,
+                            actor: r.actor,
+                            action: r.action,
+                            subject: r.subject,
+                            detail: r.detail,
+                        },
+                    })
+                    .collect())
+            }
+
+            async fn audit_actions(&self) -> $crate::Result<Vec<String>> {
+                Ok(
+                    sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action")
+                        .fetch_all(&self.reader)
+                        .await?,
+                )
             }
 
             async fn setting(&self, key: &str) -> $crate::Result<Option<String>> {

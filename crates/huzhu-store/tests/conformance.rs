@@ -450,7 +450,33 @@ async fn the_audit_log_and_settings_keep_what_they_are_given<S: Store>(s: S) {
         detail: "窗口核对".into(),
     };
     s.audit(&entry).await.unwrap();
-    assert_eq!(s.audit_log(10).await.unwrap(), vec![entry]);
+    assert_eq!(s.audit_log(10).await.unwrap(), vec![entry.clone()]);
+    let login = AuditEntry {
+        action: "login".into(),
+        ..entry.clone()
+    };
+    s.audit(&login).await.unwrap();
+    s.audit(&login).await.unwrap();
+    let page = |before, action: Option<&str>| AuditQuery {
+        before,
+        action: action.map(String::from),
+        limit: 10,
+    };
+    let all = s.audit_page(&page(None, None)).await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+    let older = s.audit_page(&page(Some(all[0].id), None)).await.unwrap();
+    assert_eq!(older.len(), 2);
+    let reveals = s
+        .audit_page(&page(None, Some("member.reveal_id")))
+        .await
+        .unwrap();
+    assert_eq!(reveals.len(), 1);
+    assert_eq!(reveals[0].entry, entry);
+    assert_eq!(
+        s.audit_actions().await.unwrap(),
+        vec!["login".to_string(), "member.reveal_id".to_string()]
+    );
     assert_eq!(s.setting("demo").await.unwrap(), None);
     s.set_setting("demo", "1").await.unwrap();
     s.set_setting("demo", "2").await.unwrap();

@@ -24,12 +24,17 @@
 //!   only), no framing, no MIME sniffing, same-origin referrers; pages are `no-store`.
 
 mod assets;
+mod audit;
 mod claims;
 pub mod csrf;
+mod enrolment;
 mod home;
 pub mod i18n;
+mod import;
+mod ledger;
 mod members;
 mod orgs;
+mod payouts;
 mod queues;
 mod session;
 
@@ -66,6 +71,11 @@ pub fn routes<S: Repo>() -> Router<AppState<S>> {
         .merge(members::routes::<S>())
         .merge(claims::routes::<S>())
         .merge(queues::routes::<S>())
+        .merge(enrolment::routes::<S>())
+        .merge(payouts::routes::<S>())
+        .merge(import::routes::<S>())
+        .merge(ledger::routes::<S>())
+        .merge(audit::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(security_headers))
@@ -211,7 +221,7 @@ impl Ctx {
             if actor.can(Capability::ManageRoster) {
                 items.push(("/import", l.t("名册导入", "Roster import")));
             }
-            if actor.can(Capability::Enrol) {
+            if actor.can(Capability::Enrol) || actor.can(Capability::RecordPayment) {
                 items.push(("/enrolment", l.t("参保缴费", "Enrolment")));
             }
             items.push(("/claims", l.t("理赔", "Claims")));

@@ -8,6 +8,7 @@ mod conformance;
 mod console;
 mod console_claims;
 mod console_helpers;
+mod console_pages;
 mod helpers;
 mod money;
 mod money_input;

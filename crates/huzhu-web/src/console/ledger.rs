@@ -1,0 +1,151 @@
+//! 账簿: balances by account with the ledger check (does every entry balance, does each fund
+//! agree with its bills and claims), and the entries, newest first, a page at a time.
+
+use super::{finish, page, Console, Ctx, PageResult};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use huzhu_app::ledger::{self, LedgerReport};
+use huzhu_domain::ledger::Account;
+use huzhu_store::money::LedgerEntryView;
+use huzhu_store::Repo;
+use serde::Deserialize;
+
+pub fn routes<S: Repo>() -> Router<AppState<S>> {
+    Router::new().route("/ledger", get(show::<S>))
+}
+
+/// Entries per page.
+const PAGE_SIZE: u32 = 50;
+
+#[derive(Deserialize)]
+pub struct LedgerQuery {
+    /// The smallest entry id of the previous page.
+    before: Option<i64>,
+}
+
+/// One account's line: its key, its name in the page's language, its balance.
+pub struct BalanceRow {
+    pub key: String,
+    pub name: String,
+    pub fen: i64,
+}
+
+/// Accounts of one kind (funds, receivables, …) with their sum.
+pub struct BalanceGroup {
+    pub title: &'static str,
+    pub rows: Vec<BalanceRow>,
+    pub total: i64,
+}
+
+/// An account's name for people: `互助基金 hangzhou-2022`, `应付会员 #12`.
+pub fn account_name(c: &Ctx, key: &str) -> String {
+    match Account::parse(key) {
+        Ok(Account::Fund { policy }) => format!("{} {policy}", c.t("互助基金", "Mutual-aid fund")),
+        Ok(Account::UnitReceivable { unit, policy }) => format!(
+            "{} {unit} · {policy}",
+            c.t("应收单位会费", "Contribution receivable")
+        ),
+        Ok(Account::MemberPayable { member }) => {
+            format!("{} #{member}", c.t("应付会员补助", "Payable to member"))
+        }
+        Ok(Account::Bank) => c.t("银行存款", "Bank").to_string(),
+        Ok(Account::Programme { id }) => {
+            format!("{} {id}", c.t("帮扶项目资金", "Assistance programme"))
+        }
+        Err(_) => key.to_string(),
+    }
+}
+
+fn groups(c: &Ctx, report: &LedgerReport) -> Vec<BalanceGroup> {
+    let kinds: [(&str, &'static str); 5] = [
+        ("fund:", c.t("互助基金", "Funds")),
+        ("receivable:", c.t("应收会费", "Receivables")),
+        ("payable:", c.t("应付补助", "Payables")),
+        ("bank", c.t("银行存款", "Bank")),
+        ("programme:", c.t("帮扶项目", "Programmes")),
+    ];
+    kinds
+        .iter()
+        .filter_map(|(prefix, title)| {
+            let rows: Vec<BalanceRow> = report
+                .balances
+                .iter()
+                .filter(|(k, _)| k.starts_with(prefix))
+                .map(|(k, v)| BalanceRow {
+                    key: k.clone(),
+                    name: account_name(c, k),
+                    fen: *v,
+                })
+                .collect();
+            (!rows.is_empty()).then(|| BalanceGroup {
+                title,
+                total: rows.iter().map(|r| r.fen).sum(),
+                rows,
+            })
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "ledger/show.html")]
+struct LedgerPage<'a> {
+    c: &'a Ctx,
+    report: LedgerReport,
+    groups: Vec<BalanceGroup>,
+    entries: Vec<LedgerEntryView>,
+    next: Option<i64>,
+    first_page: bool,
+}
+
+impl LedgerPage<'_> {
+    fn name(&self, key: &str) -> String {
+        account_name(self.c, key)
+    }
+
+    fn debit(&self, fen: &i64) -> String {
+        if *fen > 0 {
+            self.c.yuan(*fen)
+        } else {
+            String::new()
+        }
+    }
+
+    fn credit(&self, fen: &i64) -> String {
+        if *fen < 0 {
+            self.c.yuan(-*fen)
+        } else {
+            String::new()
+        }
+    }
+}
+
+pub async fn show<S: Repo>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Query(q): Query<LedgerQuery>,
+) -> Response {
+    let r = show_page(&state, &c, q).await;
+    finish(&c, r)
+}
+
+async fn show_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: LedgerQuery) -> PageResult {
+    let actor = c.actor()?;
+    let report = ledger::balances(&state.store, actor).await?;
+    let entries = ledger::entries(&state.store, actor, q.before, PAGE_SIZE).await?;
+    let next = (entries.len() == PAGE_SIZE as usize)
+        .then(|| entries.last().map(|e| e.id))
+        .flatten();
+    let groups = groups(c, &report);
+    page(&LedgerPage {
+        c,
+        report,
+        groups,
+        entries,
+        next,
+        first_page: q.before.is_none(),
+    })
+}

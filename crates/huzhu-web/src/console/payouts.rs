@@ -1,0 +1,290 @@
+//! 支付批次: finance's payout batches — the list, building a batch from the approved claims of a
+//! subtree, a batch's lines (member and account masked), the bank file as CSV or XLSX (whole
+//! accounts, every download in the audit log), and settling: all paid, or some lines failed,
+//! whose claims go back to the queue for the next batch.
+
+use super::{download, finish, page, redirect, Console, Ctx, PageError, PageResult, XLSX};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use huzhu_app::access::{not_found, orgs_in_scope, require};
+use huzhu_app::payouts::{self, Skipped};
+use huzhu_domain::access::Capability;
+use huzhu_domain::org::{OrgCode, OrgLevel};
+use huzhu_domain::personal::{mask_middle, PersonName};
+use huzhu_store::money::{Batch, BatchId, PayoutLine};
+use huzhu_store::{AuditEntry, Repo};
+
+pub fn routes<S: Repo>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/payouts", get(list::<S>).post(build::<S>))
+        .route("/payouts/{id}", get(show::<S>))
+        .route("/payouts/{id}/bank-file.csv", get(bank_csv::<S>))
+        .route("/payouts/{id}/bank-file.xlsx", get(bank_xlsx::<S>))
+        .route("/payouts/{id}/settle", post(settle::<S>))
+}
+
+/// An organisation the batch may be built for.
+pub struct OrgChoice {
+    pub code: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "payouts/list.html")]
+struct ListPage<'a> {
+    c: &'a Ctx,
+    batches: Vec<Batch>,
+    orgs: Vec<OrgChoice>,
+    can_build: bool,
+}
+
+pub async fn list<S: Repo>(State(state): State<AppState<S>>, Console(c): Console) -> Response {
+    let r = async {
+        let actor = c.actor()?;
+        let batches = payouts::list_batches(&state.store, actor, None).await?;
+        let can_build = c.can(Capability::ManagePayouts);
+        let orgs = if can_build {
+            orgs_in_scope(&state.store, actor, None)
+                .await?
+                .into_iter()
+                .filter(|o| o.level < OrgLevel::Grassroots)
+                .map(|o| OrgChoice {
+                    label: format!(
+                        "{}{} ({})",
+                        "　".repeat((o.level as usize).saturating_sub(1)),
+                        o.name,
+                        o.code
+                    ),
+                    code: o.code.to_string(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        page(&ListPage {
+            c: &c,
+            batches,
+            orgs,
+            can_build,
+        })
+    }
+    .await;
+    finish(&c, r)
+}
+
+/// A payout line as the page shows it: name and account masked.
+pub struct LineRow {
+    pub id: i64,
+    pub claim: i64,
+    pub name: String,
+    pub account: String,
+    pub amount: i64,
+    pub status: String,
+    pub failure: Option<String>,
+}
+
+impl LineRow {
+    fn of(l: &PayoutLine) -> LineRow {
+        LineRow {
+            id: l.id,
+            claim: l.claim.0,
+            name: PersonName::parse(&l.account_name)
+                .map(|n| n.masked())
+                .unwrap_or_else(|_| mask_middle(&l.account_name, 1, 0)),
+            account: mask_middle(&l.bank_account, 4, 4),
+            amount: l.amount.fen(),
+            status: l.status.clone(),
+            failure: l.failure.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "payouts/show.html")]
+struct ShowPage<'a> {
+    c: &'a Ctx,
+    batch: Batch,
+    lines: Vec<LineRow>,
+    skipped: Vec<Skipped>,
+    can_manage: bool,
+}
+
+impl ShowPage<'_> {
+    fn status_label(&self, s: &str) -> &'static str {
+        status_label(self.c, s)
+    }
+}
+
+pub fn status_label(c: &Ctx, s: &str) -> &'static str {
+    match s {
+        "open" => c.t("待结算", "Open"),
+        "paid" => c.t("已支付", "Paid"),
+        "partly_failed" => c.t("部分失败", "Partly failed"),
+        "failed" => c.t("支付失败", "Failed"),
+        _ => "?",
+    }
+}
+
+impl ListPage<'_> {
+    fn status_label(&self, s: &str) -> &'static str {
+        status_label(self.c, s)
+    }
+}
+
+fn batch_id(raw: &str) -> Result<BatchId, PageError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(BatchId)
+        .ok_or_else(|| not_found("batch").into())
+}
+
+async fn show_page<S: Repo>(
+    state: &AppState<S>,
+    c: &Ctx,
+    id: BatchId,
+    skipped: Vec<Skipped>,
+) -> PageResult {
+    let actor = c.actor()?;
+    let (batch, lines) = payouts::get_batch(&state.store, actor, id).await?;
+    page(&ShowPage {
+        c,
+        batch,
+        lines: lines.iter().map(LineRow::of).collect(),
+        skipped,
+        can_manage: c.can(Capability::ManagePayouts),
+    })
+}
+
+pub async fn show<S: Repo>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Path(id): Path<String>,
+) -> Response {
+    let r = async { show_page(&state, &c, batch_id(&id)?, Vec::new()).await }.await;
+    finish(&c, r)
+}
+
+#[derive(serde::Deserialize)]
+pub struct BuildForm {
+    #[serde(default)]
+    org: String,
+}
+
+/// Builds a batch and shows it, with the claims that had to be left out.
+pub async fn build<S: Repo>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Form(f): Form<BuildForm>,
+) -> Response {
+    let r = async {
+        let actor = c.actor()?;
+        let org = match f.org.trim() {
+            "" => actor.org.clone(),
+            raw => OrgCode::parse(raw).map_err(|e| PageError::invalid("org", e.to_string()))?,
+        };
+        let view = payouts::build_batch(&state.store, state.clock.as_ref(), actor, &org).await?;
+        show_page(&state, &c, view.batch.id, view.skipped).await
+    }
+    .await;
+    finish(&c, r)
+}
+
+async fn bank_file<S: Repo>(
+    state: &AppState<S>,
+    c: &Ctx,
+    raw_id: &str,
+    format: &str,
+) -> PageResult {
+    let actor = c.actor()?;
+    require(actor, Capability::ManagePayouts)?;
+    let (batch, lines) = payouts::get_batch(&state.store, actor, batch_id(raw_id)?).await?;
+    let (bytes, content_type) = if format == "xlsx" {
+        (payouts::bank_file_xlsx(&batch, &lines)?, XLSX)
+    } else {
+        (
+            payouts::bank_file_csv(&batch, &lines)?,
+            "text/csv; charset=utf-8",
+        )
+    };
+    state
+        .store
+        .audit(&AuditEntry {
+            at: state.clock.now(),
+            actor: actor.username.clone(),
+            action: "payout.bank_file".into(),
+            subject: format!("batch {}", batch.id.0),
+            detail: format!("{format}: {} lines, {} fen", lines.len(), batch.total.fen()),
+        })
+        .await?;
+    Ok(download(
+        bytes,
+        content_type,
+        &format!("支付批次{}.{format}", batch.id.0),
+    ))
+}
+
+pub async fn bank_csv<S: Repo>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Path(id): Path<String>,
+) -> Response {
+    let r = bank_file(&state, &c, &id, "csv").await;
+    finish(&c, r)
+}
+
+pub async fn bank_xlsx<S: Repo>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Path(id): Path<String>,
+) -> Response {
+    let r = bank_file(&state, &c, &id, "xlsx").await;
+    finish(&c, r)
+}
+
+/// The bank's answer: `failed` names each failed line (repeated), `reason_<line>` its reason.
+fn failures(form: &[(String, String)]) -> Result<Vec<(i64, String)>, PageError> {
+    let mut out = Vec::new();
+    for (k, v) in form {
+        if k != "failed" {
+            continue;
+        }
+        let line: i64 = v
+            .parse()
+            .map_err(|_| PageError::invalid("failed", format!("无效的明细号 (bad line) {v}")))?;
+        let reason = form
+            .iter()
+            .find(|(k, _)| *k == format!("reason_{line}"))
+            .map(|(_, r)| r.trim().to_string())
+            .unwrap_or_default();
+        if reason.is_empty() {
+            return Err(PageError::invalid(
+                &format!("reason_{line}"),
+                format!("请填写明细 {line} 的失败原因 (give the reason line {line} failed)"),
+            ));
+        }
+        out.push((line, reason));
+    }
+    Ok(out)
+}
+
+pub async fn settle<S: Repo>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let r = async {
+        let actor = c.actor()?;
+        let id = batch_id(&id)?;
+        let failures = failures(&form)?;
+        payouts::settle_batch(&state.store, state.clock.as_ref(), actor, id, &failures).await?;
+        Ok(redirect(&format!("/payouts/{}", id.0)))
+    }
+    .await;
+    finish(&c, r)
+}
