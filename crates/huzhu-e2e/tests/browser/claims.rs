@@ -92,7 +92,7 @@ async fn act(b: &Browser, id: i64, action: &str, reason: Option<&str>) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_officer_submits_with_photos_and_the_window_and_city_take_it_to_approval() {
+async fn an_officer_submits_with_photos_and_the_claim_is_walked_to_payment() {
     // In the demo cycle's year: a 2022 claim is submitted in 2022.
     let clock = huzhu_app::SettableClock::new(Utc.with_ymd_and_hms(2022, 7, 15, 2, 0, 0).unwrap());
     let Some((server, b)) = start_at("claims_flow", Viewport::DESKTOP, clock).await else {
@@ -255,5 +255,43 @@ async fn an_officer_submits_with_photos_and_the_window_and_city_take_it_to_appro
     assert_eq!(state(&b).await, "approved");
     assert_eq!(b.text("[data-testid=state]").await.unwrap(), "已审批");
     assert_eq!(b.text("[data-testid=approved]").await.unwrap(), payable);
+    b.sign_out().await.unwrap();
+
+    // Finance builds a payout batch for 临安区 and settles it as paid.
+    b.sign_in("finance").await.unwrap();
+    b.goto("/payouts").await.unwrap();
+    b.find("#org")
+        .await
+        .unwrap()
+        .select_by_value("LA")
+        .await
+        .unwrap();
+    b.click("form[action='/payouts'] button[type=submit]")
+        .await
+        .unwrap();
+    if b.client.get_alert_text().await.is_ok() {
+        b.client.accept_alert().await.unwrap();
+    }
+    b.wait_for("[data-testid=batch-status]").await.unwrap();
+    let batch = b.path().await.unwrap();
+    assert!(
+        b.text("main").await.unwrap().contains(&format!("{id}")),
+        "{batch}"
+    );
+    b.click("form[action$='/settle'] button[type=submit]")
+        .await
+        .unwrap();
+    if b.client.get_alert_text().await.is_ok() {
+        b.client.accept_alert().await.unwrap();
+    }
+    b.wait_until("the batch to be settled", || async {
+        Ok(!b.exists("form[action$='/settle']").await?
+            && b.exists("[data-testid=batch-status]").await?)
+    })
+    .await
+    .unwrap();
+    b.goto(&format!("/claims/{id}")).await.unwrap();
+    assert_eq!(state(&b).await, "paid", "after settling {batch}");
+    assert_eq!(b.text("[data-testid=state]").await.unwrap(), "已支付");
     b.close().await.unwrap();
 }
