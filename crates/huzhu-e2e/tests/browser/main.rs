@@ -6,6 +6,7 @@
 
 mod access;
 mod claims;
+mod import;
 mod members;
 mod page;
 mod signin;
