@@ -52,6 +52,7 @@ const SHOTS: &[Shots] = &[
         &[
             ("home-finance", "/"),
             ("payouts", "/payouts"),
+            ("payout-batch", "/payouts/{batch}"),
             ("ledger", "/ledger"),
         ],
     ),
@@ -117,37 +118,53 @@ async fn run() -> Result<()> {
     result
 }
 
+/// The id in the first link `/{area}/ID` on `page`, if it exists and shows one.
+async fn first_link(b: &Browser, page: &str, area: &str) -> Result<Option<String>> {
+    b.goto(page).await?;
+    let href = b
+        .js(
+            "const re = new RegExp('^/' + arguments[0] + '/\\\\d+$'); \
+             return Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))\
+             .find(h => re.test(h)) || null;",
+            vec![json!(area)],
+        )
+        .await?;
+    Ok(href
+        .as_str()
+        .and_then(|h| h.rsplit('/').next())
+        .map(str::to_string))
+}
+
 async fn shoot_all(b: &Browser, out: &Path, member: i64) -> Result<()> {
     let mut taken = 0;
     for (who, pages) in SHOTS {
         if let Some(u) = who {
             b.sign_in(u).await?;
         }
-        // A paid claim of the demo, for its page and decision letter.
-        let claim = if who.is_some() {
-            b.goto("/claims?state=paid").await?;
-            b.js(
-                "return Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))\
-                 .find(h => /^\\/claims\\/\\d+$/.test(h)) || null;",
-                vec![],
+        // A paid claim of the demo (its page and decision letter) and a payout batch.
+        let (claim, batch) = if who.is_some() {
+            (
+                first_link(b, "/claims?state=paid", "claims").await?,
+                first_link(b, "/payouts", "payouts").await?,
             )
-            .await?
-            .as_str()
-            .and_then(|h| h.rsplit('/').next())
-            .map(str::to_string)
         } else {
-            None
+            (None, None)
         };
         for (name, path) in pages.iter() {
             let path = path.replace("{member}", &member.to_string());
-            let path = match &claim {
-                Some(c) => path.replace("{claim}", c),
-                None if path.contains("{claim}") => {
-                    eprintln!("skipped {name}: no paid claim listed on /claims");
-                    continue;
+            let mut path = path;
+            let mut missing = None;
+            for (key, value) in [("{claim}", &claim), ("{batch}", &batch)] {
+                match value {
+                    Some(v) => path = path.replace(key, v),
+                    None if path.contains(key) => missing = Some(key),
+                    None => {}
                 }
-                None => path,
-            };
+            }
+            if let Some(key) = missing {
+                eprintln!("skipped {name}: no {key} found for this account");
+                continue;
+            }
             for (size, label) in [(Viewport::DESKTOP, "desktop"), (Viewport::PHONE, "phone")] {
                 b.resize(size).await?;
                 b.goto(&path).await?;
