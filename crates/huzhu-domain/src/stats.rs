@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 pub const DIMENSIONS: [&str; 7] = ["all", "state", "kind", "month", "group", "gender", "item"];
 
 /// Counts and amounts (fen) of a set of claims. Sums of claims, so negated for a removal.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct ClaimFigures {
     pub claims: i64,
     pub payable_fen: i64,
@@ -193,7 +193,10 @@ mod tests {
         let decision = r#"{"payable_fen":2070000,"lines":[
             {"item":"A","amount_fen":570000},{"item":"B","amount_fen":1500000},
             {"item":"B","amount_fen":0}]}"#;
-        let f = facets(&facts(r#"{"diagnoses":[{"disease":"md01"}]}"#, Some(decision)));
+        let f = facets(&facts(
+            r#"{"diagnoses":[{"disease":"md01"}]}"#,
+            Some(decision),
+        ));
         let items: Vec<_> = f.iter().filter(|(d, _, _)| *d == "item").collect();
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].2.payable_fen, 570_000);
@@ -201,7 +204,10 @@ mod tests {
         // 1,000,000 paid shared 570:1500 — 275,362 and 724,637, the remainder to the first item.
         assert_eq!(items[1].2.paid_fen, 724_637);
         assert_eq!(items[0].2.paid_fen, 1_000_000 - 724_637);
-        assert_eq!(items.iter().map(|i| i.2.approved_fen).sum::<i64>(), 2_070_000);
+        assert_eq!(
+            items.iter().map(|i| i.2.approved_fen).sum::<i64>(),
+            2_070_000
+        );
         for d in DIMENSIONS.iter().filter(|d| **d != "item") {
             assert_eq!(f.iter().filter(|(x, _, _)| x == d).count(), 1, "{d}");
         }
