@@ -475,7 +475,6 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
 /// told it does not exist.
 async fn statistics_are_exact<S: Repo>(s: &S) {
     use huzhu_app::stats::{dashboard, dashboard_by_scan, dashboard_xlsx};
-    use huzhu_store::StatsStore;
     assert_eq!(s.check_stats(10).await.unwrap(), Vec::<String>::new());
     for (who, org) in [
         (city_staff(), "HZ"),
