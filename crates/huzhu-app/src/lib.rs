@@ -23,6 +23,7 @@ pub mod payouts;
 pub mod policies;
 pub mod replay;
 pub mod review;
+pub mod stats;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
 pub use error::{AppError, AuthFailure};

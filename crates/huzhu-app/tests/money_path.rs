@@ -465,6 +465,45 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
     assert_eq!(r.claims, 2);
     assert!(r.total.new_fen != r.total.old_fen, "{r:?}");
     assert_eq!(s.ledger_facts().await.unwrap().entries, entries_before);
+
+    // The statistics followed every step exactly, and the dashboard agrees with a full scan.
+    statistics_are_exact(&s).await;
+}
+
+/// The maintained aggregates equal a recount; the dashboard from them equals the one by full
+/// scan at the city, a district and a unit; a unit officer asking for another unit's figures is
+/// told it does not exist.
+async fn statistics_are_exact<S: Repo>(s: &S) {
+    use huzhu_app::stats::{dashboard, dashboard_by_scan, dashboard_xlsx};
+    assert_eq!(s.check_stats(10).await.unwrap(), Vec::<String>::new());
+    for (who, org) in [
+        (city_staff(), "HZ"),
+        (district_staff(), "LA"),
+        (officer(), "LA-01-001"),
+    ] {
+        for policy in [None, Some("hangzhou-2022")] {
+            let kept = dashboard(s, &who, &code(org), policy).await.unwrap();
+            let scanned = dashboard_by_scan(s, &who, &code(org), policy)
+                .await
+                .unwrap();
+            assert_eq!(kept, scanned, "{org} {policy:?}");
+            assert!(!dashboard_xlsx(&kept).unwrap().is_empty());
+        }
+    }
+    let city = dashboard(s, &city_staff(), &code("HZ"), Some("hangzhou-2022"))
+        .await
+        .unwrap();
+    let by_item = city
+        .tables
+        .iter()
+        .find(|t| t.id == "claims_by_item")
+        .unwrap();
+    let paid: i64 = by_item.rows.iter().map(|r| r.values[3]).sum();
+    assert!(paid > 0, "{by_item:?}");
+    let err = dashboard(s, &other_officer(), &code("LA-01-001"), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::NotFound { .. }), "{err:?}");
 }
 
 async fn bad_claims_and_uploads_are_refused_and_store_nothing<S: Repo>(s: S) {

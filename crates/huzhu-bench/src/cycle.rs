@@ -30,7 +30,7 @@ const POLICY: &str = "hangzhou-2022";
 const PAGE: u32 = 5_000;
 const TARGET: f64 = 2.0;
 
-type Fail = Box<dyn std::error::Error + Send + Sync>;
+pub(crate) type Fail = Box<dyn std::error::Error + Send + Sync>;
 
 pub struct Args {
     postgres: bool,
@@ -295,12 +295,12 @@ async fn rewrite<S: Repo>(store: &S, page_size: u32) -> Result<u64, Fail> {
     Ok(written)
 }
 
-fn code(raw: &str) -> Result<OrgCode, Fail> {
+pub(crate) fn code(raw: &str) -> Result<OrgCode, Fail> {
     Ok(OrgCode::parse(raw)?)
 }
 
 /// The org tree of `roster.rs`: city B, districts B0–B9, streets B0-0…, units B0-0-0….
-fn orgs() -> Result<Vec<(u64, NewOrg)>, Fail> {
+pub(crate) fn orgs() -> Result<Vec<(u64, NewOrg)>, Fail> {
     let region = RegionCode::parse("330102")?;
     let mut out = vec![(
         1,

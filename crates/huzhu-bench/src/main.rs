@@ -8,8 +8,13 @@
 //! `huzhu-bench cycle --backend sqlite|postgres --members N --claims M` (or `bench/adjudicate.sh`)
 //! benchmarks batch adjudication of a stored cycle against reading and rewriting the same rows
 //! (see [`cycle`]).
+//!
+//! `huzhu-bench dashboard --backend sqlite|postgres --members N --claims M` (or
+//! `bench/dashboard.sh`) times the statistics dashboard from the maintained aggregates against the
+//! same tables by full scan (see [`dashboard`]).
 
 mod cycle;
+mod dashboard;
 mod roster;
 
 use chrono::{Days, NaiveDate};
@@ -225,6 +230,15 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("dashboard") => {
+            return match dashboard::Args::parse(&args[1..]) {
+                Ok(a) => dashboard::run(&a),
+                Err(usage) => {
+                    eprintln!("{usage}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Some("roster-orgs") => roster::orgs(&mut out),
         Some("roster-members") => match args.get(1).and_then(|n| n.parse().ok()) {
             Some(n) => roster::members(&mut out, n),
@@ -235,7 +249,7 @@ fn main() -> ExitCode {
         },
         Some(other) => {
             eprintln!(
-                "unknown benchmark `{other}`; try: engine, cycle, roster-orgs, roster-members N"
+                "unknown benchmark `{other}`; try: engine, cycle, dashboard, roster-orgs, roster-members N"
             );
             return ExitCode::from(2);
         }

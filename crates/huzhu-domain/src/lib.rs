@@ -22,4 +22,5 @@ pub mod ledger;
 pub mod policy;
 pub mod review;
 pub mod scenario;
+pub mod stats;
 pub mod workflow;

@@ -14,6 +14,7 @@ pub mod money;
 mod postgres;
 mod sql;
 mod sqlite;
+pub mod stats;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserId};
 pub use error::StoreError;
@@ -21,6 +22,7 @@ pub use model::*;
 pub use money::MoneyStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use stats::StatsStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -135,7 +137,7 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn set_setting(&self, key: &str, value: &str) -> impl Future<Output = Result<()>> + Send;
 }
 
-/// Everything the use cases need of a backend: the registry, the money path, accounts.
-pub trait Repo: Store + MoneyStore + AccountStore {}
+/// Everything the use cases need of a backend: the registry, the money path, accounts, statistics.
+pub trait Repo: Store + MoneyStore + AccountStore + StatsStore {}
 
-impl<T: Store + MoneyStore + AccountStore> Repo for T {}
+impl<T: Store + MoneyStore + AccountStore + StatsStore> Repo for T {}

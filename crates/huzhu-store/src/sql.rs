@@ -364,8 +364,12 @@ macro_rules! impl_store {
                                 .execute(&mut *tx)
                                 .await?;
                                 if !same_parent {
+                                    // The subtree's figures leave the old ancestors' rows and
+                                    // join the new ones'.
+                                    Self::stat_move_subtree(&mut tx, old.id, -1).await?;
                                     Self::reparent(&mut tx, old.id, parent.as_ref().map(|p| p.id))
                                         .await?;
+                                    Self::stat_move_subtree(&mut tx, old.id, 1).await?;
                                 }
                                 counts.updated += 1;
                                 OrgOutcome::Updated
@@ -450,6 +454,9 @@ macro_rules! impl_store {
 
                 let mut out = Vec::with_capacity(rows.len());
                 let mut counts = $crate::ImportCounts::default();
+                // The statistics move in this transaction too (docs/statistics.md).
+                let mut stat_delta = $crate::stats::MemberDelta::new();
+                let mut regendered: Vec<(i64, String, String)> = Vec::new();
                 for (row, member) in rows {
                     counts.read += 1;
                     let id_number = member.id_number.as_str();
@@ -546,6 +553,18 @@ macro_rules! impl_store {
                                 .bind(old.id)
                                 .execute(&mut *tx)
                                 .await?;
+                                *stat_delta
+                                    .entry((old.tenant_id, old.org_id, before.gender.clone(),
+                                        before.status.clone()))
+                                    .or_insert(0) -= 1;
+                                *stat_delta
+                                    .entry((old.tenant_id, org_id, after.gender.clone(),
+                                        after.status.clone()))
+                                    .or_insert(0) += 1;
+                                if before.gender != after.gender {
+                                    regendered.push((old.id, before.gender.clone(),
+                                        after.gender.clone()));
+                                }
                                 let row = MemberRow::from_snapshot(
                                     old.id, old.tenant_id, org_id, version, at, &after,
                                 );
@@ -578,6 +597,10 @@ macro_rules! impl_store {
                                 .bind(at)
                                 .fetch_one(&mut *tx)
                                 .await?;
+                                *stat_delta
+                                    .entry((tenant_id, org_id, new.gender.clone(),
+                                        new.status.clone()))
+                                    .or_insert(0) += 1;
                                 stored.insert(
                                     id_number.to_string(),
                                     MemberRow::from_snapshot(id, tenant_id, org_id, 1, at, &new),
@@ -593,6 +616,10 @@ macro_rules! impl_store {
                         MemberOutcome::Rejected(_) => counts.rejected += 1,
                     }
                     out.push((*row, outcome));
+                }
+                Self::stat_apply_members(&mut tx, &stat_delta).await?;
+                for (member, old, new) in &regendered {
+                    Self::stat_regender(&mut tx, *member, old, new).await?;
                 }
                 Self::add_counts(&mut tx, import, &counts).await?;
                 tx.commit().await?;

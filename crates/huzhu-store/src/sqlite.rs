@@ -89,4 +89,5 @@ impl SqliteStore {
 
 crate::money::sql::impl_money_store!(SqliteStore);
 crate::accounts::impl_account_store!(SqliteStore);
+crate::stats::sql::impl_stats_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);

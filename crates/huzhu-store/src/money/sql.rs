@@ -161,6 +161,7 @@ macro_rules! impl_money_store {
                         });
                     }
                 }
+                Self::stat_apply_enrolments(&mut tx, "e.bill_id = $1", bill, None, 1).await?;
                 if let Some(entry) = e.entry {
                     let refs = $crate::money::EntryRefs {
                         bill: Some($crate::money::BillId(bill)),
@@ -315,6 +316,11 @@ macro_rules! impl_money_store {
                 .fetch_one(&mut *tx)
                 .await?;
                 Self::money_event(&mut tx, tenant, id, &c.event).await?;
+                let mut delta = $crate::stats::ClaimDelta::new();
+                for r in Self::stat_claim_rows(&mut tx, &[id]).await? {
+                    r.add_to(&mut delta, 1);
+                }
+                Self::stat_apply_claims(&mut tx, &delta).await?;
                 tx.commit().await?;
                 self.claim($crate::money::ClaimId(id)).await
             }
@@ -514,7 +520,22 @@ macro_rules! impl_money_store {
             ) -> $crate::Result<u64> {
                 let mut tx = self.pool.begin().await?;
                 let mut written = 0u64;
+                let mut delta = $crate::stats::ClaimDelta::new();
                 for chunk in decisions.chunks($crate::money::sql::UPDATE_CHUNK) {
+                    let ids: Vec<i64> = chunk.iter().map(|(c, _, _)| c.0).collect();
+                    let new: std::collections::HashMap<i64, (&str, i64)> = chunk
+                        .iter()
+                        .map(|(c, d, p)| (c.0, (d.as_str(), p.fen())))
+                        .collect();
+                    for r in Self::stat_claim_rows(&mut tx, &ids).await? {
+                        r.add_to(&mut delta, -1);
+                        if let Some((d, p)) = new.get(&r.id) {
+                            let mut after = r;
+                            after.decision = Some((*d).to_string());
+                            after.payable_fen = Some(*p);
+                            after.add_to(&mut delta, 1);
+                        }
+                    }
                     // `UPDATE … FROM (VALUES …)`: PostgreSQL and SQLite (≥ 3.33) both take it,
                     // and both name the columns of a VALUES list column1, column2, …
                     let rows = (0..chunk.len())
@@ -540,6 +561,7 @@ macro_rules! impl_money_store {
                     }
                     written += done;
                 }
+                Self::stat_apply_claims(&mut tx, &delta).await?;
                 tx.commit().await?;
                 Ok(written)
             }
@@ -549,7 +571,9 @@ macro_rules! impl_money_store {
                 c: &$crate::money::ClaimChange,
             ) -> $crate::Result<$crate::money::StoredClaim> {
                 let mut tx = self.pool.begin().await?;
-                Self::money_apply_change(&mut tx, c).await?;
+                let mut delta = $crate::stats::ClaimDelta::new();
+                Self::money_apply_change(&mut tx, c, &mut delta).await?;
+                Self::stat_apply_claims(&mut tx, &delta).await?;
                 tx.commit().await?;
                 self.claim(c.claim).await
             }
@@ -800,9 +824,11 @@ macro_rules! impl_money_store {
                         )));
                     }
                 }
+                let mut delta = $crate::stats::ClaimDelta::new();
                 for c in changes {
-                    Self::money_apply_change(&mut tx, c).await?;
+                    Self::money_apply_change(&mut tx, c, &mut delta).await?;
                 }
+                Self::stat_apply_claims(&mut tx, &delta).await?;
                 tx.commit().await?;
                 Ok(self.batch(id).await?.0)
             }
@@ -981,13 +1007,16 @@ macro_rules! impl_money_store {
             }
 
             /// Applies a claim change if the claim is still at the expected version: its fields,
-            /// its event, its ledger entries. Returns the claim's tenant.
+            /// its event, its ledger entries; adds the change of its statistics to `delta` (for the
+            /// caller to apply before committing). Returns the claim's tenant.
             async fn money_apply_change<'c>(
                 tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
                 c: &$crate::money::ClaimChange,
+                delta: &mut $crate::stats::ClaimDelta,
             ) -> $crate::Result<i64> {
                 use $crate::money::rows::json_list;
                 let f = &c.fields;
+                let before = Self::stat_claim_rows(tx, &[c.claim.0]).await?;
                 let tenant: Option<i64> = sqlx::query_scalar(
                     "UPDATE claims SET state = $1, body = $2, event_date = $3, submitted_on = $4, \
                      decision = $5, payable_fen = $6, approved_fen = $7, paid_fen = $8, \
@@ -1018,6 +1047,10 @@ macro_rules! impl_money_store {
                         c.claim.0, c.claim.0
                     )));
                 };
+                for r in &before {
+                    r.add_to(delta, -1);
+                    r.with_fields(f).add_to(delta, 1);
+                }
                 Self::money_event(tx, tenant, c.claim.0, &c.event).await?;
                 let refs = $crate::money::EntryRefs {
                     claim: Some(c.claim),

@@ -52,6 +52,7 @@ pub const SESSION_COOKIE: &str = "huzhu_session";
         (name = "payouts", description = "支付批次与银行文件 (payout batches and bank files)"),
         (name = "ledger", description = "账簿 (the double-entry ledger)"),
         (name = "audit", description = "审计日志 (the audit log)"),
+        (name = "stats", description = "统计 (figures of an org's subtree, JSON or Excel)"),
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&SecuritySchemes)

@@ -37,6 +37,7 @@ mod orgs;
 mod payouts;
 mod queues;
 mod session;
+mod stats;
 
 use crate::{ApiError, AppState};
 use askama::Template;
@@ -76,6 +77,7 @@ pub fn routes<S: Repo>() -> Router<AppState<S>> {
         .merge(import::routes::<S>())
         .merge(ledger::routes::<S>())
         .merge(audit::routes::<S>())
+        .merge(stats::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(security_headers))
@@ -93,6 +95,24 @@ pub struct Ctx {
     /// An htmx request (`HX-Request: true`): answer with the partial.
     pub htmx: bool,
     pub today: NaiveDate,
+}
+
+/// An integer however a template holds it (askama passes values, references, or references to
+/// references from loops).
+pub trait Int {
+    fn int(&self) -> i64;
+}
+
+impl Int for i64 {
+    fn int(&self) -> i64 {
+        *self
+    }
+}
+
+impl<T: Int + ?Sized> Int for &T {
+    fn int(&self) -> i64 {
+        (**self).int()
+    }
 }
 
 /// One entry of the navigation.
@@ -134,16 +154,16 @@ impl Ctx {
             .is_some_and(|a| a.role != Role::Member && a.can(Capability::SubmitClaim))
     }
 
-    pub fn yuan<F: Borrow<i64>>(&self, fen: F) -> String {
-        i18n::yuan(*fen.borrow())
+    pub fn yuan<F: Int>(&self, fen: F) -> String {
+        i18n::yuan(fen.int())
     }
 
     pub fn opt_yuan<F: Borrow<Option<i64>>>(&self, fen: F) -> String {
         fen.borrow().map(i18n::yuan).unwrap_or_else(|| "—".into())
     }
 
-    pub fn count<N: Borrow<i64>>(&self, n: N) -> String {
-        i18n::count(*n.borrow())
+    pub fn count<N: Int>(&self, n: N) -> String {
+        i18n::count(n.int())
     }
 
     /// A claim state's label, by its code.

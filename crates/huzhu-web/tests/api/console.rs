@@ -374,3 +374,84 @@ async fn an_upload_form_must_carry_the_token_as_its_first_part() {
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     assert_eq!(b.get("/").await.status, StatusCode::SEE_OTHER, "signed out");
 }
+
+#[tokio::test]
+async fn the_statistics_page_shows_tables_with_charts_and_exports_them_within_scope() {
+    let app = spawn_app().await;
+    huzhu_app::demo_money::load_money_demo(&app.store)
+        .await
+        .unwrap();
+    let mut b = Browser::signed_in(&app, "district.staff").await;
+    let page = b.get("/stats?org=LA&cycle=hangzhou-2022").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    for id in [
+        "members",
+        "enrolments_by_item",
+        "by_sub_org",
+        "claims_by_item",
+        "claims_by_month",
+        "claims_by_disease_group",
+        "claims_by_gender",
+    ] {
+        assert!(page.text.contains(&format!("id=\"table-{id}\"")), "{id}");
+        assert!(
+            page.text.contains(&format!("table={id}")),
+            "{id} has its own export"
+        );
+    }
+    // Charts are drawn by the vendored Chart.js from JSON blocks, with no inline script.
+    assert!(page.text.contains("/static/chart.umd.min.js?v="));
+    assert!(page.text.contains("data-chart=\"chart-claims_by_month\""));
+    let json_start = page
+        .text
+        .find("<script type=\"application/json\" id=\"chart-claims_by_item\">")
+        .unwrap();
+    let rest = &page.text[json_start..];
+    let json = &rest[rest.find('>').unwrap() + 1..rest.find("</script>").unwrap()];
+    let spec: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(spec["type"], "bar");
+    assert!(!spec["labels"].as_array().unwrap().is_empty());
+    // The figures on the page are the dashboard's own.
+    let actor =
+        huzhu_app::accounts::login(&app.store, &app.clock, "district.staff", "huzhu-demo-2022")
+            .await
+            .unwrap()
+            .1;
+    let d = huzhu_app::stats::dashboard(
+        &app.store,
+        &actor,
+        &huzhu_domain::org::OrgCode::parse("LA").unwrap(),
+        Some("hangzhou-2022"),
+    )
+    .await
+    .unwrap();
+    let members = d.tables.iter().find(|t| t.id == "members").unwrap();
+    let total = members.rows.last().unwrap().values[2];
+    assert!(total > 0);
+    assert!(page.text.contains(&huzhu_web::console::i18n::count(total)));
+    let all = b.get("/stats/export.xlsx?org=LA&cycle=hangzhou-2022").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("spreadsheetml"));
+    let one = b
+        .get("/stats/export.xlsx?org=LA&cycle=hangzhou-2022&table=claims_by_item")
+        .await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(
+        b.get("/stats/export.xlsx?org=LA&table=nope").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(b.get("/stats?org=SC").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        b.get("/stats?org=LA&cycle=no-such-cycle").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut officer = Browser::signed_in(&app, "officer.la01001").await;
+    assert_eq!(
+        officer.get("/stats?org=LA").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(officer.get("/stats").await.status, StatusCode::OK);
+}

@@ -14,6 +14,7 @@ mod money;
 mod money_input;
 mod money_scope;
 mod openapi;
+mod stats;
 
 use axum::http::StatusCode;
 use helpers::{spawn_app, TestApp};

@@ -1,6 +1,6 @@
 //! The money path's JSON routes (issue 5): enrolment and bills ([`enrolment`]), claims and the
 //! workflow ([`claims`]), their documents ([`documents`]), the review rule ([`review`]), payouts
-//! ([`payouts`]), the ledger and the audit log ([`ledger`]). Each handler extracts, calls the
+//! ([`payouts`]), the ledger and the audit log ([`ledger`]), statistics ([`stats`]). Each handler extracts, calls the
 //! use case in `huzhu_app` and maps its answer to a view of this crate; the views take the app's
 //! types apart field by field, so a field added there does not compile until it is decided here.
 
@@ -10,6 +10,7 @@ pub mod enrolment;
 pub mod ledger;
 pub mod payouts;
 pub mod review;
+pub mod stats;
 
 use crate::AppState;
 use huzhu_store::Repo;
@@ -24,4 +25,5 @@ pub(crate) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
         .merge(review::routes::<S>())
         .merge(payouts::routes::<S>())
         .merge(ledger::routes::<S>())
+        .merge(stats::routes::<S>())
 }

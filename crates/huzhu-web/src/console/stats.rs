@@ -1,0 +1,230 @@
+//! 统计: a federation level's figures (SPEC section 8) for an organisation's subtree — members,
+//! enrolments, claims and amounts by item, month, sub-organisation, disease group and gender —
+//! as tables with charts, each exportable to Excel. The figures come from the maintained
+//! aggregates (`huzhu_app::stats`), so the page stays fast at city scale.
+
+use super::{download, finish, page, Console, Ctx, PageError, PageResult, XLSX};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use huzhu_app::stats::{self, ColumnKind, Dashboard, StatTable};
+use huzhu_domain::org::OrgCode;
+use huzhu_store::Repo;
+use serde::Deserialize;
+
+pub fn routes<S: Repo>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/stats", get(show::<S>))
+        .route("/stats/export.xlsx", get(export::<S>))
+}
+
+#[derive(Deserialize, Default)]
+pub struct StatsQuery {
+    #[serde(default)]
+    org: String,
+    /// A policy cycle id; empty for every cycle.
+    #[serde(default)]
+    cycle: String,
+    /// One table only (export).
+    #[serde(default)]
+    table: String,
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// A table as the page shows it, with the chart drawn from it.
+pub struct ShownTable {
+    pub t: StatTable,
+    /// The chart's JSON (for `<script type="application/json">`), `<` escaped.
+    pub chart_json: Option<String>,
+}
+
+impl ShownTable {
+    pub fn is_fen(&self, i: &usize) -> bool {
+        self.t
+            .columns
+            .get(*i)
+            .is_some_and(|c| c.kind == ColumnKind::Fen)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "stats/dashboard.html")]
+struct StatsPage<'a> {
+    c: &'a Ctx,
+    d: Dashboard,
+    tables: Vec<ShownTable>,
+    orgs: Vec<Choice>,
+    cycles: Vec<Choice>,
+    query: String,
+}
+
+/// Which chart suits a table: a pie for a split of a whole, a line over months, bars otherwise;
+/// the first amount column if there is one, else the first count.
+fn chart_of(c: &Ctx, t: &StatTable) -> Option<String> {
+    let col = t
+        .columns
+        .iter()
+        .position(|c| c.kind == ColumnKind::Fen)
+        .or(if t.columns.is_empty() { None } else { Some(0) })?;
+    let rows: Vec<_> = t
+        .rows
+        .iter()
+        .filter(|r| r.key != "total" && r.label != "合计")
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let kind = if t.id.contains("month") {
+        "line"
+    } else if t.id.contains("gender") {
+        "pie"
+    } else {
+        "bar"
+    };
+    let column = &t.columns[col];
+    let values: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            let v = r.values.get(col).copied().unwrap_or(0);
+            if column.kind == ColumnKind::Fen {
+                // Display only: the chart's axis is in 元.
+                serde_json::json!(v as f64 / 100.0)
+            } else {
+                serde_json::json!(v)
+            }
+        })
+        .collect();
+    let spec = serde_json::json!({
+        "type": kind,
+        "labels": rows.iter().map(|r| r.label.clone()).collect::<Vec<_>>(),
+        "datasets": [{
+            "label": format!(
+                "{}{}",
+                c.t(column.label_zh, column.label_en),
+                if column.kind == ColumnKind::Fen { c.t("（元）", " (yuan)") } else { "" }
+            ),
+            "data": values,
+        }],
+    });
+    Some(spec.to_string().replace('<', "\\u003c"))
+}
+
+pub async fn show<S: Repo>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Query(q): Query<StatsQuery>,
+) -> Response {
+    let r = show_page(&state, &c, q).await;
+    finish(&c, r)
+}
+
+async fn load<S: Repo>(
+    state: &AppState<S>,
+    c: &Ctx,
+    q: &StatsQuery,
+) -> Result<Dashboard, PageError> {
+    let actor = c.actor()?;
+    let org = match q.org.trim() {
+        "" => actor.org.clone(),
+        raw => OrgCode::parse(raw).map_err(|e| PageError::invalid("org", e.to_string()))?,
+    };
+    let cycle = Some(q.cycle.trim()).filter(|s| !s.is_empty());
+    Ok(stats::dashboard(&state.store, actor, &org, cycle).await?)
+}
+
+async fn show_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: StatsQuery) -> PageResult {
+    let actor = c.actor()?;
+    let d = load(state, c, &q).await?;
+    let scope = huzhu_app::access::orgs_in_scope(&state.store, actor, None).await?;
+    // Federation levels only: a unit's figures are its members' own page.
+    let orgs = scope
+        .iter()
+        .filter(|o| o.level as u8 <= 3 || o.code == actor.org)
+        .take(300)
+        .map(|o| Choice {
+            value: o.code.to_string(),
+            label: format!(
+                "{}{} ({})",
+                "　".repeat((o.level as usize).saturating_sub(1)),
+                o.name,
+                o.code
+            ),
+            selected: o.code.as_str() == d.org,
+        })
+        .collect();
+    let mut cycles = vec![Choice {
+        value: String::new(),
+        label: c.t("全部年度", "Every cycle").to_string(),
+        selected: d.policy.is_none(),
+    }];
+    for p in state.store.policy_records().await? {
+        cycles.push(Choice {
+            selected: d.policy.as_deref() == Some(p.id.as_str()),
+            label: p.id.clone(),
+            value: p.id,
+        });
+    }
+    let tables = d
+        .tables
+        .iter()
+        .map(|t| ShownTable {
+            chart_json: chart_of(c, t),
+            t: t.clone(),
+        })
+        .collect();
+    let query = format!(
+        "org={}&cycle={}",
+        super::url_encode(&d.org),
+        super::url_encode(d.policy.as_deref().unwrap_or(""))
+    );
+    page(&StatsPage {
+        c,
+        d,
+        tables,
+        orgs,
+        cycles,
+        query,
+    })
+}
+
+/// The dashboard (or one table of it) as an Excel workbook, one sheet per table.
+pub async fn export<S: Repo>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Query(q): Query<StatsQuery>,
+) -> Response {
+    let r = async {
+        let mut d = load(&state, &c, &q).await?;
+        if !q.table.is_empty() {
+            d.tables.retain(|t| t.id == q.table);
+            if d.tables.is_empty() {
+                return Err(PageError::invalid(
+                    "table",
+                    format!("没有这个统计表 (no table {})", q.table),
+                ));
+            }
+        }
+        let bytes = stats::dashboard_xlsx(&d)?;
+        let name = format!(
+            "统计-{}-{}{}.xlsx",
+            d.org,
+            d.policy.as_deref().unwrap_or("全部年度"),
+            if q.table.is_empty() {
+                String::new()
+            } else {
+                format!("-{}", q.table)
+            }
+        );
+        Ok(download(bytes, XLSX, &name))
+    }
+    .await;
+    finish(&c, r)
+}
