@@ -166,6 +166,26 @@ impl Ctx {
         i18n::count(n.int())
     }
 
+    /// A label that the use cases give in Chinese (gender, employment status, tags, statistics
+    /// rows), in the page's language: the known domain words are translated, the rest (names,
+    /// codes) left as they are.
+    pub fn label(&self, zh: &str) -> String {
+        if self.lang == Lang::Zh {
+            return zh.to_string();
+        }
+        for (z, e) in DOMAIN_WORDS {
+            if zh == *z {
+                return (*e).to_string();
+            }
+            if let Some(rest) = zh.strip_prefix(z) {
+                if rest.starts_with(' ') || rest.starts_with('(') || rest.starts_with('（') {
+                    return format!("{e}{rest}");
+                }
+            }
+        }
+        zh.to_string()
+    }
+
     /// A claim state's label, by its code.
     pub fn state_label(&self, code: &str) -> &'static str {
         match huzhu_domain::workflow::ClaimState::parse(code) {
@@ -290,6 +310,30 @@ impl Ctx {
         })
     }
 }
+
+/// The Chinese words of the domain that use cases put in labels, with their English.
+const DOMAIN_WORDS: &[(&str, &str)] = &[
+    ("男", "Male"),
+    ("女", "Female"),
+    ("在职", "In service"),
+    ("离退休", "Retired"),
+    ("退休返聘", "Re-employed retiree"),
+    ("劳模", "Model worker"),
+    ("建档困难职工", "Hardship worker"),
+    ("外来务工", "Migrant worker"),
+    ("新就业形态", "New forms of employment"),
+    ("工匠", "Craftsman"),
+    ("合计", "Total"),
+    ("重大疾病", "Major disease"),
+    ("轻症", "Mild disease"),
+    ("女职工特殊疾病", "Female special disease"),
+    ("规定病种门诊", "Designated-disease outpatient"),
+    ("未列病种", "No listed disease"),
+    ("其他", "Other"),
+    ("住院", "Hospital stay"),
+    ("确诊", "Diagnosis"),
+    ("关爱金", "Care payment"),
+];
 
 /// Percent-encoding for a query value.
 pub fn url_encode(s: &str) -> String {

@@ -104,7 +104,7 @@ fn chart_of(c: &Ctx, t: &StatTable) -> Option<String> {
         .collect();
     let spec = serde_json::json!({
         "type": kind,
-        "labels": rows.iter().map(|r| r.label.clone()).collect::<Vec<_>>(),
+        "labels": rows.iter().map(|r| c.label(&r.label)).collect::<Vec<_>>(),
         "datasets": [{
             "label": format!(
                 "{}{}",

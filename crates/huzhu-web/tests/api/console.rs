@@ -179,6 +179,14 @@ async fn the_language_switch_turns_the_pages_english_and_back() {
     let en = b.get("/orgs").await;
     assert!(en.text.contains("<h1>Organisations</h1>"), "{}", en.text);
     assert!(en.text.contains("lang=\"en\""));
+    // Labels the use cases give in Chinese are shown in English too.
+    let members = b.get("/members").await;
+    assert!(
+        members.text.contains("<td>In service</td>"),
+        "{}",
+        members.text
+    );
+    assert!(!members.text.contains("<td>在职</td>"));
     b.get("/lang?to=zh&next=/").await;
     assert!(b.get("/orgs").await.text.contains("<h1>组织</h1>"));
     // `next` elsewhere is refused.
