@@ -12,6 +12,7 @@ mod error;
 mod model;
 pub mod money;
 mod postgres;
+mod session_cache;
 mod sql;
 mod sqlite;
 

@@ -14,6 +14,8 @@ pub struct PgStore {
     pub(crate) reader: PgPool,
     /// Which opened database this is, for caches keyed by database (see `MoneyStore::identity`).
     pub(crate) instance: usize,
+    /// Sessions read recently; shared by clones (see `session_cache`).
+    pub(crate) sessions: std::sync::Arc<crate::session_cache::SessionCache>,
 }
 
 impl HasDb for PgStore {
@@ -32,6 +34,7 @@ impl PgStore {
             reader: pool.clone(),
             pool,
             instance: crate::next_instance(),
+            sessions: Default::default(),
         })
     }
 
@@ -61,6 +64,7 @@ impl PgStore {
             reader: pool.clone(),
             pool,
             instance: crate::next_instance(),
+            sessions: Default::default(),
         })
     }
 

@@ -19,6 +19,8 @@ pub struct SqliteStore {
     pub(crate) reader: SqlitePool,
     /// Which opened database this is, for caches keyed by database (see `MoneyStore::identity`).
     pub(crate) instance: usize,
+    /// Sessions read recently; shared by clones (see `session_cache`).
+    pub(crate) sessions: std::sync::Arc<crate::session_cache::SessionCache>,
 }
 
 impl HasDb for SqliteStore {
@@ -71,6 +73,7 @@ impl SqliteStore {
             pool,
             reader,
             instance: crate::next_instance(),
+            sessions: Default::default(),
         })
     }
 
