@@ -655,6 +655,132 @@ async fn a_batch_writes_the_decisions_that_deciding_each_claim_computes<S: Repo>
     );
 }
 
+/// The answer to a submission is built from what was written, not read back: it must equal what
+/// a read of the claim shows afterwards — for a member, an officer and district staff, a draft
+/// and a submission, a first claim and a later one (a history), with a clock that has
+/// nanoseconds. Scope stays as strict: another district's staff and an unknown member get 404.
+async fn a_submission_answers_what_a_read_of_the_claim_shows<S: Repo>(s: S) {
+    let clock = TestClock::on(2021, 11, 1);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    *clock.0.lock().unwrap() = Utc.with_ymd_and_hms(2022, 6, 1, 2, 0, 0).unwrap()
+        + chrono::TimeDelta::nanoseconds(123_456_789);
+    let member = a_member(&s).await;
+    let me = actor(
+        "me",
+        Role::Member,
+        "LA-01-001",
+        OrgLevel::Grassroots,
+        Some(member.0),
+    );
+    let district = actor("la", Role::FederationStaff, "LA", OrgLevel::District, None);
+    let other_district = actor("sc", Role::FederationStaff, "SC", OrgLevel::District, None);
+    let cases = [
+        (
+            &me,
+            stay("2022-05-01", "2022-05-11", "R-1", Some("md01")),
+            true,
+        ),
+        (
+            &officer(),
+            stay("2022-05-20", "2022-05-22", "R-2", None),
+            false,
+        ),
+        (
+            &district,
+            stay("2022-05-25", "2022-05-27", "R-3", None),
+            true,
+        ),
+        (
+            &district,
+            json!({"kind": "diagnosis", "diagnoses": [{"disease": "md01",
+            "date": "2022-05-03", "first_diagnosis": true}], "invoices": ["R-4"]}),
+            true,
+        ),
+    ];
+    for (who, claim, submit) in cases {
+        let req = ClaimRequest {
+            member,
+            policy: Some("hangzhou-2022".into()),
+            claim,
+            submit,
+        };
+        let made = create_claim(&s, &clock, who, &req).await.unwrap();
+        let read = get_claim(&s, &clock, who, ClaimId(made.id)).await.unwrap();
+        assert_eq!(
+            serde_json::to_value(&made).unwrap(),
+            serde_json::to_value(&read).unwrap(),
+            "{}",
+            who.username
+        );
+        assert_eq!(made.events.len(), 1);
+    }
+    for (who, m) in [
+        (&other_district, member),
+        (&district, MemberId(999_999_999)),
+    ] {
+        let refused = create_claim(
+            &s,
+            &clock,
+            who,
+            &ClaimRequest {
+                member: m,
+                policy: Some("hangzhou-2022".into()),
+                claim: stay("2022-05-01", "2022-05-02", "R-X", None),
+                submit: true,
+            },
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(AppError::NotFound { .. })),
+            "{refused:?}"
+        );
+    }
+}
+
+/// Many submissions at once (the writer serialises them): each is stored exactly once with its
+/// one event, and each caller gets its own claim.
+async fn concurrent_submissions_are_each_stored_once_with_their_event<S: Repo>(s: S) {
+    let clock = TestClock::on(2021, 11, 1);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    let member = a_member(&s).await;
+    let fixed = std::sync::Arc::new(huzhu_app::FixedClock(
+        Utc.with_ymd_and_hms(2022, 6, 1, 2, 0, 0).unwrap(),
+    ));
+    let before = s
+        .member_claims(member, "hangzhou-2022")
+        .await
+        .unwrap()
+        .len();
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let (s, fixed) = (s.clone(), fixed.clone());
+        tasks.push(tokio::spawn(async move {
+            let req = ClaimRequest {
+                member,
+                policy: Some("hangzhou-2022".into()),
+                claim: stay("2022-05-01", "2022-05-03", &format!("C-{i}"), None),
+                submit: true,
+            };
+            create_claim(&s, fixed.as_ref(), &officer(), &req)
+                .await
+                .unwrap()
+        }));
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for t in tasks {
+        let made = t.await.unwrap();
+        let invoice = made.claim["invoices"][0].as_str().unwrap().to_string();
+        assert!(invoice.starts_with("C-"));
+        assert!(ids.insert(made.id), "claim {} answered twice", made.id);
+        assert_eq!(s.claim_events(ClaimId(made.id)).await.unwrap().len(), 1);
+    }
+    let stored = s.member_claims(member, "hangzhou-2022").await.unwrap();
+    assert_eq!(stored.len(), before + 40);
+    let invoices: std::collections::BTreeSet<String> =
+        stored.iter().map(|c| c.fields.body.clone()).collect();
+    assert_eq!(invoices.len(), stored.len(), "no claim stored twice");
+}
+
 #[path = "../../huzhu-store/tests/harness/mod.rs"]
 #[macro_use]
 mod harness;
@@ -663,4 +789,6 @@ on_both!(
     the_money_path_runs_from_enrolment_to_a_balanced_ledger,
     bad_claims_and_uploads_are_refused_and_store_nothing,
     a_batch_writes_the_decisions_that_deciding_each_claim_computes,
+    a_submission_answers_what_a_read_of_the_claim_shows,
+    concurrent_submissions_are_each_stored_once_with_their_event,
 );
