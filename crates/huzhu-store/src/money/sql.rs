@@ -26,7 +26,7 @@ macro_rules! impl_money_store {
                     }
                     None => {}
                 }
-                sqlx::query(
+                let done = sqlx::query(
                     "INSERT INTO policies (id, name, cycle_start, cycle_end, sha256, source, \
                      loaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
@@ -38,9 +38,29 @@ macro_rules! impl_money_store {
                 .bind(&p.source)
                 .bind(p.loaded_at)
                 .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(())
+                .await;
+                match done.map_err($crate::StoreError::from) {
+                    // Loaded meanwhile by a concurrent first use (PostgreSQL runs them side by
+                    // side): the same text is what was asked for.
+                    Err($crate::StoreError::Conflict(e)) => {
+                        drop(tx);
+                        let now: Option<String> =
+                            sqlx::query_scalar("SELECT sha256 FROM policies WHERE id = $1")
+                                .bind(&p.id)
+                                .fetch_optional(&self.pool)
+                                .await?;
+                        if now.as_deref() == Some(p.sha256.as_str()) {
+                            Ok(())
+                        } else {
+                            Err($crate::StoreError::Conflict(e))
+                        }
+                    }
+                    Err(e) => Err(e),
+                    Ok(_) => {
+                        tx.commit().await?;
+                        Ok(())
+                    }
+                }
             }
 
             async fn policy_record(&self, id: &str) -> $crate::Result<$crate::money::PolicyRecord> {
