@@ -781,6 +781,86 @@ async fn concurrent_submissions_are_each_stored_once_with_their_event<S: Repo>(s
     assert_eq!(invoices.len(), stored.len(), "no claim stored twice");
 }
 
+/// Claims that arrive together are committed together (group commit), yet one that fails —
+/// an unknown policy breaks its INSERT, an unknown member writes nothing — fails alone: every
+/// other claim of its batch is stored once with its event, and each caller gets its own answer.
+async fn a_failing_claim_in_a_batch_fails_alone<S: Repo>(s: S) {
+    use huzhu_store::money::{ClaimEvent, ClaimFields, NewClaim};
+    use huzhu_store::StoreError;
+    let clock = TestClock::on(2021, 11, 1);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    huzhu_app::policies::policy(&s, &clock, "hangzhou-2022")
+        .await
+        .unwrap();
+    let member = a_member(&s).await;
+    let at = Utc.with_ymd_and_hms(2022, 6, 1, 2, 0, 0).unwrap();
+    let new = |i: usize, member: MemberId, policy: &str| NewClaim {
+        member,
+        policy: policy.into(),
+        kind: "hospital_stay".into(),
+        fields: ClaimFields {
+            state: State::Submitted,
+            body: format!("{{\"n\":{i}}}"),
+            event_date: at.date_naive(),
+            submitted_on: Some(at.date_naive()),
+            decision: None,
+            payable: None,
+            approved: huzhu_domain::money::Money::ZERO,
+            paid: huzhu_domain::money::Money::ZERO,
+            flags: Vec::new(),
+            review_reason: None,
+            expert_cleared: false,
+            returned_for: Vec::new(),
+        },
+        event: ClaimEvent {
+            action: "submit".into(),
+            from: None,
+            to: State::Submitted,
+            actor: "officer".into(),
+            actor_role: "unit_officer".into(),
+            reason: String::new(),
+            at,
+        },
+    };
+    let before = s
+        .member_claims(member, "hangzhou-2022")
+        .await
+        .unwrap()
+        .len();
+    // Spawned together: the first is committed alone while the others queue, and the queue
+    // then goes in as one batch holding the two bad claims in its middle.
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let c = match i {
+            10 => new(i, member, "no-such-policy"),
+            20 => new(i, MemberId(999_999_999), "hangzhou-2022"),
+            _ => new(i, member, "hangzhou-2022"),
+        };
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move { s.create_claim(&c).await }));
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for (i, t) in tasks.into_iter().enumerate() {
+        match (i, t.await.unwrap()) {
+            (10, r) => assert!(r.is_err(), "an unknown policy fails: {r:?}"),
+            (20, r) => assert!(matches!(r, Err(StoreError::NotFound(_))), "{r:?}"),
+            (_, r) => {
+                let c = r.unwrap();
+                assert_eq!(c.fields.body, format!("{{\"n\":{i}}}"), "its own answer");
+                assert!(ids.insert(c.id));
+                assert_eq!(s.claim(c.id).await.unwrap().fields.body, c.fields.body);
+                assert_eq!(s.claim_events(c.id).await.unwrap().len(), 1);
+            }
+        }
+    }
+    let stored = s.member_claims(member, "hangzhou-2022").await.unwrap();
+    assert_eq!(
+        stored.len(),
+        before + 28,
+        "each good claim stored exactly once"
+    );
+}
+
 #[path = "../../huzhu-store/tests/harness/mod.rs"]
 #[macro_use]
 mod harness;
@@ -791,4 +871,5 @@ on_both!(
     a_batch_writes_the_decisions_that_deciding_each_claim_computes,
     a_submission_answers_what_a_read_of_the_claim_shows,
     concurrent_submissions_are_each_stored_once_with_their_event,
+    a_failing_claim_in_a_batch_fails_alone,
 );

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod error;
+mod group_commit;
 mod model;
 pub mod money;
 mod postgres;

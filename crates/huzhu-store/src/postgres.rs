@@ -16,6 +16,8 @@ pub struct PgStore {
     pub(crate) instance: usize,
     /// Sessions read recently; shared by clones (see `session_cache`).
     pub(crate) sessions: std::sync::Arc<crate::session_cache::SessionCache>,
+    /// New claims, committed together when they arrive together (see `group_commit`).
+    pub(crate) claim_writes: std::sync::Arc<crate::group_commit::ClaimWrites>,
 }
 
 impl HasDb for PgStore {
@@ -35,6 +37,7 @@ impl PgStore {
             pool,
             instance: crate::next_instance(),
             sessions: Default::default(),
+            claim_writes: Default::default(),
         })
     }
 
@@ -65,6 +68,7 @@ impl PgStore {
             pool,
             instance: crate::next_instance(),
             sessions: Default::default(),
+            claim_writes: Default::default(),
         })
     }
 

@@ -21,6 +21,8 @@ pub struct SqliteStore {
     pub(crate) instance: usize,
     /// Sessions read recently; shared by clones (see `session_cache`).
     pub(crate) sessions: std::sync::Arc<crate::session_cache::SessionCache>,
+    /// New claims, committed together when they arrive together (see `group_commit`).
+    pub(crate) claim_writes: std::sync::Arc<crate::group_commit::ClaimWrites>,
 }
 
 impl HasDb for SqliteStore {
@@ -74,6 +76,7 @@ impl SqliteStore {
             reader,
             instance: crate::next_instance(),
             sessions: Default::default(),
+            claim_writes: Default::default(),
         })
     }
 
