@@ -3,12 +3,22 @@
 # on 127.0.0.1, against the no-op route /health of the same server in the same run. Prints both
 # throughputs, the ratio (target >= 0.3) and the p99 latency of each.
 #
-#   bench/submit.sh [DURATION_SECONDS] [CONNECTIONS]      (defaults: 30 32)
+#   bench/submit.sh [--database-url URL] [DURATION_SECONDS] [CONNECTIONS]      (defaults: 30 32)
 #
+# With --database-url (e.g. postgres://postgres@127.0.0.1:5432/bench) the server runs on that
+# database instead of a fresh SQLite file; it must be empty or hold an earlier run's demo (the
+# demo is loaded once).
+#
+# HUZHU_BENCH_BIN=PATH uses that binary instead of building one.
 # Needs wrk (Debian package `wrk`; installed here when missing and run as root), curl, python3.
 # The server is the release binary on a fresh SQLite database holding the demo city.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+DB_ARGS=()
+if [ "${1:-}" = "--database-url" ]; then
+    DB_ARGS=(--database-url "$2")
+    shift 2
+fi
 DURATION="${1:-30}"
 CONNS="${2:-32}"
 PORT="${HUZHU_BENCH_PORT:-18089}"
@@ -22,10 +32,15 @@ if ! command -v wrk >/dev/null; then
     fi
 fi
 
-cargo build --release -q -p huzhu
+# HUZHU_BENCH_BIN=path runs a binary built beforehand (e.g. to compare with an older build).
+BIN="${HUZHU_BENCH_BIN:-}"
+if [ -z "$BIN" ]; then
+    cargo build --release -q -p huzhu
+    BIN="${CARGO_TARGET_DIR:-target}/release/huzhu"
+fi
 DATA="$(mktemp -d)"
 trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA"' EXIT
-./target/release/huzhu --data-dir "$DATA" serve --demo --listen "127.0.0.1:$PORT" >"$DATA/server.log" 2>&1 &
+"$BIN" --data-dir "$DATA" "${DB_ARGS[@]}" serve --demo --listen "127.0.0.1:$PORT" >"$DATA/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break

@@ -694,6 +694,212 @@ async fn a_batch_writes_the_decisions_that_deciding_each_claim_computes<S: Repo>
     );
 }
 
+/// The answer to a submission is built from what was written, not read back: it must equal what
+/// a read of the claim shows afterwards — for a member, an officer and district staff, a draft
+/// and a submission, a first claim and a later one (a history), with a clock that has
+/// nanoseconds. Scope stays as strict: another district's staff and an unknown member get 404.
+async fn a_submission_answers_what_a_read_of_the_claim_shows<S: Repo>(s: S) {
+    let clock = TestClock::on(2021, 11, 1);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    *clock.0.lock().unwrap() = Utc.with_ymd_and_hms(2022, 6, 1, 2, 0, 0).unwrap()
+        + chrono::TimeDelta::nanoseconds(123_456_789);
+    let member = a_member(&s).await;
+    let me = actor(
+        "me",
+        Role::Member,
+        "LA-01-001",
+        OrgLevel::Grassroots,
+        Some(member.0),
+    );
+    let district = actor("la", Role::FederationStaff, "LA", OrgLevel::District, None);
+    let other_district = actor("sc", Role::FederationStaff, "SC", OrgLevel::District, None);
+    let cases = [
+        (
+            &me,
+            stay("2022-05-01", "2022-05-11", "R-1", Some("md01")),
+            true,
+        ),
+        (
+            &officer(),
+            stay("2022-05-20", "2022-05-22", "R-2", None),
+            false,
+        ),
+        (
+            &district,
+            stay("2022-05-25", "2022-05-27", "R-3", None),
+            true,
+        ),
+        (
+            &district,
+            json!({"kind": "diagnosis", "diagnoses": [{"disease": "md01",
+            "date": "2022-05-03", "first_diagnosis": true}], "invoices": ["R-4"]}),
+            true,
+        ),
+    ];
+    for (who, claim, submit) in cases {
+        let req = ClaimRequest {
+            member,
+            policy: Some("hangzhou-2022".into()),
+            claim,
+            submit,
+        };
+        let made = create_claim(&s, &clock, who, &req).await.unwrap();
+        let read = get_claim(&s, &clock, who, ClaimId(made.id)).await.unwrap();
+        assert_eq!(
+            serde_json::to_value(&made).unwrap(),
+            serde_json::to_value(&read).unwrap(),
+            "{}",
+            who.username
+        );
+        assert_eq!(made.events.len(), 1);
+    }
+    for (who, m) in [
+        (&other_district, member),
+        (&district, MemberId(999_999_999)),
+    ] {
+        let refused = create_claim(
+            &s,
+            &clock,
+            who,
+            &ClaimRequest {
+                member: m,
+                policy: Some("hangzhou-2022".into()),
+                claim: stay("2022-05-01", "2022-05-02", "R-X", None),
+                submit: true,
+            },
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(AppError::NotFound { .. })),
+            "{refused:?}"
+        );
+    }
+}
+
+/// Many submissions at once (the writer serialises them): each is stored exactly once with its
+/// one event, and each caller gets its own claim.
+async fn concurrent_submissions_are_each_stored_once_with_their_event<S: Repo>(s: S) {
+    let clock = TestClock::on(2021, 11, 1);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    let member = a_member(&s).await;
+    let fixed = std::sync::Arc::new(huzhu_app::FixedClock(
+        Utc.with_ymd_and_hms(2022, 6, 1, 2, 0, 0).unwrap(),
+    ));
+    let before = s
+        .member_claims(member, "hangzhou-2022")
+        .await
+        .unwrap()
+        .len();
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let (s, fixed) = (s.clone(), fixed.clone());
+        tasks.push(tokio::spawn(async move {
+            let req = ClaimRequest {
+                member,
+                policy: Some("hangzhou-2022".into()),
+                claim: stay("2022-05-01", "2022-05-03", &format!("C-{i}"), None),
+                submit: true,
+            };
+            create_claim(&s, fixed.as_ref(), &officer(), &req)
+                .await
+                .unwrap()
+        }));
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for t in tasks {
+        let made = t.await.unwrap();
+        let invoice = made.claim["invoices"][0].as_str().unwrap().to_string();
+        assert!(invoice.starts_with("C-"));
+        assert!(ids.insert(made.id), "claim {} answered twice", made.id);
+        assert_eq!(s.claim_events(ClaimId(made.id)).await.unwrap().len(), 1);
+    }
+    let stored = s.member_claims(member, "hangzhou-2022").await.unwrap();
+    assert_eq!(stored.len(), before + 40);
+    let invoices: std::collections::BTreeSet<String> =
+        stored.iter().map(|c| c.fields.body.clone()).collect();
+    assert_eq!(invoices.len(), stored.len(), "no claim stored twice");
+}
+
+/// Claims that arrive together are committed together (group commit), yet one that fails —
+/// an unknown policy breaks its INSERT, an unknown member writes nothing — fails alone: every
+/// other claim of its batch is stored once with its event, and each caller gets its own answer.
+async fn a_failing_claim_in_a_batch_fails_alone<S: Repo>(s: S) {
+    use huzhu_store::money::{ClaimEvent, ClaimFields, NewClaim};
+    use huzhu_store::StoreError;
+    let clock = TestClock::on(2021, 11, 1);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    huzhu_app::policies::policy(&s, &clock, "hangzhou-2022")
+        .await
+        .unwrap();
+    let member = a_member(&s).await;
+    let at = Utc.with_ymd_and_hms(2022, 6, 1, 2, 0, 0).unwrap();
+    let new = |i: usize, member: MemberId, policy: &str| NewClaim {
+        member,
+        policy: policy.into(),
+        kind: "hospital_stay".into(),
+        fields: ClaimFields {
+            state: State::Submitted,
+            body: format!("{{\"n\":{i}}}"),
+            event_date: at.date_naive(),
+            submitted_on: Some(at.date_naive()),
+            decision: None,
+            payable: None,
+            approved: huzhu_domain::money::Money::ZERO,
+            paid: huzhu_domain::money::Money::ZERO,
+            flags: Vec::new(),
+            review_reason: None,
+            expert_cleared: false,
+            returned_for: Vec::new(),
+        },
+        event: ClaimEvent {
+            action: "submit".into(),
+            from: None,
+            to: State::Submitted,
+            actor: "officer".into(),
+            actor_role: "unit_officer".into(),
+            reason: String::new(),
+            at,
+        },
+    };
+    let before = s
+        .member_claims(member, "hangzhou-2022")
+        .await
+        .unwrap()
+        .len();
+    // Spawned together: the first is committed alone while the others queue, and the queue
+    // then goes in as one batch holding the two bad claims in its middle.
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let c = match i {
+            10 => new(i, member, "no-such-policy"),
+            20 => new(i, MemberId(999_999_999), "hangzhou-2022"),
+            _ => new(i, member, "hangzhou-2022"),
+        };
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move { s.create_claim(&c).await }));
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for (i, t) in tasks.into_iter().enumerate() {
+        match (i, t.await.unwrap()) {
+            (10, r) => assert!(r.is_err(), "an unknown policy fails: {r:?}"),
+            (20, r) => assert!(matches!(r, Err(StoreError::NotFound(_))), "{r:?}"),
+            (_, r) => {
+                let c = r.unwrap();
+                assert_eq!(c.fields.body, format!("{{\"n\":{i}}}"), "its own answer");
+                assert!(ids.insert(c.id));
+                assert_eq!(s.claim(c.id).await.unwrap().fields.body, c.fields.body);
+                assert_eq!(s.claim_events(c.id).await.unwrap().len(), 1);
+            }
+        }
+    }
+    let stored = s.member_claims(member, "hangzhou-2022").await.unwrap();
+    assert_eq!(
+        stored.len(),
+        before + 28,
+        "each good claim stored exactly once"
+    );
+}
+
 #[path = "../../huzhu-store/tests/harness/mod.rs"]
 #[macro_use]
 mod harness;
@@ -702,4 +908,7 @@ on_both!(
     the_money_path_runs_from_enrolment_to_a_balanced_ledger,
     bad_claims_and_uploads_are_refused_and_store_nothing,
     a_batch_writes_the_decisions_that_deciding_each_claim_computes,
+    a_submission_answers_what_a_read_of_the_claim_shows,
+    concurrent_submissions_are_each_stored_once_with_their_event,
+    a_failing_claim_in_a_batch_fails_alone,
 );

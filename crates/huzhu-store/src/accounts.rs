@@ -152,24 +152,28 @@ impl UserRow {
     }
 }
 
+/// A session joined with its account: one query per uncached request.
 #[derive(sqlx::FromRow)]
-pub(crate) struct SessionRow {
+pub(crate) struct SessionUserRow {
     pub token_hash: String,
-    pub user_id: i64,
-    pub created_at: DateTime<Utc>,
+    pub session_created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    pub user: UserRow,
 }
 
-impl SessionRow {
-    pub fn into_session(self) -> Session {
-        Session {
+impl SessionUserRow {
+    pub fn into_pair(self) -> Result<(User, Session)> {
+        let user = self.user.into_user()?;
+        let session = Session {
             token_hash: self.token_hash,
-            user_id: UserId(self.user_id),
-            created_at: self.created_at,
+            user_id: user.id,
+            created_at: self.session_created_at,
             expires_at: self.expires_at,
             last_seen_at: self.last_seen_at,
-        }
+        };
+        Ok((user, session))
     }
 }
 
@@ -294,6 +298,8 @@ macro_rules! impl_account_store {
                         .await?;
                 }
                 tx.commit().await?;
+                // After the commit: a read that began before it cannot re-insert its answer.
+                self.sessions.forget_user(id);
                 Ok(())
             }
 
@@ -322,19 +328,26 @@ macro_rules! impl_account_store {
                 token_hash: &str,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<Option<($crate::accounts::User, $crate::accounts::Session)>> {
-                use $crate::accounts::SessionRow;
-                let row: Option<SessionRow> = sqlx::query_as(
-                    "SELECT token_hash, user_id, created_at, expires_at, last_seen_at \
-                     FROM sessions WHERE token_hash = $1 AND expires_at > $2",
-                )
+                use $crate::accounts::{SessionUserRow, USER_COLUMNS};
+                if let Some(hit) = self.sessions.get(token_hash, now) {
+                    return Ok(Some(hit));
+                }
+                let generation = self.sessions.generation();
+                let row: Option<SessionUserRow> = sqlx::query_as(&format!(
+                    "SELECT s.token_hash, s.created_at AS session_created_at, s.expires_at, \
+                     s.last_seen_at, {USER_COLUMNS} FROM sessions s \
+                     JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2"
+                ))
                 .bind(token_hash)
                 .bind(now)
                 .fetch_optional(&self.reader)
                 .await?;
-                let Some(session) = row.map(SessionRow::into_session) else {
+                let Some(row) = row else {
                     return Ok(None);
                 };
-                let user = self.user(session.user_id).await?;
+                let (user, session) = row.into_pair()?;
+                self.sessions.put(generation, &user, &session, now);
                 Ok(Some((user, session)))
             }
 
@@ -348,6 +361,7 @@ macro_rules! impl_account_store {
                     .bind(token_hash)
                     .execute(&self.pool)
                     .await?;
+                self.sessions.touched(token_hash, now);
                 Ok(())
             }
 
@@ -356,6 +370,8 @@ macro_rules! impl_account_store {
                     .bind(token_hash)
                     .execute(&self.pool)
                     .await?;
+                // After the delete: a read that began before it cannot re-insert its answer.
+                self.sessions.forget(token_hash);
                 Ok(())
             }
 

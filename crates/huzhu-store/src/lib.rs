@@ -9,9 +9,11 @@
 
 mod accounts;
 mod error;
+mod group_commit;
 mod model;
 pub mod money;
 mod postgres;
+mod session_cache;
 mod sql;
 mod sqlite;
 pub mod stats;

@@ -14,6 +14,10 @@ pub struct PgStore {
     pub(crate) reader: PgPool,
     /// Which opened database this is, for caches keyed by database (see `MoneyStore::identity`).
     pub(crate) instance: usize,
+    /// Sessions read recently; shared by clones (see `session_cache`).
+    pub(crate) sessions: std::sync::Arc<crate::session_cache::SessionCache>,
+    /// New claims, committed together when they arrive together (see `group_commit`).
+    pub(crate) claim_writes: std::sync::Arc<crate::group_commit::ClaimWrites>,
 }
 
 impl HasDb for PgStore {
@@ -32,6 +36,8 @@ impl PgStore {
             reader: pool.clone(),
             pool,
             instance: crate::next_instance(),
+            sessions: Default::default(),
+            claim_writes: Default::default(),
         })
     }
 
@@ -61,6 +67,8 @@ impl PgStore {
             reader: pool.clone(),
             pool,
             instance: crate::next_instance(),
+            sessions: Default::default(),
+            claim_writes: Default::default(),
         })
     }
 

@@ -19,6 +19,10 @@ pub struct SqliteStore {
     pub(crate) reader: SqlitePool,
     /// Which opened database this is, for caches keyed by database (see `MoneyStore::identity`).
     pub(crate) instance: usize,
+    /// Sessions read recently; shared by clones (see `session_cache`).
+    pub(crate) sessions: std::sync::Arc<crate::session_cache::SessionCache>,
+    /// New claims, committed together when they arrive together (see `group_commit`).
+    pub(crate) claim_writes: std::sync::Arc<crate::group_commit::ClaimWrites>,
 }
 
 impl HasDb for SqliteStore {
@@ -71,6 +75,8 @@ impl SqliteStore {
             pool,
             reader,
             instance: crate::next_instance(),
+            sessions: Default::default(),
+            claim_writes: Default::default(),
         })
     }
 

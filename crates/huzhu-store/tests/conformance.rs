@@ -668,6 +668,7 @@ mod accounts {
         assert!(s.session_user("hash-b", at(4)).await.unwrap().is_none());
         // Switching an account off ends its sessions; switching it on does not bring them back.
         s.create_session("hash-c", u, at(4), at(8)).await.unwrap();
+        assert!(s.session_user("hash-c", at(5)).await.unwrap().is_some());
         s.set_active(u, false).await.unwrap();
         assert!(!s.user(u).await.unwrap().active);
         assert!(s.session_user("hash-c", at(5)).await.unwrap().is_none());
@@ -679,7 +680,49 @@ mod accounts {
         ));
     }
 
+    /// Sessions read a moment ago are answered from memory (issue 5), but never past what the
+    /// database says: a sign-out, a switch-off or the absolute limit ends a session at once,
+    /// even a second after it was read.
+    async fn a_session_read_a_moment_ago_still_ends_at_once<S: Store + AccountStore>(s: S) {
+        tree(&s).await;
+        let u = s
+            .create_user(&new_user("la.staff", Role::FederationStaff, "LA", None))
+            .await
+            .unwrap();
+        let v = s
+            .create_user(&new_user("la.other", Role::FederationStaff, "LA", None))
+            .await
+            .unwrap();
+        let second = |n: i64| at(3) + chrono::TimeDelta::seconds(n);
+        s.create_session("hash-a", u, at(1), at(3)).await.unwrap();
+        s.create_session("hash-b", u, at(1), at(8)).await.unwrap();
+        s.create_session("hash-v", v, at(1), at(8)).await.unwrap();
+        // The absolute limit, one second after a read.
+        assert!(s
+            .session_user("hash-a", second(-1))
+            .await
+            .unwrap()
+            .is_some());
+        assert!(s.session_user("hash-a", second(0)).await.unwrap().is_none());
+        // A touch is seen by the next read.
+        assert!(s.session_user("hash-b", second(0)).await.unwrap().is_some());
+        s.touch_session("hash-b", second(1)).await.unwrap();
+        let (_, session) = s.session_user("hash-b", second(1)).await.unwrap().unwrap();
+        assert_eq!(session.last_seen_at, second(1));
+        // Sign-out, through a clone of the store (clones share what they remember).
+        s.clone().delete_session("hash-b").await.unwrap();
+        assert!(s.session_user("hash-b", second(1)).await.unwrap().is_none());
+        // Switch-off: the other account's session is untouched.
+        s.create_session("hash-c", u, at(3), at(8)).await.unwrap();
+        assert!(s.session_user("hash-c", second(2)).await.unwrap().is_some());
+        assert!(s.session_user("hash-v", second(2)).await.unwrap().is_some());
+        s.set_active(u, false).await.unwrap();
+        assert!(s.session_user("hash-c", second(2)).await.unwrap().is_none());
+        assert!(s.session_user("hash-v", second(2)).await.unwrap().is_some());
+    }
+
     on_both!(
+        a_session_read_a_moment_ago_still_ends_at_once,
         users_are_unique_by_name_and_listed_by_subtree,
         a_member_account_names_its_member_and_the_member_has_an_org,
         org_within_follows_the_closure_table,

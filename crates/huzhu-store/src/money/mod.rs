@@ -308,6 +308,14 @@ pub trait MoneyStore: Clone + Send + Sync + 'static {
     /// A member by id, with the organisation it belongs to now.
     fn member(&self, member: MemberId) -> impl Future<Output = Result<crate::StoredMember>> + Send;
 
+    /// The member, if they belong now to `ancestor` or an organisation under it: a scope check
+    /// and the member's record in one read. An unknown member is None, as one outside.
+    fn member_under(
+        &self,
+        member: MemberId,
+        ancestor: &OrgCode,
+    ) -> impl Future<Output = Result<Option<crate::StoredMember>>> + Send;
+
     /// Every claim of a member under a policy, in the order they were made.
     fn member_claims(
         &self,
@@ -346,6 +354,9 @@ pub trait MoneyStore: Clone + Send + Sync + 'static {
         at: DateTime<Utc>,
     ) -> impl Future<Output = Result<Bill>> + Send;
 
+    /// Writes a new claim and its first event in one transaction and answers the claim as stored
+    /// (from what was written, without reading it back). An unknown member is
+    /// [`crate::StoreError::NotFound`] and writes nothing.
     fn create_claim(&self, c: &NewClaim) -> impl Future<Output = Result<StoredClaim>> + Send;
 
     fn claim(&self, id: ClaimId) -> impl Future<Output = Result<StoredClaim>> + Send;

@@ -26,7 +26,7 @@ macro_rules! impl_money_store {
                     }
                     None => {}
                 }
-                sqlx::query(
+                let done = sqlx::query(
                     "INSERT INTO policies (id, name, cycle_start, cycle_end, sha256, source, \
                      loaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
@@ -38,9 +38,29 @@ macro_rules! impl_money_store {
                 .bind(&p.source)
                 .bind(p.loaded_at)
                 .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(())
+                .await;
+                match done.map_err($crate::StoreError::from) {
+                    // Loaded meanwhile by a concurrent first use (PostgreSQL runs them side by
+                    // side): the same text is what was asked for.
+                    Err($crate::StoreError::Conflict(e)) => {
+                        drop(tx);
+                        let now: Option<String> =
+                            sqlx::query_scalar("SELECT sha256 FROM policies WHERE id = $1")
+                                .bind(&p.id)
+                                .fetch_optional(&self.pool)
+                                .await?;
+                        if now.as_deref() == Some(p.sha256.as_str()) {
+                            Ok(())
+                        } else {
+                            Err($crate::StoreError::Conflict(e))
+                        }
+                    }
+                    Err(e) => Err(e),
+                    Ok(_) => {
+                        tx.commit().await?;
+                        Ok(())
+                    }
+                }
             }
 
             async fn policy_record(&self, id: &str) -> $crate::Result<$crate::money::PolicyRecord> {
@@ -93,6 +113,25 @@ macro_rules! impl_money_store {
                 .await?;
                 row.ok_or_else(|| $crate::StoreError::NotFound(format!("member {}", member.0)))?
                     .into_stored()
+            }
+
+            async fn member_under(
+                &self,
+                member: $crate::MemberId,
+                ancestor: &huzhu_domain::org::OrgCode,
+            ) -> $crate::Result<Option<$crate::StoredMember>> {
+                use $crate::sql::{MemberRow, MEMBER_COLUMNS};
+                let row: Option<MemberRow> = sqlx::query_as(&format!(
+                    "SELECT {MEMBER_COLUMNS} FROM members m JOIN orgs o ON o.id = m.org_id \
+                     WHERE m.id = $1 AND EXISTS (SELECT 1 FROM org_closure c \
+                     JOIN orgs a ON a.id = c.ancestor_id \
+                     WHERE a.code = $2 AND c.descendant_id = m.org_id)"
+                ))
+                .bind(member.0)
+                .bind(ancestor.as_str())
+                .fetch_optional(&self.reader)
+                .await?;
+                row.map(MemberRow::into_stored).transpose()
             }
 
             async fn member_claims(
@@ -276,53 +315,17 @@ macro_rules! impl_money_store {
                 &self,
                 c: &$crate::money::NewClaim,
             ) -> $crate::Result<$crate::money::StoredClaim> {
-                use $crate::money::rows::json_list;
-                let mut tx = self.pool.begin().await?;
-                let (org_id, tenant): (i64, i64) =
-                    sqlx::query_as("SELECT org_id, tenant_id FROM members WHERE id = $1")
-                        .bind(c.member.0)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .ok_or_else(|| {
-                            $crate::StoreError::NotFound(format!("member {}", c.member.0))
-                        })?;
-                let f = &c.fields;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO claims (tenant_id, member_id, org_id, policy_id, kind, state, \
-                     body, event_date, submitted_on, decision, payable_fen, approved_fen, \
-                     paid_fen, flags, review_reason, expert_cleared, returned_for, created_by, \
-                     created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
-                     $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, 1) RETURNING id",
-                )
-                .bind(tenant)
-                .bind(c.member.0)
-                .bind(org_id)
-                .bind(&c.policy)
-                .bind(&c.kind)
-                .bind(f.state.code())
-                .bind(&f.body)
-                .bind(f.event_date)
-                .bind(f.submitted_on)
-                .bind(&f.decision)
-                .bind(f.payable.map(|m| m.fen()))
-                .bind(f.approved.fen())
-                .bind(f.paid.fen())
-                .bind(json_list(&f.flags))
-                .bind(&f.review_reason)
-                .bind(f.expert_cleared)
-                .bind(json_list(&f.returned_for))
-                .bind(&c.event.actor)
-                .bind(c.event.at)
-                .fetch_one(&mut *tx)
-                .await?;
-                Self::money_event(&mut tx, tenant, id, &c.event).await?;
-                let mut delta = $crate::stats::ClaimDelta::new();
-                for r in Self::stat_claim_rows(&mut tx, &[id]).await? {
-                    r.add_to(&mut delta, 1);
-                }
-                Self::stat_apply_claims(&mut tx, &delta).await?;
-                tx.commit().await?;
-                self.claim($crate::money::ClaimId(id)).await
+                let store = self.clone();
+                self.claim_writes
+                    .submit(c.clone(), move |batch| async move {
+                        store.money_write_claims(batch).await
+                    })
+                    .await
+                    .unwrap_or_else(|| {
+                        Err($crate::StoreError::Corrupt(
+                            "the batch holding the claim ended without an answer".into(),
+                        ))
+                    })
             }
 
             async fn claim(
@@ -929,6 +932,113 @@ macro_rules! impl_money_store {
         }
 
         impl $store {
+            /// Writes claims gathered by group commit (`crate::group_commit`): all in one
+            /// transaction; if any statement fails, that transaction is rolled back and each claim
+            /// is written alone, so one bad claim fails alone and the others are still committed.
+            async fn money_write_claims(
+                &self,
+                batch: Vec<$crate::money::NewClaim>,
+            ) -> Vec<$crate::Result<$crate::money::StoredClaim>> {
+                if batch.len() > 1 {
+                    match self.money_claims_in_one(&batch).await {
+                        Ok(done) => return done,
+                        Err(e) => tracing::warn!(
+                            claims = batch.len(),
+                            error = %e,
+                            "a batch of claims failed; writing them one by one"
+                        ),
+                    }
+                }
+                let mut out = Vec::with_capacity(batch.len());
+                for c in &batch {
+                    out.push(match self.money_claims_in_one(std::slice::from_ref(c)).await {
+                        Ok(mut one) => one.pop().unwrap_or_else(|| {
+                            Err($crate::StoreError::Corrupt("no answer for a claim".into()))
+                        }),
+                        Err(e) => Err(e),
+                    });
+                }
+                out
+            }
+
+            /// One transaction for all of `batch`: each claim with its event, or nothing at all
+            /// (Err). An unknown member writes nothing and is answered NotFound.
+            async fn money_claims_in_one(
+                &self,
+                batch: &[$crate::money::NewClaim],
+            ) -> $crate::Result<Vec<$crate::Result<$crate::money::StoredClaim>>> {
+                use $crate::money::rows::json_list;
+                let mut tx = self.pool.begin().await?;
+                let mut out = Vec::with_capacity(batch.len());
+                let mut written: Vec<i64> = Vec::with_capacity(batch.len());
+                for c in batch {
+                    let f = &c.fields;
+                    // The member's unit and tenant are read in the statement that writes the
+                    // claim: one round trip fewer on the writer, and the unit of this instant.
+                    let row: Option<(i64, i64, String)> = sqlx::query_as(
+                        "INSERT INTO claims (tenant_id, member_id, org_id, policy_id, kind, state, \
+                         body, event_date, submitted_on, decision, payable_fen, approved_fen, \
+                         paid_fen, flags, review_reason, expert_cleared, returned_for, created_by, \
+                         created_at, updated_at, version) SELECT m.tenant_id, m.id, m.org_id, $2, \
+                         $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, \
+                         1 FROM members m WHERE m.id = $1 \
+                         RETURNING id, tenant_id, \
+                         (SELECT code FROM orgs WHERE orgs.id = claims.org_id)",
+                    )
+                    .bind(c.member.0)
+                    .bind(&c.policy)
+                    .bind(&c.kind)
+                    .bind(f.state.code())
+                    .bind(&f.body)
+                    .bind(f.event_date)
+                    .bind(f.submitted_on)
+                    .bind(&f.decision)
+                    .bind(f.payable.map(|m| m.fen()))
+                    .bind(f.approved.fen())
+                    .bind(f.paid.fen())
+                    .bind(json_list(&f.flags))
+                    .bind(&f.review_reason)
+                    .bind(f.expert_cleared)
+                    .bind(json_list(&f.returned_for))
+                    .bind(&c.event.actor)
+                    .bind(c.event.at)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some((id, tenant, unit)) = row else {
+                        out.push(Err($crate::StoreError::NotFound(format!(
+                            "member {}",
+                            c.member.0
+                        ))));
+                        continue;
+                    };
+                    Self::money_event(&mut tx, tenant, id, &c.event).await?;
+                    written.push(id);
+                    out.push(Ok($crate::money::StoredClaim {
+                        id: $crate::money::ClaimId(id),
+                        tenant_id: tenant,
+                        member: c.member,
+                        unit,
+                        policy: c.policy.clone(),
+                        kind: c.kind.clone(),
+                        fields: c.fields.clone(),
+                        created_by: c.event.actor.clone(),
+                        created_at: c.event.at,
+                        updated_at: c.event.at,
+                        version: 1,
+                    }));
+                }
+                // The statistics count the new claims in the same transaction.
+                if !written.is_empty() {
+                    let mut delta = $crate::stats::ClaimDelta::new();
+                    for r in Self::stat_claim_rows(&mut tx, &written).await? {
+                        r.add_to(&mut delta, 1);
+                    }
+                    Self::stat_apply_claims(&mut tx, &delta).await?;
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
             /// An organisation's id and tenant, by code, inside `tx`.
             async fn money_org<'c>(
                 tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
