@@ -261,7 +261,25 @@ fn new_claim_view(
     let body = stored_body(c, Vec::new())?;
     let engine_member = engine_member_from(member, &[], &policy.id);
     let decision = adjudicate(policy, &engine_member, &mut History::new(policy), &body);
-    Ok(ClaimView {
+    Ok(claim_view(
+        c,
+        member,
+        decision.missing_documents,
+        Vec::new(),
+        vec![first],
+    ))
+}
+
+/// The view of a stored claim, given what is read beside it.
+fn claim_view(
+    c: &StoredClaim,
+    member: &StoredMember,
+    missing_documents: Vec<String>,
+    documents: Vec<StoredDocument>,
+    events: Vec<ClaimEvent>,
+) -> ClaimView {
+    let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).ok();
+    ClaimView {
         id: c.id.0,
         member: c.member.0,
         member_name: member.record.name.as_str().to_string(),
@@ -279,16 +297,16 @@ fn new_claim_view(
         review_reason: c.fields.review_reason.clone(),
         expert_cleared: c.fields.expert_cleared,
         returned_for: c.fields.returned_for.clone(),
-        missing_documents: decision.missing_documents,
-        claim: serde_json::from_str(&c.fields.body).unwrap_or(serde_json::Value::Null),
-        decision: None,
-        documents: Vec::new(),
-        events: vec![first],
+        missing_documents,
+        claim: parse(&c.fields.body).unwrap_or(serde_json::Value::Null),
+        decision: c.fields.decision.as_deref().and_then(parse),
+        documents,
+        events,
         version: c.version,
         created_by: c.created_by.clone(),
         created_at: c.created_at,
         updated_at: c.updated_at,
-    })
+    }
 }
 
 fn open_guards(actor: &Actor) -> Guards {
@@ -632,36 +650,14 @@ pub async fn view<S: Repo>(
         documents,
         ..
     } = decide(store, &policy, c).await?;
-    let missing = decision.missing_documents;
-    let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).ok();
-    Ok(ClaimView {
-        id: c.id.0,
-        member: c.member.0,
-        member_name: member.record.name.as_str().to_string(),
-        unit: c.unit.clone(),
-        policy: c.policy.clone(),
-        kind: c.kind.clone(),
-        state: c.fields.state.code(),
-        state_label: c.fields.state.label_zh(),
-        event_date: c.fields.event_date,
-        submitted_on: c.fields.submitted_on,
-        payable_fen: c.fields.payable.map(|m| m.fen()),
-        approved_fen: c.fields.approved.fen(),
-        paid_fen: c.fields.paid.fen(),
-        flags: c.fields.flags.clone(),
-        review_reason: c.fields.review_reason.clone(),
-        expert_cleared: c.fields.expert_cleared,
-        returned_for: c.fields.returned_for.clone(),
-        missing_documents: missing,
-        claim: parse(&c.fields.body).unwrap_or(serde_json::Value::Null),
-        decision: c.fields.decision.as_deref().and_then(parse),
+    let events = store.claim_events(c.id).await?;
+    Ok(claim_view(
+        c,
+        &member,
+        decision.missing_documents,
         documents,
-        events: store.claim_events(c.id).await?,
-        version: c.version,
-        created_by: c.created_by.clone(),
-        created_at: c.created_at,
-        updated_at: c.updated_at,
-    })
+        events,
+    ))
 }
 
 /// A claim in a list or a work queue.
