@@ -818,6 +818,8 @@ async fn concurrent_submissions_are_each_stored_once_with_their_event<S: Repo>(s
     let invoices: std::collections::BTreeSet<String> =
         stored.iter().map(|c| c.fields.body.clone()).collect();
     assert_eq!(invoices.len(), stored.len(), "no claim stored twice");
+    // The batches counted their claims in the statistics once each, across units and levels.
+    assert_eq!(s.check_stats(20).await.unwrap(), Vec::<String>::new());
 }
 
 /// Claims that arrive together are committed together (group commit), yet one that fails —
@@ -898,6 +900,7 @@ async fn a_failing_claim_in_a_batch_fails_alone<S: Repo>(s: S) {
         before + 28,
         "each good claim stored exactly once"
     );
+    assert_eq!(s.check_stats(20).await.unwrap(), Vec::<String>::new());
 }
 
 #[path = "../../huzhu-store/tests/harness/mod.rs"]

@@ -22,12 +22,34 @@ pub struct PgStore {
 
 impl HasDb for PgStore {
     type Db = sqlx::Postgres;
+    const NEW_CLAIM_IDS: &'static str =
+        "SELECT nextval(pg_get_serial_sequence('claims', 'id')) FROM generate_series(1, $1)";
+    const ANONYMOUS_PARAMS: bool = false;
 }
+
+/// Pool settings shared by every PostgreSQL pool: a connection is pinged before use only when it
+/// has been idle a while (a server restart or a dropped link shows there), not before every
+/// query as sqlx does by default — that ping is a round trip to the server per query.
+fn pg_pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > IDLE_BEFORE_PING {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
+}
+
+/// How long a pooled connection may sit unused before it is pinged on its next use.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
 
 impl PgStore {
     pub async fn connect(url: &str) -> Result<PgStore> {
         let options = PgConnectOptions::from_str(url)?;
-        let pool = PgPoolOptions::new()
+        let pool = pg_pool_options()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
@@ -59,7 +81,7 @@ impl PgStore {
             .await?;
         admin.pool.close().await;
         let options = PgConnectOptions::from_str(url)?.options([("search_path", schema)]);
-        let pool = PgPoolOptions::new()
+        let pool = pg_pool_options()
             .max_connections(8)
             .connect_with(options)
             .await?;

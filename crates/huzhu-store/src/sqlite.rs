@@ -27,6 +27,10 @@ pub struct SqliteStore {
 
 impl HasDb for SqliteStore {
     type Db = sqlx::Sqlite;
+    const NEW_CLAIM_IDS: &'static str = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL \
+         SELECT i + 1 FROM n WHERE i < $1) SELECT (SELECT COALESCE(MAX(id), 0) FROM claims) + i \
+         FROM n";
+    const ANONYMOUS_PARAMS: bool = true;
 }
 
 impl SqliteStore {
@@ -48,10 +52,13 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30));
+        // No ping before each use (sqlx's default): a connection to a local file does not go
+        // stale, and each ping is a round trip to the connection's thread — as much as a query.
         // One writing connection: SQLite has one writer at a time, and a single connection makes
         // every transaction's read-then-write upgrade safe from SQLITE_BUSY.
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(60))
             .connect_with(options.clone())
             .await?;
@@ -67,6 +74,7 @@ impl SqliteStore {
         } else {
             SqlitePoolOptions::new()
                 .max_connections(READERS)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(60))
                 .connect_with(options)
                 .await?

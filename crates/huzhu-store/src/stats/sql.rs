@@ -353,32 +353,42 @@ macro_rules! impl_stats_store {
                 tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
                 delta: &$crate::stats::ClaimDelta,
             ) -> $crate::Result<()> {
-                for ((tenant, unit, policy, dim, label), f) in delta {
-                    if f.is_zero() {
-                        continue;
-                    }
-                    sqlx::query(
+                // One statement for many rows: each row of the delta is added to its unit's
+                // figures and its ancestors', summed per ancestor first (two units of one
+                // district both count there, and PostgreSQL lets one statement touch a row once).
+                const COLS: usize = 9;
+                let rows: Vec<_> = delta.iter().filter(|(_, f)| !f.is_zero()).collect();
+                for chunk in rows.chunks($crate::sql::PARAMS_PER_STATEMENT / COLS) {
+                    let sql = format!(
                         "INSERT INTO stat_claims (tenant_id, org_id, policy_id, dimension, label, \
                          claims, payable_fen, approved_fen, paid_fen) \
-                         SELECT $1, ancestor_id, $2, $3, $4, $5, $6, $7, $8 FROM org_closure \
-                         WHERE descendant_id = $9 \
+                         SELECT v.column1, oc.ancestor_id, v.column2, v.column3, v.column4, \
+                         CAST(SUM(v.column6) AS BIGINT), CAST(SUM(v.column7) AS BIGINT), \
+                         CAST(SUM(v.column8) AS BIGINT), CAST(SUM(v.column9) AS BIGINT) \
+                         FROM (VALUES {}) AS v \
+                         JOIN org_closure oc ON oc.descendant_id = v.column5 WHERE true \
+                         GROUP BY v.column1, oc.ancestor_id, v.column2, v.column3, v.column4 \
                          ON CONFLICT (tenant_id, org_id, policy_id, dimension, label) DO UPDATE \
                          SET claims = stat_claims.claims + excluded.claims, \
                          payable_fen = stat_claims.payable_fen + excluded.payable_fen, \
                          approved_fen = stat_claims.approved_fen + excluded.approved_fen, \
                          paid_fen = stat_claims.paid_fen + excluded.paid_fen",
-                    )
-                    .bind(*tenant)
-                    .bind(policy)
-                    .bind(*dim)
-                    .bind(label)
-                    .bind(f.claims)
-                    .bind(f.payable_fen)
-                    .bind(f.approved_fen)
-                    .bind(f.paid_fen)
-                    .bind(*unit)
-                    .execute(&mut **tx)
-                    .await?;
+                        $crate::sql::value_rows::<$store>(1, chunk.len(), COLS)
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for ((tenant, unit, policy, dim, label), f) in chunk {
+                        q = q
+                            .bind(*tenant)
+                            .bind(policy)
+                            .bind(*dim)
+                            .bind(label)
+                            .bind(*unit)
+                            .bind(f.claims)
+                            .bind(f.payable_fen)
+                            .bind(f.approved_fen)
+                            .bind(f.paid_fen);
+                    }
+                    q.execute(&mut **tx).await?;
                 }
                 Ok(())
             }
