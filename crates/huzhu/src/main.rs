@@ -57,6 +57,12 @@ enum Command {
     Replay(cmd::replay::ReplayArgs),
 }
 
+/// mimalloc instead of the system allocator: the server allocates and frees small buffers on
+/// many threads (tokio's workers and the database connections' own), where glibc's malloc spent
+/// about a quarter of a claim submission's CPU time in the submission benchmark (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let quiet_default = !matches!(cli.command, Command::Serve(_));
