@@ -18,6 +18,9 @@ use huzhu_store::{MemberId, Page, Repo};
 use serde_json::json;
 
 const SETTING: &str = "demo.money";
+/// Set when loading begins: a start without an end was interrupted, and the demo cannot resume
+/// (its steps are the use cases themselves, each committed on its own).
+const STARTED: &str = "demo.money.started";
 const POLICY: &str = "hangzhou-2022";
 
 fn actor(name: &str, role: Role, org: &str, level: OrgLevel) -> Result<Actor, AppError> {
@@ -74,6 +77,21 @@ pub async fn load_money_demo<S: Repo>(store: &S) -> Result<bool, AppError> {
     if store.setting(SETTING).await?.is_some() {
         return Ok(false);
     }
+    if let Some(at) = store.setting(STARTED).await? {
+        return Err(AppError::Conflict(format!(
+            "演示的 2022 年度数据曾于 {at} 开始载入但未完成（可能被中断），无法续载：\
+             请删除数据目录或数据库后重新运行 serve --demo \
+             (loading the demo's 2022 cycle began at {at} and did not finish, perhaps \
+             interrupted; it cannot resume: delete the data directory or database and run \
+             serve --demo again)"
+        )));
+    }
+    store
+        .set_setting(
+            STARTED,
+            &crate::Clock::now(&crate::SystemClock).to_rfc3339(),
+        )
+        .await?;
     let clock = SettableClock::new(
         Utc.with_ymd_and_hms(2021, 11, 2, 2, 0, 0)
             .single()

@@ -603,6 +603,32 @@ async fn bad_claims_and_uploads_are_refused_and_store_nothing<S: Repo>(s: S) {
     ));
 }
 
+/// A money demo that began loading and did not finish (the server stopped half-way) is named as
+/// such, and nothing more is written; a finished one is left alone.
+async fn an_interrupted_money_demo_is_named_and_nothing_more_is_written<S: Repo>(s: S) {
+    let clock = TestClock::on(2021, 11, 1);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    s.set_setting("demo.money.started", "2026-11-30T00:00:00+00:00")
+        .await
+        .unwrap();
+    match huzhu_app::demo_money::load_money_demo(&s).await {
+        Err(AppError::Conflict(m)) => {
+            assert!(m.contains("interrupted") && m.contains("中断"), "{m}");
+            assert!(m.contains("2026-11-30T00:00:00+00:00"), "{m}");
+        }
+        other => panic!("an interrupted demo must be named: {other:?}"),
+    }
+    assert!(s
+        .claims_of_policy("hangzhou-2022", None, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    s.set_setting("demo.money", "2026-11-30T00:00:01+00:00")
+        .await
+        .unwrap();
+    assert!(!huzhu_app::demo_money::load_money_demo(&s).await.unwrap());
+}
+
 /// Batch adjudication writes, claim by claim, what deciding that claim alone computes, and moves
 /// nothing else: the demo's cycle has claims in every state, some with documents missing, and a
 /// page of two claims makes members run over page ends.
@@ -914,4 +940,5 @@ on_both!(
     a_submission_answers_what_a_read_of_the_claim_shows,
     concurrent_submissions_are_each_stored_once_with_their_event,
     a_failing_claim_in_a_batch_fails_alone,
+    an_interrupted_money_demo_is_named_and_nothing_more_is_written,
 );
