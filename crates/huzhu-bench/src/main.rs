@@ -15,6 +15,7 @@
 
 mod cycle;
 mod dashboard;
+mod floor;
 mod roster;
 
 use chrono::{Days, NaiveDate};
@@ -236,6 +237,15 @@ fn main() -> ExitCode {
                 Err(usage) => {
                     eprintln!("{usage}");
                     ExitCode::from(2)
+                }
+            }
+        }
+        Some("floor") => {
+            return match floor::run(&args[1..]) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{e:#}");
+                    ExitCode::FAILURE
                 }
             }
         }
