@@ -1,12 +1,18 @@
 //! Reading and proving the ledger (SPEC 6): `huzhu ledger check` shows that every entry
 //! balances, that the whole ledger sums to zero, and that every account agrees with the
 //! figures it mirrors — bills billed and paid, claims approved and paid.
+//!
+//! Finance and auditors read the ledger of their organisation's subtree only (SPEC 1–2), like
+//! everything else: the entries of its claims, bills and payout batches, and the check over those
+//! entries against the same claims and bills ([`LedgerScope`] says which entry belongs where).
+//! An org outside the actor's subtree answers 404. Only the command line reads the whole database.
 
-use crate::access::require;
+use crate::access::{ensure_org_in_scope, require};
 use crate::AppError;
 use huzhu_domain::access::{Actor, Capability};
-use huzhu_store::money::{LedgerEntryView, LedgerFacts};
-use huzhu_store::MoneyStore;
+use huzhu_domain::org::OrgCode;
+use huzhu_store::money::{LedgerEntryView, LedgerFacts, LedgerScope};
+use huzhu_store::{MoneyStore, Repo};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -112,24 +118,49 @@ pub fn check(f: &LedgerFacts) -> LedgerReport {
     }
 }
 
-/// Runs the check against the store.
-pub async fn check_store<S: MoneyStore>(store: &S) -> Result<LedgerReport, AppError> {
-    Ok(check(&store.ledger_facts().await?))
+/// Runs the check against the store, over the entries, bills and claims of `scope`.
+pub async fn check_store<S: MoneyStore>(
+    store: &S,
+    scope: &LedgerScope,
+) -> Result<LedgerReport, AppError> {
+    Ok(check(&store.ledger_facts(scope).await?))
 }
 
-/// Entries for finance and auditors, newest first.
-pub async fn entries<S: MoneyStore>(
+/// The scope of a ledger read: `org` (default: the actor's own), which must lie in the actor's
+/// subtree.
+async fn scope_of<S: Repo>(
     store: &S,
     actor: &Actor,
+    org: Option<&OrgCode>,
+) -> Result<LedgerScope, AppError> {
+    require(actor, Capability::ReadLedger)?;
+    let org = org.unwrap_or(&actor.org);
+    ensure_org_in_scope(store, actor, org).await?;
+    Ok(LedgerScope::Under(org.clone()))
+}
+
+/// Entries of the subtree under `org` (default: the actor's organisation) for finance and
+/// auditors, newest first.
+pub async fn entries<S: Repo>(
+    store: &S,
+    actor: &Actor,
+    org: Option<&OrgCode>,
     before: Option<i64>,
     limit: u32,
 ) -> Result<Vec<LedgerEntryView>, AppError> {
-    require(actor, Capability::ReadLedger)?;
-    Ok(store.ledger_entries(before, limit.clamp(1, 500)).await?)
+    let scope = scope_of(store, actor, org).await?;
+    Ok(store
+        .ledger_entries(&scope, before, limit.clamp(1, 500))
+        .await?)
 }
 
-/// Account balances for finance and auditors.
-pub async fn balances<S: MoneyStore>(store: &S, actor: &Actor) -> Result<LedgerReport, AppError> {
-    require(actor, Capability::ReadLedger)?;
-    check_store(store).await
+/// Account balances of the subtree under `org` (default: the actor's organisation), with the
+/// check over the same scope, for finance and auditors.
+pub async fn balances<S: Repo>(
+    store: &S,
+    actor: &Actor,
+    org: Option<&OrgCode>,
+) -> Result<LedgerReport, AppError> {
+    let scope = scope_of(store, actor, org).await?;
+    check_store(store, &scope).await
 }

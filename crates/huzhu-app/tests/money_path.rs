@@ -12,7 +12,7 @@ use huzhu_app::{documents, ledger, payouts, replay, AppError, Clock};
 use huzhu_domain::access::{Actor, Role};
 use huzhu_domain::org::{OrgCode, OrgLevel};
 use huzhu_domain::workflow::{Action, ClaimState as State};
-use huzhu_store::money::ClaimId;
+use huzhu_store::money::{ClaimId, LedgerScope};
 use huzhu_store::{MemberId, Repo, Store};
 use serde_json::json;
 use std::sync::Mutex;
@@ -410,7 +410,9 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
     assert_eq!(paid.paid_fen, 2_070_000);
 
     // The ledger balances and agrees with the bills and the claims.
-    let report = ledger::check_store(&s).await.unwrap();
+    let report = ledger::check_store(&s, &LedgerScope::Everything)
+        .await
+        .unwrap();
     assert!(report.ok, "{:?}", report.problems);
     let fund = report.balances["fund:hangzhou-2022"];
     let paid_claims = 2_070_000 + c2.approved_fen;
@@ -433,9 +435,18 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
         .await
         .unwrap();
     assert_eq!(reopened.state, "computed");
-    assert!(ledger::check_store(&s).await.unwrap().ok);
+    assert!(
+        ledger::check_store(&s, &LedgerScope::Everything)
+            .await
+            .unwrap()
+            .ok
+    );
     // Re-approved unchanged: nothing more is owed, so it is paid again at once, with no entry.
-    let entries = s.ledger_facts().await.unwrap().entries;
+    let entries = s
+        .ledger_facts(&LedgerScope::Everything)
+        .await
+        .unwrap()
+        .entries;
     act(&s, &clock, &city_staff(), id1, Action::Review)
         .await
         .unwrap();
@@ -444,8 +455,19 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
         .unwrap();
     assert_eq!(again.state, "paid");
     assert_eq!((again.approved_fen, again.paid_fen), (2_070_000, 2_070_000));
-    assert_eq!(s.ledger_facts().await.unwrap().entries, entries);
-    assert!(ledger::check_store(&s).await.unwrap().ok);
+    assert_eq!(
+        s.ledger_facts(&LedgerScope::Everything)
+            .await
+            .unwrap()
+            .entries,
+        entries
+    );
+    assert!(
+        ledger::check_store(&s, &LedgerScope::Everything)
+            .await
+            .unwrap()
+            .ok
+    );
 
     // Replay under the same rules changes nothing; under Wenzhou's it differs.
     let same = huzhu_domain::policy::builtin("hangzhou-2022")
@@ -455,7 +477,11 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
     assert_eq!(r.claims, 2);
     assert_eq!(r.claims_changed, 0);
     assert_eq!(r.total.old_fen, r.total.new_fen);
-    let entries_before = s.ledger_facts().await.unwrap().entries;
+    let entries_before = s
+        .ledger_facts(&LedgerScope::Everything)
+        .await
+        .unwrap()
+        .entries;
     let other = huzhu_domain::policy::builtin("linan-2014")
         .unwrap()
         .unwrap();
@@ -464,7 +490,13 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
         .unwrap();
     assert_eq!(r.claims, 2);
     assert!(r.total.new_fen != r.total.old_fen, "{r:?}");
-    assert_eq!(s.ledger_facts().await.unwrap().entries, entries_before);
+    assert_eq!(
+        s.ledger_facts(&LedgerScope::Everything)
+            .await
+            .unwrap()
+            .entries,
+        entries_before
+    );
 
     // The statistics followed every step exactly, and the dashboard agrees with a full scan.
     statistics_are_exact(&s).await;
@@ -643,7 +675,7 @@ async fn a_batch_writes_the_decisions_that_deciding_each_claim_computes<S: Repo>
         .claims_of_policy("hangzhou-2022", None, 10_000)
         .await
         .unwrap();
-    let facts = s.ledger_facts().await.unwrap();
+    let facts = s.ledger_facts(&LedgerScope::Everything).await.unwrap();
     let mut expected = Vec::new();
     for c in &before {
         let d = huzhu_app::claims::decide(&s, &policy, c)
@@ -714,7 +746,7 @@ async fn a_batch_writes_the_decisions_that_deciding_each_claim_computes<S: Repo>
         }
     );
     assert_eq!(
-        s.ledger_facts().await.unwrap(),
+        s.ledger_facts(&LedgerScope::Everything).await.unwrap(),
         facts,
         "the ledger is untouched"
     );

@@ -934,7 +934,10 @@ mod batch {
         assert_eq!(s.claim(c4).await.unwrap().fields.payable, Some(Money::ZERO));
         assert_eq!(s.claim_events(c1).await.unwrap().len(), 1, "no event");
         assert_eq!(
-            s.ledger_facts().await.unwrap().entries,
+            s.ledger_facts(&LedgerScope::Everything)
+                .await
+                .unwrap()
+                .entries,
             0,
             "no ledger entry"
         );
@@ -955,4 +958,316 @@ mod batch {
     }
 
     on_both!(a_cycle_is_read_by_member_in_pages_and_its_decisions_written_together);
+}
+
+// ---- the ledger read within a subtree (MoneyStore) ----
+
+mod ledger_scope {
+    use super::*;
+    use huzhu_domain::ledger;
+    use huzhu_domain::money::Money;
+    use huzhu_domain::workflow::ClaimState;
+    use huzhu_store::money::*;
+    use std::collections::BTreeMap;
+
+    const POLICY: &str = "p-2026";
+
+    /// A second city federation beside `tree`'s HZ: WZ → LC → LC-01 → LC-01-001.
+    async fn second_city<S: Store>(s: &S) {
+        tree(s).await;
+        let imp = start(s, ImportKind::Orgs, "wz.csv").await;
+        let rows = vec![
+            (2, org("WZ", None, OrgLevel::City)),
+            (3, org("LC", Some("WZ"), OrgLevel::District)),
+            (4, org("LC-01", Some("LC"), OrgLevel::Street)),
+            (5, org("LC-01-001", Some("LC-01"), OrgLevel::Grassroots)),
+        ];
+        s.import_org_batch(imp, &rows, at(1)).await.unwrap();
+    }
+
+    /// Enrols `member` of `unit` in one item for `fen`, billing the unit; the bill.
+    async fn enrol<S: MoneyStore>(s: &S, unit: &str, member: MemberId, fen: i64) -> BillId {
+        let unit = code(unit);
+        let entry = ledger::contribution_billed(&unit, POLICY, Money::from_fen(fen)).unwrap();
+        let lines = [NewEnrolment {
+            member,
+            item: "A".into(),
+            shares: 1,
+            start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            renewal: false,
+            contribution: Money::from_fen(fen),
+        }];
+        s.enrol_unit(&UnitEnrolment {
+            unit: &unit,
+            policy: POLICY,
+            lines: &lines,
+            members: 1,
+            total: Money::from_fen(fen),
+            entry: Some(&entry),
+            actor: "test",
+            at: at(2),
+        })
+        .await
+        .unwrap()
+    }
+
+    async fn pay<S: MoneyStore>(s: &S, bill: BillId) {
+        let b = s.bill(bill).await.unwrap();
+        let entry = ledger::contribution_paid(&code(&b.unit), POLICY, b.amount).unwrap();
+        s.pay_bill(bill, "BANK-1", &entry, "finance", at(3))
+            .await
+            .unwrap();
+    }
+
+    fn event(action: &str, to: ClaimState) -> ClaimEvent {
+        ClaimEvent {
+            action: action.into(),
+            from: None,
+            to,
+            actor: "test".into(),
+            actor_role: "finance".into(),
+            reason: String::new(),
+            at: at(4),
+        }
+    }
+
+    /// A claim of `member` approved for `fen`, and paid when `paid`.
+    async fn approved<S: MoneyStore>(s: &S, member: MemberId, fen: i64, paid: bool) -> ClaimId {
+        let mut fields = ClaimFields {
+            state: ClaimState::Approved,
+            body: "{}".into(),
+            event_date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            submitted_on: NaiveDate::from_ymd_opt(2026, 3, 9),
+            decision: None,
+            payable: Some(Money::from_fen(fen)),
+            approved: Money::ZERO,
+            paid: Money::ZERO,
+            flags: Vec::new(),
+            review_reason: None,
+            expert_cleared: false,
+            returned_for: Vec::new(),
+        };
+        let c = s
+            .create_claim(&NewClaim {
+                member,
+                policy: POLICY.into(),
+                kind: "diagnosis".into(),
+                fields: fields.clone(),
+                event: event("submit", ClaimState::Submitted),
+            })
+            .await
+            .unwrap();
+        fields.approved = Money::from_fen(fen);
+        let name = c.id.0.to_string();
+        let entry = ledger::claim_approved(POLICY, member.0, &name, Money::from_fen(fen)).unwrap();
+        let c = s
+            .change_claim(&ClaimChange {
+                claim: c.id,
+                expected_version: c.version,
+                fields: fields.clone(),
+                event: event("approve", ClaimState::Approved),
+                entries: vec![entry],
+            })
+            .await
+            .unwrap();
+        if paid {
+            fields.state = ClaimState::Paid;
+            fields.paid = Money::from_fen(fen);
+            let entry = ledger::claim_paid(member.0, &name, Money::from_fen(fen)).unwrap();
+            s.change_claim(&ClaimChange {
+                claim: c.id,
+                expected_version: c.version,
+                fields,
+                event: event("pay", ClaimState::Paid),
+                entries: vec![entry],
+            })
+            .await
+            .unwrap();
+        }
+        c.id
+    }
+
+    fn under(c: &str) -> LedgerScope {
+        LedgerScope::Under(code(c))
+    }
+
+    fn balances(pairs: &[(&str, i64)]) -> BTreeMap<String, i64> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    }
+
+    async fn entry_refs<S: MoneyStore>(
+        s: &S,
+        scope: &LedgerScope,
+    ) -> Vec<(Option<i64>, Option<i64>)> {
+        s.ledger_entries(scope, None, 500)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.claim, e.bill))
+            .collect()
+    }
+
+    async fn each_city_reads_only_its_own_ledger_and_its_figures_agree<S: Store + MoneyStore>(
+        s: S,
+    ) {
+        second_city(&s).await;
+        let imp = start(&s, ImportKind::Members, "m.csv").await;
+        s.import_member_batch(
+            imp,
+            &[
+                (2, member(1, "张三", "LA-JN-001")),
+                (3, member(2, "李四", "SC-XH-001")),
+                (4, member(3, "王五", "LC-01-001")),
+            ],
+            at(1),
+        )
+        .await
+        .unwrap();
+        let m: Vec<MemberId> = member_ids(&s).await;
+        let (la, sc, lc) = (m[0], m[1], m[2]);
+        s.load_policy(&policy_record(POLICY)).await.unwrap();
+
+        // HZ: LA-JN-001 billed 3,600 and paid, SC-XH-001 billed 1,000 unpaid; a claim of LA
+        // approved 1,500 and paid. WZ: LC-01-001 billed 7,000 and paid; a claim approved 2,000
+        // and not yet paid.
+        let la_bill = enrol(&s, "LA-JN-001", la, 3_600).await;
+        pay(&s, la_bill).await;
+        let sc_bill = enrol(&s, "SC-XH-001", sc, 1_000).await;
+        let lc_bill = enrol(&s, "LC-01-001", lc, 7_000).await;
+        pay(&s, lc_bill).await;
+        let la_claim = approved(&s, la, 1_500, true).await;
+        let lc_claim = approved(&s, lc, 2_000, false).await;
+
+        // The whole database: every entry, both cities' figures together.
+        let all = s.ledger_facts(&LedgerScope::Everything).await.unwrap();
+        assert_eq!((all.entries, all.postings), (8, 16));
+        assert_eq!(
+            all.balances["fund:p-2026"],
+            1_500 + 2_000 - 3_600 - 1_000 - 7_000
+        );
+
+        // HZ sees its own entries only, and they agree with its own bills and claims.
+        let hz = s.ledger_facts(&under("HZ")).await.unwrap();
+        assert_eq!((hz.entries, hz.postings), (5, 10));
+        assert!(hz.unbalanced.is_empty());
+        let la_payable = format!("payable:{}", la.0);
+        assert_eq!(
+            hz.balances,
+            balances(&[
+                ("bank", 3_600 - 1_500),
+                ("fund:p-2026", 1_500 - 3_600 - 1_000),
+                (la_payable.as_str(), 0),
+                ("receivable:LA-JN-001:p-2026", 0),
+                ("receivable:SC-XH-001:p-2026", 1_000),
+            ])
+        );
+        assert_eq!(hz.bills, BTreeMap::from([(POLICY.into(), (4_600, 3_600))]));
+        assert_eq!(
+            hz.unpaid_by_unit,
+            BTreeMap::from([(("SC-XH-001".into(), POLICY.into()), 1_000)])
+        );
+        assert_eq!(hz.claims, BTreeMap::from([(POLICY.into(), (1_500, 1_500))]));
+        assert!(hz.owed_to_members.is_empty());
+
+        // WZ likewise: none of HZ's accounts, its member's payable owed.
+        let wz = s.ledger_facts(&under("WZ")).await.unwrap();
+        assert_eq!((wz.entries, wz.postings), (3, 6));
+        let payable = format!("payable:{}", lc.0);
+        assert_eq!(
+            wz.balances,
+            balances(&[
+                ("bank", 7_000),
+                ("fund:p-2026", 2_000 - 7_000),
+                (payable.as_str(), -2_000),
+                ("receivable:LC-01-001:p-2026", 0),
+            ])
+        );
+        assert_eq!(wz.bills, BTreeMap::from([(POLICY.into(), (7_000, 7_000))]));
+        assert!(wz.unpaid_by_unit.is_empty());
+        assert_eq!(wz.claims, BTreeMap::from([(POLICY.into(), (2_000, 0))]));
+        assert_eq!(wz.owed_to_members, BTreeMap::from([(lc.0, 2_000)]));
+        for f in [&all, &hz, &wz] {
+            assert_eq!(
+                f.balances.values().sum::<i64>(),
+                0,
+                "every scope sums to zero"
+            );
+        }
+
+        // A district, a unit: the entries of their own subtree.
+        let la_facts = s.ledger_facts(&under("LA")).await.unwrap();
+        assert_eq!(la_facts.entries, 4);
+        assert!(!la_facts
+            .balances
+            .contains_key("receivable:SC-XH-001:p-2026"));
+        assert_eq!(
+            la_facts.bills,
+            BTreeMap::from([(POLICY.into(), (3_600, 3_600))])
+        );
+        let sc_unit = s.ledger_facts(&under("SC-XH-001")).await.unwrap();
+        assert_eq!(sc_unit.entries, 1);
+        assert_eq!(
+            sc_unit.balances,
+            balances(&[
+                ("fund:p-2026", -1_000),
+                ("receivable:SC-XH-001:p-2026", 1_000)
+            ])
+        );
+
+        // The entries themselves, newest first, and a page after one of them.
+        let (b, c) = (
+            |x: BillId| (None, Some(x.0)),
+            |x: ClaimId| (Some(x.0), None),
+        );
+        assert_eq!(
+            entry_refs(&s, &under("WZ")).await,
+            [c(lc_claim), b(lc_bill), b(lc_bill)]
+        );
+        assert_eq!(
+            entry_refs(&s, &under("HZ")).await,
+            [c(la_claim), c(la_claim), b(sc_bill), b(la_bill), b(la_bill)]
+        );
+        assert_eq!(entry_refs(&s, &under("LC-01-001")).await.len(), 3);
+        let wz_page = s.ledger_entries(&under("WZ"), None, 1).await.unwrap();
+        assert_eq!(wz_page.len(), 1);
+        assert_eq!(wz_page[0].postings.len(), 2);
+        let rest = s
+            .ledger_entries(&under("WZ"), Some(wz_page[0].id), 10)
+            .await
+            .unwrap();
+        assert_eq!(rest.len(), 2);
+        assert!(rest.iter().all(|e| e.bill == Some(lc_bill.0)));
+        assert_eq!(
+            s.ledger_entries(&LedgerScope::Everything, None, 500)
+                .await
+                .unwrap()
+                .len(),
+            8
+        );
+        // A code that does not exist is an empty ledger.
+        assert_eq!(s.ledger_facts(&under("NOPE")).await.unwrap().entries, 0);
+    }
+
+    /// The three members imported, in import order.
+    async fn member_ids<S: Store>(s: &S) -> Vec<MemberId> {
+        let mut out = Vec::new();
+        for n in 1..=3 {
+            out.push(s.member_by_id_number(id(n).as_str()).await.unwrap().id);
+        }
+        out
+    }
+
+    fn policy_record(id: &str) -> PolicyRecord {
+        PolicyRecord {
+            id: id.into(),
+            name: format!("{id} 政策"),
+            cycle_start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            cycle_end: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            sha256: format!("sha-{id}"),
+            source: format!("id = \"{id}\""),
+            loaded_at: at(1),
+        }
+    }
+
+    on_both!(each_city_reads_only_its_own_ledger_and_its_figures_agree);
 }

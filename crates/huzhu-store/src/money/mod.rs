@@ -6,7 +6,10 @@
 //! same claim cannot both land (the second is a [`crate::StoreError::Conflict`]).
 
 pub(crate) mod rows;
+mod scope;
 pub(crate) mod sql;
+
+pub use scope::LedgerScope;
 
 use crate::{MemberId, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -447,12 +450,17 @@ pub trait MoneyStore: Clone + Send + Sync + 'static {
         at: DateTime<Utc>,
     ) -> impl Future<Output = Result<Batch>> + Send;
 
-    /// Ledger entries, newest first, after `before` (an entry id) when given.
+    /// Ledger entries in `scope` ([`LedgerScope`] says which entry belongs where), newest first,
+    /// after `before` (an entry id) when given.
     fn ledger_entries(
         &self,
+        scope: &LedgerScope,
         before: Option<i64>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<LedgerEntryView>>> + Send;
 
-    fn ledger_facts(&self) -> impl Future<Output = Result<LedgerFacts>> + Send;
+    /// The ledger's sums over the entries in `scope`, and the bills and claims of the same scope
+    /// they must agree with.
+    fn ledger_facts(&self, scope: &LedgerScope)
+        -> impl Future<Output = Result<LedgerFacts>> + Send;
 }

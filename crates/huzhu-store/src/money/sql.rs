@@ -838,26 +838,53 @@ macro_rules! impl_money_store {
 
             async fn ledger_entries(
                 &self,
+                scope: &$crate::money::LedgerScope,
                 before: Option<i64>,
                 limit: u32,
             ) -> $crate::Result<Vec<$crate::money::LedgerEntryView>> {
-                let rows: Vec<$crate::money::rows::EntryRow> = sqlx::query_as(
+                use $crate::money::rows::EntryRow;
+                use $crate::sql::placeholders;
+                let n = scope.next_param();
+                let sql = format!(
                     "SELECT id, kind, memo, claim_id, bill_id, batch_id, reverses, actor, at \
-                     FROM ledger_entries WHERE id < $1 ORDER BY id DESC LIMIT $2",
-                )
-                .bind(before.unwrap_or(i64::MAX))
-                .bind(i64::from(limit))
-                .fetch_all(&self.reader)
-                .await?;
-                let mut out = Vec::with_capacity(rows.len());
-                for r in rows {
-                    let postings: Vec<(String, i64)> = sqlx::query_as(
-                        "SELECT account, fen FROM ledger_postings WHERE entry_id = $1 ORDER BY id",
-                    )
-                    .bind(r.id)
+                     FROM ({}) s WHERE id < ${n} ORDER BY id DESC LIMIT ${}",
+                    scope.entries(
+                        "e.id, e.kind, e.memo, e.claim_id, e.bill_id, e.batch_id, e.reverses, \
+                         e.actor, e.at"
+                    ),
+                    n + 1
+                );
+                let mut q = sqlx::query_as::<_, EntryRow>(&sql);
+                if let Some(org) = scope.org() {
+                    q = q.bind(org);
+                }
+                let rows = q
+                    .bind(before.unwrap_or(i64::MAX))
+                    .bind(i64::from(limit))
                     .fetch_all(&self.reader)
                     .await?;
-                    out.push($crate::money::LedgerEntryView {
+                // The postings of the whole page in one query.
+                let mut postings: std::collections::HashMap<i64, Vec<(String, i64)>> =
+                    std::collections::HashMap::new();
+                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                for chunk in ids.chunks($crate::money::sql::IN_CHUNK) {
+                    let sql = format!(
+                        "SELECT entry_id, account, fen FROM ledger_postings \
+                         WHERE entry_id IN ({}) ORDER BY id",
+                        placeholders(1, chunk.len())
+                    );
+                    let mut q = sqlx::query_as::<_, (i64, String, i64)>(&sql);
+                    for id in chunk {
+                        q = q.bind(*id);
+                    }
+                    for (entry, account, fen) in q.fetch_all(&self.reader).await? {
+                        postings.entry(entry).or_default().push((account, fen));
+                    }
+                }
+                Ok(rows
+                    .into_iter()
+                    .map(|r| $crate::money::LedgerEntryView {
+                        postings: postings.remove(&r.id).unwrap_or_default(),
                         id: r.id,
                         kind: r.kind,
                         memo: r.memo,
@@ -867,65 +894,86 @@ macro_rules! impl_money_store {
                         reverses: r.reverses,
                         actor: r.actor,
                         at: r.at,
-                        postings,
-                    });
-                }
-                Ok(out)
+                    })
+                    .collect())
             }
 
-            async fn ledger_facts(&self) -> $crate::Result<$crate::money::LedgerFacts> {
+            async fn ledger_facts(
+                &self,
+                scope: &$crate::money::LedgerScope,
+            ) -> $crate::Result<$crate::money::LedgerFacts> {
+                /// Binds the scope's org as `$1` when it has one.
+                macro_rules! scoped {
+                    ($sql:expr) => {{
+                        let q = sqlx::query_as($sql);
+                        match scope.org() {
+                            Some(org) => q.bind(org),
+                            None => q,
+                        }
+                    }};
+                }
                 let mut f = $crate::money::LedgerFacts::default();
-                let (entries, postings): (i64, i64) = sqlx::query_as(
-                    "SELECT (SELECT COUNT(*) FROM ledger_entries), \
-                     (SELECT COUNT(*) FROM ledger_postings)",
-                )
-                .fetch_one(&self.reader)
-                .await?;
+                let ids = scope.entries("e.id");
+                let counts_sql = format!(
+                    "SELECT (SELECT COUNT(*) FROM ({ids}) s), \
+                     (SELECT COUNT(*) FROM ({ids}) s JOIN ledger_postings p ON p.entry_id = s.id)"
+                );
+                let (entries, postings): (i64, i64) = scoped!(&counts_sql)
+                    .fetch_one(&self.reader)
+                    .await?;
                 f.entries = u64::try_from(entries).unwrap_or(0);
                 f.postings = u64::try_from(postings).unwrap_or(0);
-                f.unbalanced = sqlx::query_as(
-                    "SELECT e.id, CAST(COALESCE(SUM(p.fen), 0) AS BIGINT) FROM ledger_entries e \
-                     LEFT JOIN ledger_postings p ON p.entry_id = e.id GROUP BY e.id \
-                     HAVING COALESCE(SUM(p.fen), 0) <> 0 OR COUNT(p.id) < 2 ORDER BY e.id",
-                )
-                .fetch_all(&self.reader)
-                .await?;
-                let balances: Vec<(String, i64)> = sqlx::query_as(
-                    "SELECT account, CAST(SUM(fen) AS BIGINT) FROM ledger_postings \
-                     GROUP BY account ORDER BY account",
-                )
-                .fetch_all(&self.reader)
-                .await?;
+                let unbalanced_sql = format!(
+                    "SELECT s.id, CAST(COALESCE(SUM(p.fen), 0) AS BIGINT) FROM ({ids}) s \
+                     LEFT JOIN ledger_postings p ON p.entry_id = s.id GROUP BY s.id \
+                     HAVING COALESCE(SUM(p.fen), 0) <> 0 OR COUNT(p.id) < 2 ORDER BY s.id"
+                );
+                f.unbalanced = scoped!(&unbalanced_sql)
+                    .fetch_all(&self.reader)
+                    .await?;
+                let balances_sql = format!(
+                    "SELECT p.account, CAST(SUM(p.fen) AS BIGINT) FROM ({ids}) s \
+                     JOIN ledger_postings p ON p.entry_id = s.id \
+                     GROUP BY p.account ORDER BY p.account"
+                );
+                let balances: Vec<(String, i64)> = scoped!(&balances_sql)
+                    .fetch_all(&self.reader)
+                    .await?;
                 f.balances = balances.into_iter().collect();
-                let bills: Vec<(String, i64, i64)> = sqlx::query_as(
-                    "SELECT policy_id, CAST(SUM(amount_fen) AS BIGINT), \
-                     CAST(SUM(CASE WHEN status = 'paid' THEN amount_fen ELSE 0 END) AS BIGINT) \
-                     FROM bills GROUP BY policy_id",
-                )
-                .fetch_all(&self.reader)
-                .await?;
-                f.bills = bills.into_iter().map(|(p, a, b)| (p, (a, b))).collect();
-                let unpaid: Vec<(String, String, i64)> = sqlx::query_as(
-                    "SELECT o.code, b.policy_id, CAST(SUM(b.amount_fen) AS BIGINT) FROM bills b \
-                     JOIN orgs o ON o.id = b.org_id WHERE b.status = 'unpaid' \
-                     GROUP BY o.code, b.policy_id",
-                )
-                .fetch_all(&self.reader)
-                .await?;
+                let bills = scope.bills();
+                let billed_sql = format!(
+                    "SELECT b.policy_id, CAST(SUM(b.amount_fen) AS BIGINT), \
+                     CAST(SUM(CASE WHEN b.status = 'paid' THEN b.amount_fen ELSE 0 END) \
+                     AS BIGINT) {bills} GROUP BY b.policy_id"
+                );
+                let billed: Vec<(String, i64, i64)> = scoped!(&billed_sql)
+                    .fetch_all(&self.reader)
+                    .await?;
+                f.bills = billed.into_iter().map(|(p, a, b)| (p, (a, b))).collect();
+                let unpaid_sql = format!(
+                    "SELECT bo.code, b.policy_id, CAST(SUM(b.amount_fen) AS BIGINT) {bills} \
+                     AND b.status = 'unpaid' GROUP BY bo.code, b.policy_id"
+                );
+                let unpaid: Vec<(String, String, i64)> = scoped!(&unpaid_sql)
+                    .fetch_all(&self.reader)
+                    .await?;
                 f.unpaid_by_unit = unpaid.into_iter().map(|(u, p, a)| ((u, p), a)).collect();
-                let claims: Vec<(String, i64, i64)> = sqlx::query_as(
-                    "SELECT policy_id, CAST(SUM(approved_fen) AS BIGINT), \
-                     CAST(SUM(paid_fen) AS BIGINT) FROM claims GROUP BY policy_id",
-                )
-                .fetch_all(&self.reader)
-                .await?;
-                f.claims = claims.into_iter().map(|(p, a, b)| (p, (a, b))).collect();
-                let owed: Vec<(i64, i64)> = sqlx::query_as(
-                    "SELECT member_id, CAST(SUM(approved_fen - paid_fen) AS BIGINT) FROM claims \
-                     GROUP BY member_id HAVING SUM(approved_fen - paid_fen) <> 0",
-                )
-                .fetch_all(&self.reader)
-                .await?;
+                let claims = scope.claims();
+                let approved_sql = format!(
+                    "SELECT c.policy_id, CAST(SUM(c.approved_fen) AS BIGINT), \
+                     CAST(SUM(c.paid_fen) AS BIGINT) {claims} GROUP BY c.policy_id"
+                );
+                let approved: Vec<(String, i64, i64)> = scoped!(&approved_sql)
+                    .fetch_all(&self.reader)
+                    .await?;
+                f.claims = approved.into_iter().map(|(p, a, b)| (p, (a, b))).collect();
+                let owed_sql = format!(
+                    "SELECT c.member_id, CAST(SUM(c.approved_fen - c.paid_fen) AS BIGINT) \
+                     {claims} GROUP BY c.member_id HAVING SUM(c.approved_fen - c.paid_fen) <> 0"
+                );
+                let owed: Vec<(i64, i64)> = scoped!(&owed_sql)
+                    .fetch_all(&self.reader)
+                    .await?;
                 f.owed_to_members = owed.into_iter().collect();
                 Ok(f)
             }

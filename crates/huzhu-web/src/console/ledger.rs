@@ -1,5 +1,6 @@
 //! 账簿: balances by account with the ledger check (does every entry balance, does each fund
-//! agree with its bills and claims), and the entries, newest first, a page at a time.
+//! agree with its bills and claims), and the entries, newest first, a page at a time — all of the
+//! actor's subtree only (`huzhu_app::ledger`).
 
 use super::{finish, page, Console, Ctx, PageResult};
 use crate::AppState;
@@ -94,6 +95,8 @@ fn groups(c: &Ctx, report: &LedgerReport) -> Vec<BalanceGroup> {
 #[template(path = "ledger/show.html")]
 struct LedgerPage<'a> {
     c: &'a Ctx,
+    /// The org whose subtree the page shows: the actor's.
+    scope: String,
     report: LedgerReport,
     groups: Vec<BalanceGroup>,
     entries: Vec<LedgerEntryView>,
@@ -134,14 +137,15 @@ pub async fn show<S: Repo>(
 
 async fn show_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: LedgerQuery) -> PageResult {
     let actor = c.actor()?;
-    let report = ledger::balances(&state.store, actor).await?;
-    let entries = ledger::entries(&state.store, actor, q.before, PAGE_SIZE).await?;
+    let report = ledger::balances(&state.store, actor, None).await?;
+    let entries = ledger::entries(&state.store, actor, None, q.before, PAGE_SIZE).await?;
     let next = (entries.len() == PAGE_SIZE as usize)
         .then(|| entries.last().map(|e| e.id))
         .flatten();
     let groups = groups(c, &report);
     page(&LedgerPage {
         c,
+        scope: actor.org.to_string(),
         report,
         groups,
         entries,

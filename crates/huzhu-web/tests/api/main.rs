@@ -10,6 +10,7 @@ mod console_claims;
 mod console_helpers;
 mod console_pages;
 mod helpers;
+mod ledger_scope;
 mod money;
 mod money_input;
 mod money_scope;

@@ -34,6 +34,22 @@ fn the_demo_ledger_checks_out_and_replay_under_the_same_rules_changes_nothing() 
             .sum::<i64>(),
         0
     );
+    // One district's subtree: fewer entries, and they check out on their own.
+    let out = huzhu(dir.path())
+        .args(["ledger", "check", "--json", "--org", "LA-01"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let part: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(part["ok"], true, "{part}");
+    assert!(part["entries"].as_u64().unwrap() < report["entries"].as_u64().unwrap());
+    assert!(part["entries"].as_u64().unwrap() > 0);
+    huzhu(dir.path())
+        .args(["ledger", "check", "--org", "NOPE"])
+        .assert()
+        .failure();
 
     let out = huzhu(dir.path())
         .args([

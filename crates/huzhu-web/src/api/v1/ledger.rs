@@ -1,10 +1,12 @@
 //! 账簿 — the ledger's balances (with the check that it agrees with bills and claims), its
-//! entries, and the audit log.
+//! entries, and the audit log. The ledger is read within the actor's subtree (or the part of it
+//! under `org`): the entries of its claims, bills and payout batches, never another
+//! federation's.
 
 use crate::api::{route, ApiQuery};
 use crate::auth::Authenticated;
 use crate::error::ErrorBody;
-use crate::{ApiError, AppState};
+use crate::{org_code, ApiError, AppState};
 use axum::extract::State;
 use axum::Json;
 use huzhu_app::access::require;
@@ -38,30 +40,43 @@ pub struct LedgerReportView {
     pub problems: Vec<String>,
 }
 
-/// 账户余额 — the balance of every account, and the ledger's check.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct BalancesQuery {
+    /// 组织代码 — the ledger of the subtree under it; the actor's own organisation when absent.
+    #[param(example = "LA")]
+    org: Option<String>,
+}
+
+/// 账户余额 — the balance of every account of the subtree's ledger, and its check.
 #[utoipa::path(
     get,
     path = "/api/v1/ledger/balances",
     tag = "ledger",
+    params(BalancesQuery),
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = OK, description = "balances and the check", body = LedgerReportView),
+        (status = OK, description = "balances and the check, over the entries of the subtree", body = LedgerReportView),
+        (status = BAD_REQUEST, description = "bad `org`", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not read the ledger", body = ErrorBody),
+        (status = NOT_FOUND, description = "no organisation `org` in the actor's subtree", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
 async fn balances<S: Repo>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
+    ApiQuery(q): ApiQuery<BalancesQuery>,
 ) -> Result<Json<LedgerReportView>, ApiError> {
+    let org = q.org.as_deref().map(|c| org_code("org", c)).transpose()?;
     let LedgerReport {
         ok,
         entries,
         postings,
         balances,
         problems,
-    } = ledger::balances(&state.store, &actor).await?;
+    } = ledger::balances(&state.store, &actor, org.as_ref()).await?;
     Ok(Json(LedgerReportView {
         ok,
         entries,
@@ -74,6 +89,9 @@ async fn balances<S: Repo>(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct EntriesQuery {
+    /// 组织代码 — entries of the subtree under it; the actor's own organisation when absent.
+    #[param(example = "LA")]
+    org: Option<String>,
     /// Entries with a smaller id than this (the last id of the previous page).
     before: Option<i64>,
     /// Page size.
@@ -138,7 +156,7 @@ impl LedgerEntry {
     }
 }
 
-/// 分录 — ledger entries, newest first.
+/// 分录 — ledger entries of the subtree, newest first.
 #[utoipa::path(
     get,
     path = "/api/v1/ledger/entries",
@@ -146,10 +164,11 @@ impl LedgerEntry {
     params(EntriesQuery),
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = OK, description = "entries, newest first", body = Vec<LedgerEntry>),
-        (status = BAD_REQUEST, description = "bad `before` or `limit`", body = ErrorBody),
+        (status = OK, description = "entries of the subtree, newest first", body = Vec<LedgerEntry>),
+        (status = BAD_REQUEST, description = "bad `org`, `before` or `limit`", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not read the ledger", body = ErrorBody),
+        (status = NOT_FOUND, description = "no organisation `org` in the actor's subtree", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
@@ -159,7 +178,8 @@ async fn entries<S: Repo>(
     ApiQuery(q): ApiQuery<EntriesQuery>,
 ) -> Result<Json<Vec<LedgerEntry>>, ApiError> {
     let limit = page_size(q.limit)?;
-    let entries = ledger::entries(&state.store, &actor, q.before, limit).await?;
+    let org = q.org.as_deref().map(|c| org_code("org", c)).transpose()?;
+    let entries = ledger::entries(&state.store, &actor, org.as_ref(), q.before, limit).await?;
     Ok(Json(entries.into_iter().map(LedgerEntry::of).collect()))
 }
 

@@ -1,0 +1,96 @@
+//! Which part of the ledger a read covers (SPEC 1–2: a user's rights are scoped to an org and its
+//! subtree), and the SQL that selects it — shared by both backends like the rest of `money`.
+//!
+//! An entry belongs to the organisation of what caused it, taken in this order:
+//! - the **claim** it names (`claims.org_id`: the member's unit when the claim was made);
+//! - else the **bill** it names (`bills.org_id`: the unit that enrolled);
+//! - else the **payout batch** it names (`payout_batches.org_id`: the org that built it);
+//! - else (an entry naming none of them — huzhu posts none today, every entry names a claim or a
+//!   bill) the **tenant root**: only the city federation's own scope sees it.
+//!
+//! Every entry balances on its own, so the balances of any set of entries still sum to zero, and
+//! the facts they are checked against (bills, claims) are selected by the same rule, so
+//! `huzhu ledger check`'s cross-checks hold in every scope.
+
+use huzhu_domain::org::OrgCode;
+
+/// The part of the ledger to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LedgerScope {
+    /// Every entry of every tenant: `huzhu ledger check` run by the operator of the database.
+    Everything,
+    /// The entries, bills and claims of an organisation's subtree (within its tenant).
+    Under(OrgCode),
+}
+
+impl LedgerScope {
+    /// The org code bound as `$1` when the scope has one.
+    pub(crate) fn org(&self) -> Option<&str> {
+        match self {
+            LedgerScope::Everything => None,
+            LedgerScope::Under(org) => Some(org.as_str()),
+        }
+    }
+
+    /// The number of the first parameter after the scope's own.
+    pub(crate) fn next_param(&self) -> usize {
+        match self {
+            LedgerScope::Everything => 1,
+            LedgerScope::Under(_) => 2,
+        }
+    }
+
+    /// A query yielding the columns `cols` (written over the alias `e`) of every ledger entry in
+    /// scope: a union of index-driven branches (subtree → claims → entries by claim, and so on),
+    /// so a small scope never reads the whole ledger.
+    pub(crate) fn entries(&self, cols: &str) -> String {
+        match self {
+            LedgerScope::Everything => format!("SELECT {cols} FROM ledger_entries e"),
+            LedgerScope::Under(_) => format!(
+                "SELECT {cols} FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
+                 JOIN claims c ON c.org_id = cl.descendant_id \
+                 JOIN ledger_entries e ON e.claim_id = c.id AND e.tenant_id = c.tenant_id \
+                 WHERE top.code = $1 \
+                 UNION ALL \
+                 SELECT {cols} FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
+                 JOIN bills b ON b.org_id = cl.descendant_id \
+                 JOIN ledger_entries e ON e.bill_id = b.id AND e.tenant_id = b.tenant_id \
+                 WHERE top.code = $1 AND e.claim_id IS NULL \
+                 UNION ALL \
+                 SELECT {cols} FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
+                 JOIN payout_batches pb ON pb.org_id = cl.descendant_id \
+                 JOIN ledger_entries e ON e.batch_id = pb.id AND e.tenant_id = pb.tenant_id \
+                 WHERE top.code = $1 AND e.claim_id IS NULL AND e.bill_id IS NULL \
+                 UNION ALL \
+                 SELECT {cols} FROM orgs top \
+                 JOIN ledger_entries e ON e.tenant_id = COALESCE(top.tenant_id, top.id) \
+                 WHERE top.code = $1 AND top.parent_id IS NULL AND e.claim_id IS NULL \
+                 AND e.bill_id IS NULL AND e.batch_id IS NULL"
+            ),
+        }
+    }
+
+    /// `FROM … WHERE …` over the bills in scope (alias `b`, its org `bo`); callers may append
+    /// `AND …`.
+    pub(crate) fn bills(&self) -> &'static str {
+        match self {
+            LedgerScope::Everything => "FROM bills b JOIN orgs bo ON bo.id = b.org_id WHERE 1 = 1",
+            LedgerScope::Under(_) => {
+                "FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
+                 JOIN bills b ON b.org_id = cl.descendant_id JOIN orgs bo ON bo.id = b.org_id \
+                 WHERE top.code = $1"
+            }
+        }
+    }
+
+    /// `FROM … WHERE …` over the claims in scope (alias `c`); callers may append `AND …`.
+    pub(crate) fn claims(&self) -> &'static str {
+        match self {
+            LedgerScope::Everything => "FROM claims c WHERE 1 = 1",
+            LedgerScope::Under(_) => {
+                "FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
+                 JOIN claims c ON c.org_id = cl.descendant_id WHERE top.code = $1"
+            }
+        }
+    }
+}
