@@ -46,7 +46,9 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
 }
 
 async fn serve(port: u16, dir: &Path) -> anyhow::Result<()> {
-    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+    use sqlx::sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+    };
     let file = dir.join("floor.db");
     let options = SqliteConnectOptions::new()
         .filename(&file)
