@@ -83,8 +83,16 @@ pub async fn member_chain<S: Store + AccountStore>(
         Some(m) => store.member_org(m).await?,
         None => None,
     };
+    match unit {
+        Some(unit) => org_chain(store, &unit).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// An organisation and the orgs above it, city first, the org itself last.
+pub async fn org_chain<S: Store>(store: &S, org: &OrgCode) -> Result<Vec<Org>, AppError> {
     let mut chain = Vec::new();
-    let mut next = unit;
+    let mut next = Some(org.clone());
     // Four levels at most; the bound guards against a corrupt parent loop.
     while let (Some(code), true) = (next, chain.len() < 8) {
         let org = store.org(&code).await?;

@@ -2,14 +2,14 @@
 //! contribution bill it produces; recording the bill's payment; and the member's eligibility and
 //! balance enquiry (what they are covered for today, what each cap has left, what a claim needs).
 
-use crate::access::{ensure_member_in_scope, ensure_org_in_scope, not_found, require};
+use crate::access::{ensure_member_in_scope, ensure_org_in_scope, not_found, org_chain, require};
 use crate::claims::engine_member;
 use crate::{policies, AppError, Clock};
 use chrono::NaiveDate;
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::engine::{adjudicate, History};
 use huzhu_domain::enrolment::{
-    bill, plan_enrolment, EnrolmentCandidate, EnrolmentRequest, PreviousEnrolment,
+    bill, bill_payer, plan_enrolment, EnrolmentCandidate, EnrolmentRequest, PreviousEnrolment,
 };
 use huzhu_domain::ledger;
 use huzhu_domain::money::Money;
@@ -214,9 +214,23 @@ pub async fn enrol_unit<S: Repo>(
         )));
     }
     let b = bill(&policy, &planned_all).map_err(|e| AppError::invalid("items", e.to_string()))?;
+    let chain: Vec<(OrgCode, String)> = org_chain(store, &req.unit)
+        .await?
+        .into_iter()
+        .map(|o| (o.code, o.region.to_string()))
+        .collect();
+    let payer = bill_payer(&policy, &chain).cloned().ok_or_else(|| {
+        AppError::invalid(
+            "unit",
+            format!(
+                "{} 之上没有总工会，无法由总工会缴费 ({} has no federation above it to pay)",
+                req.unit, req.unit
+            ),
+        )
+    })?;
     let entry = if b.total.fen() > 0 {
         Some(
-            ledger::contribution_billed(&req.unit, &policy.id, b.total)
+            ledger::contribution_billed(&payer, &policy.id, b.total)
                 .map_err(|e| AppError::invalid("items", e.to_string()))?,
         )
     } else {
@@ -225,6 +239,7 @@ pub async fn enrol_unit<S: Repo>(
     let id = store
         .enrol_unit(&UnitEnrolment {
             unit: &req.unit,
+            payer: Some(&payer),
             policy: &policy.id,
             lines: &lines,
             members,
@@ -253,7 +268,8 @@ pub async fn enrol_unit<S: Repo>(
     })
 }
 
-/// A bill visible to the actor.
+/// A bill visible to the actor: the bills of the units in the actor's subtree, whoever pays them
+/// (a unit officer sees the bill the federation pays for the unit, and cannot pay it).
 pub async fn get_bill<S: Repo>(store: &S, actor: &Actor, id: BillId) -> Result<Bill, AppError> {
     let missing = || not_found(&format!("账单 {} (bill {})", id.0, id.0));
     let b = match store.bill(id).await {
@@ -268,7 +284,9 @@ pub async fn get_bill<S: Repo>(store: &S, actor: &Actor, id: BillId) -> Result<B
     Ok(b)
 }
 
-/// Records that a unit paid its bill (the bank received it).
+/// Records that a bill was paid (the bank received it). A bill the federation owes (a
+/// federation-paid policy) is paid by the federation: recorded by finance whose subtree holds the
+/// federation, never by the unit (403 otherwise, since the bill itself is visible to them).
 pub async fn pay_bill<S: Repo>(
     store: &S,
     clock: &dyn Clock,
@@ -284,8 +302,17 @@ pub async fn pay_bill<S: Repo>(
             "须填写付款凭证号 (a payment reference is required)".into(),
         ));
     }
-    let unit = OrgCode::parse(&b.unit).map_err(|_| not_found("bill"))?;
-    let entry = ledger::contribution_paid(&unit, &b.policy, b.amount)
+    let payer = OrgCode::parse(&b.payer).map_err(|_| not_found("bill"))?;
+    if b.payer != b.unit {
+        let forbidden = || AppError::Forbidden {
+            capability: format!("{:?}", Capability::RecordFederationPayment),
+        };
+        require(actor, Capability::RecordFederationPayment)?;
+        ensure_org_in_scope(store, actor, &payer)
+            .await
+            .map_err(|_| forbidden())?;
+    }
+    let entry = ledger::contribution_paid(&payer, &b.policy, b.amount)
         .map_err(|e| AppError::invalid("amount", e.to_string()))?;
     Ok(store
         .pay_bill(id, payment_ref.trim(), &entry, &actor.username, clock.now())

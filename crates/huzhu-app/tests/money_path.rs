@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use huzhu_app::claims::{act, create_claim, get_claim, ClaimRequest};
-use huzhu_app::enrolment::{coverage, enrol_unit, pay_bill, EnrolUnit};
+use huzhu_app::enrolment::{coverage, enrol_unit, list_bills, pay_bill, EnrolUnit};
 use huzhu_app::{documents, ledger, payouts, replay, AppError, Clock};
 use huzhu_domain::access::{Actor, Role};
 use huzhu_domain::org::{OrgCode, OrgLevel};
@@ -961,6 +961,87 @@ async fn a_failing_claim_in_a_batch_fails_alone<S: Repo>(s: S) {
     assert_eq!(s.check_stats(20).await.unwrap(), Vec::<String>::new());
 }
 
+/// `lucheng-model-workers` says the federation pays: the bill of a unit enrolling in it is owed by
+/// the federation (in the demo city no org is in Lucheng's region, so the city federation HZ),
+/// its ledger entry is HZ's receivable, and only HZ's finance can record its payment.
+async fn a_federation_paid_policy_bills_the_federation_not_the_unit<S: Repo>(s: S) {
+    let clock = TestClock::on(2020, 11, 2);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    let out = enrol_unit(
+        &s,
+        &clock,
+        &officer(),
+        &EnrolUnit {
+            unit: code("LA-01-001"),
+            policy: "lucheng-model-workers".into(),
+            items: vec![("D".into(), 1), ("M".into(), 1)],
+            members: None,
+        },
+    )
+    .await
+    .unwrap();
+    let bill = out.bill;
+    assert_eq!(
+        (bill.unit.as_str(), bill.payer.as_str()),
+        ("LA-01-001", "HZ")
+    );
+    assert_eq!(bill.amount.fen(), i64::from(out.members) * (12_000 + 8_000));
+    let la = LedgerScope::Under(code("LA-01-001"));
+    let hz = LedgerScope::Under(code("HZ"));
+    let receivable = "receivable:HZ:lucheng-model-workers";
+    let facts = s.ledger_facts(&hz).await.unwrap();
+    assert_eq!(facts.balances[receivable], bill.amount.fen());
+    assert!(!facts
+        .balances
+        .contains_key("receivable:LA-01-001:lucheng-model-workers"));
+    assert!(ledger::check_store(&s, &hz).await.unwrap().ok);
+    // The unit owes nothing: its ledger has no entry of the bill, yet its officer sees the bill.
+    assert_eq!(s.ledger_facts(&la).await.unwrap().entries, 0);
+    let seen = list_bills(&s, &officer(), None).await.unwrap();
+    assert!(seen.iter().any(|b| b.id == bill.id && b.payer == "HZ"));
+
+    // Neither the unit's officer nor the district's staff can pay it; HZ's finance does.
+    for who in [officer(), district_staff()] {
+        let refused = pay_bill(&s, &clock, &who, bill.id, "BANK-1").await;
+        assert!(
+            matches!(refused, Err(AppError::Forbidden { .. })),
+            "{}: {refused:?}",
+            who.username
+        );
+    }
+    let paid = pay_bill(&s, &clock, &finance(), bill.id, "HZ-BANK-1")
+        .await
+        .unwrap();
+    assert_eq!(paid.status, "paid");
+    let facts = s.ledger_facts(&hz).await.unwrap();
+    assert_eq!(facts.balances[receivable], 0);
+    assert_eq!(facts.balances["bank"], bill.amount.fen());
+    for scope in [hz, la, LedgerScope::Everything] {
+        let report = ledger::check_store(&s, &scope).await.unwrap();
+        assert!(report.ok, "{scope:?}: {:?}", report.problems);
+    }
+
+    // A unit-paid policy still bills the unit.
+    clock.set(2021, 11, 1);
+    let own = enrol_unit(
+        &s,
+        &clock,
+        &officer(),
+        &EnrolUnit {
+            unit: code("LA-01-001"),
+            policy: "hangzhou-2022".into(),
+            items: vec![("A".into(), 1)],
+            members: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(own.bill.payer, "LA-01-001");
+    pay_bill(&s, &clock, &officer(), own.bill.id, "UNIT-1")
+        .await
+        .unwrap();
+}
+
 #[path = "../../huzhu-store/tests/harness/mod.rs"]
 #[macro_use]
 mod harness;
@@ -973,4 +1054,5 @@ on_both!(
     concurrent_submissions_are_each_stored_once_with_their_event,
     a_failing_claim_in_a_batch_fails_alone,
     an_interrupted_money_demo_is_named_and_nothing_more_is_written,
+    a_federation_paid_policy_bills_the_federation_not_the_unit,
 );

@@ -475,6 +475,7 @@ async fn setup<S: Repo>(store: &S, raw: &Raw, args: &Args) -> Result<(), Fail> {
         store
             .enrol_unit(&UnitEnrolment {
                 unit: &code(unit)?,
+                payer: None,
                 policy: POLICY,
                 lines,
                 members: members.len() as u32,

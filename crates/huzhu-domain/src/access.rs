@@ -36,6 +36,9 @@ pub enum Capability {
     Enrol,
     /// Record that a contribution bill was paid.
     RecordPayment,
+    /// Record that the federation paid a bill it owes (a federation-paid policy's contributions):
+    /// the federation's own money, so finance only, never the unit.
+    RecordFederationPayment,
     /// Submit a claim (for oneself, or for a member of one's unit).
     SubmitClaim,
     /// Accept or return claims at the window, compute and review them.
@@ -124,7 +127,10 @@ impl Role {
             (R::FederationStaff, C::ManageRoster | C::Enrol | C::RecordPayment) => true,
             (R::FederationStaff, C::RevealPersonal | C::ConfigureReview) => true,
             (R::MedicalReviewer, C::ExpertReview | C::RevealPersonal) => true,
-            (R::Finance, C::ManagePayouts | C::ReadLedger | C::RecordPayment) => true,
+            (
+                R::Finance,
+                C::ManagePayouts | C::ReadLedger | C::RecordPayment | C::RecordFederationPayment,
+            ) => true,
             (R::Auditor, C::ReadLedger | C::ReadAudit | C::RevealPersonal) => true,
             (R::Administrator, C::ManageUsers | C::ManageRoster | C::ConfigureReview) => true,
             (R::Administrator, C::ReadAudit | C::ReadLedger) => true,

@@ -3,8 +3,8 @@
 //! bill 缴费清单 for those enrolments.
 //!
 //! Pure: the request date is a parameter, the previous cycle's enrolments are passed in. Who pays
-//! the bill (`contributions_paid_by`: the unit, or the federation for lucheng's model workers) is
-//! the ledger's business, not this module's: the amounts are the same.
+//! the bill (`contributions_paid_by`: the unit, or the federation for lucheng's model workers) does
+//! not change the amounts; [`bill_payer`] says which organisation owes them.
 //!
 //! Where SPEC 4.1 is silent (also written under `[enrolment]` in `docs/policy-format.md`):
 //! - **Before the window opens**: refused (`BeforeWindow`).
@@ -23,6 +23,7 @@
 use crate::id_number::Gender;
 use crate::member::EmploymentStatus;
 use crate::money::Money;
+use crate::org::OrgCode;
 use crate::policy::{ContributionPeriod, Item, Policy};
 use crate::scenario;
 use chrono::{Days, Months, NaiveDate};
@@ -283,4 +284,26 @@ pub fn bill(policy: &Policy, planned: &[PlannedEnrolment]) -> Result<Bill, Enrol
         }
     }
     Ok(Bill { lines, total })
+}
+
+/// The organisation that owes a unit's bill, given the unit's chain of organisations from the
+/// city federation down to the unit itself (its last element), each with its region code.
+///
+/// A unit-paid policy bills the unit. A federation-paid one (`contributions_paid_by =
+/// "federation"`, SPEC 4.2: lucheng's model workers, "总工会为劳模统一参保") bills the federation
+/// that publishes the policy: the highest organisation above the unit whose region is the
+/// policy's `region` (鹿城区总工会 for `region = "330302"`), or, when none above the unit is in
+/// that region, the city federation at the top of the chain. Either way the payer is the unit or
+/// an organisation above it, so whoever sees the payer's subtree sees the unit too. None for an
+/// empty chain, or a federation-paid policy with no organisation above the unit.
+pub fn bill_payer<'a>(policy: &Policy, chain: &'a [(OrgCode, String)]) -> Option<&'a OrgCode> {
+    let ((unit, _), above) = chain.split_last()?;
+    if !policy.enrolment.federation_pays() {
+        return Some(unit);
+    }
+    above
+        .iter()
+        .find(|(_, region)| *region == policy.region)
+        .or(above.first())
+        .map(|(code, _)| code)
 }

@@ -5,7 +5,8 @@
 //! Accounts (a chart small enough to read):
 //! - `fund:<policy>` — the mutual-aid fund of one policy cycle (credit-normal: contributions in,
 //!   approved claims out);
-//! - `receivable:<unit>:<policy>` — what a unit owes for its enrolment bill;
+//! - `receivable:<payer>:<policy>` — what the payer of an enrolment bill owes: the unit, or the
+//!   federation of a federation-paid policy (`crate::enrolment::bill_payer`);
 //! - `payable:<member id>` — what the fund owes a member for approved claims, until paid;
 //! - `bank` — the federation's bank account (debit-normal: money in, payouts out);
 //! - `programme:<id>` — assistance programmes' funds (SPEC 7), the same way as policy funds.
@@ -262,7 +263,7 @@ impl Entry {
     }
 }
 
-/// A unit's enrolment bill: the unit owes the fund.
+/// An enrolment bill: its payer (the unit, or the federation that pays) owes the fund.
 pub fn contribution_billed(
     unit: &OrgCode,
     policy: &str,
@@ -282,7 +283,7 @@ pub fn contribution_billed(
     )
 }
 
-/// The unit paid: the bank receives what the unit owed.
+/// The payer paid: the bank receives what it owed.
 pub fn contribution_paid(
     unit: &OrgCode,
     policy: &str,

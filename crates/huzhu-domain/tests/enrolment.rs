@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use huzhu_domain::enrolment::{
-    bill, plan_enrolment, BillLine, EnrolmentCandidate, EnrolmentError, EnrolmentRequest,
-    PlannedEnrolment, PreviousEnrolment,
+    bill, bill_payer, plan_enrolment, BillLine, EnrolmentCandidate, EnrolmentError,
+    EnrolmentRequest, PlannedEnrolment, PreviousEnrolment,
 };
 use huzhu_domain::member::EmploymentStatus;
 use huzhu_domain::policy::{builtin, Policy};
@@ -415,4 +415,45 @@ fn the_engine_reads_a_plan_late_enrolments_wait_and_renewals_do_not() {
     let refused = stay(late.clone(), "2022-05-29");
     assert_eq!(refused.not_payable[0].reason, Reason::WaitingPeriod);
     assert_eq!(stay(late, "2022-05-30").payable, Money::from_fen(200_000));
+}
+
+fn chain(orgs: &[(&str, &str)]) -> Vec<(huzhu_domain::org::OrgCode, String)> {
+    orgs.iter()
+        .map(|(c, r)| {
+            (
+                huzhu_domain::org::OrgCode::parse(c).unwrap(),
+                (*r).to_string(),
+            )
+        })
+        .collect()
+}
+
+#[rstest]
+// A unit-paid policy bills the unit, wherever it is.
+#[case("hangzhou-2022", &[("HZ", "330100"), ("LA", "330112"), ("LA-01", "330112"), ("LA-01-001", "330112")], "LA-01-001")]
+// Lucheng's model workers: the highest org above the unit in the policy's region 330302 pays —
+// the district federation, not the street below it nor the unit.
+#[case("lucheng-model-workers", &[("WZ", "330300"), ("LC", "330302"), ("LC-01", "330302"), ("LC-01-001", "330302")], "LC")]
+// No org above the unit in the policy's region: the city federation at the top pays.
+#[case("lucheng-model-workers", &[("HZ", "330100"), ("LA", "330112"), ("LA-01", "330112"), ("LA-01-001", "330302")], "HZ")]
+fn a_federation_paid_policy_bills_the_federation_that_publishes_it(
+    #[case] name: &str,
+    #[case] orgs: &[(&str, &str)],
+    #[case] payer: &str,
+) {
+    let c = chain(orgs);
+    assert_eq!(bill_payer(&policy(name), &c).unwrap().as_str(), payer);
+}
+
+#[test]
+fn a_federation_paid_policy_needs_an_org_above_the_unit() {
+    let alone = chain(&[("LC-01-001", "330302")]);
+    assert_eq!(bill_payer(&policy("lucheng-model-workers"), &alone), None);
+    assert_eq!(
+        bill_payer(&policy("hangzhou-2022"), &alone)
+            .unwrap()
+            .as_str(),
+        "LC-01-001"
+    );
+    assert_eq!(bill_payer(&policy("hangzhou-2022"), &[]), None);
 }

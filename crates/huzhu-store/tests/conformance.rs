@@ -828,6 +828,7 @@ mod batch {
         ] {
             s.enrol_unit(&UnitEnrolment {
                 unit: &code("LA-JN-001"),
+                payer: None,
                 policy: p,
                 lines: &lines,
                 members: 2,
@@ -999,6 +1000,7 @@ mod ledger_scope {
         }];
         s.enrol_unit(&UnitEnrolment {
             unit: &unit,
+            payer: None,
             policy: POLICY,
             lines: &lines,
             members: 1,
@@ -1013,7 +1015,7 @@ mod ledger_scope {
 
     async fn pay<S: MoneyStore>(s: &S, bill: BillId) {
         let b = s.bill(bill).await.unwrap();
-        let entry = ledger::contribution_paid(&code(&b.unit), POLICY, b.amount).unwrap();
+        let entry = ledger::contribution_paid(&code(&b.payer), POLICY, b.amount).unwrap();
         s.pay_bill(bill, "BANK-1", &entry, "finance", at(3))
             .await
             .unwrap();
@@ -1248,6 +1250,91 @@ mod ledger_scope {
         assert_eq!(s.ledger_facts(&under("NOPE")).await.unwrap().entries, 0);
     }
 
+    /// A bill the district federation LA owes for its unit LA-JN-001 (a federation-paid policy):
+    /// listed with the unit's bills, posted to LA's receivable, in the ledger of LA and above but
+    /// not of the unit or the street between them.
+    async fn a_bill_owed_by_a_federation_is_in_the_federations_ledger_not_the_units<
+        S: Store + MoneyStore,
+    >(
+        s: S,
+    ) {
+        second_city(&s).await;
+        let imp = start(&s, ImportKind::Members, "m.csv").await;
+        s.import_member_batch(imp, &[(2, member(1, "张三", "LA-JN-001"))], at(1))
+            .await
+            .unwrap();
+        let m = s.member_by_id_number(id(1).as_str()).await.unwrap().id;
+        s.load_policy(&policy_record(POLICY)).await.unwrap();
+        let (unit, la) = (code("LA-JN-001"), code("LA"));
+        let entry = ledger::contribution_billed(&la, POLICY, Money::from_fen(5_000)).unwrap();
+        let lines = [NewEnrolment {
+            member: m,
+            item: "A".into(),
+            shares: 1,
+            start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            renewal: false,
+            contribution: Money::from_fen(5_000),
+        }];
+        let enrolment = |payer| UnitEnrolment {
+            unit: &unit,
+            payer,
+            policy: POLICY,
+            lines: &lines,
+            members: 1,
+            total: Money::from_fen(5_000),
+            entry: Some(&entry),
+            actor: "test",
+            at: at(2),
+        };
+        // A payer of another city federation is refused, and nothing is written.
+        let wz = code("WZ");
+        let refused = s.enrol_unit(&enrolment(Some(&wz))).await;
+        assert!(
+            matches!(refused, Err(StoreError::Conflict(_))),
+            "{refused:?}"
+        );
+        assert!(s.bills_under(&unit).await.unwrap().is_empty());
+
+        let bill = s.enrol_unit(&enrolment(Some(&la))).await.unwrap();
+        let listed = s.bills_under(&unit).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(
+            (listed[0].unit.as_str(), listed[0].payer.as_str()),
+            ("LA-JN-001", "LA")
+        );
+        assert_eq!(s.bill(bill).await.unwrap().payer, "LA");
+
+        for below in ["LA-JN-001", "LA-JN"] {
+            let f = s.ledger_facts(&under(below)).await.unwrap();
+            assert_eq!(f.entries, 0, "{below}");
+            assert!(f.bills.is_empty() && f.unpaid_by_unit.is_empty(), "{below}");
+            assert!(entry_refs(&s, &under(below)).await.is_empty(), "{below}");
+        }
+        for scope in [under("LA"), under("HZ"), LedgerScope::Everything] {
+            let f = s.ledger_facts(&scope).await.unwrap();
+            assert_eq!(f.entries, 1, "{scope:?}");
+            assert_eq!(
+                f.balances,
+                balances(&[("fund:p-2026", -5_000), ("receivable:LA:p-2026", 5_000)]),
+                "{scope:?}"
+            );
+            assert_eq!(f.bills, BTreeMap::from([(POLICY.into(), (5_000, 0))]));
+            assert_eq!(
+                f.unpaid_by_unit,
+                BTreeMap::from([(("LA".into(), POLICY.into()), 5_000)]),
+                "{scope:?}"
+            );
+        }
+        assert_eq!(s.ledger_facts(&under("WZ")).await.unwrap().entries, 0);
+
+        pay(&s, bill).await;
+        let f = s.ledger_facts(&under("LA")).await.unwrap();
+        assert_eq!(f.balances["receivable:LA:p-2026"], 0);
+        assert_eq!(f.balances["bank"], 5_000);
+        assert!(f.unpaid_by_unit.is_empty());
+        assert_eq!(f.bills, BTreeMap::from([(POLICY.into(), (5_000, 5_000))]));
+    }
+
     /// The three members imported, in import order.
     async fn member_ids<S: Store>(s: &S) -> Vec<MemberId> {
         let mut out = Vec::new();
@@ -1269,5 +1356,8 @@ mod ledger_scope {
         }
     }
 
-    on_both!(each_city_reads_only_its_own_ledger_and_its_figures_agree);
+    on_both!(
+        each_city_reads_only_its_own_ledger_and_its_figures_agree,
+        a_bill_owed_by_a_federation_is_in_the_federations_ledger_not_the_units,
+    );
 }

@@ -212,6 +212,7 @@ async fn aggregates_follow_every_write_and_equal_a_recount<S: Repo>(s: S) {
             .collect();
         s.enrol_unit(&UnitEnrolment {
             unit: &code(unit),
+            payer: None,
             policy: "p1",
             lines: &lines,
             members: members.len() as u32,

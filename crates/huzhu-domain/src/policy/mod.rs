@@ -76,6 +76,14 @@ pub struct Enrolment {
     pub eligible_status: Vec<EmploymentStatus>,
 }
 
+impl Enrolment {
+    /// Whether the federation pays the contributions instead of the enrolling unit
+    /// (`contributions_paid_by = "federation"`); any other value bills the unit.
+    pub fn federation_pays(&self) -> bool {
+        self.paid_by.trim() == "federation"
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WaitingPeriod {
     pub days: u32,

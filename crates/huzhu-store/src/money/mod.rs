@@ -61,11 +61,14 @@ pub struct NewEnrolment {
 #[derive(Debug, Clone)]
 pub struct UnitEnrolment<'a> {
     pub unit: &'a OrgCode,
+    /// Who owes the bill when not the unit: the federation of a federation-paid policy
+    /// (`huzhu_domain::enrolment::bill_payer`), the unit or an org above it. None: the unit.
+    pub payer: Option<&'a OrgCode>,
     pub policy: &'a str,
     pub lines: &'a [NewEnrolment],
     pub members: u32,
     pub total: Money,
-    /// None when the bill is zero (a federation-paid scheme posts elsewhere).
+    /// The bill's entry (a receivable of the payer); None when the bill is zero.
     pub entry: Option<&'a Entry>,
     pub actor: &'a str,
     pub at: DateTime<Utc>,
@@ -90,7 +93,10 @@ pub struct StoredEnrolment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Bill {
     pub id: BillId,
+    /// The unit that enrolled.
     pub unit: String,
+    /// The org that owes the bill: the unit, or the federation of a federation-paid policy.
+    pub payer: String,
     pub policy: String,
     pub members: u32,
     pub amount: Money,
@@ -344,7 +350,7 @@ pub trait MoneyStore: Clone + Send + Sync + 'static {
 
     fn bill(&self, id: BillId) -> impl Future<Output = Result<Bill>> + Send;
 
-    /// Bills of every unit in the subtree under `org`, newest first.
+    /// Bills of every unit in the subtree under `org` (whoever pays them), newest first.
     fn bills_under(&self, org: &OrgCode) -> impl Future<Output = Result<Vec<Bill>>> + Send;
 
     /// Marks an unpaid bill paid and posts its entry; a paid bill is a conflict.

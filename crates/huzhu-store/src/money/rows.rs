@@ -12,8 +12,10 @@ pub(crate) const ENROLMENT_COLUMNS: &str = "e.id, e.member_id, e.policy_id, p.cy
      p.cycle_end, e.item, e.shares, e.start_date, e.renewal, o.code AS unit, e.bill_id, \
      e.contribution_fen";
 
-pub(crate) const BILL_COLUMNS: &str = "b.id, o.code AS unit, b.policy_id, b.members, \
-     b.amount_fen, b.status, b.payment_ref, b.created_by, b.created_at, b.paid_by, b.paid_at";
+/// Over `bills b`, its unit `o` and its payer `po` (`LEFT JOIN orgs po ON po.id =
+/// b.payer_org_id`: NULL when the unit pays).
+pub(crate) const BILL_COLUMNS: &str = "b.id, o.code AS unit, COALESCE(po.code, o.code) AS payer, \
+     b.policy_id, b.members, b.amount_fen, b.status, b.payment_ref, b.created_by, b.created_at, b.paid_by, b.paid_at";
 
 pub(crate) const BATCH_COLUMNS: &str = "b.id, o.code AS org, b.status, b.lines, b.total_fen, \
      b.created_by, b.created_at, b.settled_by, b.settled_at";
@@ -98,6 +100,7 @@ impl From<EnrolmentRow> for StoredEnrolment {
 pub(crate) struct BillRow {
     pub id: i64,
     pub unit: String,
+    pub payer: String,
     pub policy_id: String,
     pub members: i32,
     pub amount_fen: i64,
@@ -114,6 +117,7 @@ impl From<BillRow> for Bill {
         Bill {
             id: BillId(r.id),
             unit: r.unit,
+            payer: r.payer,
             policy: r.policy_id,
             members: u32::try_from(r.members).unwrap_or(0),
             amount: Money::from_fen(r.amount_fen),

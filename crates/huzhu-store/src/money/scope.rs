@@ -3,7 +3,8 @@
 //!
 //! An entry belongs to the organisation of what caused it, taken in this order:
 //! - the **claim** it names (`claims.org_id`: the member's unit when the claim was made);
-//! - else the **bill** it names (`bills.org_id`: the unit that enrolled);
+//! - else the **bill** it names: the org that owes it (`bills.payer_org_id`, the federation of a
+//!   federation-paid policy, always the unit or an org above it; NULL: `bills.org_id`, the unit);
 //! - else the **payout batch** it names (`payout_batches.org_id`: the org that built it);
 //! - else (an entry naming none of them — huzhu posts none today, every entry names a claim or a
 //!   bill) the **tenant root**: only the city federation's own scope sees it.
@@ -13,6 +14,12 @@
 //! `huzhu ledger check`'s cross-checks hold in every scope.
 
 use huzhu_domain::org::OrgCode;
+
+/// A bill found through its unit (`b`, under `top`) is in scope when its payer is too: the payer
+/// is the unit or an org above it, so this only drops a federation's bills from a scope below
+/// that federation.
+const PAYER_IN_SCOPE: &str = "(b.payer_org_id IS NULL OR EXISTS (SELECT 1 FROM org_closure pc \
+     WHERE pc.ancestor_id = top.id AND pc.descendant_id = b.payer_org_id))";
 
 /// The part of the ledger to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +62,7 @@ impl LedgerScope {
                  SELECT {cols} FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
                  JOIN bills b ON b.org_id = cl.descendant_id \
                  JOIN ledger_entries e ON e.bill_id = b.id AND e.tenant_id = b.tenant_id \
-                 WHERE top.code = $1 AND e.claim_id IS NULL \
+                 WHERE top.code = $1 AND e.claim_id IS NULL AND {PAYER_IN_SCOPE} \
                  UNION ALL \
                  SELECT {cols} FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
                  JOIN payout_batches pb ON pb.org_id = cl.descendant_id \
@@ -70,16 +77,21 @@ impl LedgerScope {
         }
     }
 
-    /// `FROM … WHERE …` over the bills in scope (alias `b`, its org `bo`); callers may append
-    /// `AND …`.
-    pub(crate) fn bills(&self) -> &'static str {
+    /// `FROM … WHERE …` over the bills in scope (alias `b`, the org that owes it `bo`); callers
+    /// may append `AND …`.
+    pub(crate) fn bills(&self) -> String {
         match self {
-            LedgerScope::Everything => "FROM bills b JOIN orgs bo ON bo.id = b.org_id WHERE 1 = 1",
-            LedgerScope::Under(_) => {
-                "FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
-                 JOIN bills b ON b.org_id = cl.descendant_id JOIN orgs bo ON bo.id = b.org_id \
-                 WHERE top.code = $1"
+            LedgerScope::Everything => {
+                "FROM bills b JOIN orgs bo ON bo.id = COALESCE(b.payer_org_id, b.org_id) \
+                 WHERE 1 = 1"
+                    .into()
             }
+            LedgerScope::Under(_) => format!(
+                "FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
+                 JOIN bills b ON b.org_id = cl.descendant_id \
+                 JOIN orgs bo ON bo.id = COALESCE(b.payer_org_id, b.org_id) \
+                 WHERE top.code = $1 AND {PAYER_IN_SCOPE}"
+            ),
         }
     }
 

@@ -157,13 +157,27 @@ macro_rules! impl_money_store {
             ) -> $crate::Result<$crate::money::BillId> {
                 let mut tx = self.pool.begin().await?;
                 let (org_id, tenant) = Self::money_org(&mut tx, e.unit).await?;
+                let payer = match e.payer.filter(|p| *p != e.unit) {
+                    None => None,
+                    Some(p) => {
+                        let (payer_id, payer_tenant) = Self::money_org(&mut tx, p).await?;
+                        if payer_tenant != tenant {
+                            return Err($crate::StoreError::Conflict(format!(
+                                "缴费组织 {p} 与 {} 不在同一总工会 (payer {p} is not in the unit's tenant)",
+                                e.unit
+                            )));
+                        }
+                        Some(payer_id)
+                    }
+                };
                 let bill: i64 = sqlx::query_scalar(
-                    "INSERT INTO bills (tenant_id, org_id, policy_id, members, amount_fen, status, \
-                     created_by, created_at) VALUES ($1, $2, $3, $4, $5, 'unpaid', $6, $7) \
-                     RETURNING id",
+                    "INSERT INTO bills (tenant_id, org_id, payer_org_id, policy_id, members, \
+                     amount_fen, status, created_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 'unpaid', $7, $8) RETURNING id",
                 )
                 .bind(tenant)
                 .bind(org_id)
+                .bind(payer)
                 .bind(e.policy)
                 .bind(i32::try_from(e.members).unwrap_or(i32::MAX))
                 .bind(e.total.fen())
@@ -250,7 +264,7 @@ macro_rules! impl_money_store {
                 use $crate::money::rows::{BillRow, BILL_COLUMNS};
                 let row: Option<BillRow> = sqlx::query_as(&format!(
                     "SELECT {BILL_COLUMNS} FROM bills b JOIN orgs o ON o.id = b.org_id \
-                     WHERE b.id = $1"
+                     LEFT JOIN orgs po ON po.id = b.payer_org_id WHERE b.id = $1"
                 ))
                 .bind(id.0)
                 .fetch_optional(&self.reader)
@@ -269,6 +283,7 @@ macro_rules! impl_money_store {
                      JOIN org_closure c ON c.ancestor_id = top.id \
                      JOIN bills b ON b.org_id = c.descendant_id \
                      JOIN orgs o ON o.id = b.org_id \
+                     LEFT JOIN orgs po ON po.id = b.payer_org_id \
                      WHERE top.code = $1 ORDER BY b.id DESC"
                 ))
                 .bind(org.as_str())

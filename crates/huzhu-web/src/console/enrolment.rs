@@ -379,7 +379,9 @@ pub async fn bill<S: Repo>(
             l.amount += e.contribution.fen();
         }
         page(&BillPage {
-            can_pay: bill.status == "unpaid" && c.can(Capability::RecordPayment),
+            can_pay: bill.status == "unpaid"
+                && c.can(Capability::RecordPayment)
+                && (bill.payer == bill.unit || c.can(Capability::RecordFederationPayment)),
             c: &c,
             bill,
             lines: lines.into_values().collect(),

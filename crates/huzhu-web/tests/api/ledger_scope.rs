@@ -186,3 +186,66 @@ async fn finance_and_auditors_of_one_city_see_none_of_another_citys_ledger() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// `lucheng-model-workers` (region 330302) is paid by the federation: in WZ the district
+/// federation WZ-LC is in that region, so it owes the bill of its unit. The unit's officer sees the
+/// bill as the federation's and cannot pay it; WZ's finance records the payment, and the ledger of
+/// the district holds the receivable.
+#[tokio::test]
+async fn a_federation_paid_bill_is_owed_and_paid_by_the_federation() {
+    let app = crate::helpers::spawn_app().await;
+    second_city(&app).await;
+    set_day(&app, 2020, 11, 2);
+    let officer = app.login("wz.officer").await;
+    let (status, out) = app
+        .json_as(
+            &officer,
+            "POST",
+            "/api/v1/enrolments",
+            &json!({"unit": "WZ-LC-01-001", "policy": "lucheng-model-workers",
+                    "items": [{"item": "D", "shares": 1}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{out}");
+    let bill = &out["bill"];
+    assert_eq!(bill["unit"], "WZ-LC-01-001");
+    assert_eq!(bill["payer"], "WZ-LC");
+    assert_eq!(bill["federation_pays"], true);
+    assert_eq!(bill["amount_fen"], 12_000);
+    let id = bill["id"].as_i64().unwrap();
+
+    let (status, listed) = app.get_as(&officer, "/api/v1/bills").await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    assert_eq!(listed[0]["payer"], "WZ-LC");
+    let pay = format!("/api/v1/bills/{id}/payment");
+    let (status, body) = app
+        .json_as(&officer, "POST", &pay, &json!({"payment_ref": "UNIT-1"}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+
+    let finance = app.login("wz.finance").await;
+    let (status, report) = app
+        .get_as(&finance, "/api/v1/ledger/balances?org=WZ-LC")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        report["balances"]["receivable:WZ-LC:lucheng-model-workers"],
+        12_000
+    );
+    let (_, unit) = app
+        .get_as(&finance, "/api/v1/ledger/balances?org=WZ-LC-01-001")
+        .await;
+    assert_eq!(unit["entries"], 0, "{unit}");
+    let (status, paid) = app
+        .json_as(&finance, "POST", &pay, &json!({"payment_ref": "WZ-BANK-2"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{paid}");
+    assert_eq!(paid["status"], "paid");
+    let (_, report) = app.get_as(&finance, "/api/v1/ledger/balances").await;
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(
+        report["balances"],
+        json!({"bank": 12_000, "fund:lucheng-model-workers": -12_000,
+               "receivable:WZ-LC:lucheng-model-workers": 0})
+    );
+}

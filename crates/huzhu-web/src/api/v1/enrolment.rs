@@ -57,8 +57,13 @@ pub struct EnrolRequest {
 #[derive(Serialize, ToSchema)]
 pub struct BillView {
     pub id: i64,
-    /// 基层工会代码.
+    /// 基层工会代码 — the unit that enrolled.
     pub unit: String,
+    /// 缴费方 — the org that owes the bill: the unit, or the federation of a federation-paid
+    /// policy (then `federation_pays`, and only the federation's finance records the payment).
+    pub payer: String,
+    /// 由总工会缴费 — the federation pays, not the unit.
+    pub federation_pays: bool,
     pub policy: String,
     /// Members the bill covers.
     pub members: u32,
@@ -79,6 +84,7 @@ impl BillView {
         let Bill {
             id,
             unit,
+            payer,
             policy,
             members,
             amount,
@@ -91,7 +97,9 @@ impl BillView {
         } = b;
         BillView {
             id: id.0,
+            federation_pays: payer != unit,
             unit,
+            payer,
             policy,
             members,
             amount_fen: amount.fen(),
