@@ -181,7 +181,7 @@ pub async fn create_user<S: Store + AccountStore>(
     audit(
         store,
         clock,
-        by,
+        (by, Some(&input.org)),
         "user.create",
         &username,
         &format!("role={} org={}", input.role.code(), input.org),
@@ -203,10 +203,12 @@ pub fn actor_of(user: &User) -> Actor {
     }
 }
 
+/// Records an account event under `org`: the org of the account it concerns (`None`: a sign-in
+/// under an unknown name, read only from the top of the tree).
 async fn audit<S: Store>(
     store: &S,
     clock: &dyn Clock,
-    actor: &str,
+    (actor, org): (&str, Option<&OrgCode>),
     action: &str,
     subject: &str,
     detail: &str,
@@ -218,6 +220,7 @@ async fn audit<S: Store>(
             action: action.to_string(),
             subject: subject.to_string(),
             detail: detail.to_string(),
+            org: org.cloned(),
         })
         .await?;
     Ok(())
@@ -247,10 +250,19 @@ pub async fn login<S: Store + AccountStore>(
     };
     let user = match (user, refusal) {
         (Some(u), None) => u,
-        (_, reason) => {
+        (known, reason) => {
             let subject: String = name.chars().take(64).collect();
             let reason = reason.unwrap_or_default();
-            audit(store, clock, &subject, "login.failed", &subject, reason).await?;
+            let org = known.map(|u| u.org);
+            audit(
+                store,
+                clock,
+                (&subject, org.as_ref()),
+                "login.failed",
+                &subject,
+                reason,
+            )
+            .await?;
             return Err(AppError::Unauthenticated(AuthFailure::BadCredentials));
         }
     };
@@ -264,7 +276,7 @@ pub async fn login<S: Store + AccountStore>(
     audit(
         store,
         clock,
-        &user.username,
+        (&user.username, Some(&user.org)),
         "login",
         &user.username,
         user.role.code(),
@@ -305,7 +317,15 @@ pub async fn logout<S: Store + AccountStore>(
     let hash = token_hash(token);
     if let Some((user, _)) = store.session_user(&hash, clock.now()).await? {
         store.delete_session(&hash).await?;
-        audit(store, clock, &user.username, "logout", &user.username, "").await?;
+        audit(
+            store,
+            clock,
+            (&user.username, Some(&user.org)),
+            "logout",
+            &user.username,
+            "",
+        )
+        .await?;
     }
     Ok(())
 }

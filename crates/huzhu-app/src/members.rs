@@ -91,6 +91,7 @@ pub async fn reveal_id_number<S: Store>(
             action: "member.reveal_id_number".into(),
             subject: m.record.id_number.masked(),
             detail: reason.to_string(),
+            org: Some(m.record.org.clone()),
         })
         .await?;
     Ok(m.record.id_number.as_str().to_string())
@@ -201,6 +202,7 @@ pub async fn reveal_member_id_number<S: huzhu_store::Repo>(
             action: "member.reveal_id_number".into(),
             subject: format!("member #{} {}", member.0, m.record.id_number.masked()),
             detail: reason.chars().take(200).collect(),
+            org: Some(m.record.org.clone()),
         })
         .await?;
     Ok(m.record.id_number.as_str().to_string())

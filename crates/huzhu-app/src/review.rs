@@ -97,6 +97,7 @@ pub async fn set_rule<S: Repo>(
             action: "review.rule".into(),
             subject: "review rule".into(),
             detail: text,
+            org: Some(actor.org.clone()),
         })
         .await?;
     Ok(rule)

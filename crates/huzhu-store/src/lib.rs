@@ -123,16 +123,20 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// Appends to the audit log (never updated, never deleted).
     fn audit(&self, entry: &AuditEntry) -> impl Future<Output = Result<()>> + Send;
 
+    /// The latest `limit` entries of the whole log, newest first: for the operator and tests,
+    /// never for a user (they read [`Store::audit_page`] within their scope).
     fn audit_log(&self, limit: u32) -> impl Future<Output = Result<Vec<AuditEntry>>> + Send;
 
-    /// A page of the audit log, newest first.
+    /// A page of the audit log within `query.scope`, newest first.
     fn audit_page(
         &self,
         query: &AuditQuery,
     ) -> impl Future<Output = Result<Vec<AuditRecord>>> + Send;
 
-    /// The actions the audit log holds, alphabetically (for a filter).
-    fn audit_actions(&self) -> impl Future<Output = Result<Vec<String>>> + Send;
+    /// The actions of the entries within `scope`, alphabetically (for a filter). Scoped like the
+    /// entries, although it names only actions: a filter offers only what the reader can find.
+    fn audit_actions(&self, scope: &AuditScope)
+        -> impl Future<Output = Result<Vec<String>>> + Send;
 
     fn setting(&self, key: &str) -> impl Future<Output = Result<Option<String>>> + Send;
 

@@ -313,6 +313,12 @@ pub struct AuditEntry {
     pub action: String,
     pub subject: String,
     pub detail: String,
+    /// The organisation in whose subtree the action happened: the actor's org, or the subject's
+    /// unit where that is known better (a revealed ID number: the member's unit). `None` for an
+    /// entry written by no org (the command line, demo loading, a sign-in by an unknown name)
+    /// and for every entry written before the audit log knew orgs; only an actor at the top of
+    /// the tree reads those (see [`AuditScope`]).
+    pub org: Option<OrgCode>,
 }
 
 /// An audit entry with its place in the log (ids grow with time).
@@ -322,10 +328,32 @@ pub struct AuditRecord {
     pub entry: AuditEntry,
 }
 
-/// A page of the audit log: entries older than `before`, of one `action` if given.
-#[derive(Debug, Clone, Default)]
+/// A page of the audit log: entries of `scope` older than `before`, of one `action` if given.
+#[derive(Debug, Clone)]
 pub struct AuditQuery {
+    pub scope: AuditScope,
     pub before: Option<i64>,
     pub action: Option<String>,
     pub limit: u32,
+}
+
+/// The part of the audit log a read covers (SPEC 1–2: a user's rights are scoped to an org and
+/// its subtree).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditScope {
+    /// Every entry: the operator of the database (the command line).
+    Everything,
+    /// The entries whose org lies in the subtree of this org; and, when this org has no parent
+    /// (the top of the tree: a tenant root or a province above it), the entries with no org.
+    Under(OrgCode),
+}
+
+impl AuditScope {
+    /// The org code bound for the scope, `None` for [`AuditScope::Everything`].
+    pub fn org(&self) -> Option<&str> {
+        match self {
+            AuditScope::Everything => None,
+            AuditScope::Under(org) => Some(org.as_str()),
+        }
+    }
 }

@@ -180,16 +180,39 @@ pub(crate) struct AuditPageRow {
     pub action: String,
     pub subject: String,
     pub detail: String,
+    pub org: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct AuditRow {
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub action: String,
-    pub subject: String,
-    pub detail: String,
+impl AuditPageRow {
+    pub(crate) fn into_record(self) -> crate::Result<crate::AuditRecord> {
+        let org = self
+            .org
+            .as_deref()
+            .map(OrgCode::parse)
+            .transpose()
+            .map_err(|_| StoreError::Corrupt(format!("audit entry {}: org", self.id)))?;
+        Ok(crate::AuditRecord {
+            id: self.id,
+            entry: crate::AuditEntry {
+                at: self.at,
+                actor: self.actor,
+                action: self.action,
+                subject: self.subject,
+                detail: self.detail,
+                org,
+            },
+        })
+    }
 }
+
+/// The audit entries (alias `a`) within the scope bound as `$3` (an org code; NULL: everything):
+/// those whose org lies in the subtree of `$3` (org_closure, then the `(org_id, id)` index), and
+/// those with no org when `$3` has no parent — the top of the tree sees what no org wrote.
+pub(crate) const AUDIT_IN_SCOPE: &str = "($3 IS NULL \
+     OR a.org_id IN (SELECT cl.descendant_id FROM orgs top \
+        JOIN org_closure cl ON cl.ancestor_id = top.id WHERE top.code = $3) \
+     OR (a.org_id IS NULL AND EXISTS (SELECT 1 FROM orgs top \
+        WHERE top.code = $3 AND top.parent_id IS NULL)))";
 
 /// `$first, $first+1, …` for an IN list of `n` values.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {
@@ -874,74 +897,65 @@ macro_rules! impl_store {
 
             async fn audit(&self, entry: &$crate::AuditEntry) -> $crate::Result<()> {
                 sqlx::query(
-                    "INSERT INTO audit_log (at, actor, action, subject, detail) \
-                     VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO audit_log (at, actor, action, subject, detail, org_id) \
+                     VALUES ($1, $2, $3, $4, $5, (SELECT id FROM orgs WHERE code = $6))",
                 )
                 .bind(entry.at)
                 .bind(&entry.actor)
                 .bind(&entry.action)
                 .bind(&entry.subject)
                 .bind(&entry.detail)
+                .bind(entry.org.as_ref().map(|o| o.as_str()))
                 .execute(&self.pool)
                 .await?;
                 Ok(())
             }
 
             async fn audit_log(&self, limit: u32) -> $crate::Result<Vec<$crate::AuditEntry>> {
-                let rows: Vec<$crate::sql::AuditRow> = sqlx::query_as(
-                    "SELECT at, actor, action, subject, detail FROM audit_log \
-                     ORDER BY id DESC LIMIT $1",
+                let rows: Vec<$crate::sql::AuditPageRow> = sqlx::query_as(
+                    "SELECT a.id, a.at, a.actor, a.action, a.subject, a.detail, o.code AS org \
+                     FROM audit_log a LEFT JOIN orgs o ON o.id = a.org_id \
+                     ORDER BY a.id DESC LIMIT $1",
                 )
                 .bind(i64::from(limit))
                 .fetch_all(&self.reader)
                 .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|r| $crate::AuditEntry {
-                        at: r.at,
-                        actor: r.actor,
-                        action: r.action,
-                        subject: r.subject,
-                        detail: r.detail,
-                    })
-                    .collect())
+                rows.into_iter()
+                    .map(|r| r.into_record().map(|r| r.entry))
+                    .collect()
             }
 
             async fn audit_page(
                 &self,
                 query: &$crate::AuditQuery,
             ) -> $crate::Result<Vec<$crate::AuditRecord>> {
-                let rows: Vec<$crate::sql::AuditPageRow> = sqlx::query_as(
-                    "SELECT id, at, actor, action, subject, detail FROM audit_log \
-                     WHERE ($1 IS NULL OR id < $1) AND ($2 IS NULL OR action = $2) \
-                     ORDER BY id DESC LIMIT $3",
-                )
+                let rows: Vec<$crate::sql::AuditPageRow> = sqlx::query_as(&format!(
+                    "SELECT a.id, a.at, a.actor, a.action, a.subject, a.detail, o.code AS org \
+                     FROM audit_log a LEFT JOIN orgs o ON o.id = a.org_id \
+                     WHERE ($1 IS NULL OR a.id < $1) AND ($2 IS NULL OR a.action = $2) \
+                     AND {} ORDER BY a.id DESC LIMIT $4",
+                    $crate::sql::AUDIT_IN_SCOPE
+                ))
                 .bind(query.before)
                 .bind(query.action.as_deref())
+                .bind(query.scope.org())
                 .bind(i64::from(query.limit))
                 .fetch_all(&self.reader)
                 .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|r| $crate::AuditRecord {
-                        id: r.id,
-                        entry: $crate::AuditEntry {
-                            at: r.at,
-                            actor: r.actor,
-                            action: r.action,
-                            subject: r.subject,
-                            detail: r.detail,
-                        },
-                    })
-                    .collect())
+                rows.into_iter().map($crate::sql::AuditPageRow::into_record).collect()
             }
 
-            async fn audit_actions(&self) -> $crate::Result<Vec<String>> {
-                Ok(
-                    sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action")
-                        .fetch_all(&self.reader)
-                        .await?,
-                )
+            async fn audit_actions(
+                &self,
+                scope: &$crate::AuditScope,
+            ) -> $crate::Result<Vec<String>> {
+                Ok(sqlx::query_scalar(&format!(
+                    "SELECT DISTINCT a.action FROM audit_log a WHERE {} ORDER BY a.action",
+                    $crate::sql::AUDIT_IN_SCOPE.replace("$3", "$1")
+                ))
+                .bind(scope.org())
+                .fetch_all(&self.reader)
+                .await?)
             }
 
             async fn setting(&self, key: &str) -> $crate::Result<Option<String>> {

@@ -22,6 +22,7 @@ async fn seed<S: Store>(s: &S) {
         action: "a".into(),
         subject: "s".into(),
         detail: String::new(),
+        org: None,
     })
     .await
     .unwrap();

@@ -448,6 +448,7 @@ async fn the_audit_log_and_settings_keep_what_they_are_given<S: Store>(s: S) {
         action: "member.reveal_id".into(),
         subject: "3301**********0024".into(),
         detail: "窗口核对".into(),
+        org: None,
     };
     s.audit(&entry).await.unwrap();
     assert_eq!(s.audit_log(10).await.unwrap(), vec![entry.clone()]);
@@ -458,6 +459,7 @@ async fn the_audit_log_and_settings_keep_what_they_are_given<S: Store>(s: S) {
     s.audit(&login).await.unwrap();
     s.audit(&login).await.unwrap();
     let page = |before, action: Option<&str>| AuditQuery {
+        scope: AuditScope::Everything,
         before,
         action: action.map(String::from),
         limit: 10,
@@ -474,13 +476,75 @@ async fn the_audit_log_and_settings_keep_what_they_are_given<S: Store>(s: S) {
     assert_eq!(reveals.len(), 1);
     assert_eq!(reveals[0].entry, entry);
     assert_eq!(
-        s.audit_actions().await.unwrap(),
+        s.audit_actions(&AuditScope::Everything).await.unwrap(),
         vec!["login".to_string(), "member.reveal_id".to_string()]
     );
     assert_eq!(s.setting("demo").await.unwrap(), None);
     s.set_setting("demo", "1").await.unwrap();
     s.set_setting("demo", "2").await.unwrap();
     assert_eq!(s.setting("demo").await.unwrap().as_deref(), Some("2"));
+}
+
+async fn the_audit_log_is_read_within_a_subtree<S: Store>(s: S) {
+    tree(&s).await;
+    let write = |action: &str, org: Option<&str>| {
+        let entry = AuditEntry {
+            at: at(5),
+            actor: "someone".into(),
+            action: action.into(),
+            subject: format!("{action} at {org:?}"),
+            detail: String::new(),
+            org: org.map(code),
+        };
+        let s = &s;
+        async move { s.audit(&entry).await.unwrap() }
+    };
+    write("cli", None).await;
+    write("la.reveal", Some("LA-JN-001")).await;
+    write("la.login", Some("LA")).await;
+    write("sc.reveal", Some("SC-XH-001")).await;
+    write("hz.rule", Some("HZ")).await;
+    let under = |scope: AuditScope| {
+        let s = &s;
+        async move {
+            let page = s
+                .audit_page(&AuditQuery {
+                    scope: scope.clone(),
+                    before: None,
+                    action: None,
+                    limit: 100,
+                })
+                .await
+                .unwrap();
+            let mut actions: Vec<String> = page.into_iter().map(|r| r.entry.action).collect();
+            actions.sort();
+            assert_eq!(actions, s.audit_actions(&scope).await.unwrap(), "{scope:?}");
+            actions
+        }
+    };
+    let la = under(AuditScope::Under(code("LA"))).await;
+    assert_eq!(la, ["la.login", "la.reveal"]);
+    assert_eq!(under(AuditScope::Under(code("LA-JN"))).await, ["la.reveal"]);
+    assert_eq!(under(AuditScope::Under(code("SC"))).await, ["sc.reveal"]);
+    assert!(under(AuditScope::Under(code("LA-JN-002"))).await.is_empty());
+    let everything = ["cli", "hz.rule", "la.login", "la.reveal", "sc.reveal"];
+    assert_eq!(under(AuditScope::Under(code("HZ"))).await, everything);
+    assert_eq!(under(AuditScope::Everything).await, everything);
+    let page = s
+        .audit_page(&AuditQuery {
+            scope: AuditScope::Under(code("LA")),
+            before: None,
+            action: Some("la.reveal".into()),
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].entry.org, Some(code("LA-JN-001")));
+    let latest = s.audit_log(10).await.unwrap();
+    assert_eq!(latest.len(), 5);
+    assert_eq!(latest[0].org, Some(code("HZ")));
+    assert_eq!(latest[4].org, None);
 }
 
 async fn an_interrupted_import_is_marked_when_the_file_comes_again<S: Store>(s: S) {
@@ -513,6 +577,7 @@ on_both!(
     members_under_pages_by_id,
     members_are_found_by_name_id_tail_phone_tail_status_and_tag,
     the_audit_log_and_settings_keep_what_they_are_given,
+    the_audit_log_is_read_within_a_subtree,
     an_interrupted_import_is_marked_when_the_file_comes_again,
 );
 

@@ -1,5 +1,6 @@
 //! 审计日志: the append-only audit log for auditors and administrators — newest first, a page
-//! at a time, filtered by action (sign-ins, ID reveals, bank-file downloads, rule changes).
+//! at a time, filtered by action (sign-ins, ID reveals, bank-file downloads, rule changes) —
+//! within the actor's subtree ([`huzhu_app::audit`] says which entries that is).
 
 use super::{finish, page, Console, Ctx, PageResult};
 use crate::AppState;
@@ -69,8 +70,8 @@ async fn show_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: AuditQuery) -> Page
     let actor = c.actor()?;
     let action = q.action.trim().to_string();
     let filter = (!action.is_empty()).then_some(action.as_str());
-    let rows = audit::log(&state.store, actor, q.before, filter, PAGE_SIZE).await?;
-    let actions = audit::actions(&state.store, actor)
+    let rows = audit::log(&state.store, actor, None, q.before, filter, PAGE_SIZE).await?;
+    let actions = audit::actions(&state.store, actor, None)
         .await?
         .into_iter()
         .map(|a| ActionChoice {

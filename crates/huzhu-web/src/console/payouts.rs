@@ -219,6 +219,7 @@ async fn bank_file<S: Repo>(
             action: "payout.bank_file".into(),
             subject: format!("batch {}", batch.id.0),
             detail: format!("{format}: {} lines, {} fen", lines.len(), batch.total.fen()),
+            org: Some(OrgCode::parse(&batch.org).unwrap_or_else(|_| actor.org.clone())),
         })
         .await?;
     Ok(download(

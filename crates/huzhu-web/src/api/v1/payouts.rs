@@ -14,6 +14,7 @@ use axum::Json;
 use huzhu_app::access::require;
 use huzhu_app::payouts::{self, BatchView, Skipped};
 use huzhu_domain::access::Capability;
+use huzhu_domain::org::OrgCode;
 use huzhu_domain::personal::mask_middle;
 use huzhu_store::money::{Batch, BatchId, PayoutLine};
 use huzhu_store::{AuditEntry, Repo};
@@ -313,6 +314,7 @@ async fn bank_file<S: Repo>(
             action: "payout.bank_file".into(),
             subject: format!("batch {}", batch.id.0),
             detail: format!("{format}: {} lines, {} fen", lines.len(), batch.total.fen()),
+            org: Some(OrgCode::parse(&batch.org).unwrap_or_else(|_| actor.org.clone())),
         })
         .await?;
     let disposition = HeaderValue::from_str(&format!(
