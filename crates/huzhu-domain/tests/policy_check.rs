@@ -29,6 +29,23 @@ fn every_built_in_policy_loads() {
 }
 
 #[test]
+fn who_enrols_and_who_pays_must_be_unit_or_federation() {
+    let text = HANGZHOU.replacen(
+        "contributions_paid_by = \"unit\"",
+        "contributions_paid_by = \"federaton\"",
+        1,
+    );
+    let e = errors(&text);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].0, line_of(&text, "contributions_paid_by"));
+    assert!(e[0].1.contains("federaton") && e[0].1.contains("unit or federation"));
+    let text = HANGZHOU.replacen("by = \"unit\"", "by = \"member\"", 1);
+    let e = errors(&text);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].0, line_of(&text, "by = \"member\""));
+}
+
+#[test]
 fn an_unknown_key_is_named_with_its_line() {
     let text = HANGZHOU.replacen("max_days = 180", "max_days = 180\ncolour = \"red\"", 1);
     let e = errors(&text);

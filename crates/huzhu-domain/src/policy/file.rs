@@ -119,6 +119,8 @@ pub enum Problem {
     BadGrade,
     #[error("份数上限至少为1 (max_shares must be at least 1)")]
     NoShares,
+    #[error("“{key}”应为 unit 或 federation，而不是“{raw}” (`{key}` must be unit or federation, not `{raw}`)")]
+    UnknownParty { key: &'static str, raw: String },
 }
 
 /// Puts the Chinese name of the common problems before the parser's English message.
@@ -221,8 +223,8 @@ struct RawCycle {
 struct RawEnrolment {
     window_start: S<toml::value::Datetime>,
     window_end: S<toml::value::Datetime>,
-    by: String,
-    contributions_paid_by: String,
+    by: S<String>,
+    contributions_paid_by: S<String>,
     max_shares: S<u32>,
     eligible_status: Vec<S<String>>,
     assumed: Option<String>,
@@ -453,10 +455,26 @@ fn build(cx: &mut Ctx, raw: RawPolicy) -> Policy {
         }
     }
     assume("enrolment".into(), &e.assumed);
+    // Who enrols and who pays: a unit or the federation, nothing else (a misspelt payer would
+    // silently bill the units).
+    for (key, v) in [
+        ("enrolment.by", &e.by),
+        ("enrolment.contributions_paid_by", &e.contributions_paid_by),
+    ] {
+        if !matches!(v.get_ref().trim(), "unit" | "federation") {
+            cx.at(
+                v,
+                Problem::UnknownParty {
+                    key,
+                    raw: v.get_ref().clone(),
+                },
+            );
+        }
+    }
     let enrolment = Enrolment {
         window,
-        by: e.by.clone(),
-        paid_by: e.contributions_paid_by.clone(),
+        by: e.by.get_ref().trim().to_string(),
+        paid_by: e.contributions_paid_by.get_ref().trim().to_string(),
         max_shares: *e.max_shares.get_ref(),
         eligible_status,
     };
