@@ -14,7 +14,7 @@ use huzhu_domain::workflow::{transition, Action, ClaimState, Guards};
 use huzhu_store::money::{
     Batch, BatchId, ClaimChange, ClaimEvent, ClaimFilter, LineOutcome, NewPayoutLine, PayoutLine,
 };
-use huzhu_store::Repo;
+use huzhu_store::{AuditEntry, Repo};
 use serde::Serialize;
 
 /// A claim that could not go into the batch, and why.
@@ -82,6 +82,21 @@ pub async fn build_batch<S: Repo>(
         .create_batch(org, &lines, &actor.username, clock.now())
         .await?;
     let (batch, lines) = store.batch(batch.id).await?;
+    store
+        .audit(&AuditEntry {
+            at: clock.now(),
+            actor: actor.username.clone(),
+            action: "payout.build".into(),
+            subject: format!("batch {}", batch.id.0),
+            detail: format!(
+                "{} lines, {} fen, {} skipped",
+                lines.len(),
+                batch.total.fen(),
+                skipped.len()
+            ),
+            org: Some(org.clone()),
+        })
+        .await?;
     Ok(BatchView {
         batch,
         lines,
@@ -189,9 +204,25 @@ pub async fn settle_batch<S: Repo>(
             entries: vec![entry],
         });
     }
-    Ok(store
+    let failed = failures.len();
+    let settled = store
         .settle_batch(id, &outcomes, &changes, &actor.username, at)
-        .await?)
+        .await?;
+    store
+        .audit(&AuditEntry {
+            at,
+            actor: actor.username.clone(),
+            action: "payout.settle".into(),
+            subject: format!("batch {}", id.0),
+            detail: format!(
+                "{}: {failed} failed of {} lines",
+                settled.status,
+                lines.len()
+            ),
+            org: OrgCode::parse(&settled.org).ok(),
+        })
+        .await?;
+    Ok(settled)
 }
 
 const BANK_HEADER: [&str; 5] = ["序号", "户名", "银行账号", "金额(元)", "摘要"];

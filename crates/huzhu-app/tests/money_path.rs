@@ -408,6 +408,21 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
     let paid = get_claim(&s, &clock, &me, id1).await.unwrap();
     assert_eq!(paid.state, "paid");
     assert_eq!(paid.paid_fen, 2_070_000);
+    // Building and settling each batch is in the audit log, under the batch's org.
+    let audit = s.audit_log(200).await.unwrap();
+    for (action, subject) in [
+        ("payout.build", batch.batch.id.0),
+        ("payout.settle", batch.batch.id.0),
+        ("payout.build", again.batch.id.0),
+        ("payout.settle", again.batch.id.0),
+    ] {
+        let e = audit
+            .iter()
+            .find(|e| e.action == action && e.subject == format!("batch {subject}"))
+            .unwrap_or_else(|| panic!("{action} of batch {subject} is not in the audit log"));
+        assert_eq!(e.actor, finance().username);
+        assert_eq!(e.org.as_ref().map(|o| o.as_str()), Some("HZ"));
+    }
 
     // The ledger balances and agrees with the bills and the claims.
     let report = ledger::check_store(&s, &LedgerScope::Everything)

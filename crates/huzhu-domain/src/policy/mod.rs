@@ -78,7 +78,8 @@ pub struct Enrolment {
 
 impl Enrolment {
     /// Whether the federation pays the contributions instead of the enrolling unit
-    /// (`contributions_paid_by = "federation"`); else `unit` (the only other value a policy file may give).
+    /// (`contributions_paid_by = "federation"`); else `unit`, the only other value a policy file
+    /// may give.
     pub fn federation_pays(&self) -> bool {
         self.paid_by.trim() == "federation"
     }
