@@ -93,6 +93,17 @@ pub async fn enrol_unit<S: Repo>(
         ));
     }
     let policy = policies::policy(store, clock, &req.policy).await?;
+    // `by = "federation"`: the federation enrols the units' members (劳模 are enrolled by the
+    // federation as a whole), so a unit's own officer may not.
+    if policy.enrolment.by == "federation" && actor.org_level == OrgLevel::Grassroots {
+        return Err(AppError::Forbidden {
+            capability: format!(
+                "政策 {} 由总工会统一参保，基层工会不能自行参保 \
+                 (policy {} is enrolled by the federation, not by the unit)",
+                policy.id, policy.id
+            ),
+        });
+    }
     if req.items.is_empty() {
         return Err(AppError::invalid(
             "items",

@@ -982,19 +982,26 @@ async fn a_failing_claim_in_a_batch_fails_alone<S: Repo>(s: S) {
 async fn a_federation_paid_policy_bills_the_federation_not_the_unit<S: Repo>(s: S) {
     let clock = TestClock::on(2020, 11, 2);
     huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
-    let out = enrol_unit(
-        &s,
-        &clock,
-        &officer(),
-        &EnrolUnit {
-            unit: code("LA-01-001"),
-            policy: "lucheng-model-workers".into(),
-            items: vec![("D".into(), 1), ("M".into(), 1)],
-            members: None,
-        },
-    )
-    .await
-    .unwrap();
+    let req = EnrolUnit {
+        unit: code("LA-01-001"),
+        policy: "lucheng-model-workers".into(),
+        items: vec![("D".into(), 1), ("M".into(), 1)],
+        members: None,
+    };
+    // `by = "federation"`: the unit's own officer may not enrol it; the federation does.
+    match enrol_unit(&s, &clock, &officer(), &req).await {
+        Err(AppError::Forbidden { capability }) => {
+            assert!(
+                capability.contains("enrolled by the federation"),
+                "{capability}"
+            )
+        }
+        other => panic!("a unit officer enrolled a federation-enrolled policy: {other:?}"),
+    }
+    assert!(list_bills(&s, &officer(), None).await.unwrap().is_empty());
+    let out = enrol_unit(&s, &clock, &district_staff(), &req)
+        .await
+        .unwrap();
     let bill = out.bill;
     assert_eq!(
         (bill.unit.as_str(), bill.payer.as_str()),

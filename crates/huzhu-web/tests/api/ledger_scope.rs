@@ -56,6 +56,7 @@ pub async fn second_city(app: &TestApp) {
         ("wz.finance", Role::Finance, "WZ"),
         ("wz.auditor", Role::Auditor, "WZ"),
         ("wz.officer", Role::UnitOfficer, "WZ-LC-01-001"),
+        ("wz.staff", Role::FederationStaff, "WZ"),
     ] {
         let input = UserInput {
             username: username.into(),
@@ -197,14 +198,16 @@ async fn a_federation_paid_bill_is_owed_and_paid_by_the_federation() {
     second_city(&app).await;
     set_day(&app, 2020, 11, 2);
     let officer = app.login("wz.officer").await;
+    let enrol = json!({"unit": "WZ-LC-01-001", "policy": "lucheng-model-workers",
+                       "items": [{"item": "D", "shares": 1}]});
+    // The policy is enrolled by the federation: the unit's officer may not.
     let (status, out) = app
-        .json_as(
-            &officer,
-            "POST",
-            "/api/v1/enrolments",
-            &json!({"unit": "WZ-LC-01-001", "policy": "lucheng-model-workers",
-                    "items": [{"item": "D", "shares": 1}]}),
-        )
+        .json_as(&officer, "POST", "/api/v1/enrolments", &enrol)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{out}");
+    let staff = app.login("wz.staff").await;
+    let (status, out) = app
+        .json_as(&staff, "POST", "/api/v1/enrolments", &enrol)
         .await;
     assert_eq!(status, StatusCode::CREATED, "{out}");
     let bill = &out["bill"];
