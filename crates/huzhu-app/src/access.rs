@@ -9,7 +9,7 @@
 use crate::AppError;
 use huzhu_domain::access::{Actor, Capability, Role};
 use huzhu_domain::org::OrgCode;
-use huzhu_store::{AccountStore, MemberId, Org, Page, Store, StoredMember};
+use huzhu_store::{AccountStore, MemberId, Org, OrgScope, Page, Store, StoredMember};
 
 /// The same answer as for an object that does not exist.
 pub fn not_found(what: &str) -> AppError {
@@ -39,6 +39,20 @@ pub fn require(actor: &Actor, capability: Capability) -> Result<(), AppError> {
             capability: format!("{capability:?}"),
         })
     }
+}
+
+/// The scope of a read that needs `capability`: `org` (default: the actor's own), which must lie
+/// in the actor's subtree (else not found) — the ledger and the audit log are read this way.
+pub async fn read_scope<S: AccountStore>(
+    store: &S,
+    actor: &Actor,
+    capability: Capability,
+    org: Option<&OrgCode>,
+) -> Result<OrgScope, AppError> {
+    require(actor, capability)?;
+    let org = org.unwrap_or(&actor.org);
+    ensure_org_in_scope(store, actor, org).await?;
+    Ok(OrgScope::Under(org.clone()))
 }
 
 /// `org` must lie in the actor's subtree. A member's scope is the member, never an org: for a

@@ -7,23 +7,11 @@
 //! command line or demo loading, a sign-in under an unknown name, and every entry older than
 //! the column — are read only from an org with no parent, the top of the tree.
 
-use crate::access::{ensure_org_in_scope, require};
+use crate::access::read_scope;
 use crate::AppError;
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::org::OrgCode;
-use huzhu_store::{AccountStore, AuditQuery, AuditRecord, AuditScope, Store};
-
-/// The scope of a read: `org` (default: the actor's own), which must lie in the actor's subtree.
-async fn scope_of<S: AccountStore>(
-    store: &S,
-    actor: &Actor,
-    org: Option<&OrgCode>,
-) -> Result<AuditScope, AppError> {
-    require(actor, Capability::ReadAudit)?;
-    let org = org.unwrap_or(&actor.org);
-    ensure_org_in_scope(store, actor, org).await?;
-    Ok(AuditScope::Under(org.clone()))
-}
+use huzhu_store::{AccountStore, AuditQuery, AuditRecord, Store};
 
 /// A page of the log within the actor's subtree (or under `org`), newest first: entries older
 /// than `before`, of one action if given.
@@ -35,7 +23,7 @@ pub async fn log<S: Store + AccountStore>(
     action: Option<&str>,
     limit: u32,
 ) -> Result<Vec<AuditRecord>, AppError> {
-    let scope = scope_of(store, actor, org).await?;
+    let scope = read_scope(store, actor, Capability::ReadAudit, org).await?;
     Ok(store
         .audit_page(&AuditQuery {
             scope,
@@ -52,6 +40,6 @@ pub async fn actions<S: Store + AccountStore>(
     actor: &Actor,
     org: Option<&OrgCode>,
 ) -> Result<Vec<String>, AppError> {
-    let scope = scope_of(store, actor, org).await?;
+    let scope = read_scope(store, actor, Capability::ReadAudit, org).await?;
     Ok(store.audit_actions(&scope).await?)
 }

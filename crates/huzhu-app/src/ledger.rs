@@ -7,7 +7,7 @@
 //! entries against the same claims and bills ([`LedgerScope`] says which entry belongs where).
 //! An org outside the actor's subtree answers 404. Only the command line reads the whole database.
 
-use crate::access::{ensure_org_in_scope, require};
+use crate::access::read_scope;
 use crate::AppError;
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::org::OrgCode;
@@ -126,19 +126,6 @@ pub async fn check_store<S: MoneyStore>(
     Ok(check(&store.ledger_facts(scope).await?))
 }
 
-/// The scope of a ledger read: `org` (default: the actor's own), which must lie in the actor's
-/// subtree.
-async fn scope_of<S: Repo>(
-    store: &S,
-    actor: &Actor,
-    org: Option<&OrgCode>,
-) -> Result<LedgerScope, AppError> {
-    require(actor, Capability::ReadLedger)?;
-    let org = org.unwrap_or(&actor.org);
-    ensure_org_in_scope(store, actor, org).await?;
-    Ok(LedgerScope::Under(org.clone()))
-}
-
 /// Entries of the subtree under `org` (default: the actor's organisation) for finance and
 /// auditors, newest first.
 pub async fn entries<S: Repo>(
@@ -148,7 +135,7 @@ pub async fn entries<S: Repo>(
     before: Option<i64>,
     limit: u32,
 ) -> Result<Vec<LedgerEntryView>, AppError> {
-    let scope = scope_of(store, actor, org).await?;
+    let scope = read_scope(store, actor, Capability::ReadLedger, org).await?;
     Ok(store
         .ledger_entries(&scope, before, limit.clamp(1, 500))
         .await?)
@@ -161,6 +148,6 @@ pub async fn balances<S: Repo>(
     actor: &Actor,
     org: Option<&OrgCode>,
 ) -> Result<LedgerReport, AppError> {
-    let scope = scope_of(store, actor, org).await?;
+    let scope = read_scope(store, actor, Capability::ReadLedger, org).await?;
     check_store(store, &scope).await
 }

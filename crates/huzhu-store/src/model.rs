@@ -337,23 +337,28 @@ pub struct AuditQuery {
     pub limit: u32,
 }
 
-/// The part of the audit log a read covers (SPEC 1–2: a user's rights are scoped to an org and
-/// its subtree).
+/// The part of the data a read covers (SPEC 1–2: a user's rights are scoped to an org and its
+/// subtree): the ledger ([`crate::money::LedgerScope`] says which entry belongs where) and the
+/// audit log ([`AuditScope`]) use the same two cases.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuditScope {
-    /// Every entry: the operator of the database (the command line).
+pub enum OrgScope {
+    /// Everything: the operator of the database (the command line).
     Everything,
-    /// The entries whose org lies in the subtree of this org; and, when this org has no parent
-    /// (the top of the tree: a tenant root or a province above it), the entries with no org.
+    /// What belongs to this org's subtree (within its tenant).
     Under(OrgCode),
 }
 
-impl AuditScope {
-    /// The org code bound for the scope, `None` for [`AuditScope::Everything`].
+impl OrgScope {
+    /// The org code bound for the scope, `None` for [`OrgScope::Everything`].
     pub fn org(&self) -> Option<&str> {
         match self {
-            AuditScope::Everything => None,
-            AuditScope::Under(org) => Some(org.as_str()),
+            OrgScope::Everything => None,
+            OrgScope::Under(org) => Some(org.as_str()),
         }
     }
 }
+
+/// The part of the audit log a read covers: with [`OrgScope::Under`], the entries whose org lies
+/// in the subtree of that org; and, when that org has no parent (the top of the tree: a tenant
+/// root or a province above it), the entries with no org.
+pub type AuditScope = OrgScope;

@@ -13,7 +13,7 @@
 //! the facts they are checked against (bills, claims) are selected by the same rule, so
 //! `huzhu ledger check`'s cross-checks hold in every scope.
 
-use huzhu_domain::org::OrgCode;
+use crate::OrgScope;
 
 /// A bill found through its unit (`b`, under `top`) is in scope when its payer is too: the payer
 /// is the unit or an org above it, so this only drops a federation's bills from a scope below
@@ -21,29 +21,17 @@ use huzhu_domain::org::OrgCode;
 const PAYER_IN_SCOPE: &str = "(b.payer_org_id IS NULL OR EXISTS (SELECT 1 FROM org_closure pc \
      WHERE pc.ancestor_id = top.id AND pc.descendant_id = b.payer_org_id))";
 
-/// The part of the ledger to read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LedgerScope {
-    /// Every entry of every tenant: `huzhu ledger check` run by the operator of the database.
-    Everything,
-    /// The entries, bills and claims of an organisation's subtree (within its tenant).
-    Under(OrgCode),
-}
+/// The part of the ledger to read: with [`OrgScope::Under`], the entries, bills and claims of an
+/// organisation's subtree (within its tenant); [`OrgScope::Everything`] is every entry of every
+/// tenant, for `huzhu ledger check` run by the operator of the database.
+pub type LedgerScope = OrgScope;
 
-impl LedgerScope {
-    /// The org code bound as `$1` when the scope has one.
-    pub(crate) fn org(&self) -> Option<&str> {
-        match self {
-            LedgerScope::Everything => None,
-            LedgerScope::Under(org) => Some(org.as_str()),
-        }
-    }
-
+impl OrgScope {
     /// The number of the first parameter after the scope's own.
     pub(crate) fn next_param(&self) -> usize {
         match self {
-            LedgerScope::Everything => 1,
-            LedgerScope::Under(_) => 2,
+            OrgScope::Everything => 1,
+            OrgScope::Under(_) => 2,
         }
     }
 
@@ -52,8 +40,8 @@ impl LedgerScope {
     /// so a small scope never reads the whole ledger.
     pub(crate) fn entries(&self, cols: &str) -> String {
         match self {
-            LedgerScope::Everything => format!("SELECT {cols} FROM ledger_entries e"),
-            LedgerScope::Under(_) => format!(
+            OrgScope::Everything => format!("SELECT {cols} FROM ledger_entries e"),
+            OrgScope::Under(_) => format!(
                 "SELECT {cols} FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
                  JOIN claims c ON c.org_id = cl.descendant_id \
                  JOIN ledger_entries e ON e.claim_id = c.id AND e.tenant_id = c.tenant_id \
@@ -81,12 +69,12 @@ impl LedgerScope {
     /// may append `AND …`.
     pub(crate) fn bills(&self) -> String {
         match self {
-            LedgerScope::Everything => {
+            OrgScope::Everything => {
                 "FROM bills b JOIN orgs bo ON bo.id = COALESCE(b.payer_org_id, b.org_id) \
                  WHERE 1 = 1"
                     .into()
             }
-            LedgerScope::Under(_) => format!(
+            OrgScope::Under(_) => format!(
                 "FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
                  JOIN bills b ON b.org_id = cl.descendant_id \
                  JOIN orgs bo ON bo.id = COALESCE(b.payer_org_id, b.org_id) \
@@ -98,8 +86,8 @@ impl LedgerScope {
     /// `FROM … WHERE …` over the claims in scope (alias `c`); callers may append `AND …`.
     pub(crate) fn claims(&self) -> &'static str {
         match self {
-            LedgerScope::Everything => "FROM claims c WHERE 1 = 1",
-            LedgerScope::Under(_) => {
+            OrgScope::Everything => "FROM claims c WHERE 1 = 1",
+            OrgScope::Under(_) => {
                 "FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
                  JOIN claims c ON c.org_id = cl.descendant_id WHERE top.code = $1"
             }

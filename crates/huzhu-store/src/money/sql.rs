@@ -1037,7 +1037,6 @@ macro_rules! impl_money_store {
                 use $crate::money::rows::json_list;
                 use $crate::sql::HasDb;
                 const CLAIM_COLS: usize = 18;
-                const EVENT_COLS: usize = 9;
                 let mut tx = self.pool.begin().await?;
                 let ids: Vec<i64> = sqlx::query_scalar(<$store as HasDb>::NEW_CLAIM_IDS)
                     .bind($crate::sql::i64_of(batch.len() as u64))
@@ -1102,27 +1101,7 @@ macro_rules! impl_money_store {
                     .iter()
                     .filter_map(|(id, c)| written.get(id).map(|(t, _)| (*t, *id, &c.event)))
                     .collect();
-                for chunk in events.chunks($crate::sql::PARAMS_PER_STATEMENT / EVENT_COLS) {
-                    let sql = format!(
-                        "INSERT INTO claim_events (tenant_id, claim_id, action, from_state, \
-                         to_state, actor, actor_role, reason, at) VALUES {}",
-                        $crate::sql::value_rows::<$store>(1, chunk.len(), EVENT_COLS)
-                    );
-                    let mut q = sqlx::query(&sql);
-                    for (tenant, claim, e) in chunk {
-                        q = q
-                            .bind(*tenant)
-                            .bind(*claim)
-                            .bind(&e.action)
-                            .bind(e.from.map(|s| s.code()))
-                            .bind(e.to.code())
-                            .bind(&e.actor)
-                            .bind(&e.actor_role)
-                            .bind(&e.reason)
-                            .bind(e.at);
-                    }
-                    q.execute(&mut *tx).await?;
-                }
+                Self::money_events(&mut tx, &events).await?;
                 // The statistics count the new claims in the same transaction.
                 if !written.is_empty() {
                     let ids: Vec<i64> = jobs
@@ -1214,27 +1193,43 @@ macro_rules! impl_money_store {
                 Ok(id)
             }
 
+            /// Writes one claim event inside `tx`.
             async fn money_event<'c>(
                 tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
                 tenant: i64,
                 claim: i64,
                 e: &$crate::money::ClaimEvent,
             ) -> $crate::Result<()> {
-                sqlx::query(
-                    "INSERT INTO claim_events (tenant_id, claim_id, action, from_state, to_state, \
-                     actor, actor_role, reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(tenant)
-                .bind(claim)
-                .bind(&e.action)
-                .bind(e.from.map(|s| s.code()))
-                .bind(e.to.code())
-                .bind(&e.actor)
-                .bind(&e.actor_role)
-                .bind(&e.reason)
-                .bind(e.at)
-                .execute(&mut **tx)
-                .await?;
+                Self::money_events(tx, &[(tenant, claim, e)]).await
+            }
+
+            /// Writes claim events `(tenant, claim, event)` inside `tx`, many to a statement.
+            async fn money_events<'c>(
+                tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
+                events: &[(i64, i64, &$crate::money::ClaimEvent)],
+            ) -> $crate::Result<()> {
+                const EVENT_COLS: usize = 9;
+                for chunk in events.chunks($crate::sql::PARAMS_PER_STATEMENT / EVENT_COLS) {
+                    let sql = format!(
+                        "INSERT INTO claim_events (tenant_id, claim_id, action, from_state, \
+                         to_state, actor, actor_role, reason, at) VALUES {}",
+                        $crate::sql::value_rows::<$store>(1, chunk.len(), EVENT_COLS)
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for (tenant, claim, e) in chunk {
+                        q = q
+                            .bind(*tenant)
+                            .bind(*claim)
+                            .bind(&e.action)
+                            .bind(e.from.map(|s| s.code()))
+                            .bind(e.to.code())
+                            .bind(&e.actor)
+                            .bind(&e.actor_role)
+                            .bind(&e.reason)
+                            .bind(e.at);
+                    }
+                    q.execute(&mut **tx).await?;
+                }
                 Ok(())
             }
 
