@@ -896,8 +896,9 @@ async fn concurrent_submissions_are_each_stored_once_with_their_event<S: Repo>(s
 }
 
 /// Claims that arrive together are committed together (group commit), yet one that fails —
-/// an unknown policy breaks its INSERT, an unknown member writes nothing — fails alone: every
-/// other claim of its batch is stored once with its event, and each caller gets its own answer.
+/// an unknown policy breaks its INSERT, an unknown member or one outside the claim's scope
+/// writes nothing — fails alone: every other claim of its batch is stored once with its event,
+/// and each caller gets its own answer with the member as stored.
 async fn a_failing_claim_in_a_batch_fails_alone<S: Repo>(s: S) {
     use huzhu_store::money::{ClaimEvent, ClaimFields, NewClaim};
     use huzhu_store::StoreError;
@@ -908,8 +909,9 @@ async fn a_failing_claim_in_a_batch_fails_alone<S: Repo>(s: S) {
         .unwrap();
     let member = a_member(&s).await;
     let at = Utc.with_ymd_and_hms(2022, 6, 1, 2, 0, 0).unwrap();
-    let new = |i: usize, member: MemberId, policy: &str| NewClaim {
+    let new = |i: usize, member: MemberId, policy: &str, within: &str| NewClaim {
         member,
+        within: (!within.is_empty()).then(|| code(within)),
         policy: policy.into(),
         kind: "hospital_stay".into(),
         fields: ClaimFields {
@@ -946,9 +948,16 @@ async fn a_failing_claim_in_a_batch_fails_alone<S: Repo>(s: S) {
     let mut tasks = Vec::new();
     for i in 0..30 {
         let c = match i {
-            10 => new(i, member, "no-such-policy"),
-            20 => new(i, MemberId(999_999_999), "hangzhou-2022"),
-            _ => new(i, member, "hangzhou-2022"),
+            10 => new(i, member, "no-such-policy", ""),
+            20 => new(i, MemberId(999_999_999), "hangzhou-2022", ""),
+            // Another district's staff, and the member's own unit's next door: not in scope.
+            5 => new(i, member, "hangzhou-2022", "SC"),
+            25 => new(i, member, "hangzhou-2022", "LA-01-002"),
+            // The city, the district and the unit itself are.
+            3 => new(i, member, "hangzhou-2022", "HZ"),
+            13 => new(i, member, "hangzhou-2022", "LA"),
+            23 => new(i, member, "hangzhou-2022", "LA-01-001"),
+            _ => new(i, member, "hangzhou-2022", ""),
         };
         let s = s.clone();
         tasks.push(tokio::spawn(async move { s.create_claim(&c).await }));
@@ -957,9 +966,12 @@ async fn a_failing_claim_in_a_batch_fails_alone<S: Repo>(s: S) {
     for (i, t) in tasks.into_iter().enumerate() {
         match (i, t.await.unwrap()) {
             (10, r) => assert!(r.is_err(), "an unknown policy fails: {r:?}"),
-            (20, r) => assert!(matches!(r, Err(StoreError::NotFound(_))), "{r:?}"),
+            (5 | 20 | 25, r) => assert!(matches!(r, Err(StoreError::NotFound(_))), "{i}: {r:?}"),
             (_, r) => {
-                let c = r.unwrap();
+                let made = r.unwrap();
+                assert_eq!(made.member, s.member(member).await.unwrap());
+                let c = made.claim;
+                assert_eq!(c.unit, "LA-01-001");
                 assert_eq!(c.fields.body, format!("{{\"n\":{i}}}"), "its own answer");
                 assert!(ids.insert(c.id));
                 assert_eq!(s.claim(c.id).await.unwrap().fields.body, c.fields.body);
@@ -970,7 +982,7 @@ async fn a_failing_claim_in_a_batch_fails_alone<S: Repo>(s: S) {
     let stored = s.member_claims(member, "hangzhou-2022").await.unwrap();
     assert_eq!(
         stored.len(),
-        before + 28,
+        before + 26,
         "each good claim stored exactly once"
     );
     assert_eq!(s.check_stats(20).await.unwrap(), Vec::<String>::new());

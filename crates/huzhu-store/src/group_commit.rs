@@ -16,7 +16,7 @@ type Queue<J, R> = Vec<(J, oneshot::Sender<R>)>;
 
 /// New claims and their answers, as the stores gather them.
 pub(crate) type ClaimWrites =
-    GroupCommit<crate::money::NewClaim, crate::Result<crate::money::StoredClaim>>;
+    GroupCommit<crate::money::NewClaim, crate::Result<crate::money::CreatedClaim>>;
 
 #[derive(Debug)]
 pub(crate) struct GroupCommit<J, R> {

@@ -45,7 +45,7 @@ impl OrgRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub(crate) struct MemberRow {
     pub id: i64,
     pub tenant_id: i64,

@@ -852,6 +852,7 @@ mod batch {
         };
         s.create_claim(&NewClaim {
             member,
+            within: None,
             policy: policy.into(),
             kind: "diagnosis".into(),
             fields,
@@ -859,6 +860,7 @@ mod batch {
         })
         .await
         .unwrap()
+        .claim
         .id
     }
 
@@ -1117,13 +1119,15 @@ mod ledger_scope {
         let c = s
             .create_claim(&NewClaim {
                 member,
+                within: None,
                 policy: POLICY.into(),
                 kind: "diagnosis".into(),
                 fields: fields.clone(),
                 event: event("submit", ClaimState::Submitted),
             })
             .await
-            .unwrap();
+            .unwrap()
+            .claim;
         fields.approved = Money::from_fen(fen);
         let name = c.id.0.to_string();
         let entry = ledger::claim_approved(POLICY, member.0, &name, Money::from_fen(fen)).unwrap();

@@ -249,13 +249,15 @@ async fn aggregates_follow_every_write_and_equal_a_recount<S: Repo>(s: S) {
         let c = s
             .create_claim(&NewClaim {
                 member: *m,
+                within: None,
                 policy: "p1".into(),
                 kind: "hospital_stay".into(),
                 fields: fields(ClaimState::Submitted, body, event_day),
                 event: event(ClaimState::Submitted, 4),
             })
             .await
-            .unwrap();
+            .unwrap()
+            .claim;
         claims.push(c);
     }
     assert_exact(&s, "claims created").await;

@@ -143,10 +143,22 @@ pub struct ClaimEvent {
 #[derive(Debug, Clone)]
 pub struct NewClaim {
     pub member: MemberId,
+    /// The claim is written only if the member's unit is in this organisation's subtree (the
+    /// actor's scope), checked in the statement that writes it; otherwise nothing is written and
+    /// the answer is [`crate::StoreError::NotFound`], as for an unknown member. None: no
+    /// condition (the caller has checked, e.g. a member claiming for themselves).
+    pub within: Option<OrgCode>,
     pub policy: String,
     pub kind: String,
     pub fields: ClaimFields,
     pub event: ClaimEvent,
+}
+
+/// A claim just written, with its member as read in the same transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedClaim {
+    pub claim: StoredClaim,
+    pub member: crate::StoredMember,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -364,9 +376,10 @@ pub trait MoneyStore: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Bill>> + Send;
 
     /// Writes a new claim and its first event in one transaction and answers the claim as stored
-    /// (from what was written, without reading it back). An unknown member is
-    /// [`crate::StoreError::NotFound`] and writes nothing.
-    fn create_claim(&self, c: &NewClaim) -> impl Future<Output = Result<StoredClaim>> + Send;
+    /// (from what was written, without reading it back) with its member as they stood then. An
+    /// unknown member, or one outside [`NewClaim::within`], is [`crate::StoreError::NotFound`]
+    /// and writes nothing.
+    fn create_claim(&self, c: &NewClaim) -> impl Future<Output = Result<CreatedClaim>> + Send;
 
     fn claim(&self, id: ClaimId) -> impl Future<Output = Result<StoredClaim>> + Send;
 

@@ -329,7 +329,7 @@ macro_rules! impl_money_store {
             async fn create_claim(
                 &self,
                 c: &$crate::money::NewClaim,
-            ) -> $crate::Result<$crate::money::StoredClaim> {
+            ) -> $crate::Result<$crate::money::CreatedClaim> {
                 let store = self.clone();
                 self.claim_writes
                     .submit(c.clone(), move |batch| async move {
@@ -1001,7 +1001,7 @@ macro_rules! impl_money_store {
             async fn money_write_claims(
                 &self,
                 batch: Vec<$crate::money::NewClaim>,
-            ) -> Vec<$crate::Result<$crate::money::StoredClaim>> {
+            ) -> Vec<$crate::Result<$crate::money::CreatedClaim>> {
                 if batch.len() > 1 {
                     match self.money_claims_in_one(&batch).await {
                         Ok(done) => return done,
@@ -1025,18 +1025,21 @@ macro_rules! impl_money_store {
             }
 
             /// One transaction for all of `batch`: each claim with its event, or nothing at all
-            /// (Err). An unknown member writes nothing and is answered NotFound.
+            /// (Err). An unknown member, or one outside the claim's `within`, writes nothing and
+            /// is answered NotFound.
             ///
-            /// The batch costs the same few statements however many claims it holds: the claims'
-            /// ids are taken first (so that each written row is known for its claim), then all
-            /// claims in one INSERT, all events in another, and the statistics in one more.
+            /// The batch costs the same few statements however many claims it holds, and the
+            /// request that made a claim reads nothing itself: the claims' ids are taken first (so
+            /// that each written row is known for its claim), then all claims in one INSERT that
+            /// also checks each member's scope, their members in one SELECT, all events in one
+            /// INSERT, and the statistics in one more.
             async fn money_claims_in_one(
                 &self,
                 batch: &[$crate::money::NewClaim],
-            ) -> $crate::Result<Vec<$crate::Result<$crate::money::StoredClaim>>> {
+            ) -> $crate::Result<Vec<$crate::Result<$crate::money::CreatedClaim>>> {
                 use $crate::money::rows::json_list;
-                use $crate::sql::HasDb;
-                const CLAIM_COLS: usize = 18;
+                use $crate::sql::{HasDb, MemberRow, MEMBER_COLUMNS};
+                const CLAIM_COLS: usize = 19;
                 let mut tx = self.pool.begin().await?;
                 let ids: Vec<i64> = sqlx::query_scalar(<$store as HasDb>::NEW_CLAIM_IDS)
                     .bind($crate::sql::i64_of(batch.len() as u64))
@@ -1049,9 +1052,10 @@ macro_rules! impl_money_store {
                         batch.len()
                     )));
                 }
-                // The member's unit and tenant are read in the statement that writes the claim:
-                // the unit of this instant, and no member means no row.
-                let mut written: std::collections::HashMap<i64, (i64, String)> =
+                // The member's unit and tenant are read in the statement that writes the claim,
+                // with the scope check: the unit of this instant, and no member in scope means
+                // no row.
+                let mut written: std::collections::HashMap<i64, (i64, i64)> =
                     std::collections::HashMap::with_capacity(batch.len());
                 let jobs: Vec<(i64, &$crate::money::NewClaim)> =
                     ids.iter().copied().zip(batch.iter()).collect();
@@ -1065,12 +1069,14 @@ macro_rules! impl_money_store {
                          v.column5, v.column6, v.column7, v.column8, v.column9, v.column10, \
                          v.column11, v.column12, v.column13, v.column14, v.column15, v.column16, \
                          v.column17, v.column18, v.column18, 1 \
-                         FROM (VALUES {}) AS v JOIN members m ON m.id = v.column2 WHERE true \
-                         RETURNING id, tenant_id, \
-                         (SELECT code FROM orgs WHERE orgs.id = claims.org_id)",
+                         FROM (VALUES {}) AS v JOIN members m ON m.id = v.column2 \
+                         WHERE v.column19 IS NULL OR EXISTS (SELECT 1 FROM org_closure oc \
+                         JOIN orgs a ON a.id = oc.ancestor_id \
+                         WHERE a.code = v.column19 AND oc.descendant_id = m.org_id) \
+                         RETURNING id, tenant_id, org_id",
                         $crate::sql::value_rows::<$store>(1, chunk.len(), CLAIM_COLS)
                     );
-                    let mut q = sqlx::query_as::<_, (i64, i64, String)>(&sql);
+                    let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
                     for (id, c) in chunk {
                         let f = &c.fields;
                         q = q
@@ -1091,10 +1097,35 @@ macro_rules! impl_money_store {
                             .bind(f.expert_cleared)
                             .bind(json_list(&f.returned_for))
                             .bind(&c.event.actor)
-                            .bind(c.event.at);
+                            .bind(c.event.at)
+                            .bind(c.within.as_ref().map(|o| o.as_str()));
                     }
-                    for (id, tenant, unit) in q.fetch_all(&mut *tx).await? {
-                        written.insert(id, (tenant, unit));
+                    for (id, tenant, org) in q.fetch_all(&mut *tx).await? {
+                        written.insert(id, (tenant, org));
+                    }
+                }
+                // The members of the written claims, as they stand in this transaction.
+                let mut member_ids: Vec<i64> = jobs
+                    .iter()
+                    .filter(|(id, _)| written.contains_key(id))
+                    .map(|(_, c)| c.member.0)
+                    .collect();
+                member_ids.sort_unstable();
+                member_ids.dedup();
+                let mut members: std::collections::HashMap<i64, MemberRow> =
+                    std::collections::HashMap::with_capacity(member_ids.len());
+                for chunk in member_ids.chunks($crate::money::sql::IN_CHUNK) {
+                    let sql = format!(
+                        "SELECT {MEMBER_COLUMNS} FROM members m JOIN orgs o ON o.id = m.org_id \
+                         WHERE m.id IN ({})",
+                        $crate::sql::placeholders(1, chunk.len())
+                    );
+                    let mut q = sqlx::query_as::<_, MemberRow>(&sql);
+                    for id in chunk {
+                        q = q.bind(*id);
+                    }
+                    for row in q.fetch_all(&mut *tx).await? {
+                        members.insert(row.id, row);
                     }
                 }
                 let events: Vec<(i64, i64, &$crate::money::ClaimEvent)> = jobs
@@ -1102,28 +1133,44 @@ macro_rules! impl_money_store {
                     .filter_map(|(id, c)| written.get(id).map(|(t, _)| (*t, *id, &c.event)))
                     .collect();
                 Self::money_events(&mut tx, &events).await?;
-                // The statistics count the new claims in the same transaction.
-                if !written.is_empty() {
-                    let ids: Vec<i64> = jobs
-                        .iter()
-                        .map(|(id, _)| *id)
-                        .filter(|id| written.contains_key(id))
-                        .collect();
-                    let mut delta = $crate::stats::ClaimDelta::new();
-                    for r in Self::stat_claim_rows(&mut tx, &ids).await? {
-                        r.add_to(&mut delta, 1);
-                    }
-                    Self::stat_apply_claims(&mut tx, &delta).await?;
-                }
-                tx.commit().await?;
-                Ok(jobs
-                    .into_iter()
-                    .map(|(id, c)| match written.remove(&id) {
-                        None => Err($crate::StoreError::NotFound(format!(
+                // The statistics count the new claims in the same transaction, from what was
+                // written and the members just read.
+                let mut delta = $crate::stats::ClaimDelta::new();
+                let mut out = Vec::with_capacity(jobs.len());
+                for (id, c) in jobs {
+                    let Some(&(tenant, org)) = written.get(&id) else {
+                        out.push(Err($crate::StoreError::NotFound(format!(
                             "member {}",
                             c.member.0
-                        ))),
-                        Some((tenant, unit)) => Ok($crate::money::StoredClaim {
+                        ))));
+                        continue;
+                    };
+                    let Some(row) = members.get(&c.member.0) else {
+                        return Err($crate::StoreError::Corrupt(format!(
+                            "claim {id} was written for member {} who cannot be read back",
+                            c.member.0
+                        )));
+                    };
+                    let f = &c.fields;
+                    $crate::stats::ClaimStatRow {
+                        id,
+                        tenant_id: tenant,
+                        org_id: org,
+                        policy_id: c.policy.clone(),
+                        kind: c.kind.clone(),
+                        state: f.state.code().to_string(),
+                        event_date: f.event_date,
+                        body: f.body.clone(),
+                        decision: f.decision.clone(),
+                        payable_fen: f.payable.map(|m| m.fen()),
+                        approved_fen: f.approved.fen(),
+                        paid_fen: f.paid.fen(),
+                        gender: row.gender.clone(),
+                    }
+                    .add_to(&mut delta, 1);
+                    let unit = row.org_code.clone();
+                    out.push(Ok($crate::money::CreatedClaim {
+                        claim: $crate::money::StoredClaim {
                             id: $crate::money::ClaimId(id),
                             tenant_id: tenant,
                             member: c.member,
@@ -1135,9 +1182,13 @@ macro_rules! impl_money_store {
                             created_at: c.event.at,
                             updated_at: c.event.at,
                             version: 1,
-                        }),
-                    })
-                    .collect())
+                        },
+                        member: row.clone().into_stored()?,
+                    }));
+                }
+                Self::stat_apply_claims(&mut tx, &delta).await?;
+                tx.commit().await?;
+                Ok(out)
             }
 
             /// An organisation's id and tenant, by code, inside `tx`.
