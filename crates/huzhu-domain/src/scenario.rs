@@ -438,6 +438,25 @@ impl RawScenario {
             }
             claims.push(c.validate(i)?);
         }
+        // The scenario has no clock, so a birth date "in the future" (SPEC 3) is judged against
+        // the scenario's own dates: nobody is enrolled, falls ill or claims before being born.
+        if let Some(facts) = member.id_number.resident_facts() {
+            let earliest = member
+                .enrolments
+                .iter()
+                .map(|e| e.start)
+                .chain(claims.iter().flat_map(|c| [c.submitted, c.event_date()]))
+                .min();
+            if let Some(day) = earliest.filter(|d| facts.birth_date > *d) {
+                let born = facts.birth_date;
+                return Err(err(
+                    "member.id_number",
+                    format!(
+                        "出生日期{born}晚于本情景中的日期{day} (birth date {born} is after {day}, a date of this scenario)"
+                    ),
+                ));
+            }
+        }
         Ok(Scenario { member, claims })
     }
 }

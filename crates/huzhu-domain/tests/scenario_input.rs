@@ -83,3 +83,26 @@ fn a_malformed_date_and_a_duplicate_id_are_named() {
     );
     assert!(e.starts_with("member.id_number"), "{e}");
 }
+
+#[test]
+fn a_birth_date_after_the_scenario_dates_is_refused() {
+    // Born 2099-12-31: "a birth date in the future" (SPEC 3), judged against the scenario's own
+    // dates since the engine has no clock.
+    let future = with(member(&["A"]), "id_number", json!("330106209912310026"));
+    let c = stay("c1", "2022-03-01", "2022-03-05", 100);
+    let e = error_of(json!({"member": future, "claims": [c.clone()]}));
+    assert!(e.starts_with("member.id_number"), "{e}");
+    assert!(e.contains("2099-12-31"), "{e}");
+    // Born 2022-06-01, after the enrolment and the stay of March.
+    let later = with(member(&["A"]), "id_number", json!("330106202206010024"));
+    let e = error_of(json!({"member": later, "claims": [c.clone()]}));
+    assert!(e.starts_with("member.id_number"), "{e}");
+    // The same ID with no dates to compare with is only checked for its shape.
+    let e = error_of(json!({"member": with(
+        with(member(&[]), "id_number", json!("330106202206010024")),
+        "enrolments", json!([])), "claims": []}));
+    assert_eq!(e, "accepted");
+    // Born before everything: accepted.
+    let e = error_of(json!({"member": member(&["A"]), "claims": [c]}));
+    assert_eq!(e, "accepted");
+}

@@ -40,6 +40,20 @@ const REVIEW: [Row; 9] = [
     ("member.demo", [403, 403, 403]),
 ];
 
+/// Making a claim for [member.demo (of `LA-01-001`), a member of `SC-01-001`, no such member]:
+/// federation staff for their subtree, an officer for their unit, a member for themselves.
+const CREATE_CLAIM: [Row; 9] = [
+    ("admin", [403, 403, 403]),
+    ("city.staff", [201, 201, 404]),
+    ("district.staff", [201, 404, 404]),
+    ("reviewer", [403, 403, 403]),
+    ("finance", [403, 403, 403]),
+    ("auditor", [403, 403, 403]),
+    ("officer.la01001", [201, 404, 404]),
+    ("officer.sc01001", [404, 201, 404]),
+    ("member.demo", [201, 404, 404]),
+];
+
 /// Bills belong to units: a member account sees none.
 const READ_BILL: [Row; 9] = [
     ("admin", [200, 200, 404]),
@@ -129,6 +143,27 @@ async fn fixture(app: &TestApp) -> Fixture {
         sc_bill,
         computed,
     }
+}
+
+/// A hospital stay of the cycle, with no documents.
+fn small_stay() -> Value {
+    json!({"kind": "hospital_stay", "admitted": "2022-05-01", "discharged": "2022-05-03",
+           "hospital_grade": 3, "costs_fen": {"total": 300000, "self_borne": 120000},
+           "invoices": ["SCOPE-1"]})
+}
+
+/// How many claims these members have, as the city sees them.
+async fn claim_count(app: &TestApp, members: &[i64]) -> usize {
+    let city = app.login("city.staff").await;
+    let mut n = 0;
+    for m in members {
+        let (status, list) = app
+            .get_as(&city, &format!("/api/v1/claims?member={m}&limit=500"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        n += list["claims"].as_array().unwrap().len();
+    }
+    n
 }
 
 /// A new claim of an in-service woman of LA-01-001, accepted and so computed.
@@ -248,6 +283,55 @@ async fn every_account_sees_the_money_path_in_its_scope_and_forged_ids_look_miss
                 _ => assert_eq!(body["state"], "reviewed"),
             }
         }
+    }
+
+    // A claim for a member out of scope is refused as if the member did not exist, and nothing
+    // is written: whether the claim names its policy (the scope is checked by the write) or
+    // not (the member is read first, to find the policy).
+    let city = app.login("city.staff").await;
+    let (status, no_member) = app
+        .json_as(
+            &city,
+            "POST",
+            "/api/v1/claims",
+            &json!({"member_id": NONE, "policy": "hangzhou-2022", "claim": small_stay()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{no_member}");
+    let targets = [f.mine, f.sc_member, NONE];
+    for named in [true, false] {
+        let before = claim_count(&app, &[f.mine, f.sc_member]).await;
+        let mut made = 0;
+        for (_, expected) in CREATE_CLAIM {
+            made += expected.iter().filter(|s| **s == 201).count();
+        }
+        check(
+            &app,
+            if named {
+                "POST claim (policy named)"
+            } else {
+                "POST claim"
+            },
+            &CREATE_CLAIM,
+            async |t: &str, i: usize| {
+                let mut body = json!({"member_id": targets[i], "claim": small_stay()});
+                if named {
+                    body["policy"] = json!("hangzhou-2022");
+                }
+                let (status, out) = app.json_as(t, "POST", "/api/v1/claims", &body).await;
+                if status == StatusCode::CREATED {
+                    assert_eq!(out["member"], targets[i], "{out}");
+                }
+                (status, out)
+            },
+            &no_member,
+        )
+        .await;
+        assert_eq!(
+            claim_count(&app, &[f.mine, f.sc_member]).await,
+            before + made,
+            "only the accepted requests wrote a claim"
+        );
     }
 
     let bills = [f.la_bill, f.sc_bill, NONE];
