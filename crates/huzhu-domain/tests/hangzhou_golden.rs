@@ -628,14 +628,18 @@ fn the_care_payment_needs_enrolment_in_item_b() {
     );
 }
 
+/// "A benefit of an item the member is not enrolled in is reported once as `not_enrolled`": each
+/// benefit the claim triggers, once however many diagnoses trigger it.
 #[test]
-fn an_item_not_enrolled_is_reported_once() {
+fn a_benefit_of_an_item_not_enrolled_is_reported_once() {
     let s = with_diagnoses(
         stay("c1", "2022-03-01", "2022-03-05", yuan(3_000)),
         &[
             ("md01", "2022-03-02", true),
+            ("md02", "2022-03-02", true),
             ("mi01", "2022-03-02", true),
             ("fc01", "2022-03-02", true),
+            ("fc02", "2022-03-02", true),
         ],
     );
     let d = run(member(&["A"]), vec![s]);
@@ -646,6 +650,8 @@ fn an_item_not_enrolled_is_reported_once() {
             vec![line("A", A, yuan(1_000))],
             vec![
                 no("B", MAJOR, "not_enrolled"),
+                no("B", "mild_disease", "not_enrolled"),
+                no("B", "living_allowance", "not_enrolled"),
                 no("C", "female_cancer", "not_enrolled")
             ]
         )

@@ -274,13 +274,15 @@ impl<'a, 'c> Run<'a, 'c> {
     }
 
     fn refuse(&mut self, item: &Item, b: &Benefit, reason: Reason, clause: String, why: Explain) {
-        // A benefit of an item the member is not enrolled in is reported once per item.
+        // "A benefit of an item the member is not enrolled in is reported once as
+        // `not_enrolled`" (SPEC 4.1): once per benefit, however many of the claim's diagnoses or
+        // stay parts trigger it.
         if reason == Reason::NotEnrolled
             && self
                 .decision
                 .not_payable
                 .iter()
-                .any(|r| r.reason == Reason::NotEnrolled && r.item == item.id)
+                .any(|r| r.reason == Reason::NotEnrolled && r.item == item.id && r.benefit == b.id)
         {
             return;
         }
