@@ -474,6 +474,30 @@ impl RawClaim {
                 format!("{kind} 申请必须填写 (required for a {kind} claim)"),
             )
         };
+        if self.id.trim().is_empty() {
+            return Err(err(
+                p("id"),
+                "申请编号不能为空 (claim id must not be empty)",
+            ));
+        }
+        for (j, d) in self.diagnoses.iter().enumerate() {
+            if d.disease.trim().is_empty() {
+                return Err(err(
+                    p(&format!("diagnoses[{j}].disease")),
+                    "疾病代码不能为空 (disease code must not be empty)",
+                ));
+            }
+        }
+        if self
+            .designated_disease
+            .as_deref()
+            .is_some_and(|d| d.trim().is_empty())
+        {
+            return Err(err(
+                p("designated_disease"),
+                "病种代码不能为空 (disease code must not be empty)",
+            ));
+        }
         let kind_name = match self.kind {
             Kind::HospitalStay => "hospital_stay",
             Kind::Outpatient => "outpatient",

@@ -106,3 +106,22 @@ fn a_birth_date_after_the_scenario_dates_is_refused() {
     let e = error_of(json!({"member": member(&["A"]), "claims": [c]}));
     assert_eq!(e, "accepted");
 }
+
+#[test]
+fn an_empty_claim_id_or_disease_code_is_named() {
+    let c = with(
+        stay("c1", "2022-03-01", "2022-03-05", 100),
+        "id",
+        json!(" "),
+    );
+    let e = error_of(json!({"member": member(&["A"]), "claims": [c]}));
+    assert!(e.starts_with("claims[0].id"), "{e}");
+    let c = with(
+        stay("c1", "2022-03-01", "2022-03-05", 100),
+        "diagnoses",
+        json!([{"disease": "md01", "date": "2022-03-02", "first_diagnosis": true},
+               {"disease": "", "date": "2022-03-02", "first_diagnosis": true}]),
+    );
+    let e = error_of(json!({"member": member(&["A"]), "claims": [c]}));
+    assert!(e.starts_with("claims[0].diagnoses[1].disease"), "{e}");
+}
