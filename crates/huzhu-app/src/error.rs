@@ -6,7 +6,9 @@ use huzhu_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("{0}")]
+    // Transparent: the file error's own message, said once (a chain printer such as anyhow's
+    // `{:#}` would otherwise print it twice).
+    #[error(transparent)]
     File(#[from] huzhu_import::FileError),
     #[error("读取文件失败 (cannot read the file): {0}")]
     Io(#[from] std::io::Error),

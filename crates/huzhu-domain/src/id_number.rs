@@ -153,11 +153,13 @@ pub struct ResidentFacts {
 }
 
 /// Normalises what people type: full-width digits and letters, ideographic and ordinary spaces,
-/// hyphens inside the number, lower-case letters.
+/// hyphens inside the number, lower-case letters, and the multiplication sign `×` that Chinese
+/// input methods offer for the check character X.
 pub fn normalise(raw: &str) -> String {
     raw.chars()
         .filter(|c| !c.is_whitespace() && *c != '-' && *c != '\u{200b}' && *c != '\u{feff}')
         .map(|c| match c {
+            '×' => 'X',
             '\u{ff10}'..='\u{ff19}' | '\u{ff21}'..='\u{ff3a}' | '\u{ff41}'..='\u{ff5a}' => {
                 char::from_u32(c as u32 - 0xfee0).unwrap_or(c)
             }

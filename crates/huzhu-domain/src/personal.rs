@@ -43,11 +43,35 @@ pub enum PersonalError {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct PersonName(String);
 
+/// A Chinese character (the CJK unified ideographs, their extensions and compatibility forms).
+fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3134F}')
+}
+
 impl PersonName {
     pub fn parse(raw: &str) -> Result<PersonName, PersonalError> {
-        let collapsed: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        let name: String = collapsed
+        let collapsed: Vec<char> = raw
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
             .chars()
+            .collect();
+        // Rosters pad two-character names to line up with three (`刘　娜`): a space beside a
+        // Chinese character is padding, not part of the name; between Latin words it stays.
+        let unpadded = collapsed.iter().enumerate().filter_map(|(i, c)| {
+            let padding = *c == ' '
+                && (i
+                    .checked_sub(1)
+                    .and_then(|j| collapsed.get(j))
+                    .is_some_and(|p| is_han(*p))
+                    || collapsed.get(i + 1).is_some_and(|n| is_han(*n)));
+            (!padding).then_some(*c)
+        });
+        let name: String = unpadded
             .map(|c| match c {
                 '•' | '・' | '．' | '.' => '·',
                 _ => c,
@@ -189,6 +213,29 @@ mod tests {
             Err(PersonalError::NameCharacter { found: '3' })
         );
         assert_eq!(PersonName::parse("  "), Err(PersonalError::EmptyName));
+    }
+
+    #[test]
+    fn padding_inside_a_chinese_name_is_dropped_and_latin_names_keep_their_spaces() {
+        for padded in ["刘　娜", "刘 娜", " 刘\u{a0}\u{a0}娜 ", "刘娜"] {
+            assert_eq!(
+                PersonName::parse(padded).unwrap().as_str(),
+                "刘娜",
+                "{padded:?}"
+            );
+        }
+        assert_eq!(
+            PersonName::parse("欧阳　 小明").unwrap().as_str(),
+            "欧阳小明"
+        );
+        assert_eq!(
+            PersonName::parse("John  Smith").unwrap().as_str(),
+            "John Smith"
+        );
+        assert_eq!(
+            PersonName::parse("买买提 · 艾力").unwrap().as_str(),
+            "买买提·艾力"
+        );
     }
 
     #[test]

@@ -32,6 +32,30 @@ pub(crate) enum CellError {
 /// Numbers at or above this have more digits than Excel keeps (15 significant digits).
 const EXCEL_DIGITS_LIMIT: f64 = 1e15;
 
+/// Undoes what exports do to keep a number as text: Excel's formula `="330106…"` and its
+/// leading apostrophe `'330106…`, and the `.0` a spreadsheet library adds to a whole number
+/// (`13800138000.0`). Anything else is returned as it is.
+fn unwrap_kept_text(t: &str) -> &str {
+    if let Some(inner) = t.strip_prefix("=\"").and_then(|r| r.strip_suffix('"')) {
+        return inner.trim();
+    }
+    if let Some(rest) = t.strip_prefix('\'').or_else(|| t.strip_prefix('‘')) {
+        if rest.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            return rest.trim();
+        }
+    }
+    if let Some((whole, zeros)) = t.split_once('.') {
+        if whole.len() >= 7
+            && whole.chars().all(|c| c.is_ascii_digit())
+            && !zeros.is_empty()
+            && zeros.chars().all(|c| c == '0')
+        {
+            return whole;
+        }
+    }
+    t
+}
+
 impl<'a> CellRef<'a> {
     pub fn is_blank(&self) -> bool {
         match self {
@@ -48,7 +72,7 @@ impl<'a> CellRef<'a> {
         match *self {
             CellRef::Empty => Ok(Cow::Borrowed("")),
             CellRef::Text(s) => {
-                let t = trim(s);
+                let t = unwrap_kept_text(trim(s));
                 if looks_like_lost_digits(t) {
                     Err(CellError::LostDigits {
                         shown: t.to_string(),
@@ -312,6 +336,19 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> Option<DateCell> {
         Some(DateCell::Day(NaiveDate::from_ymd_opt(y, m, d).unwrap()))
+    }
+
+    #[rstest]
+    #[case("=\"330106198503150024\"", "330106198503150024")]
+    #[case(" ='33010619850315002X' ", "='33010619850315002X'")]
+    #[case("'330106198503150024", "330106198503150024")]
+    #[case("330106198503150024.0", "330106198503150024")]
+    #[case("13800138000.00", "13800138000")]
+    #[case("O'Brien", "O'Brien")]
+    #[case("2020.1.5", "2020.1.5")]
+    #[case("12.0", "12.0")]
+    fn text_kept_as_text_by_an_export_is_unwrapped(#[case] raw: &str, #[case] text: &str) {
+        assert_eq!(CellRef::Text(raw).text().unwrap(), text);
     }
 
     #[rstest]

@@ -129,6 +129,57 @@ impl<'a, T> Rows<'a, T> {
     }
 }
 
+/// The header again below the first (two sheets pasted one under the other): not a row.
+fn is_repeated_header(texts: &[String], header: &[String]) -> bool {
+    let mut nonblank = texts
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.trim().is_empty());
+    let mut any = false;
+    let same = nonblank.all(|(i, t)| {
+        any = true;
+        header.get(i).is_some_and(|h| h.trim() == t.trim())
+    });
+    any && same
+}
+
+/// Words that open the lines offices write under a roster: totals, who made and checked the
+/// table, notes, the seal.
+const FOOTER_OPENINGS: [&str; 14] = [
+    "合计",
+    "总计",
+    "小计",
+    "共计",
+    "制表",
+    "填表",
+    "填报",
+    "审核",
+    "负责人",
+    "经办人",
+    "备注",
+    "注：",
+    "说明",
+    "盖章",
+];
+
+/// A totals or signature line under the roster (`合计：3人`, `制表人：张三  日期：…`): its
+/// first non-blank cell opens with one of [`FOOTER_OPENINGS`] (after spaces), and no cell holds
+/// the digits of an ID number, so a member's row is never taken for one.
+fn is_footer(texts: &[String]) -> bool {
+    let mut cells = texts.iter().map(|t| t.trim()).filter(|t| !t.is_empty());
+    let Some(first) = cells.next() else {
+        return false;
+    };
+    let first: String = first.chars().filter(|c| !c.is_whitespace()).collect();
+    let opens = FOOTER_OPENINGS.iter().any(|w| first.starts_with(w))
+        || first.starts_with("单位（盖章")
+        || first.starts_with("单位(盖章");
+    let has_id_digits = texts
+        .iter()
+        .any(|t| t.chars().filter(char::is_ascii_digit).count() >= 15);
+    opens && !has_id_digits
+}
+
 impl<T> Iterator for Rows<'_, T> {
     type Item = Result<Row<T>, FileError>;
 
@@ -136,15 +187,22 @@ impl<T> Iterator for Rows<'_, T> {
         if self.done {
             return None;
         }
-        let line = match self.source.advance() {
-            Ok(Some(line)) => line,
-            Ok(None) => {
-                self.done = true;
-                return None;
-            }
-            Err(e) => {
-                self.done = true;
-                return Some(Err(e));
+        let line = loop {
+            match self.source.advance() {
+                Ok(Some(line)) => {
+                    let texts = self.source.texts();
+                    if !is_repeated_header(&texts, &self.header_names) && !is_footer(&texts) {
+                        break line;
+                    }
+                }
+                Ok(None) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
             }
         };
         let src = &*self.source;

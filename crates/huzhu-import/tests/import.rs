@@ -140,6 +140,21 @@ fn blank_lines_are_skipped_but_still_counted() {
     assert_eq!(out.bad_lines(), vec![6]);
 }
 
+/// Offices sign their rosters and total them, and paste sheets one under the other: those lines
+/// are not members and are not reported as bad rows. A member's row is never taken for one.
+#[test]
+fn totals_signatures_and_a_repeated_header_are_not_rows() {
+    let text = format!(
+        "{HEADER}\n王芳,{WANG},,,,LA-JN-001,在职,,\n{HEADER}\n李四,{LI},,,,LA-JN-001,在职,,\n\
+         合计：2人,,,,,,,,\n制表人：张三  日期：2024年1月5日,,审核人：李四,,,,,,\n\
+         备注,以上人员均已实名,,,,,,,\n合计,{WANG},,,,LA-JN-001,在职,,\n"
+    );
+    let out = csv_members(&text);
+    // A "name" that opens like a footer but sits beside an ID number is still read as a row.
+    assert_eq!(out.good_lines(), vec![2, 4, 8]);
+    assert!(out.bad.is_empty(), "{:?}", out.errors());
+}
+
 #[test]
 fn a_quoted_cell_spanning_lines_keeps_later_line_numbers_physical() {
     let text = format!(
@@ -251,6 +266,10 @@ fn a_cell_that_contradicts_or_garbles_the_id_facts_is_rejected_not_fixed(
 #[case::spaces(" 3301 0619 8503 1500 24 ")]
 #[case::full_width("３３０１０６１９８５０３１５００２４")]
 #[case::abolished_region(&id("33018519900101001"))]
+#[case::times_sign("11010519491231002×")]
+#[case::kept_as_text_formula("=\"\"330106198503150024\"\"")]
+#[case::kept_as_text_apostrophe("'330106198503150024")]
+#[case::whole_number_dot_zero("330106198503150024.0")]
 fn id_numbers_are_normalised(#[case] raw: &str) {
     let text = format!("{HEADER}\n王芳,\"{raw}\",,,,LA-JN-001,在职,,\n");
     let out = csv_members(&text);
