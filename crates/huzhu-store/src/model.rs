@@ -105,6 +105,8 @@ pub enum MemberRejection {
     NotGrassroots { org: OrgCode },
     #[error("身份证号与第{first_row}行重复，但姓名不同（第{first_row}行为“{first_name}”） (same ID number as row {first_row}, with another name)")]
     DuplicateInFile { first_row: u64, first_name: String },
+    #[error("身份证号与第{first_row}行重复，同一人在一份名册中只能出现一次 (same ID number as row {first_row}: a person appears once in a roster)")]
+    RepeatedInFile { first_row: u64 },
     #[error("该会员已在其他市总工会登记，请先办理转出 (this member is registered under another city federation)")]
     OtherTenant,
 }
@@ -114,7 +116,9 @@ impl MemberRejection {
     pub fn field(&self) -> &'static str {
         match self {
             MemberRejection::UnknownOrg(_) | MemberRejection::NotGrassroots { .. } => "org",
-            MemberRejection::DuplicateInFile { .. } | MemberRejection::OtherTenant => "id_number",
+            MemberRejection::DuplicateInFile { .. }
+            | MemberRejection::RepeatedInFile { .. }
+            | MemberRejection::OtherTenant => "id_number",
         }
     }
 }

@@ -524,10 +524,18 @@ macro_rules! impl_store {
                             });
                         }
                         if let Some((first_name, first_row)) = seen.get(id_number) {
+                            // The same row again is an interrupted import run once more; any
+                            // other row with the number is a second entry for one person,
+                            // reported rather than applied over the first.
                             if first_name != member.name.as_str() {
                                 break 'row reject(MemberRejection::DuplicateInFile {
                                     first_row: *first_row,
                                     first_name: first_name.clone(),
+                                });
+                            }
+                            if first_row != row {
+                                break 'row reject(MemberRejection::RepeatedInFile {
+                                    first_row: *first_row,
                                 });
                             }
                         } else {

@@ -314,10 +314,18 @@ async fn rows_that_contradict_the_store_or_an_earlier_row_are_rejected<S: Store>
     });
     assert_eq!(first[3].1, dup);
     assert_eq!(second[0].1, dup);
-    assert!(
-        matches!(second[1].1, MemberOutcome::Updated { .. }),
-        "same name: later row applies"
+    assert_eq!(
+        second[1].1,
+        MemberOutcome::Rejected(MemberRejection::RepeatedInFile { first_row: 2 }),
+        "same name, other data: reported, not applied over row 2"
     );
+    // Row 2 again (the import run a second time after an interruption) is not a duplicate of
+    // itself.
+    let again = s
+        .import_member_batch(imp, &[(2, member(1, "张三", "LA-JN-001"))], at(2))
+        .await
+        .unwrap();
+    assert_eq!(again[0].1, MemberOutcome::Unchanged);
     let m = s.member_by_id_number(id(1).as_str()).await.unwrap();
     assert_eq!(m.record.name.as_str(), "张三");
     assert!(s.member_by_id_number(id(2).as_str()).await.is_err());
