@@ -172,14 +172,7 @@ pub async fn create_claim<S: Repo>(
     require(actor, Capability::SubmitClaim)?;
     // A member claims for themselves only; anyone else within their organisation's subtree,
     // which the write checks.
-    let within = if actor.role == huzhu_domain::access::Role::Member {
-        if actor.member_id != Some(req.member.0) {
-            return Err(not_found("member"));
-        }
-        None
-    } else {
-        Some(actor.org.clone())
-    };
+    let within = claim_scope(actor, req.member)?.cloned();
     if req.policy.is_none() {
         // The policy is found from the member's enrolments: only for a member in scope.
         member_in_scope(store, actor, req.member).await?;
@@ -246,19 +239,30 @@ async fn member_in_scope<S: Repo>(
     actor: &Actor,
     member: MemberId,
 ) -> Result<StoredMember, AppError> {
-    let found = if actor.role == huzhu_domain::access::Role::Member {
-        if actor.member_id != Some(member.0) {
-            return Err(not_found("member"));
-        }
-        match store.member(member).await {
+    let found = match claim_scope(actor, member)? {
+        None => match store.member(member).await {
             Ok(m) => Some(m),
             Err(huzhu_store::StoreError::NotFound(_)) => None,
             Err(e) => return Err(e.into()),
-        }
-    } else {
-        store.member_under(member, &actor.org).await?
+        },
+        Some(org) => store.member_under(member, org).await?,
     };
     found.ok_or_else(|| not_found("member"))
+}
+
+/// Whose claims the actor may make: a member only their own (None: no org condition left to
+/// check), anyone else for members under their organisation. Another member is not found.
+fn claim_scope(
+    actor: &Actor,
+    member: MemberId,
+) -> Result<Option<&huzhu_domain::org::OrgCode>, AppError> {
+    if actor.role != huzhu_domain::access::Role::Member {
+        return Ok(Some(&actor.org));
+    }
+    if actor.member_id != Some(member.0) {
+        return Err(not_found("member"));
+    }
+    Ok(None)
 }
 
 /// The view of a claim just made, from what is in hand: it has no documents, no decision and

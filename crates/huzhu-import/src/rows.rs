@@ -131,16 +131,16 @@ impl<'a, T> Rows<'a, T> {
 
 /// The header again below the first (two sheets pasted one under the other): not a row.
 fn is_repeated_header(texts: &[String], header: &[String]) -> bool {
-    let mut nonblank = texts
+    let filled: Vec<(usize, &str)> = texts
         .iter()
+        .map(|t| t.trim())
         .enumerate()
-        .filter(|(_, t)| !t.trim().is_empty());
-    let mut any = false;
-    let same = nonblank.all(|(i, t)| {
-        any = true;
-        header.get(i).is_some_and(|h| h.trim() == t.trim())
-    });
-    any && same
+        .filter(|(_, t)| !t.is_empty())
+        .collect();
+    !filled.is_empty()
+        && filled
+            .iter()
+            .all(|(i, t)| header.get(*i).is_some_and(|h| h.trim() == *t))
 }
 
 /// Words that open the lines offices write under a roster: totals, who made and checked the
@@ -171,9 +171,7 @@ fn is_footer(texts: &[String]) -> bool {
         return false;
     };
     let first: String = first.chars().filter(|c| !c.is_whitespace()).collect();
-    let opens = FOOTER_OPENINGS.iter().any(|w| first.starts_with(w))
-        || first.starts_with("单位（盖章")
-        || first.starts_with("单位(盖章");
+    let opens = FOOTER_OPENINGS.iter().any(|w| first.starts_with(w));
     let has_id_digits = texts
         .iter()
         .any(|t| t.chars().filter(char::is_ascii_digit).count() >= 15);
