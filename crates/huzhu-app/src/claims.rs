@@ -13,7 +13,7 @@ use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::engine::{adjudicate, Decision, History};
 use huzhu_domain::ledger;
 use huzhu_domain::money::Money;
-use huzhu_domain::org::OrgLevel;
+use huzhu_domain::org::{OrgCode, OrgLevel};
 use huzhu_domain::policy::Policy;
 use huzhu_domain::review::{flags, select_for_review};
 use huzhu_domain::scenario::{self, Claim};
@@ -581,7 +581,14 @@ async fn step<S: Repo>(
             let others: Vec<&Claim> = others.iter().collect();
             let norms = review::norms(store, clock, &claim.policy).await?;
             let notes = flags(&decided.claim, &decided.decision, &others, &norms);
-            let rule = review::rule(store).await?;
+            // The rule of the claim's unit: its own federation's, or one overridden below the city.
+            let unit = OrgCode::parse(&claim.unit).map_err(|e| {
+                AppError::Store(huzhu_store::StoreError::Corrupt(format!(
+                    "claim {} unit {}: {e}",
+                    claim.id.0, claim.unit
+                )))
+            })?;
+            let rule = review::rule_at(store, &unit).await?.rule;
             f.decision = Some(decision_json(&decided.decision));
             f.payable = Some(decided.decision.payable);
             let mut codes: Vec<String> =

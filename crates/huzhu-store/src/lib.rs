@@ -141,6 +141,16 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn setting(&self, key: &str) -> impl Future<Output = Result<Option<String>>> + Send;
 
     fn set_setting(&self, key: &str, value: &str) -> impl Future<Output = Result<()>> + Send;
+
+    /// Sets (`Some`) or removes (`None`) a setting and writes `entry` to the audit log in the same
+    /// transaction, its detail followed by `; old: VALUE` (`(none)` when there was none): the
+    /// value replaced, read in that transaction. Answers that value.
+    fn change_setting(
+        &self,
+        key: &str,
+        value: Option<&str>,
+        entry: &AuditEntry,
+    ) -> impl Future<Output = Result<Option<String>>> + Send;
 }
 
 /// Everything the use cases need of a backend: the registry, the money path, accounts, statistics.

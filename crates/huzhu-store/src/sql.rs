@@ -984,6 +984,56 @@ macro_rules! impl_store {
                 .await?;
                 Ok(())
             }
+
+            async fn change_setting(
+                &self,
+                key: &str,
+                value: Option<&str>,
+                entry: &$crate::AuditEntry,
+            ) -> $crate::Result<Option<String>> {
+                let mut tx = self.pool.begin().await?;
+                let old: Option<String> =
+                    sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                        .bind(key)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                match value {
+                    Some(value) => {
+                        sqlx::query(
+                            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        )
+                        .bind(key)
+                        .bind(value)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    None => {
+                        sqlx::query("DELETE FROM settings WHERE key = $1")
+                            .bind(key)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                sqlx::query(
+                    "INSERT INTO audit_log (at, actor, action, subject, detail, org_id) \
+                     VALUES ($1, $2, $3, $4, $5, (SELECT id FROM orgs WHERE code = $6))",
+                )
+                .bind(entry.at)
+                .bind(&entry.actor)
+                .bind(&entry.action)
+                .bind(&entry.subject)
+                .bind(format!(
+                    "{}; old: {}",
+                    entry.detail,
+                    old.as_deref().unwrap_or("(none)")
+                ))
+                .bind(entry.org.as_ref().map(|o| o.as_str()))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(old)
+            }
         }
 
         impl $store {

@@ -493,6 +493,49 @@ async fn the_audit_log_and_settings_keep_what_they_are_given<S: Store>(s: S) {
     assert_eq!(s.setting("demo").await.unwrap().as_deref(), Some("2"));
 }
 
+async fn a_changed_setting_and_its_audit_entry_are_written_together<S: Store>(s: S) {
+    tree(&s).await;
+    let entry = |detail: &str| AuditEntry {
+        at: at(6),
+        actor: "district.staff".into(),
+        action: "review.rule".into(),
+        subject: "review rule of LA".into(),
+        detail: detail.into(),
+        org: Some(code("LA")),
+    };
+    let old = s
+        .change_setting("review.rule.LA", Some("{\"a\":1}"), &entry("new: 1"))
+        .await
+        .unwrap();
+    assert_eq!(old, None);
+    let old = s
+        .change_setting("review.rule.LA", Some("{\"a\":2}"), &entry("new: 2"))
+        .await
+        .unwrap();
+    assert_eq!(old.as_deref(), Some("{\"a\":1}"));
+    assert_eq!(
+        s.setting("review.rule.LA").await.unwrap().as_deref(),
+        Some("{\"a\":2}")
+    );
+    let old = s
+        .change_setting("review.rule.LA", None, &entry("new: (none)"))
+        .await
+        .unwrap();
+    assert_eq!(old.as_deref(), Some("{\"a\":2}"));
+    assert_eq!(s.setting("review.rule.LA").await.unwrap(), None);
+    let log = s.audit_log(10).await.unwrap();
+    let details: Vec<&str> = log.iter().rev().map(|e| e.detail.as_str()).collect();
+    assert_eq!(
+        details,
+        [
+            "new: 1; old: (none)",
+            "new: 2; old: {\"a\":1}",
+            "new: (none); old: {\"a\":2}"
+        ]
+    );
+    assert!(log.iter().all(|e| e.org == Some(code("LA"))));
+}
+
 async fn the_audit_log_is_read_within_a_subtree<S: Store>(s: S) {
     tree(&s).await;
     let write = |action: &str, org: Option<&str>| {
@@ -585,6 +628,7 @@ on_both!(
     members_under_pages_by_id,
     members_are_found_by_name_id_tail_phone_tail_status_and_tag,
     the_audit_log_and_settings_keep_what_they_are_given,
+    a_changed_setting_and_its_audit_entry_are_written_together,
     the_audit_log_is_read_within_a_subtree,
     an_interrupted_import_is_marked_when_the_file_comes_again,
 );

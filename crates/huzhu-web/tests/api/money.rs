@@ -379,14 +379,17 @@ async fn the_review_rule_is_read_and_set_by_staff_and_the_change_is_audited() {
     let city = app.login("city.staff").await;
     let (status, rule) = app.get_as(&city, "/api/v1/review-rule").await;
     assert_eq!(status, StatusCode::OK, "{rule}");
-    assert_eq!(rule["all_flagged"], true);
+    assert_eq!(rule["org"], "HZ");
+    assert_eq!(rule["set_at"], Value::Null, "no org set one: the default");
+    assert_eq!(rule["rule"]["all_flagged"], true);
     let new = json!({"all_flagged": true, "random_share_bp": 500,
                      "amount_threshold_fen": 10_000_000, "seed": 7});
     let (status, set) = app.json_as(&city, "PUT", "/api/v1/review-rule", &new).await;
     assert_eq!(status, StatusCode::OK, "{set}");
-    assert_eq!(set, new);
+    assert_eq!(set["rule"], new);
+    assert_eq!(set["set_at"], "HZ");
     let (_, read) = app.get_as(&city, "/api/v1/review-rule").await;
-    assert_eq!(read, new);
+    assert_eq!(read["rule"], new);
     let mut bad = new.clone();
     bad["random_share_bp"] = json!(10_001);
     let (status, body) = app.json_as(&city, "PUT", "/api/v1/review-rule", &bad).await;
@@ -401,9 +404,172 @@ async fn the_review_rule_is_read_and_set_by_staff_and_the_change_is_audited() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let admin = app.login("admin").await;
     let (_, log) = app.get_as(&admin, "/api/v1/audit").await;
-    assert!(log
+    let entry = log
         .as_array()
         .unwrap()
         .iter()
-        .any(|e| e["action"] == "review.rule" && e["actor"] == "city.staff"));
+        .find(|e| e["action"] == "review.rule" && e["actor"] == "city.staff")
+        .expect("the change is in the audit log");
+    assert_eq!(entry["org"], "HZ");
+    let detail = entry["detail"].as_str().unwrap();
+    assert!(detail.contains("old: (none)"), "{detail}");
+    assert!(detail.contains("\"random_share_bp\":500"), "{detail}");
+}
+
+/// Issue 14: the rule was one global setting that district staff and another city's staff could
+/// change for everyone. It belongs to an org now: the city's rule, overridden below by the
+/// district's own staff for the district only; nobody changes another org's rule.
+#[tokio::test]
+async fn the_review_rule_belongs_to_an_org_and_only_that_orgs_own_staff_change_it() {
+    let app = spawn_app().await;
+    crate::ledger_scope::second_city(&app).await;
+    let city = app.login("city.staff").await;
+    let district = app.login("district.staff").await;
+    let wz = app.login("wz.staff").await;
+    let city_rule = json!({"all_flagged": true, "random_share_bp": 500,
+                           "amount_threshold_fen": 10_000_000, "seed": 7});
+    let la_rule = json!({"all_flagged": false, "random_share_bp": 0,
+                         "amount_threshold_fen": 0, "seed": 1});
+    let wz_rule = json!({"all_flagged": false, "random_share_bp": 10_000,
+                         "amount_threshold_fen": null, "seed": 3});
+
+    let (status, set) = app
+        .json_as(&city, "PUT", "/api/v1/review-rule", &city_rule)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{set}");
+    // The district follows the city until it sets its own.
+    let (_, at_la) = app.get_as(&district, "/api/v1/review-rule").await;
+    assert_eq!(at_la["org"], "LA");
+    assert_eq!(at_la["set_at"], "HZ");
+    assert_eq!(at_la["rule"], city_rule);
+
+    // Another city's staff reach neither HZ's rule nor anything under it.
+    for path in ["/api/v1/review-rule?org=HZ", "/api/v1/review-rule?org=LA"] {
+        let (status, body) = app.json_as(&wz, "PUT", path, &wz_rule).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+        let (status, _) = app.get_as(&wz, path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (status, set) = app.json_as(&wz, "PUT", "/api/v1/review-rule", &wz_rule).await;
+    assert_eq!(status, StatusCode::OK, "{set}");
+    assert_eq!(set["org"], "WZ");
+    let (_, at_hz) = app.get_as(&city, "/api/v1/review-rule").await;
+    assert_eq!(at_hz["rule"], city_rule, "WZ's rule is WZ's alone");
+
+    // The district's staff cannot change the city's rule, only set the district's own.
+    let (status, body) = app
+        .json_as(&district, "PUT", "/api/v1/review-rule?org=HZ", &la_rule)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, set) = app
+        .json_as(&district, "PUT", "/api/v1/review-rule", &la_rule)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{set}");
+    assert_eq!(set["set_at"], "LA");
+    let (_, at_hz) = app.get_as(&city, "/api/v1/review-rule").await;
+    assert_eq!(at_hz["rule"], city_rule, "the district changed its own rule only");
+    let (_, at_unit) = app
+        .get_as(&city, "/api/v1/review-rule?org=LA-01-001")
+        .await;
+    assert_eq!(at_unit["set_at"], "LA");
+    assert_eq!(at_unit["rule"], la_rule);
+    let (_, at_sc) = app.get_as(&city, "/api/v1/review-rule?org=SC").await;
+    assert_eq!(at_sc["set_at"], "HZ");
+
+    // The city's staff do not overwrite the district's own rule: it is the district's.
+    let (status, body) = app
+        .json_as(&city, "PUT", "/api/v1/review-rule?org=LA", &city_rule)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = app.json_as(&city, "DELETE", "/api/v1/review-rule?org=LA", &json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let officer = app.login("officer.la01001").await;
+    let (status, _) = app
+        .json_as(&officer, "PUT", "/api/v1/review-rule", &la_rule)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Removing the district's rule gives the city's back.
+    let (status, removed) = app
+        .json_as(&district, "DELETE", "/api/v1/review-rule", &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{removed}");
+    assert_eq!(removed["set_at"], "HZ");
+    assert_eq!(removed["rule"], city_rule);
+
+    // Every change is audited under its org, with the rule it replaced; HZ's auditor sees HZ's
+    // changes and none of WZ's.
+    let auditor = app.login("auditor").await;
+    let (_, log) = app.get_as(&auditor, "/api/v1/audit?limit=200").await;
+    let log = log.as_array().unwrap();
+    let la: Vec<&Value> = log
+        .iter()
+        .filter(|e| e["actor"] == "district.staff" && e["action"] != "login")
+        .collect();
+    assert_eq!(la.len(), 2, "{log:?}");
+    assert!(la.iter().all(|e| e["org"] == "LA"));
+    assert!(la
+        .iter()
+        .any(|e| e["action"] == "review.rule.removed"
+            && e["detail"].as_str().unwrap().contains("old: {")));
+    assert!(!log.iter().any(|e| e["actor"] == "wz.staff"));
+}
+
+/// A claim is selected for expert review by the rule of its unit: the district's own rule while
+/// it has one, the city's after it is removed.
+#[tokio::test]
+async fn a_claim_is_selected_for_review_by_the_rule_of_its_units_district() {
+    let app = spawn_app().await;
+    enrol_and_pay(&app).await;
+    let city = app.login("city.staff").await;
+    let district = app.login("district.staff").await;
+    // The city sends nothing to review; LA sends every claim (threshold 0 fen).
+    let nothing = json!({"all_flagged": false, "random_share_bp": 0,
+                         "amount_threshold_fen": null, "seed": 1});
+    let everything = json!({"all_flagged": false, "random_share_bp": 0,
+                            "amount_threshold_fen": 0, "seed": 1});
+    let (status, _) = app.json_as(&city, "PUT", "/api/v1/review-rule", &nothing).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .json_as(&district, "PUT", "/api/v1/review-rule", &everything)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    set_day(&app, 2022, 6, 1);
+    let city = app.login("city.staff").await;
+    let district = app.login("district.staff").await;
+    let officer = app.login("officer.la01001").await;
+    let member = in_service_woman(&app, &officer).await;
+    let (first, _) = claim_with_documents(&app, &officer, member).await;
+    let (status, computed) = act(&app, &city, first, json!({"action": "accept"})).await;
+    assert_eq!(status, StatusCode::OK, "{computed}");
+    assert!(computed["review_reason"].is_string(), "LA's rule: {computed}");
+
+    let (status, _) = app
+        .json_as(&district, "DELETE", "/api/v1/review-rule", &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut second = stay();
+    second["admitted"] = json!("2022-05-20");
+    second["discharged"] = json!("2022-05-25");
+    second["diagnoses"][0]["date"] = json!("2022-05-20");
+    second["invoices"] = json!(["INV-2"]);
+    let (status, claim) = app
+        .json_as(&officer, "POST", "/api/v1/claims", &json!({"member_id": member, "claim": second}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{claim}");
+    let id = claim["id"].as_i64().unwrap();
+    for kind in DOCUMENT_KINDS {
+        let (status, doc) = app
+            .post_bytes_as(
+                &officer,
+                &format!("/api/v1/claims/{id}/documents?kind={kind}&file_name={kind}.png"),
+                png(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{kind}: {doc}");
+    }
+    let (status, computed) = act(&app, &city, id, json!({"action": "accept"})).await;
+    assert_eq!(status, StatusCode::OK, "{computed}");
+    assert_eq!(computed["review_reason"], Value::Null, "the city's rule: {computed}");
 }

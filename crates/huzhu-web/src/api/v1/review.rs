@@ -1,24 +1,27 @@
-//! 抽查规则 — the federation's rule choosing which computed claims go to expert review.
+//! 抽查规则 — the rule choosing which computed claims go to expert review. It belongs to an org:
+//! a city federation's rule, optionally overridden by an org below it; a claim follows the rule
+//! of the nearest org at or above its unit. Only the org's own staff change it (issue 14).
 
-use crate::api::{route, ApiJson};
+use crate::api::{route, ApiJson, ApiQuery};
 use crate::auth::Authenticated;
 use crate::error::ErrorBody;
-use crate::{ApiError, AppState};
+use crate::{org_code, ApiError, AppState};
 use axum::extract::State;
 use axum::Json;
 use huzhu_app::access::require;
-use huzhu_app::review::{self, ReviewRuleView};
+use huzhu_app::review::{self, ReviewRuleView, RuleInForce};
 use huzhu_app::AppError;
 use huzhu_domain::access::Capability;
 use huzhu_store::Repo;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
 pub(super) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::new()
         .routes(route!(show::<S>))
         .routes(route!(set::<S>))
+        .routes(route!(remove::<S>))
 }
 
 /// 抽查规则 — which claims go to expert review: every flagged one, a random share, those at or
@@ -54,6 +57,36 @@ impl ReviewRule {
     }
 }
 
+/// 抽查规则（生效中） — the rule in force at an org and where it was set.
+#[derive(Serialize, ToSchema)]
+pub struct ReviewRuleAt {
+    /// 组织代码 — the org asked about.
+    pub org: String,
+    /// The org at or above `org` whose rule this is; null when none set one and the default
+    /// (every flagged claim) applies.
+    pub set_at: Option<String>,
+    pub rule: ReviewRule,
+}
+
+impl ReviewRuleAt {
+    fn of(r: RuleInForce) -> ReviewRuleAt {
+        let RuleInForce { org, rule, set_at } = r;
+        ReviewRuleAt {
+            org: org.to_string(),
+            set_at: set_at.map(|o| o.to_string()),
+            rule: ReviewRule::of(ReviewRuleView::from(rule)),
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct RuleQuery {
+    /// 组织代码 — the org whose rule is read or set; the actor's own org when absent.
+    #[param(example = "HZ")]
+    org: Option<String>,
+}
+
 /// Who may read the rule: those who set it, handle the claims it selects, or audit. Its seed
 /// predicts the random sample, so it is not for everyone.
 fn may_read(actor: &huzhu_domain::access::Actor) -> Result<(), AppError> {
@@ -62,48 +95,58 @@ fn may_read(actor: &huzhu_domain::access::Actor) -> Result<(), AppError> {
         .or_else(|_| require(actor, Capability::ReadAudit))
 }
 
-/// 抽查规则 — the rule in force.
+/// 抽查规则 — the rule in force at an org.
 #[utoipa::path(
     get,
     path = "/api/v1/review-rule",
     tag = "claims",
+    params(RuleQuery),
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = OK, description = "the rule", body = ReviewRule),
+        (status = OK, description = "the rule in force and the org that set it", body = ReviewRuleAt),
+        (status = BAD_REQUEST, description = "bad `org`", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not read the rule", body = ErrorBody),
+        (status = NOT_FOUND, description = "no organisation `org` in the actor's subtree", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
 async fn show<S: Repo>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
-) -> Result<Json<ReviewRule>, ApiError> {
+    ApiQuery(q): ApiQuery<RuleQuery>,
+) -> Result<Json<ReviewRuleAt>, ApiError> {
     may_read(&actor)?;
-    let rule = review::rule(&state.store).await?;
-    Ok(Json(ReviewRule::of(ReviewRuleView::from(rule))))
+    let org = q.org.as_deref().map(|c| org_code("org", c)).transpose()?;
+    let rule = review::rule_for_actor(&state.store, &actor, org.as_ref()).await?;
+    Ok(Json(ReviewRuleAt::of(rule)))
 }
 
-/// 设置抽查规则 — replace the rule (recorded in the audit log).
+/// 设置抽查规则 — set the org's own rule (recorded in the audit log with the rule it replaces).
+/// Only the org's own accounts that configure review may: an org below the actor's answers 403.
 #[utoipa::path(
     put,
     path = "/api/v1/review-rule",
     tag = "claims",
+    params(RuleQuery),
     request_body = ReviewRule,
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = OK, description = "the rule now in force", body = ReviewRule),
-        (status = BAD_REQUEST, description = "malformed body, share or threshold out of range", body = ErrorBody),
+        (status = OK, description = "the rule now in force at the org", body = ReviewRuleAt),
+        (status = BAD_REQUEST, description = "malformed body, share or threshold out of range, bad `org`", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not set the rule", body = ErrorBody),
+        (status = FORBIDDEN, description = "the role may not set rules, or `org` is not the actor's own org", body = ErrorBody),
+        (status = NOT_FOUND, description = "no organisation `org` in the actor's subtree", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
 async fn set<S: Repo>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
+    ApiQuery(q): ApiQuery<RuleQuery>,
     ApiJson(req): ApiJson<ReviewRule>,
-) -> Result<Json<ReviewRule>, ApiError> {
+) -> Result<Json<ReviewRuleAt>, ApiError> {
+    let org = q.org.as_deref().map(|c| org_code("org", c)).transpose()?;
     let ReviewRule {
         all_flagged,
         random_share_bp,
@@ -116,6 +159,41 @@ async fn set<S: Repo>(
         amount_threshold_fen,
         seed,
     };
-    let set = review::set_rule(&state.store, state.clock.as_ref(), &actor, rule).await?;
-    Ok(Json(ReviewRule::of(set)))
+    let set = review::set_rule(
+        &state.store,
+        state.clock.as_ref(),
+        &actor,
+        org.as_ref(),
+        Some(rule),
+    )
+    .await?;
+    Ok(Json(ReviewRuleAt::of(set)))
+}
+
+/// 取消本级抽查规则 — remove the org's own rule, so that the rule above it applies again
+/// (recorded in the audit log).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/review-rule",
+    tag = "claims",
+    params(RuleQuery),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "the rule now in force at the org", body = ReviewRuleAt),
+        (status = BAD_REQUEST, description = "bad `org`", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = FORBIDDEN, description = "the role may not set rules, or `org` is not the actor's own org", body = ErrorBody),
+        (status = NOT_FOUND, description = "no organisation `org` in the actor's subtree", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn remove<S: Repo>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    ApiQuery(q): ApiQuery<RuleQuery>,
+) -> Result<Json<ReviewRuleAt>, ApiError> {
+    let org = q.org.as_deref().map(|c| org_code("org", c)).transpose()?;
+    let set = review::set_rule(&state.store, state.clock.as_ref(), &actor, org.as_ref(), None)
+        .await?;
+    Ok(Json(ReviewRuleAt::of(set)))
 }
