@@ -245,8 +245,9 @@ pub struct MemberView {
     pub id_number: String,
     /// 性别: 男 / 女.
     pub gender: String,
-    /// 出生日期.
-    pub birth_date: chrono::NaiveDate,
+    /// 出生年份 — the year only: the whole birth date beside a masked ID number gives the
+    /// number back (with the unit's region code).
+    pub birth_year: i32,
     /// 手机号, masked.
     pub phone: Option<String>,
     /// 所属工会代码.
@@ -272,7 +273,7 @@ impl MemberView {
             name,
             id_number,
             gender,
-            birth_date,
+            birth_year,
             phone,
             org,
             status,
@@ -287,7 +288,7 @@ impl MemberView {
             name,
             id_number,
             gender,
-            birth_date,
+            birth_year,
             phone,
             org,
             status,

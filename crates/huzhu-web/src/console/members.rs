@@ -129,6 +129,7 @@ async fn list_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> PageR
     };
     let rows = members::search(
         &state.store,
+        state.clock.as_ref(),
         actor,
         &org,
         &q.filter(),

@@ -463,3 +463,110 @@ async fn the_statistics_page_shows_tables_with_charts_and_exports_them_within_sc
     );
     assert_eq!(officer.get("/stats").await.status, StatusCode::OK);
 }
+
+/// The forms a birth date takes in a page, for a member's whole ID number.
+fn birth_date_forms(id_number: &str) -> Vec<String> {
+    let (y, m, d) = (&id_number[6..10], &id_number[10..12], &id_number[12..14]);
+    vec![
+        format!("{y}{m}{d}"),
+        format!("{y}-{m}-{d}"),
+        format!("{y}/{m}/{d}"),
+        format!("{y}年{}月{}日", m.trim_start_matches('0'), d.trim_start_matches('0')),
+    ]
+}
+
+/// Issue 14: the first and last four characters of an ID number beside the birth date and the
+/// unit's region code gave the whole number back. No list, page or API answer shows the birth
+/// date beside a masked number any more: the year only.
+#[tokio::test]
+async fn no_page_shows_a_birth_date_beside_a_masked_id_number() {
+    let app = spawn_app().await;
+    let unit = huzhu_domain::org::OrgCode::parse("LA-01-001").unwrap();
+    let members = app
+        .store
+        .members_under(
+            &unit,
+            huzhu_store::Page {
+                after: None,
+                limit: 100,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(members.len() > 10);
+    let officer = app.login("officer.la01001").await;
+    let (status, page) = app
+        .get_as(&officer, "/api/v1/members?org=LA-01-001&limit=100")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let api = page.to_string();
+    let mut b = Browser::signed_in(&app, "city.staff").await;
+    let list = b.get("/members?org=LA-01-001").await;
+    assert_eq!(list.status, StatusCode::OK);
+    for m in &members {
+        let whole = m.record.id_number.as_str();
+        let shown = b.get(&format!("/members/{}", m.id.0)).await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert!(shown.text.contains(&m.record.id_number.masked()));
+        assert!(shown.text.contains(&whole[6..10]), "the year is shown");
+        for form in birth_date_forms(whole) {
+            assert!(!api.contains(&form), "API: {form} beside {}", m.record.id_number.masked());
+            assert!(!list.text.contains(&form), "list: {form}");
+            assert!(!shown.text.contains(&form), "member page: {form}");
+        }
+    }
+    let first = &page["members"][0];
+    assert!(first.get("birth_date").is_none(), "{first}");
+    assert!(first["birth_year"].is_i64(), "{first}");
+}
+
+/// A search by a whole ID number (or more of one than a masked number shows) confirms a guess:
+/// it is written to the audit log like a reveal, for a role without the right to reveal too,
+/// without the number itself. The last four characters, which every list shows, are not logged.
+#[tokio::test]
+async fn searching_by_a_whole_id_number_is_a_logged_reveal() {
+    let app = spawn_app().await;
+    let unit = huzhu_domain::org::OrgCode::parse("LA-01-001").unwrap();
+    let m = app
+        .store
+        .members_under(
+            &unit,
+            huzhu_store::Page {
+                after: None,
+                limit: 1,
+            },
+        )
+        .await
+        .unwrap()
+        .remove(0);
+    let whole = m.record.id_number.as_str().to_string();
+    let mut b = Browser::signed_in(&app, "officer.la01001").await;
+    let by_tail = b.get(&format!("/members?q={}", &whole[14..])).await;
+    assert!(by_tail.text.contains(&format!("/members/{}\"", m.id.0)));
+    let found = b.get(&format!("/members?q={whole}")).await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(found.text.contains(&format!("/members/{}\"", m.id.0)));
+    // What was typed comes back in the search box (and the language link); the rows stay masked.
+    let table = &found.text[found.text.find("<table").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert!(table.contains(&m.record.id_number.masked()), "{table}");
+    assert!(!table.contains(&whole), "{table}");
+    let guess = format!("{}0000", &whole[..14]);
+    b.get(&format!("/members?q={guess}")).await;
+
+    let auditor = app.login("auditor").await;
+    let (_, log) = app.get_as(&auditor, "/api/v1/audit?limit=200").await;
+    let searches: Vec<&serde_json::Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "member.search_id_number")
+        .collect();
+    assert_eq!(searches.len(), 2, "the whole number and the guess, not the tail: {log}");
+    assert!(searches.iter().all(|e| e["actor"] == "officer.la01001"));
+    assert!(searches.iter().all(|e| e["org"] == "LA-01-001"));
+    let text = serde_json::to_string(&searches).unwrap();
+    assert!(!text.contains(&whole), "the log masks the number searched: {text}");
+    assert!(text.contains(&format!("1 found: #{}", m.id.0)), "{text}");
+    assert!(text.contains("0 found"), "{text}");
+}

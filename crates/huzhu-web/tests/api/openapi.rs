@@ -241,9 +241,13 @@ async fn the_conformance_check_rejects_what_the_document_does_not_allow() {
     mistyped["members"][1]["id"] = json!("7");
     assert!(fails(StatusCode::OK, mistyped).contains("/members/1/id"));
 
+    let mut bad_year = page.clone();
+    bad_year["members"][0]["birth_year"] = json!("1980");
+    assert!(fails(StatusCode::OK, bad_year).contains("birth_year"));
+
     let mut bad_date = page.clone();
-    bad_date["members"][0]["birth_date"] = json!("1 March 1980");
-    assert!(fails(StatusCode::OK, bad_date).contains("birth_date"));
+    bad_date["members"][0]["join_date"] = json!("1 March 1980");
+    assert!(fails(StatusCode::OK, bad_date).contains("join_date"));
 
     let mut extra = page.clone();
     extra["members"][0]["id_number_unmasked"] = json!("330106198001011234");
