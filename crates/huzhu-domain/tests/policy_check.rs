@@ -133,3 +133,58 @@ fn a_diff_says_what_changed_in_words() {
     );
     assert!(huzhu_domain::policy::diff(&old, &old).is_empty());
 }
+
+/// Issue 13: next year's policy is made from this year's. Every built-in moves to a later cycle
+/// with the same rules: `diff` names only the dates, every date moved by the same years, the
+/// id, name and version renamed, every `assumed` note kept, every comment kept.
+#[test]
+fn next_years_policy_has_the_same_rules_with_every_date_moved() {
+    use huzhu_domain::policy::{builtin_names, diff, move_date, next_cycle, BUILTIN};
+    for name in builtin_names() {
+        let text = BUILTIN.iter().find(|(n, _)| *n == name).unwrap().1;
+        let old = huzhu_domain::policy::Policy::from_toml(text).unwrap();
+        let year = chrono::Datelike::year(&old.cycle.start);
+        let next = next_cycle(text, 2026).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let years = 2026 - year;
+        assert_eq!(next.years, years);
+        let new = &next.policy;
+        assert_eq!(chrono::Datelike::year(&new.cycle.start), 2026, "{name}");
+        let mv = |d| move_date(d, years).unwrap();
+        assert_eq!(new.cycle.start, mv(old.cycle.start));
+        assert_eq!(new.cycle.end, mv(old.cycle.end));
+        assert_eq!(new.enrolment.window.start, mv(old.enrolment.window.start));
+        assert_eq!(new.enrolment.window.end, mv(old.enrolment.window.end));
+        assert_eq!(new.claim_deadline, mv(old.claim_deadline));
+        assert_eq!(new.version, "2026.1");
+        assert_ne!(new.id, old.id, "{name}");
+        assert!(new.id.contains("2026") && new.name.contains("2026"), "{}", new.name);
+        assert_eq!(new.assumptions, old.assumptions, "{name}: [assumed] kept");
+        assert_eq!(new.items, old.items, "{name}: the same rules");
+        for change in diff(&old, new) {
+            assert!(
+                ["保障期", "参保窗口", "申报截止"]
+                    .iter()
+                    .any(|d| change.starts_with(d)),
+                "{name}: only dates change: {change}"
+            );
+        }
+        for line in text.lines().filter(|l| l.trim_start().starts_with('#')) {
+            assert!(next.text.contains(line), "{name}: comment kept: {line}");
+        }
+    }
+}
+
+#[test]
+fn a_next_cycle_must_be_later_and_its_dates_in_range() {
+    use huzhu_domain::policy::{next_cycle, NextCycleError, BUILTIN};
+    let text = BUILTIN[0].1;
+    assert!(matches!(
+        next_cycle(text, 2022),
+        Err(NextCycleError::NotLater { from: 2022, cycle: 2022 })
+    ));
+    assert!(matches!(next_cycle(text, 2021), Err(NextCycleError::NotLater { .. })));
+    assert!(matches!(
+        next_cycle("not = [toml", 2030),
+        Err(NextCycleError::Source(_))
+    ));
+}

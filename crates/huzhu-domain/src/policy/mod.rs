@@ -5,11 +5,13 @@
 mod builtin;
 mod diff;
 mod file;
+mod next;
 mod rate;
 
 pub use builtin::{builtin, builtin_names, BUILTIN};
 pub use diff::{describe, diff};
 pub use file::{PolicyError, PolicyErrors};
+pub use next::{move_date, next_cycle, NextCycle, NextCycleError};
 pub use rate::{Rate, RateError};
 
 use crate::id_number::Gender;

@@ -1,5 +1,6 @@
 //! `huzhu policy check FILE`, `huzhu policy diff OLD NEW`, `huzhu policy list`,
-//! `huzhu policy show NAME|FILE`: policies as data files (SPEC section 4).
+//! `huzhu policy show NAME|FILE`, `huzhu policy new --from NAME|FILE --cycle YEAR`: policies as
+//! data files (SPEC section 4).
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
@@ -34,6 +35,33 @@ pub enum PolicyCommand {
         /// A built-in name or a file.
         policy: String,
     },
+    /// Make next cycle's policy from this one's: the same rules, comments and `assumed` notes,
+    /// every date moved to the new cycle, the id and name renamed, the version bumped.
+    New {
+        /// The policy to start from: a built-in name or a file.
+        #[arg(long)]
+        from: String,
+        /// The year the new cycle starts in, e.g. 2026.
+        #[arg(long)]
+        cycle: i32,
+        /// Write the new policy here (never over an existing file); standard output without it.
+        #[arg(long)]
+        out: Option<String>,
+    },
+}
+
+/// The text of a built-in policy by name, else of a policy file by path.
+fn policy_text(name_or_path: &str) -> Result<String, LoadError> {
+    if let Some((_, text)) = policy::BUILTIN.iter().find(|(n, _)| *n == name_or_path) {
+        return Ok(text.to_string());
+    }
+    std::fs::read_to_string(name_or_path).map_err(|e| {
+        let names: Vec<&str> = policy::builtin_names().collect();
+        LoadError(format!(
+            "策略“{name_or_path}”既不是内置策略（{}），也无法读取为文件 (policy `{name_or_path}` is neither a built-in policy nor a readable file): {e}",
+            names.join(", ")
+        ))
+    })
 }
 
 /// Why a policy could not be loaded: the text to print on stderr.
@@ -134,6 +162,43 @@ pub fn run(args: PolicyArgs) -> anyhow::Result<ExitCode> {
                 }
             };
             print!("{}", policy::describe(&p));
+            Ok(ExitCode::SUCCESS)
+        }
+        PolicyCommand::New { from, cycle, out } => {
+            let text = match policy_text(&from) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let next = match policy::next_cycle(&text, cycle) {
+                Ok(n) => n,
+                Err(e) => {
+                    eprintln!("{from}: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            match out {
+                None => print!("{}", next.text),
+                Some(path) => {
+                    use std::io::Write as _;
+                    let mut file = std::fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .open(&path)
+                        .with_context(|| {
+                            format!("while creating {path} (an existing file is never overwritten)")
+                        })?;
+                    file.write_all(next.text.as_bytes())
+                        .with_context(|| format!("while writing {path}"))?;
+                    eprintln!(
+                        "{path}: {} ({})，日期顺延 {} 年 (every date moved {} years); \
+                         `huzhu policy diff {from} {path}` shows what changed",
+                        next.policy.id, next.policy.name, next.years, next.years
+                    );
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
