@@ -446,10 +446,10 @@ pub fn member_template_xlsx() -> Result<Vec<u8>, AppError> {
     let columns: Vec<&str> = header.trim_end().split(',').collect();
     let example = |label: &str| match label.trim_start_matches('*') {
         "姓名" => "张三",
-        "身份证号" => "330106198503150024",
+        "身份证号" => huzhu_import::TEMPLATE_EXAMPLE_ID,
         "证件类型" => "居民身份证",
-        "性别" => "女",
-        "出生日期" => "1985-03-15",
+        "性别" => "男",
+        "出生日期" => "1990-01-01",
         "手机号" => "13800138000",
         "工会代码" => "LA-01-001",
         "在职状态" => "在职",
@@ -479,7 +479,7 @@ pub fn member_template_xlsx() -> Result<Vec<u8>, AppError> {
     notes.set_column_width(0, 16).map_err(xlsx_error)?;
     notes.set_column_width(1, 90).map_err(xlsx_error)?;
     let lines: [(&str, &str); 9] = [
-        ("说明 Notes", "带 * 的列必填；第2行是示例，导入前请删除。Columns marked * are required; row 2 is an example, delete it before importing."),
+        ("说明 Notes", "带 * 的列必填；第2行是示例（张三），导入前请删除，未删除时该行会被拒绝。Columns marked * are required; row 2 is an example (张三): delete it before importing, or that row is refused."),
         ("身份证号", "18位居民身份证号，末位校验码须正确；请以文本格式填写，避免被 Excel 改成科学计数法。18-digit resident ID with a valid check digit, entered as text."),
         ("工会代码", "会员所属基层工会的代码，如 LA-01-001；单位经办人只能导入本单位的会员。The member's grassroots union code; an officer imports their own unit only."),
         ("在职状态", "在职 / 离退休 / 退休返聘。In service / retired / re-employed retiree."),

@@ -87,7 +87,7 @@ mod rows;
 mod source;
 
 pub use format::{FileError, Format};
-pub use members::MemberField;
+pub use members::{MemberField, TEMPLATE_EXAMPLE_ID};
 pub use orgs::OrgField;
 pub use report::{member_template_csv, org_template_csv, write_error_report, ReportEncoding};
 pub use rows::{Row, RowError, Rows, HEADER_SEARCH_ROWS};

@@ -224,7 +224,14 @@ enum MemberCellError {
     },
     #[error("参加工作日期{hire}早于出生日期{birth} (hire date {hire} is before birth {birth})")]
     HireBeforeBirth { hire: NaiveDate, birth: NaiveDate },
+    #[error("这是模板的示例行（张三），不是会员，请删除后再导入 (this is the template's example row, not a member: delete it)")]
+    TemplateExample,
 }
+
+/// The ID number of the template's example row (张三). It is valid, so that the example shows
+/// what a good row looks like; a row with it is refused, so that an example an officer forgot to
+/// delete never becomes a member (issue 13).
+pub const TEMPLATE_EXAMPLE_ID: &str = "110101199001010015";
 
 /// Turns member rows into [`MemberRecord`]s.
 pub(crate) struct MemberParser {
@@ -354,6 +361,12 @@ impl RowParser<MemberRecord> for MemberParser {
                 None => Ok(None),
             })
             .flatten();
+        if id_number
+            .as_ref()
+            .is_some_and(|id| id.as_str() == TEMPLATE_EXAMPLE_ID)
+        {
+            e.push(F::IdNumber, MemberCellError::TemplateExample);
+        }
         let declared_gender = e.parse(src, F::Gender, |t| {
             Gender::parse(t).ok_or_else(|| MemberCellError::Gender(t.to_string()))
         });

@@ -674,3 +674,32 @@ fn a_passport_holder_without_gender_or_birth_gets_both_errors() {
     let columns: Vec<&str> = out.bad[0].1.iter().map(|e| e.column.as_str()).collect();
     assert_eq!(columns, ["性别", "出生日期"]);
 }
+
+/// Issue 13: the template's example row (张三) was imported as a real member when an officer
+/// forgot to delete it. Its ID number is refused, naming the row as the example; the rows
+/// around it import.
+#[test]
+fn the_templates_example_row_is_refused_as_the_example() {
+    let template = huzhu_import::member_template_csv();
+    let header = template.trim_end();
+    let columns = header.split(',').count();
+    let mut example = vec![""; columns];
+    let mut mine = vec![""; columns];
+    let wang = WANG.to_string();
+    for (i, label) in header.split(',').enumerate() {
+        let (e, m) = match label.trim_start_matches('*') {
+            "姓名" => ("张三", "王芳"),
+            "身份证号" => (huzhu_import::TEMPLATE_EXAMPLE_ID, wang.as_str()),
+            "工会代码" => ("LA-01-001", "LA-01-001"),
+            "在职状态" => ("在职", "在职"),
+            _ => ("", ""),
+        };
+        example[i] = e;
+        mine[i] = m;
+    }
+    let out = csv_members(&format!("{header}\n{}\n{}\n", example.join(","), mine.join(",")));
+    assert_eq!(out.good_lines(), [3]);
+    let (column, reason) = out.error_on(2);
+    assert!(column.contains("身份证号"), "{column}");
+    assert!(reason.contains("示例行"), "{reason}");
+}
