@@ -131,7 +131,10 @@ pub async fn search<S: huzhu_store::Repo>(
                 at: clock.now(),
                 actor: actor.username.clone(),
                 action: "member.search_id_number".into(),
-                subject: format!("按身份证号查询 search by ID number {}", mask_text(text, 4, 4)),
+                subject: format!(
+                    "按身份证号查询 search by ID number {}",
+                    mask_text(text, 4, 4)
+                ),
                 detail: if hits.is_empty() {
                     "0 found".into()
                 } else {

@@ -157,7 +157,11 @@ fn next_years_policy_has_the_same_rules_with_every_date_moved() {
         assert_eq!(new.claim_deadline, mv(old.claim_deadline));
         assert_eq!(new.version, "2026.1");
         assert_ne!(new.id, old.id, "{name}");
-        assert!(new.id.contains("2026") && new.name.contains("2026"), "{}", new.name);
+        assert!(
+            new.id.contains("2026") && new.name.contains("2026"),
+            "{}",
+            new.name
+        );
         assert_eq!(new.assumptions, old.assumptions, "{name}: [assumed] kept");
         assert_eq!(new.items, old.items, "{name}: the same rules");
         for change in diff(&old, new) {
@@ -180,9 +184,15 @@ fn a_next_cycle_must_be_later_and_its_dates_in_range() {
     let text = BUILTIN[0].1;
     assert!(matches!(
         next_cycle(text, 2022),
-        Err(NextCycleError::NotLater { from: 2022, cycle: 2022 })
+        Err(NextCycleError::NotLater {
+            from: 2022,
+            cycle: 2022
+        })
     ));
-    assert!(matches!(next_cycle(text, 2021), Err(NextCycleError::NotLater { .. })));
+    assert!(matches!(
+        next_cycle(text, 2021),
+        Err(NextCycleError::NotLater { .. })
+    ));
     assert!(matches!(
         next_cycle("not = [toml", 2030),
         Err(NextCycleError::Source(_))

@@ -697,7 +697,11 @@ fn the_templates_example_row_is_refused_as_the_example() {
         example[i] = e;
         mine[i] = m;
     }
-    let out = csv_members(&format!("{header}\n{}\n{}\n", example.join(","), mine.join(",")));
+    let out = csv_members(&format!(
+        "{header}\n{}\n{}\n",
+        example.join(","),
+        mine.join(",")
+    ));
     assert_eq!(out.good_lines(), [3]);
     let (column, reason) = out.error_on(2);
     assert!(column.contains("身份证号"), "{column}");

@@ -17,7 +17,9 @@ pub enum NextCycleError {
     Source(PolicyErrors),
     #[error("原策略无法按 TOML 编辑 (the source cannot be edited as TOML): {0}")]
     NotToml(String),
-    #[error("新年度{cycle}与原年度{from}相同或更早 (cycle {cycle} is not after the source's {from})")]
+    #[error(
+        "新年度{cycle}与原年度{from}相同或更早 (cycle {cycle} is not after the source's {from})"
+    )]
     NotLater { from: i32, cycle: i32 },
     #[error("日期{date}顺延{years}年后超出范围 (date {date} moved {years} years is out of range)")]
     OutOfRange { date: String, years: i32 },

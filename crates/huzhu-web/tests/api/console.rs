@@ -471,7 +471,11 @@ fn birth_date_forms(id_number: &str) -> Vec<String> {
         format!("{y}{m}{d}"),
         format!("{y}-{m}-{d}"),
         format!("{y}/{m}/{d}"),
-        format!("{y}年{}月{}日", m.trim_start_matches('0'), d.trim_start_matches('0')),
+        format!(
+            "{y}年{}月{}日",
+            m.trim_start_matches('0'),
+            d.trim_start_matches('0')
+        ),
     ]
 }
 
@@ -510,7 +514,11 @@ async fn no_page_shows_a_birth_date_beside_a_masked_id_number() {
         assert!(shown.text.contains(&m.record.id_number.masked()));
         assert!(shown.text.contains(&whole[6..10]), "the year is shown");
         for form in birth_date_forms(whole) {
-            assert!(!api.contains(&form), "API: {form} beside {}", m.record.id_number.masked());
+            assert!(
+                !api.contains(&form),
+                "API: {form} beside {}",
+                m.record.id_number.masked()
+            );
             assert!(!list.text.contains(&form), "list: {form}");
             assert!(!shown.text.contains(&form), "member page: {form}");
         }
@@ -562,11 +570,18 @@ async fn searching_by_a_whole_id_number_is_a_logged_reveal() {
         .iter()
         .filter(|e| e["action"] == "member.search_id_number")
         .collect();
-    assert_eq!(searches.len(), 2, "the whole number and the guess, not the tail: {log}");
+    assert_eq!(
+        searches.len(),
+        2,
+        "the whole number and the guess, not the tail: {log}"
+    );
     assert!(searches.iter().all(|e| e["actor"] == "officer.la01001"));
     assert!(searches.iter().all(|e| e["org"] == "LA-01-001"));
     let text = serde_json::to_string(&searches).unwrap();
-    assert!(!text.contains(&whole), "the log masks the number searched: {text}");
+    assert!(
+        !text.contains(&whole),
+        "the log masks the number searched: {text}"
+    );
     assert!(text.contains(&format!("1 found: #{}", m.id.0)), "{text}");
     assert!(text.contains("0 found"), "{text}");
 }

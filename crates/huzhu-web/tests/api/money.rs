@@ -450,7 +450,9 @@ async fn the_review_rule_belongs_to_an_org_and_only_that_orgs_own_staff_change_i
         let (status, _) = app.get_as(&wz, path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
     }
-    let (status, set) = app.json_as(&wz, "PUT", "/api/v1/review-rule", &wz_rule).await;
+    let (status, set) = app
+        .json_as(&wz, "PUT", "/api/v1/review-rule", &wz_rule)
+        .await;
     assert_eq!(status, StatusCode::OK, "{set}");
     assert_eq!(set["org"], "WZ");
     let (_, at_hz) = app.get_as(&city, "/api/v1/review-rule").await;
@@ -467,10 +469,11 @@ async fn the_review_rule_belongs_to_an_org_and_only_that_orgs_own_staff_change_i
     assert_eq!(status, StatusCode::OK, "{set}");
     assert_eq!(set["set_at"], "LA");
     let (_, at_hz) = app.get_as(&city, "/api/v1/review-rule").await;
-    assert_eq!(at_hz["rule"], city_rule, "the district changed its own rule only");
-    let (_, at_unit) = app
-        .get_as(&city, "/api/v1/review-rule?org=LA-01-001")
-        .await;
+    assert_eq!(
+        at_hz["rule"], city_rule,
+        "the district changed its own rule only"
+    );
+    let (_, at_unit) = app.get_as(&city, "/api/v1/review-rule?org=LA-01-001").await;
     assert_eq!(at_unit["set_at"], "LA");
     assert_eq!(at_unit["rule"], la_rule);
     let (_, at_sc) = app.get_as(&city, "/api/v1/review-rule?org=SC").await;
@@ -481,7 +484,9 @@ async fn the_review_rule_belongs_to_an_org_and_only_that_orgs_own_staff_change_i
         .json_as(&city, "PUT", "/api/v1/review-rule?org=LA", &city_rule)
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    let (status, body) = app.json_as(&city, "DELETE", "/api/v1/review-rule?org=LA", &json!({})).await;
+    let (status, body) = app
+        .json_as(&city, "DELETE", "/api/v1/review-rule?org=LA", &json!({}))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     let officer = app.login("officer.la01001").await;
     let (status, _) = app
@@ -508,10 +513,8 @@ async fn the_review_rule_belongs_to_an_org_and_only_that_orgs_own_staff_change_i
         .collect();
     assert_eq!(la.len(), 2, "{log:?}");
     assert!(la.iter().all(|e| e["org"] == "LA"));
-    assert!(la
-        .iter()
-        .any(|e| e["action"] == "review.rule.removed"
-            && e["detail"].as_str().unwrap().contains("old: {")));
+    assert!(la.iter().any(|e| e["action"] == "review.rule.removed"
+        && e["detail"].as_str().unwrap().contains("old: {")));
     assert!(!log.iter().any(|e| e["actor"] == "wz.staff"));
 }
 
@@ -528,7 +531,9 @@ async fn a_claim_is_selected_for_review_by_the_rule_of_its_units_district() {
                          "amount_threshold_fen": null, "seed": 1});
     let everything = json!({"all_flagged": false, "random_share_bp": 0,
                             "amount_threshold_fen": 0, "seed": 1});
-    let (status, _) = app.json_as(&city, "PUT", "/api/v1/review-rule", &nothing).await;
+    let (status, _) = app
+        .json_as(&city, "PUT", "/api/v1/review-rule", &nothing)
+        .await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = app
         .json_as(&district, "PUT", "/api/v1/review-rule", &everything)
@@ -543,7 +548,10 @@ async fn a_claim_is_selected_for_review_by_the_rule_of_its_units_district() {
     let (first, _) = claim_with_documents(&app, &officer, member).await;
     let (status, computed) = act(&app, &city, first, json!({"action": "accept"})).await;
     assert_eq!(status, StatusCode::OK, "{computed}");
-    assert!(computed["review_reason"].is_string(), "LA's rule: {computed}");
+    assert!(
+        computed["review_reason"].is_string(),
+        "LA's rule: {computed}"
+    );
 
     let (status, _) = app
         .json_as(&district, "DELETE", "/api/v1/review-rule", &json!({}))
@@ -555,7 +563,12 @@ async fn a_claim_is_selected_for_review_by_the_rule_of_its_units_district() {
     second["diagnoses"][0]["date"] = json!("2022-05-20");
     second["invoices"] = json!(["INV-2"]);
     let (status, claim) = app
-        .json_as(&officer, "POST", "/api/v1/claims", &json!({"member_id": member, "claim": second}))
+        .json_as(
+            &officer,
+            "POST",
+            "/api/v1/claims",
+            &json!({"member_id": member, "claim": second}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{claim}");
     let id = claim["id"].as_i64().unwrap();
@@ -571,5 +584,9 @@ async fn a_claim_is_selected_for_review_by_the_rule_of_its_units_district() {
     }
     let (status, computed) = act(&app, &city, id, json!({"action": "accept"})).await;
     assert_eq!(status, StatusCode::OK, "{computed}");
-    assert_eq!(computed["review_reason"], Value::Null, "the city's rule: {computed}");
+    assert_eq!(
+        computed["review_reason"],
+        Value::Null,
+        "the city's rule: {computed}"
+    );
 }

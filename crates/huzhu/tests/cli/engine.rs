@@ -111,10 +111,23 @@ fn policy_new_makes_next_years_policy_whose_diff_shows_only_the_dates() {
     let out = dir.path().join("hangzhou-2026.toml");
     let out_s = out.to_str().unwrap();
     let made = cli(
-        &["policy", "new", "--from", "hangzhou-2022", "--cycle", "2026", "--out", out_s],
+        &[
+            "policy",
+            "new",
+            "--from",
+            "hangzhou-2022",
+            "--cycle",
+            "2026",
+            "--out",
+            out_s,
+        ],
         "",
     );
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("id = \"hangzhou-2026\""), "{text}");
     assert!(text.contains("start = 2026-01-01"), "{text}");
@@ -128,20 +141,47 @@ fn policy_new_makes_next_years_policy_whose_diff_shows_only_the_dates() {
     let diff = String::from_utf8(diff.stdout).unwrap();
     let lines: Vec<&str> = diff.lines().collect();
     assert_eq!(lines.len(), 3, "{diff}");
-    assert!(lines[0].contains("2022-01-01…2022-12-31 → 2026-01-01…2026-12-31"), "{diff}");
+    assert!(
+        lines[0].contains("2022-01-01…2022-12-31 → 2026-01-01…2026-12-31"),
+        "{diff}"
+    );
     // An existing file is never overwritten; an earlier cycle is refused.
     let again = cli(
-        &["policy", "new", "--from", "hangzhou-2022", "--cycle", "2027", "--out", out_s],
+        &[
+            "policy",
+            "new",
+            "--from",
+            "hangzhou-2022",
+            "--cycle",
+            "2027",
+            "--out",
+            out_s,
+        ],
         "",
     );
     assert!(!again.status.success());
     assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
-    let earlier = cli(&["policy", "new", "--from", "hangzhou-2022", "--cycle", "2020"], "");
+    let earlier = cli(
+        &[
+            "policy",
+            "new",
+            "--from",
+            "hangzhou-2022",
+            "--cycle",
+            "2020",
+        ],
+        "",
+    );
     assert_eq!(earlier.status.code(), Some(2));
     let err = String::from_utf8(earlier.stderr).unwrap();
     assert!(err.contains("2020") && err.contains("2022"), "{err}");
     // Without --out the policy goes to standard output.
-    let shown = cli(&["policy", "new", "--from", "linan-2014", "--cycle", "2026"], "");
+    let shown = cli(
+        &["policy", "new", "--from", "linan-2014", "--cycle", "2026"],
+        "",
+    );
     assert!(shown.status.success());
-    assert!(String::from_utf8(shown.stdout).unwrap().contains("start = 2026-"));
+    assert!(String::from_utf8(shown.stdout)
+        .unwrap()
+        .contains("start = 2026-"));
 }

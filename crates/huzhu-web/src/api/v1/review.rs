@@ -193,7 +193,13 @@ async fn remove<S: Repo>(
     ApiQuery(q): ApiQuery<RuleQuery>,
 ) -> Result<Json<ReviewRuleAt>, ApiError> {
     let org = q.org.as_deref().map(|c| org_code("org", c)).transpose()?;
-    let set = review::set_rule(&state.store, state.clock.as_ref(), &actor, org.as_ref(), None)
-        .await?;
+    let set = review::set_rule(
+        &state.store,
+        state.clock.as_ref(),
+        &actor,
+        org.as_ref(),
+        None,
+    )
+    .await?;
     Ok(Json(ReviewRuleAt::of(set)))
 }
