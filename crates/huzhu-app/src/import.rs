@@ -12,7 +12,7 @@ use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::org::NewOrg;
 use huzhu_domain::org::OrgCode;
 use huzhu_import::{FileError, Roster, Row};
-pub use huzhu_import::{Progress, ProgressUnit, RowError};
+pub use huzhu_import::{Progress, ProgressUnit, RowError, TEMPLATE_EXAMPLE_ID};
 use huzhu_store::AccountStore;
 use huzhu_store::{
     ImportCounts, ImportId, ImportKind, ImportStart, MemberOutcome, OrgOutcome, Store,
@@ -446,7 +446,7 @@ pub fn member_template_xlsx() -> Result<Vec<u8>, AppError> {
     let columns: Vec<&str> = header.trim_end().split(',').collect();
     let example = |label: &str| match label.trim_start_matches('*') {
         "姓名" => "张三",
-        "身份证号" => huzhu_import::TEMPLATE_EXAMPLE_ID,
+        "身份证号" => TEMPLATE_EXAMPLE_ID,
         "证件类型" => "居民身份证",
         "性别" => "男",
         "出生日期" => "1990-01-01",

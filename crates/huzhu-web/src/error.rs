@@ -133,6 +133,17 @@ impl ApiError {
                     reference: None,
                 },
             ),
+            // A roster that cannot be read as a whole (not a workbook, a required column
+            // missing): the reason is known and is the officer's to fix, not a server error.
+            ApiError::App(e @ AppError::File(_)) => (
+                StatusCode::BAD_REQUEST,
+                ErrorBody {
+                    code: e.code().into(),
+                    message: e.to_string(),
+                    field: Some("file".into()),
+                    reference: None,
+                },
+            ),
             ApiError::App(AppError::Invalid { field, message }) => (
                 StatusCode::BAD_REQUEST,
                 ErrorBody {

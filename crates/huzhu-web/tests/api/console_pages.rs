@@ -379,6 +379,22 @@ async fn finished_status(app: &TestApp, token: &str, status_uri: &str) -> String
     html
 }
 
+/// Polls the job's status panel until the import is over; the panel of a failed import.
+async fn failed_status(app: &TestApp, token: &str, status_uri: &str) -> String {
+    let mut html = String::new();
+    for _ in 0..200 {
+        let (status, page) = get_page(app, token, status_uri).await;
+        assert_eq!(status, StatusCode::OK);
+        html = page;
+        if !html.contains("data-state=\"running\"") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(html.contains("data-state=\"failed\""), "{html}");
+    html
+}
+
 fn id_number(first17: &str) -> String {
     format!("{first17}{}", check_character(first17).unwrap())
 }
@@ -390,12 +406,45 @@ async fn a_roster_upload_runs_in_the_background_and_reports_its_bad_rows() {
     let template = get_raw(&app, &officer, "/import/template.xlsx").await;
     assert_eq!(template.status, StatusCode::OK);
     assert!(template.body.starts_with(b"PK"));
-    // The template's own header and example row are what the importer reads.
+    // The template's own header is what the importer reads; its example row (张三), when an
+    // officer forgets to delete it, is refused as the example and never becomes a member.
     let raw = upload(&app, &officer, "模板.xlsx", &template.body).await;
     assert_eq!(raw.status, StatusCode::SEE_OTHER);
     let html = finished_status(&app, &officer, &location(&raw)).await;
-    assert!(html.contains("data-testid=\"count-created\">1<"), "{html}");
-    assert!(html.contains("data-testid=\"count-rejected\">0<"), "{html}");
+    assert!(html.contains("data-testid=\"count-created\">0<"), "{html}");
+    assert!(html.contains("data-testid=\"count-rejected\">1<"), "{html}");
+    assert!(html.contains("示例行"), "{html}");
+    assert!(app
+        .store
+        .member_by_id_number(huzhu_app::import::TEMPLATE_EXAMPLE_ID)
+        .await
+        .is_err());
+
+    // A file that cannot be read as a roster says why, as the command line does — not
+    // "服务器内部错误".
+    let raw = upload(
+        &app,
+        &officer,
+        "no-id.csv",
+        "姓名,工会代码\n王芳,LA-01-001\n".as_bytes(),
+    )
+    .await;
+    assert_eq!(raw.status, StatusCode::SEE_OTHER);
+    let failed = failed_status(&app, &officer, &location(&raw)).await;
+    assert!(
+        failed.contains("身份证号"),
+        "the missing column is named: {failed}"
+    );
+    assert!(!failed.contains("服务器内部错误"), "{failed}");
+    let raw = upload(
+        &app,
+        &officer,
+        "broken.xlsx",
+        b"PK\x03\x04 not really a workbook",
+    )
+    .await;
+    let failed = failed_status(&app, &officer, &location(&raw)).await;
+    assert!(!failed.contains("服务器内部错误"), "{failed}");
 
     let good = id_number("33010619900101002");
     let mut bad_check = id_number("33010619900202003");
