@@ -169,11 +169,7 @@ pub async fn login<S: Repo>(
             let msg = ctx
                 .t("用户名或密码错误。", "Wrong username or password.")
                 .to_string();
-            let mut r = again(&mut ctx, msg, StatusCode::UNAUTHORIZED);
-            if cookie_token(&headers).is_some() {
-                clear_session_cookie(&state, &mut r);
-            }
-            r
+            again(&mut ctx, msg, StatusCode::UNAUTHORIZED)
         }
         Err(e) => PageError::from(e).render(&ctx),
     }
