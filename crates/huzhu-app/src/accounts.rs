@@ -204,7 +204,8 @@ pub fn actor_of(user: &User) -> Actor {
 }
 
 /// Records an account event under `org`: the org of the account it concerns (`None`: a sign-in
-/// under an unknown name, read only from the top of the tree).
+/// under an unknown name, which belongs to no tenant: no org's auditor reads it, only the
+/// operator of the database does).
 async fn audit<S: Store>(
     store: &S,
     clock: &dyn Clock,
@@ -254,6 +255,10 @@ pub async fn login<S: Store + AccountStore>(
             let subject: String = name.chars().take(64).collect();
             let reason = reason.unwrap_or_default();
             let org = known.map(|u| u.org);
+            if org.is_none() {
+                // No tenant's audit log shows it: the server's log does, for its operator.
+                tracing::warn!(username = %subject, "sign-in under an unknown name");
+            }
             audit(
                 store,
                 clock,

@@ -47,7 +47,9 @@ impl DemoServer {
             .await
             .context("while opening the demo database")?;
         store.migrate().await.context("while migrating")?;
-        let state = huzhu_web::AppState::new(store.clone(), clock);
+        let mut state = huzhu_web::AppState::new(store.clone(), clock);
+        // The demo city, served as `huzhu serve --demo` serves it.
+        state.demo = true;
         let app = huzhu_web::router_with(state).into_make_service_with_connect_info::<SocketAddr>();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -319,9 +319,9 @@ pub struct AuditEntry {
     pub detail: String,
     /// The organisation in whose subtree the action happened: the actor's org, or the subject's
     /// unit where that is known better (a revealed ID number: the member's unit). `None` for an
-    /// entry written by no org (the command line, demo loading, a sign-in by an unknown name)
-    /// and for every entry written before the audit log knew orgs; only an actor at the top of
-    /// the tree reads those (see [`AuditScope`]).
+    /// entry written by no org (a sign-in under an unknown name) and for every entry written
+    /// before the audit log knew orgs; those belong to no tenant and only the unscoped read
+    /// ([`OrgScope::Everything`], the operator of the database) sees them (see [`AuditScope`]).
     pub org: Option<OrgCode>,
 }
 
@@ -363,6 +363,6 @@ impl OrgScope {
 }
 
 /// The part of the audit log a read covers: with [`OrgScope::Under`], the entries whose org lies
-/// in the subtree of that org; and, when that org has no parent (the top of the tree: a tenant
-/// root or a province above it), the entries with no org.
+/// in the subtree of that org (entries of no org never: they belong to no tenant); with
+/// [`OrgScope::Everything`], all of them.
 pub type AuditScope = OrgScope;

@@ -206,13 +206,12 @@ impl AuditPageRow {
 }
 
 /// The audit entries (alias `a`) within the scope bound as `$3` (an org code; NULL: everything):
-/// those whose org lies in the subtree of `$3` (org_closure, then the `(org_id, id)` index), and
-/// those with no org when `$3` has no parent — the top of the tree sees what no org wrote.
+/// those whose org lies in the subtree of `$3` (org_closure, then the `(org_id, id)` index).
+/// An entry of no org belongs to no tenant (a sign-in under an unknown name could be anyone's),
+/// so only the unscoped read sees it, never an org's — not even a tenant's root (issue 14).
 pub(crate) const AUDIT_IN_SCOPE: &str = "($3 IS NULL \
      OR a.org_id IN (SELECT cl.descendant_id FROM orgs top \
-        JOIN org_closure cl ON cl.ancestor_id = top.id WHERE top.code = $3) \
-     OR (a.org_id IS NULL AND EXISTS (SELECT 1 FROM orgs top \
-        WHERE top.code = $3 AND top.parent_id IS NULL)))";
+        JOIN org_closure cl ON cl.ancestor_id = top.id WHERE top.code = $3))";
 
 /// `$first, $first+1, …` for an IN list of `n` values.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {

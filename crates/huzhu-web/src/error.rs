@@ -22,8 +22,11 @@ pub enum ApiError {
         field: String,
         message: String,
     },
-    /// Too many failed sign-ins for the username or the client address (`HZ-AUTH-0003`).
+    /// Too many failed sign-ins for the account or the client address (`HZ-AUTH-0003`).
     TooManyAttempts,
+    /// A write to the JSON API authenticated by the session cookie alone, without the session's
+    /// CSRF token or a same-site `Origin` (`HZ-AUTH-0004`, 403; see `auth::api_write_guard`).
+    CrossSiteWrite,
 }
 
 impl ApiError {
@@ -63,6 +66,12 @@ pub struct ErrorBody {
     #[schema(example = "E000042")]
     pub reference: Option<String>,
 }
+
+/// The message of [`ApiError::CrossSiteWrite`] (README quotes it).
+pub const CROSS_SITE_WRITE: &str =
+    "请求来源校验失败：仅凭会话 Cookie 的写操作须带 X-CSRF-Token 或本站 Origin \
+     (CSRF check failed: a write authenticated by the session cookie alone needs the X-CSRF-Token \
+     header or a same-site Origin; API clients use the bearer token)";
 
 static REFERENCE: AtomicU64 = AtomicU64::new(1);
 
@@ -141,6 +150,15 @@ impl ApiError {
                     code: e.code().into(),
                     message: e.to_string(),
                     field: Some("file".into()),
+                    reference: None,
+                },
+            ),
+            ApiError::CrossSiteWrite => (
+                StatusCode::FORBIDDEN,
+                ErrorBody {
+                    code: "HZ-AUTH-0004".into(),
+                    message: CROSS_SITE_WRITE.into(),
+                    field: None,
                     reference: None,
                 },
             ),

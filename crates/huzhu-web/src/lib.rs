@@ -52,10 +52,12 @@ pub mod api;
 pub mod auth;
 pub mod console;
 mod error;
+mod headers;
 
 use api::{route, ApiQuery};
 use auth::Authenticated;
 use axum::extract::State;
+use axum::middleware;
 use axum::{Json, Router};
 use huzhu_app::access::{members_in_scope, orgs_in_scope};
 use huzhu_app::members::MemberSummary;
@@ -76,6 +78,8 @@ pub struct AppState<S> {
     /// Mark the session cookie `Secure` (serve behind HTTPS).
     pub secure_cookies: bool,
     pub login_limiter: Arc<auth::LoginLimiter>,
+    /// Served with `--demo`: the sign-in page names the demo password.
+    pub demo: bool,
 }
 
 impl<S> AppState<S> {
@@ -85,6 +89,7 @@ impl<S> AppState<S> {
             clock,
             secure_cookies: false,
             login_limiter: Arc::default(),
+            demo: false,
         }
     }
 }
@@ -106,10 +111,14 @@ pub fn router_with<S: Repo>(state: AppState<S>) -> Router {
         .routes(route!(list_members::<S>))
         .merge(api::v1::routes::<S>())
         .split_for_parts();
+    let api = api
+        .layer(middleware::from_fn(auth::api_write_guard))
+        .layer(middleware::from_fn(headers::api));
+    let docs: Router<AppState<S>> = api::docs(doc).layer(middleware::from_fn(headers::docs));
     Router::new()
         .merge(console::routes::<S>())
         .merge(api)
-        .merge(api::docs(doc))
+        .merge(docs)
         .with_state(state)
 }
 

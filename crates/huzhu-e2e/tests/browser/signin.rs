@@ -156,3 +156,29 @@ async fn signing_in_goes_back_to_the_page_asked_for() {
     assert_eq!(b.path().await.unwrap(), "/orgs");
     b.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_session_cookie_does_not_stand_in_the_way_of_signing_in() {
+    let Some((_server, b)) = start("signin_dead_cookie", Viewport::DESKTOP).await else {
+        return;
+    };
+    // A session cookie the server no longer knows (signed out elsewhere, expired, a new database).
+    b.cdp(
+        "Network.setCookie",
+        serde_json::json!({
+            "name": "huzhu_session",
+            "value": "0".repeat(64),
+            "url": b.url("/"),
+            "httpOnly": true,
+            "sameSite": "Strict",
+        }),
+    )
+    .await
+    .unwrap();
+    b.goto("/orgs").await.unwrap();
+    assert!(b.path().await.unwrap().starts_with("/login"));
+    b.sign_in("city.staff").await.unwrap();
+    b.goto("/orgs").await.unwrap();
+    assert_eq!(b.path().await.unwrap(), "/orgs");
+    b.close().await.unwrap();
+}

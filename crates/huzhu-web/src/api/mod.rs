@@ -14,7 +14,7 @@ use axum::http::request::Parts;
 use axum::routing::MethodRouter;
 use axum::Router;
 use serde::de::DeserializeOwned;
-use utoipa::openapi::path::Paths;
+use utoipa::openapi::path::{HttpMethod, Paths};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
@@ -118,9 +118,46 @@ where
     let method_router = methods.iter().fold(MethodRouter::new(), |router, method| {
         router.on(method.to_method_filter(), handler.clone())
     });
+    let writes = methods
+        .iter()
+        .any(|m| !matches!(m, HttpMethod::Get | HttpMethod::Head | HttpMethod::Options));
+    if writes && operation.security.is_some() {
+        document_cross_site_refusal(&mut operation);
+    }
     let mut paths = Paths::new();
     paths.add_path_operation(P::path(), methods, operation);
     (schemas, paths, method_router)
+}
+
+/// A write that needs a session may be refused by [`crate::auth::api_write_guard`] (403
+/// `HZ-AUTH-0004`); every such operation says so, whatever else it may answer 403 for.
+fn document_cross_site_refusal(operation: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    const WHY: &str = "a write with only the session cookie, without `X-CSRF-Token` or a \
+                       same-site `Origin` (`HZ-AUTH-0004`)";
+    let responses = &mut operation.responses.responses;
+    match responses.get_mut("403") {
+        Some(RefOr::T(r)) => {
+            if !r.description.contains("HZ-AUTH-0004") {
+                r.description = format!("{}; or {WHY}", r.description);
+            }
+        }
+        Some(RefOr::Ref(_)) => {}
+        None => {
+            let body = ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build();
+            responses.insert(
+                "403".to_string(),
+                RefOr::T(
+                    ResponseBuilder::new()
+                        .description(WHY)
+                        .content("application/json", body)
+                        .build(),
+                ),
+            );
+        }
+    }
 }
 
 /// `route!(handler::<S>)`: a handler annotated with `#[utoipa::path]`, ready for

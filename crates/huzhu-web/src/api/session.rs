@@ -1,7 +1,7 @@
 //! `POST /api/v1/session` (sign in), `GET` (who am I), `DELETE` (sign out).
 
-use crate::api::route;
-use crate::auth::{session_token, Authenticated, ClientIp, SESSION_COOKIE};
+use crate::api::{route, ApiJson};
+use crate::auth::{session_token, sign_in, Authenticated, ClientIp, SESSION_COOKIE};
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 use axum::extract::State;
@@ -80,37 +80,18 @@ pub(crate) fn cookie(
     request_body = LoginRequest,
     responses(
         (status = OK, description = "signed in", body = SessionView),
-        (status = BAD_REQUEST, description = "malformed body", body = ErrorBody),
+        (status = BAD_REQUEST, description = "malformed body, naming the field", body = ErrorBody),
         (status = UNAUTHORIZED, description = "wrong username or password", body = ErrorBody),
-        (status = TOO_MANY_REQUESTS, description = "too many failed sign-ins", body = ErrorBody),
+        (status = TOO_MANY_REQUESTS, description = "too many failed sign-ins for the account (or far too many from the address)", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error", body = ErrorBody),
     )
 )]
-pub async fn create<S: Store + AccountStore>(
+pub(crate) async fn create<S: Store + AccountStore>(
     State(state): State<AppState<S>>,
     ClientIp(ip): ClientIp,
-    Json(req): Json<LoginRequest>,
+    ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let now = state.clock.now();
-    if !state.login_limiter.allows(&req.username, ip, now) {
-        return Err(ApiError::TooManyAttempts);
-    }
-    let result = accounts::login(
-        &state.store,
-        state.clock.as_ref(),
-        &req.username,
-        &req.password,
-    )
-    .await;
-    let (token, actor) = match result {
-        Ok(ok) => ok,
-        Err(e @ AppError::Unauthenticated(_)) => {
-            state.login_limiter.failed(&req.username, ip, now);
-            return Err(e.into());
-        }
-        Err(e) => return Err(e.into()),
-    };
-    state.login_limiter.succeeded(&req.username);
+    let (token, actor) = sign_in(&state, &req.username, &req.password, ip).await?;
     let set_cookie = cookie(state.secure_cookies, &token, SESSION_ABSOLUTE.num_seconds())?;
     let body = SessionView {
         token,

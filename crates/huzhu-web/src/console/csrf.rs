@@ -3,9 +3,10 @@
 //! - Signed in, the token is derived from the session token (`SHA-256("huzhu-csrf:" + token)`):
 //!   a page has it, a cross-site page cannot compute it (the session cookie is `HttpOnly`,
 //!   `SameSite=Strict`). It arrives as the `_csrf` form field or the `X-CSRF-Token` header.
-//! - Before sign-in (the sign-in form itself), a random token in a cookie must equal the form's
-//!   field: a double-submit cookie, so that a forged form cannot sign a browser in as the
-//!   forger.
+//! - The sign-in form itself carries a random token kept in a cookie, which must equal the
+//!   form's field: a double-submit cookie, so that a forged form cannot sign a browser in as the
+//!   forger. It is used whether or not the browser still sends a session cookie, so that a dead
+//!   session cookie never blocks signing in.
 //! - A request whose `Origin` names another site is refused whatever it carries.
 //!
 //! Forms that upload files (`multipart/form-data`) are checked the same way: the middleware
@@ -16,7 +17,7 @@ use crate::auth::session_token;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{CONTENT_TYPE, HOST, ORIGIN};
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
@@ -50,12 +51,24 @@ fn refuse(why: &str) -> Response {
 }
 
 /// Constant-time comparison of two tokens.
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+/// Whether the request's `Origin` names the site of its `Host`: `None` without both headers
+/// (or with `Origin: null`, which says nothing).
+pub(crate) fn origin_is_same_site(headers: &HeaderMap) -> Option<bool> {
+    let origin = headers.get(ORIGIN).and_then(|v| v.to_str().ok())?;
+    let host = headers.get(HOST).and_then(|v| v.to_str().ok())?;
+    if origin == "null" {
+        return None;
+    }
+    let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+    Some(origin_host == host)
 }
 
 /// The middleware: lets GET and HEAD through, checks every other method.
@@ -64,23 +77,22 @@ pub async fn check(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let headers = req.headers();
-    if let (Some(origin), Some(host)) = (
-        headers.get(ORIGIN).and_then(|v| v.to_str().ok()),
-        headers.get(HOST).and_then(|v| v.to_str().ok()),
-    ) {
-        let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
-        if origin != "null" && origin_host != host {
-            return refuse("cross-site origin");
-        }
+    if origin_is_same_site(headers) == Some(false) {
+        return refuse("cross-site origin");
     }
-    let expected = match session_token(headers) {
-        Some(t) => token_for_session(&t),
-        None if req.uri().path() == "/login" => match cookie(headers, LOGIN_COOKIE) {
+    // The sign-in form always carries the pre-session token, whatever session cookie the browser
+    // still holds: a dead (or another) session must never make signing in impossible.
+    let expected = if req.uri().path() == "/login" {
+        match cookie(headers, LOGIN_COOKIE) {
             Some(c) => c,
             None => return refuse("no sign-in cookie"),
-        },
-        // No session: the handler will send the browser to sign in; nothing to protect.
-        None => return next.run(req).await,
+        }
+    } else {
+        match session_token(headers) {
+            Some(t) => token_for_session(&t),
+            // No session: the handler will send the browser to sign in; nothing to protect.
+            None => return next.run(req).await,
+        }
     };
     if let Some(h) = headers.get(HEADER).and_then(|v| v.to_str().ok()) {
         return if same(h, &expected) {

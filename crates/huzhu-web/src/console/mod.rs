@@ -20,8 +20,9 @@
 //!   `{{ c.csrf_field() }}` of each form) or the `X-CSRF-Token` header (htmx sends it from
 //!   `<body hx-headers>`); a cross-site Origin is refused outright. Sign-in, before there is a
 //!   session, uses a double-submit cookie.
-//! - Security headers: a strict Content-Security-Policy (scripts and styles from `/static`
-//!   only), no framing, no MIME sniffing, same-origin referrers; pages are `no-store`.
+//! - Security headers ([`crate::headers`], shared with the JSON API): a strict
+//!   Content-Security-Policy (scripts and styles from `/static` only), no framing, no MIME
+//!   sniffing, same-origin referrers; pages are `no-store`.
 
 mod assets;
 mod audit;
@@ -42,7 +43,7 @@ mod stats;
 use crate::{ApiError, AppState};
 use askama::Template;
 use axum::extract::{FromRequestParts, OriginalUri};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, VARY};
+use axum::http::header::{CONTENT_TYPE, LOCATION};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware;
@@ -80,7 +81,7 @@ pub fn routes<S: Repo>() -> Router<AppState<S>> {
         .merge(stats::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(crate::headers::console))
 }
 
 /// What every page needs besides its own data: language, the actor, the CSRF token, where it is.
@@ -554,33 +555,6 @@ pub fn finish(ctx: &Ctx, r: PageResult) -> Response {
         Ok(r) => r,
         Err(e) => e.render(ctx),
     }
-}
-
-/// Headers on every console answer.
-async fn security_headers(req: axum::extract::Request, next: middleware::Next) -> Response {
-    let is_static = req.uri().path().starts_with("/static/");
-    let mut r = next.run(req).await;
-    let h = r.headers_mut();
-    h.insert(
-        "Content-Security-Policy",
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
-             object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-        ),
-    );
-    h.insert(
-        "X-Content-Type-Options",
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert("X-Frame-Options", HeaderValue::from_static("DENY"));
-    h.insert("Referrer-Policy", HeaderValue::from_static("same-origin"));
-    if !is_static {
-        h.insert(VARY, HeaderValue::from_static("HX-Request, Cookie"));
-        if !h.contains_key(CACHE_CONTROL) {
-            h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        }
-    }
-    r
 }
 
 /// A download: bytes with a content type and a file name (RFC 5987, for Chinese names).

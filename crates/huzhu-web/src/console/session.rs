@@ -4,8 +4,8 @@ use super::csrf::{self, LOGIN_COOKIE};
 use super::i18n::{cookie, LANG_COOKIE};
 use super::{page, redirect, safe_next, Ctx, Lang, PageError, Visitor};
 use crate::api::session::cookie as session_cookie;
-use crate::auth::{session_token, ClientIp};
-use crate::AppState;
+use crate::auth::{cookie_token, session_token, sign_in, ClientIp};
+use crate::{ApiError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
@@ -24,6 +24,8 @@ struct LoginPage<'a> {
     next: String,
     username: String,
     error: Option<String>,
+    /// Served with `--demo`: name the demo password.
+    demo: bool,
 }
 
 #[derive(Deserialize)]
@@ -39,7 +41,8 @@ fn login_cookie(secure: bool, value: &str) -> Option<HeaderValue> {
     .ok()
 }
 
-/// The sign-in form. A signed-in visitor goes straight on.
+/// The sign-in form. A signed-in visitor goes straight on; a session cookie that no longer
+/// opens a session is cleared.
 pub async fn login_page<S: Repo>(
     State(state): State<AppState<S>>,
     Visitor(mut ctx): Visitor,
@@ -47,15 +50,15 @@ pub async fn login_page<S: Repo>(
     Query(q): Query<NextQuery>,
 ) -> Response {
     let next = safe_next(q.next.as_deref());
-    if let Some(t) = session_token(&headers) {
-        if accounts::actor_for_token(&state.store, state.clock.as_ref(), &t)
-            .await
-            .is_ok()
-        {
-            return redirect(&next);
+    let mut dead_cookie = false;
+    if let Some(t) = cookie_token(&headers) {
+        match accounts::actor_for_token(&state.store, state.clock.as_ref(), &t).await {
+            Ok(_) => return redirect(&next),
+            Err(AppError::Unauthenticated(_)) => dead_cookie = true,
+            Err(e) => return PageError::from(e).render(&ctx),
         }
     }
-    render_login(
+    let mut r = render_login(
         &state,
         &mut ctx,
         &headers,
@@ -63,7 +66,18 @@ pub async fn login_page<S: Repo>(
         String::new(),
         None,
         StatusCode::OK,
-    )
+    );
+    if dead_cookie {
+        clear_session_cookie(&state, &mut r);
+    }
+    r
+}
+
+/// Appends the `Set-Cookie` that removes the session cookie.
+fn clear_session_cookie<S>(state: &AppState<S>, r: &mut Response) {
+    if let Ok(v) = session_cookie(state.secure_cookies, "", 0) {
+        r.headers_mut().append(SET_COOKIE, v);
+    }
 }
 
 fn render_login<S>(
@@ -89,6 +103,7 @@ fn render_login<S>(
         next,
         username,
         error,
+        demo: state.demo,
     };
     let mut r = match page(&body) {
         Ok(r) => r,
@@ -108,9 +123,9 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-/// Signs in from the form; on success the session cookie is set and the browser goes on to
-/// `next`. Wrong credentials show the form again with the message; too many failures are
-/// refused for a while (the same limit as the API's).
+/// Signs in from the form; on success the session cookie is set (replacing any dead one) and
+/// the browser goes on to `next`. Wrong credentials show the form again with the message; too
+/// many failures are refused for a while (the same limit as the API's, [`sign_in`]).
 pub async fn login<S: Repo>(
     State(state): State<AppState<S>>,
     Visitor(mut ctx): Visitor,
@@ -119,7 +134,6 @@ pub async fn login<S: Repo>(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
-    let now = state.clock.now();
     let again = |ctx: &mut Ctx, msg: String, status| {
         render_login(
             &state,
@@ -131,25 +145,8 @@ pub async fn login<S: Repo>(
             status,
         )
     };
-    if !state.login_limiter.allows(&form.username, ip, now) {
-        let msg = ctx
-            .t(
-                "登录失败次数过多，请5分钟后再试。",
-                "Too many failed sign-ins: try again in 5 minutes.",
-            )
-            .to_string();
-        return again(&mut ctx, msg, StatusCode::TOO_MANY_REQUESTS);
-    }
-    match accounts::login(
-        &state.store,
-        state.clock.as_ref(),
-        &form.username,
-        &form.password,
-    )
-    .await
-    {
+    match sign_in(&state, &form.username, &form.password, ip).await {
         Ok((token, _actor)) => {
-            state.login_limiter.succeeded(&form.username);
             let mut r = redirect(&next);
             match session_cookie(state.secure_cookies, &token, SESSION_ABSOLUTE.num_seconds()) {
                 Ok(v) => {
@@ -159,8 +156,16 @@ pub async fn login<S: Repo>(
             }
             r
         }
-        Err(AppError::Unauthenticated(_)) => {
-            state.login_limiter.failed(&form.username, ip, now);
+        Err(ApiError::TooManyAttempts) => {
+            let msg = ctx
+                .t(
+                    "登录失败次数过多，请5分钟后再试。",
+                    "Too many failed sign-ins: try again in 5 minutes.",
+                )
+                .to_string();
+            again(&mut ctx, msg, StatusCode::TOO_MANY_REQUESTS)
+        }
+        Err(ApiError::App(AppError::Unauthenticated(_))) => {
             let msg = ctx
                 .t("用户名或密码错误。", "Wrong username or password.")
                 .to_string();

@@ -121,3 +121,39 @@ async fn an_auditor_of_one_city_sees_none_of_another_citys_audit_log() {
         .iter()
         .all(|e| e["action"] != "member.reveal_id_number"));
 }
+
+#[tokio::test]
+async fn a_failed_sign_in_under_an_unknown_name_shows_in_no_citys_audit_log() {
+    let app = crate::helpers::spawn_app().await;
+    second_city(&app).await;
+    let (status, _, _) = app.try_login("no.such.person", "guess-guess").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, _) = app.try_login("wz.finance", "guess-guess").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let unknown = |log: &Value| {
+        entries(log)
+            .iter()
+            .any(|e| e["subject"] == "no.such.person")
+    };
+    let known = |log: &Value| {
+        entries(log)
+            .iter()
+            .any(|e| e["action"] == "login.failed" && e["subject"] == "wz.finance")
+    };
+    for (auditor, sees_wz_failure) in [("auditor", false), ("wz.auditor", true), ("admin", false)] {
+        let token = app.login(auditor).await;
+        let (status, log) = app.get_as(&token, "/api/v1/audit?limit=500").await;
+        assert_eq!(status, StatusCode::OK, "{log}");
+        assert!(!unknown(&log), "{auditor}: {log}");
+        assert_eq!(known(&log), sees_wz_failure, "{auditor}: {log}");
+    }
+    let mut browser = Browser::signed_in(&app, "auditor").await;
+    let page = browser.get("/audit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.text.contains("no.such.person"));
+    // Still recorded, for the operator of the database.
+    let all = app.store.audit_log(1000).await.unwrap();
+    assert!(all
+        .iter()
+        .any(|e| e.subject == "no.such.person" && e.org.is_none()));
+}

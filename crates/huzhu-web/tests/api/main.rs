@@ -16,6 +16,7 @@ mod money;
 mod money_input;
 mod money_scope;
 mod openapi;
+mod signin;
 mod stats;
 
 use axum::http::StatusCode;

@@ -68,6 +68,7 @@ pub async fn run<S: Repo>(
     tracing::info!(%addr, backend = store.backend().name(), "listening");
     let mut state = huzhu_web::AppState::new(store, Arc::new(SystemClock));
     state.secure_cookies = args.secure_cookies;
+    state.demo = args.demo;
     let app = huzhu_web::router_with(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
