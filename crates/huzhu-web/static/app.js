@@ -36,7 +36,8 @@
       new window.Chart(canvas, {
         type: spec.type, data: { labels: spec.labels, datasets: spec.datasets },
         options: { responsive: true, maintainAspectRatio: false, animation: false,
-          plugins: { legend: { display: spec.datasets.length > 1 || spec.type === "pie" } } }
+          scales: spec.type === "pie" ? {} : { y: { beginAtZero: true, title: { display: !!spec.axis, text: spec.axis || "" } } },
+          plugins: { legend: { display: true } } }
       });
     });
   }

@@ -102,8 +102,20 @@ fn chart_of(c: &Ctx, t: &StatTable) -> Option<String> {
             }
         })
         .collect();
+    // The chart plots one column of the table: its legend and its axis say which, with the unit,
+    // since the section's title names the whole table (参保人数与份数 has counts and 元).
+    let axis = format!(
+        "{}{}",
+        c.t(column.label_zh, column.label_en),
+        if column.kind == ColumnKind::Fen {
+            c.t("（元）", " (yuan)")
+        } else {
+            c.t("（数量）", " (number)")
+        }
+    );
     let spec = serde_json::json!({
         "type": kind,
+        "axis": axis,
         "labels": rows.iter().map(|r| c.label(&r.label)).collect::<Vec<_>>(),
         "datasets": [{
             "label": format!(

@@ -419,6 +419,19 @@ async fn the_statistics_page_shows_tables_with_charts_and_exports_them_within_sc
     let spec: serde_json::Value = serde_json::from_str(json).unwrap();
     assert_eq!(spec["type"], "bar");
     assert!(!spec["labels"].as_array().unwrap().is_empty());
+    // A chart says what it plots and in what unit (issue 13: 参保人数与份数 plotted 元 unlabelled).
+    let axis = spec["axis"].as_str().unwrap();
+    assert!(
+        axis.ends_with("（元）") || axis.ends_with("（数量）"),
+        "{axis}"
+    );
+    assert_eq!(
+        spec["datasets"][0]["label"]
+            .as_str()
+            .unwrap()
+            .ends_with("（元）"),
+        axis.ends_with("（元）")
+    );
     // The figures on the page are the dashboard's own.
     let actor =
         huzhu_app::accounts::login(&app.store, &app.clock, "district.staff", "huzhu-demo-2022")
