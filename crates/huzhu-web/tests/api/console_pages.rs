@@ -50,7 +50,7 @@ async fn post_body(app: &TestApp, token: &str, uri: &str, body: String) -> Raw {
     .await
 }
 
-async fn upload(app: &TestApp, token: &str, file_name: &str, bytes: &[u8]) -> Raw {
+pub(crate) async fn upload(app: &TestApp, token: &str, file_name: &str, bytes: &[u8]) -> Raw {
     let boundary = "huzhuTestBoundary7MA4YWxk";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n\
@@ -74,7 +74,7 @@ async fn upload(app: &TestApp, token: &str, file_name: &str, bytes: &[u8]) -> Ra
     .await
 }
 
-fn location(raw: &Raw) -> String {
+pub(crate) fn location(raw: &Raw) -> String {
     raw.headers
         .get(header::LOCATION)
         .map(|v| v.to_str().unwrap().to_string())
@@ -351,7 +351,7 @@ fn csv_fields(line: &str) -> Vec<String> {
 }
 
 /// Polls the job's status panel as htmx does until the import is over; the last panel.
-async fn finished_status(app: &TestApp, token: &str, status_uri: &str) -> String {
+pub(crate) async fn finished_status(app: &TestApp, token: &str, status_uri: &str) -> String {
     let mut html = String::new();
     for _ in 0..200 {
         let raw = app
