@@ -13,7 +13,7 @@ use huzhu_store::{MoneyStore, Store};
 use huzhu_web::console::csrf::token_for_session;
 use huzhu_web::console::i18n::yuan;
 
-async fn get_page(app: &TestApp, token: &str, uri: &str) -> (StatusCode, String) {
+pub(crate) async fn get_page(app: &TestApp, token: &str, uri: &str) -> (StatusCode, String) {
     let raw = get_raw(app, token, uri).await;
     (raw.status, String::from_utf8_lossy(&raw.body).into_owned())
 }
@@ -33,7 +33,12 @@ fn encode(pairs: &[(&str, String)]) -> String {
 }
 
 /// POSTs a form with the session's CSRF token first (as every console form carries it).
-async fn post_form(app: &TestApp, token: &str, uri: &str, fields: &[(&str, String)]) -> Raw {
+pub(crate) async fn post_form(
+    app: &TestApp,
+    token: &str,
+    uri: &str,
+    fields: &[(&str, String)],
+) -> Raw {
     let mut pairs = vec![("_csrf", token_for_session(token))];
     pairs.extend(fields.iter().cloned());
     post_body(app, token, uri, encode(&pairs)).await

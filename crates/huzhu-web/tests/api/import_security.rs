@@ -200,3 +200,38 @@ async fn a_bank_account_change_waits_for_another_account_and_the_bank_file_pays_
         confirmed.detail
     );
 }
+
+#[tokio::test]
+async fn the_console_lists_a_held_bank_account_change_and_another_account_confirms_it() {
+    use crate::console_pages::{get_page, post_form};
+    let app = crate::helpers::spawn_app().await;
+    let mine = first_member_of(&app, "LA-01-001").await;
+    let officer = app.login("officer.la01001").await;
+    let html = import(&app, &officer, &roster(&mine, "LA-01-001", NEW_ACCOUNT)).await;
+    assert!(html.contains("href=\"/bank-changes\">1<"), "{html}");
+
+    let (status, own) = get_page(&app, &officer, "/bank-changes").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(own.contains("6217***********7666"), "{own}");
+    assert!(!own.contains(NEW_ACCOUNT), "masked: {own}");
+    assert!(
+        !own.contains("/confirm\""),
+        "no buttons for the proposer: {own}"
+    );
+
+    let district = app.login("district.staff").await;
+    let (_, theirs) = get_page(&app, &district, "/bank-changes").await;
+    let at = theirs.find("action=\"/bank-changes/").unwrap() + "action=\"".len();
+    let confirm = &theirs[at..at + theirs[at..].find('"').unwrap()];
+    assert!(confirm.ends_with("/confirm"), "{confirm}");
+    let raw = post_form(&app, &district, confirm, &[]).await;
+    assert_eq!(raw.status, StatusCode::SEE_OTHER);
+    let now = app
+        .store
+        .member_by_id_number(mine.record.id_number.as_str())
+        .await
+        .unwrap();
+    assert_eq!(now.record.bank_account.unwrap().as_str(), NEW_ACCOUNT);
+    let (_, after) = get_page(&app, &district, "/bank-changes").await;
+    assert!(after.contains("data-testid=\"no-bank-changes\""), "{after}");
+}
