@@ -350,7 +350,9 @@ async fn load_demo_city<S: Store>(store: &S, clock: &dyn Clock) -> Result<bool, 
         .map(|(i, m)| (i as u64 + 2, m))
         .collect();
     for batch in rows.chunks(crate::import::BATCH_ROWS) {
-        store.import_member_batch(imp, batch, clock.now()).await?;
+        store
+            .import_member_batch(imp, &huzhu_store::OrgScope::Everything, batch, clock.now())
+            .await?;
     }
     store
         .finish_import(

@@ -6,20 +6,18 @@
 //! same import again completes it, because storing a row is idempotent (unchanged rows are left
 //! alone, the store remembers what this run has seen to tell in-file duplicates).
 
-use crate::access::{orgs_in_scope, require};
+use crate::access::{read_scope, require};
 use crate::{AppError, Clock};
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::org::NewOrg;
-use huzhu_domain::org::OrgCode;
 use huzhu_import::{FileError, Roster, Row};
 pub use huzhu_import::{Progress, ProgressUnit, RowError, TEMPLATE_EXAMPLE_ID};
 use huzhu_store::AccountStore;
 use huzhu_store::{
-    ImportCounts, ImportId, ImportKind, ImportStart, MemberOutcome, OrgOutcome, Store,
+    ImportCounts, ImportId, ImportKind, ImportStart, MemberOutcome, OrgOutcome, OrgScope, Store,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
 use std::io::{Read, Seek, SeekFrom};
 use tokio::sync::mpsc;
 
@@ -189,12 +187,15 @@ where
     S: Store,
     R: Read + Seek + Send + 'static,
 {
-    import_members_within(store, file, actor, None, clock, sink).await
+    import_members_within(store, file, actor, &OrgScope::Everything, clock, sink).await
 }
 
 /// Imports a member roster for a signed-in actor (the console): the actor must hold
-/// `ManageRoster`, and a row for a unit outside the actor's subtree is rejected with the reason,
-/// worded like a unit that does not exist (scope never tells what exists outside it).
+/// `ManageRoster`. The store judges each row within the actor's subtree, in the batch's own
+/// transaction (issue 14): a row for a unit outside it is rejected worded like a unit that does
+/// not exist (scope never tells what exists outside it), a row naming a member whose current
+/// unit is outside it (or who is registered in another city) gets one generic refusal, and a
+/// change of unit inside it is a transfer, audited.
 pub async fn import_members_as<S, R>(
     store: &S,
     file: RosterFile<R>,
@@ -207,19 +208,15 @@ where
     R: Read + Seek + Send + 'static,
 {
     require(actor, Capability::ManageRoster)?;
-    let scope: BTreeSet<OrgCode> = orgs_in_scope(store, actor, None)
-        .await?
-        .into_iter()
-        .map(|o| o.code)
-        .collect();
-    import_members_within(store, file, &actor.username, Some(&scope), clock, sink).await
+    let scope = read_scope(store, actor, Capability::ManageRoster, None).await?;
+    import_members_within(store, file, &actor.username, &scope, clock, sink).await
 }
 
 async fn import_members_within<S, R>(
     store: &S,
     file: RosterFile<R>,
     actor: &str,
-    scope: Option<&BTreeSet<OrgCode>>,
+    scope: &OrgScope,
     clock: &dyn Clock,
     sink: &mut dyn ImportSink,
 ) -> Result<ImportReport, AppError>
@@ -258,19 +255,9 @@ where
                 counts.read += good.len() as u64 + bad_rows.len() as u64;
                 counts.rejected += bad_rows.len() as u64;
                 let mut errors = bad;
-                let good = match scope {
-                    None => good,
-                    Some(scope) => {
-                        let (inside, outside): (Vec<_>, Vec<_>) =
-                            good.into_iter().partition(|(_, m)| scope.contains(&m.org));
-                        for (row, m) in outside {
-                            counts.rejected += 1;
-                            errors.push(out_of_scope(&columns, row, &m.org));
-                        }
-                        inside
-                    }
-                };
-                let outcomes = store.import_member_batch(id, &good, clock.now()).await?;
+                let outcomes = store
+                    .import_member_batch(id, scope, &good, clock.now())
+                    .await?;
                 for (row, outcome) in outcomes {
                     tally_member(&mut counts, &mut errors, &columns, row, outcome);
                 }
@@ -285,18 +272,6 @@ where
     finish(store, import, counts, ignored_columns, clock).await
 }
 
-fn out_of_scope(columns: &[(String, &'static str)], row: u64, org: &OrgCode) -> RowError {
-    RowError {
-        row,
-        column: column_for(columns, "工会代码"),
-        reason: format!(
-            "工会{org}不存在或不在您的管理范围内，只能导入本单位及下级的会员 \
-             (union {org} does not exist or is outside your scope: import members of your own \
-             unit only)"
-        ),
-    }
-}
-
 fn tally_member(
     counts: &mut ImportCounts,
     errors: &mut Vec<RowError>,
@@ -307,6 +282,7 @@ fn tally_member(
     match outcome {
         MemberOutcome::Created => counts.created += 1,
         MemberOutcome::Updated { .. } => counts.updated += 1,
+        MemberOutcome::Held { .. } => counts.held += 1,
         MemberOutcome::Unchanged => counts.unchanged += 1,
         MemberOutcome::Rejected(why) => {
             counts.rejected += 1;

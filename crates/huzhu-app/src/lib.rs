@@ -7,6 +7,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod bank_changes;
 pub mod batch;
 pub mod claims;
 pub mod clock;

@@ -415,7 +415,9 @@ async fn setup<S: Repo>(store: &S, raw: &Raw, args: &Args) -> Result<(), Fail> {
         let rows = (i..end)
             .map(|k| Ok((k + 2, member(k, today)?)))
             .collect::<Result<Vec<_>, Fail>>()?;
-        store.import_member_batch(imp, &rows, at).await?;
+        store
+            .import_member_batch(imp, &huzhu_store::OrgScope::Everything, &rows, at)
+            .await?;
         i = end;
     }
 

@@ -8,6 +8,7 @@
 //! in).
 
 mod accounts;
+pub mod bank;
 mod error;
 mod group_commit;
 mod model;
@@ -19,6 +20,7 @@ mod sqlite;
 pub mod stats;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserId};
+pub use bank::{BankChange, BankChangeStore, BankDecision};
 pub use error::StoreError;
 pub use model::*;
 pub use money::MoneyStore;
@@ -68,9 +70,17 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     /// Stores one batch of members in one transaction: new members are created, changed ones
     /// updated with their old values kept in history, unchanged ones left alone.
+    ///
+    /// Within `scope` (issue 14): a row's unit must lie in the subtree
+    /// ([`MemberRejection::OrgOutOfScope`]), and so must a stored member's current unit — else,
+    /// like a member of another city, [`MemberRejection::NotRegistrable`]. A change of unit is a
+    /// transfer, written to the audit log under both units. Another bank account than the
+    /// stored one is not applied but proposed ([`BankChangeStore`]): [`MemberOutcome::Held`].
+    /// All of it is judged and written in the batch's one transaction.
     fn import_member_batch(
         &self,
         import: ImportId,
+        scope: &OrgScope,
         rows: &[(u64, MemberRecord)],
         at: DateTime<Utc>,
     ) -> impl Future<Output = Result<Vec<(u64, MemberOutcome)>>> + Send;
@@ -154,6 +164,6 @@ pub trait Store: Clone + Send + Sync + 'static {
 }
 
 /// Everything the use cases need of a backend: the registry, the money path, accounts, statistics.
-pub trait Repo: Store + MoneyStore + AccountStore + StatsStore {}
+pub trait Repo: Store + MoneyStore + AccountStore + StatsStore + BankChangeStore {}
 
-impl<T: Store + MoneyStore + AccountStore + StatsStore> Repo for T {}
+impl<T: Store + MoneyStore + AccountStore + StatsStore + BankChangeStore> Repo for T {}

@@ -64,6 +64,10 @@ pub struct ImportCounts {
     pub updated: u64,
     pub unchanged: u64,
     pub rejected: u64,
+    /// Rows whose change of bank account was held for a second person's confirmation (issue 14;
+    /// their other changes, if any, were applied). Each row counts once: created, updated,
+    /// held, unchanged or rejected.
+    pub held: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -91,7 +95,14 @@ pub enum OrgOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MemberOutcome {
     Created,
-    Updated { changed: Vec<&'static str> },
+    Updated {
+        changed: Vec<&'static str>,
+    },
+    /// The row names another bank account: that change waits for confirmation
+    /// ([`crate::BankChangeStore`]) while `changed` (possibly nothing) was applied.
+    Held {
+        changed: Vec<&'static str>,
+    },
     Unchanged,
     Rejected(MemberRejection),
 }
@@ -107,18 +118,28 @@ pub enum MemberRejection {
     DuplicateInFile { first_row: u64, first_name: String },
     #[error("身份证号与第{first_row}行重复，同一人在一份名册中只能出现一次 (same ID number as row {first_row}: a person appears once in a roster)")]
     RepeatedInFile { first_row: u64 },
-    #[error("该会员已在其他市总工会登记，请先办理转出 (this member is registered under another city federation)")]
-    OtherTenant,
+    /// The unit named by the row lies outside the importer's subtree (or does not exist: scope
+    /// never tells what exists outside it).
+    #[error("工会{0}不存在或不在您的管理范围内，只能导入本单位及下级的会员 (union {0} does not exist or is outside your scope: import members of your own unit only)")]
+    OrgOutOfScope(OrgCode),
+    /// The ID number belongs to a member this import may not change: one whose current unit is
+    /// outside the importer's subtree, or one registered under another city federation. One
+    /// wording for every case, which never says that the person exists elsewhere (issue 14;
+    /// docs/import.md quotes it).
+    #[error("该身份证号无法登记到本单位，请核对或联系上级工会 (this ID number cannot be registered to this unit: check it or contact the federation above)")]
+    NotRegistrable,
 }
 
 impl MemberRejection {
     /// The field the rejection is about, by its canonical key.
     pub fn field(&self) -> &'static str {
         match self {
-            MemberRejection::UnknownOrg(_) | MemberRejection::NotGrassroots { .. } => "org",
+            MemberRejection::UnknownOrg(_)
+            | MemberRejection::NotGrassroots { .. }
+            | MemberRejection::OrgOutOfScope(_) => "org",
             MemberRejection::DuplicateInFile { .. }
             | MemberRejection::RepeatedInFile { .. }
-            | MemberRejection::OtherTenant => "id_number",
+            | MemberRejection::NotRegistrable => "id_number",
         }
     }
 }

@@ -120,4 +120,5 @@ impl PgStore {
 crate::money::sql::impl_money_store!(PgStore);
 crate::accounts::impl_account_store!(PgStore);
 crate::stats::sql::impl_stats_store!(PgStore);
+crate::bank::impl_bank_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);

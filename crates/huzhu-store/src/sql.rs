@@ -138,6 +138,7 @@ pub(crate) struct ImportRow {
     pub rows_updated: i64,
     pub rows_unchanged: i64,
     pub rows_rejected: i64,
+    pub rows_held: i64,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
 }
@@ -156,6 +157,7 @@ impl ImportRow {
                 updated: n(self.rows_updated),
                 unchanged: n(self.rows_unchanged),
                 rejected: n(self.rows_rejected),
+                held: n(self.rows_held),
             },
             started_at: self.started_at,
             finished_at: self.finished_at,
@@ -437,10 +439,11 @@ macro_rules! impl_store {
             async fn import_member_batch(
                 &self,
                 import: $crate::ImportId,
+                scope: &$crate::OrgScope,
                 rows: &[(u64, huzhu_domain::member::MemberRecord)],
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<Vec<(u64, $crate::MemberOutcome)>> {
-                use $crate::sql::{placeholders, MemberRow, MEMBER_COLUMNS};
+                use $crate::sql::{placeholders, value_rows, MemberRow, MEMBER_COLUMNS};
                 use $crate::{MemberOutcome, MemberRejection, MemberSnapshot};
                 use std::collections::HashMap;
                 if rows.is_empty() {
@@ -448,7 +451,8 @@ macro_rules! impl_store {
                 }
                 let mut tx = self.pool.begin().await?;
 
-                // Organisations named by the batch.
+                // Organisations named by the batch, and the ones the importer may touch: read in
+                // this transaction, so scope is judged on what the writes see (issue 14).
                 let mut codes: Vec<&str> = rows.iter().map(|(_, m)| m.org.as_str()).collect();
                 codes.sort_unstable();
                 codes.dedup();
@@ -466,8 +470,33 @@ macro_rules! impl_store {
                     .into_iter()
                     .map(|(id, tenant, level, code)| (code, (id, tenant, level)))
                     .collect();
+                let within = Self::subtree_ids(&mut tx, scope).await?;
+                let in_scope = |org_id: i64| within.as_ref().is_none_or(|w| w.contains(&org_id));
 
-                // Members already stored, and ID numbers this import has already seen.
+                // Each row's unit, or why it has none.
+                let units: Vec<Result<(i64, i64), MemberRejection>> = rows
+                    .iter()
+                    .map(|(_, member)| match orgs.get(member.org.as_str()) {
+                        Some(&(org_id, _, _)) if !in_scope(org_id) => {
+                            Err(MemberRejection::OrgOutOfScope(member.org.clone()))
+                        }
+                        None if within.is_some() => {
+                            Err(MemberRejection::OrgOutOfScope(member.org.clone()))
+                        }
+                        None => Err(MemberRejection::UnknownOrg(member.org.clone())),
+                        Some(&(_, _, level))
+                            if i64::from(level)
+                                != huzhu_domain::org::OrgLevel::Grassroots.number() =>
+                        {
+                            Err(MemberRejection::NotGrassroots {
+                                org: member.org.clone(),
+                            })
+                        }
+                        Some(&(org_id, tenant_id, _)) => Ok((org_id, tenant_id)),
+                    })
+                    .collect();
+
+                // Members already stored.
                 let mut ids: Vec<&str> =
                     rows.iter().map(|(_, m)| m.id_number.as_str()).collect();
                 ids.sort_unstable();
@@ -487,41 +516,78 @@ macro_rules! impl_store {
                     .into_iter()
                     .map(|r| (r.id_number.clone(), r))
                     .collect();
-                let sql = format!(
-                    "SELECT id_number, name, row_no FROM import_seen WHERE import_id = $1 \
-                     AND id_number IN ({})",
-                    placeholders(2, ids.len())
-                );
-                let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql).bind(import.0);
-                for id in &ids {
-                    q = q.bind(*id);
-                }
-                let mut seen: HashMap<String, (String, u64)> = q
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .into_iter()
-                    .map(|(id, name, row)| (id, (name, u64::try_from(row).unwrap_or(0))))
+
+                // ID numbers this import has seen: the rows with a unit are recorded first, one
+                // multi-row INSERT that skips numbers already recorded; only those skipped are
+                // read back. (Reading every number of the batch from the growing table was the
+                // query a PostgreSQL generic plan made quadratic: docs/import.md.)
+                let mut seen: HashMap<String, (String, u64)> = HashMap::new();
+                let fresh: Vec<&(u64, huzhu_domain::member::MemberRecord)> = rows
+                    .iter()
+                    .zip(&units)
+                    .filter(|(_, u)| u.is_ok())
+                    .map(|(r, _)| r)
                     .collect();
+                for chunk in fresh.chunks($crate::sql::PARAMS_PER_STATEMENT / 4) {
+                    let sql = format!(
+                        "INSERT INTO import_seen (import_id, id_number, name, row_no) VALUES {} \
+                         ON CONFLICT (import_id, id_number) DO NOTHING \
+                         RETURNING id_number, name, row_no",
+                        value_rows::<$store>(1, chunk.len(), 4)
+                    );
+                    let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql);
+                    for (row, member) in chunk {
+                        q = q
+                            .bind(import.0)
+                            .bind(member.id_number.as_str())
+                            .bind(member.name.as_str())
+                            .bind($crate::sql::i64_of(*row));
+                    }
+                    for (id, name, row) in q.fetch_all(&mut *tx).await? {
+                        seen.insert(id, (name, u64::try_from(row).unwrap_or(0)));
+                    }
+                }
+                let mut earlier: Vec<&str> = fresh
+                    .iter()
+                    .map(|(_, m)| m.id_number.as_str())
+                    .filter(|id| !seen.contains_key(*id))
+                    .collect();
+                earlier.sort_unstable();
+                earlier.dedup();
+                for chunk in earlier.chunks($crate::sql::PARAMS_PER_STATEMENT) {
+                    let sql = format!(
+                        "SELECT id_number, name, row_no FROM import_seen WHERE import_id = $1 \
+                         AND id_number IN ({})",
+                        placeholders(2, chunk.len())
+                    );
+                    // Not prepared: planned with its values, never with a generic plan.
+                    let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql)
+                        .persistent(false)
+                        .bind(import.0);
+                    for id in chunk {
+                        q = q.bind(*id);
+                    }
+                    for (id, name, row) in q.fetch_all(&mut *tx).await? {
+                        seen.insert(id, (name, u64::try_from(row).unwrap_or(0)));
+                    }
+                }
 
                 let mut out = Vec::with_capacity(rows.len());
                 let mut counts = $crate::ImportCounts::default();
                 // The statistics move in this transaction too (docs/statistics.md).
                 let mut stat_delta = $crate::stats::MemberDelta::new();
                 let mut regendered: Vec<(i64, String, String)> = Vec::new();
-                for (row, member) in rows {
+                // Who runs the import, read once and only for an audit entry.
+                let mut actor: Option<String> = None;
+                for ((row, member), unit) in rows.iter().zip(units) {
                     counts.read += 1;
                     let id_number = member.id_number.as_str();
                     let reject = |r: MemberRejection| MemberOutcome::Rejected(r);
                     let outcome = 'row: {
-                        let Some(&(org_id, tenant_id, level)) = orgs.get(member.org.as_str())
-                        else {
-                            break 'row reject(MemberRejection::UnknownOrg(member.org.clone()));
+                        let (org_id, tenant_id) = match unit {
+                            Ok(unit) => unit,
+                            Err(why) => break 'row reject(why),
                         };
-                        if i64::from(level) != huzhu_domain::org::OrgLevel::Grassroots.number() {
-                            break 'row reject(MemberRejection::NotGrassroots {
-                                org: member.org.clone(),
-                            });
-                        }
                         if let Some((first_name, first_row)) = seen.get(id_number) {
                             // The same row again is an interrupted import run once more; any
                             // other row with the number is a second entry for one person,
@@ -537,33 +603,65 @@ macro_rules! impl_store {
                                     first_row: *first_row,
                                 });
                             }
-                        } else {
-                            sqlx::query(
-                                "INSERT INTO import_seen (import_id, id_number, name, row_no) \
-                                 VALUES ($1, $2, $3, $4)",
-                            )
-                            .bind(import.0)
-                            .bind(id_number)
-                            .bind(member.name.as_str())
-                            .bind($crate::sql::i64_of(*row))
-                            .execute(&mut *tx)
-                            .await?;
-                            seen.insert(
-                                id_number.to_string(),
-                                (member.name.as_str().to_string(), *row),
-                            );
                         }
                         let new = MemberSnapshot::from_record(member);
                         match stored.get(id_number) {
-                            Some(old) if old.tenant_id != tenant_id => {
-                                reject(MemberRejection::OtherTenant)
+                            // Another city's member, or one whose unit the importer does not
+                            // manage: one answer for both (issue 14).
+                            Some(old) if old.tenant_id != tenant_id || !in_scope(old.org_id) => {
+                                reject(MemberRejection::NotRegistrable)
                             }
                             Some(old) => {
                                 let before = old.snapshot();
-                                let after = before.merged_with(&new);
+                                let mut after = before.merged_with(&new);
+                                // Another bank account waits for a second person; the one
+                                // payouts use stays (issue 14).
+                                let proposed = if after.bank_account != before.bank_account {
+                                    std::mem::replace(
+                                        &mut after.bank_account,
+                                        before.bank_account.clone(),
+                                    )
+                                } else {
+                                    None
+                                };
                                 let changed = before.changed_fields(&after);
+                                if actor.is_none() && (proposed.is_some() || old.org_id != org_id)
+                                {
+                                    actor = Some(
+                                        sqlx::query_scalar(
+                                            "SELECT actor FROM imports WHERE id = $1",
+                                        )
+                                        .bind(import.0)
+                                        .fetch_one(&mut *tx)
+                                        .await?,
+                                    );
+                                }
+                                let by = actor.clone().unwrap_or_default();
+                                let held = match &proposed {
+                                    Some(account) => {
+                                        Self::bank_propose(
+                                            &mut tx,
+                                            &$crate::bank::Proposal {
+                                                tenant_id: old.tenant_id,
+                                                member_id: old.id,
+                                                org_id,
+                                                old_account: before.bank_account.as_deref(),
+                                                new_account: account,
+                                                by: &by,
+                                                import: Some(import),
+                                                at,
+                                            },
+                                        )
+                                        .await?
+                                    }
+                                    None => false,
+                                };
                                 if changed.is_empty() {
-                                    break 'row MemberOutcome::Unchanged;
+                                    break 'row if held {
+                                        MemberOutcome::Held { changed }
+                                    } else {
+                                        MemberOutcome::Unchanged
+                                    };
                                 }
                                 let snapshot = serde_json::to_string(&before).map_err(|e| {
                                     $crate::StoreError::Corrupt(e.to_string())
@@ -612,6 +710,29 @@ macro_rules! impl_store {
                                 .bind(old.id)
                                 .execute(&mut *tx)
                                 .await?;
+                                if old.org_id != org_id {
+                                    // A transfer between units, by an importer whose scope
+                                    // holds both (the federation above both confirms by
+                                    // importing it): seen by the giving and the receiving side.
+                                    let detail = format!(
+                                        "调出 {} → 调入 {} (transfer from {} to {}), 导入 import {}",
+                                        before.org, after.org, before.org, after.org, import.0
+                                    );
+                                    for unit in [old.org_id, org_id] {
+                                        Self::audit_in(
+                                            &mut tx,
+                                            &$crate::bank::TxAudit {
+                                                at,
+                                                actor: &by,
+                                                action: "member.transfer",
+                                                subject: &format!("member {}", old.id),
+                                                detail: &detail,
+                                                org_id: Some(unit),
+                                            },
+                                        )
+                                        .await?;
+                                    }
+                                }
                                 *stat_delta
                                     .entry((old.tenant_id, old.org_id, before.gender.clone(),
                                         before.status.clone()))
@@ -628,7 +749,11 @@ macro_rules! impl_store {
                                     old.id, old.tenant_id, org_id, version, at, &after,
                                 );
                                 stored.insert(id_number.to_string(), row);
-                                MemberOutcome::Updated { changed }
+                                if held {
+                                    MemberOutcome::Held { changed }
+                                } else {
+                                    MemberOutcome::Updated { changed }
+                                }
                             }
                             None => {
                                 let id: i64 = sqlx::query_scalar(
@@ -671,6 +796,7 @@ macro_rules! impl_store {
                     match &outcome {
                         MemberOutcome::Created => counts.created += 1,
                         MemberOutcome::Updated { .. } => counts.updated += 1,
+                        MemberOutcome::Held { .. } => counts.held += 1,
                         MemberOutcome::Unchanged => counts.unchanged += 1,
                         MemberOutcome::Rejected(_) => counts.rejected += 1,
                     }
@@ -715,7 +841,7 @@ macro_rules! impl_store {
             async fn import_run(&self, import: $crate::ImportId) -> $crate::Result<$crate::ImportRun> {
                 let row: Option<$crate::sql::ImportRow> = sqlx::query_as(
                     "SELECT id, kind, file_name, status, rows_read, rows_created, rows_updated, \
-                     rows_unchanged, rows_rejected, started_at, finished_at FROM imports \
+                     rows_unchanged, rows_rejected, rows_held, started_at, finished_at FROM imports \
                      WHERE id = $1",
                 )
                 .bind(import.0)
@@ -1045,8 +1171,8 @@ macro_rules! impl_store {
                 sqlx::query(
                     "UPDATE imports SET rows_read = rows_read + $1, \
                      rows_created = rows_created + $2, rows_updated = rows_updated + $3, \
-                     rows_unchanged = rows_unchanged + $4, rows_rejected = rows_rejected + $5 \
-                     WHERE id = $6",
+                     rows_unchanged = rows_unchanged + $4, rows_rejected = rows_rejected + $5, \
+                     rows_held = rows_held + $7 WHERE id = $6",
                 )
                 .bind(i64_of(c.read))
                 .bind(i64_of(c.created))
@@ -1054,6 +1180,7 @@ macro_rules! impl_store {
                 .bind(i64_of(c.unchanged))
                 .bind(i64_of(c.rejected))
                 .bind(import.0)
+                .bind(i64_of(c.held))
                 .execute(&mut **tx)
                 .await?;
                 Ok(())

@@ -193,7 +193,10 @@ async fn members_are_created_then_left_alone_then_updated_with_history<S: Store>
         (3, member(2, "李四", "LA-JN-002")),
     ];
     let imp = start(&s, ImportKind::Members, "m.csv").await;
-    let out = s.import_member_batch(imp, &rows, at(2)).await.unwrap();
+    let out = s
+        .import_member_batch(imp, &OrgScope::Everything, &rows, at(2))
+        .await
+        .unwrap();
     assert!(out.iter().all(|(_, o)| *o == MemberOutcome::Created));
     s.finish_import(
         imp,
@@ -211,7 +214,10 @@ async fn members_are_created_then_left_alone_then_updated_with_history<S: Store>
 
     // The same file again: nothing changes, not even the version.
     let imp2 = start(&s, ImportKind::Members, "m.csv").await;
-    let out = s.import_member_batch(imp2, &rows, at(3)).await.unwrap();
+    let out = s
+        .import_member_batch(imp2, &OrgScope::Everything, &rows, at(3))
+        .await
+        .unwrap();
     assert!(
         out.iter().all(|(_, o)| *o == MemberOutcome::Unchanged),
         "{out:?}"
@@ -225,7 +231,7 @@ async fn members_are_created_then_left_alone_then_updated_with_history<S: Store>
     moved.phone = Some(Phone::parse("13900139000").unwrap());
     let imp3 = start(&s, ImportKind::Members, "m2.csv").await;
     let out = s
-        .import_member_batch(imp3, &[(2, moved)], at(4))
+        .import_member_batch(imp3, &OrgScope::Everything, &[(2, moved)], at(4))
         .await
         .unwrap();
     assert_eq!(
@@ -256,14 +262,19 @@ async fn members_are_created_then_left_alone_then_updated_with_history<S: Store>
 async fn an_empty_cell_keeps_the_stored_value<S: Store>(s: S) {
     tree(&s).await;
     let imp = start(&s, ImportKind::Members, "a.csv").await;
-    s.import_member_batch(imp, &[(2, member(1, "张三", "LA-JN-001"))], at(2))
-        .await
-        .unwrap();
+    s.import_member_batch(
+        imp,
+        &OrgScope::Everything,
+        &[(2, member(1, "张三", "LA-JN-001"))],
+        at(2),
+    )
+    .await
+    .unwrap();
     let mut without_phone = member(1, "张三", "LA-JN-001");
     without_phone.phone = None;
     let imp = start(&s, ImportKind::Members, "b.csv").await;
     let out = s
-        .import_member_batch(imp, &[(2, without_phone)], at(3))
+        .import_member_batch(imp, &OrgScope::Everything, &[(2, without_phone)], at(3))
         .await
         .unwrap();
     assert_eq!(out, vec![(2, MemberOutcome::Unchanged)]);
@@ -277,6 +288,7 @@ async fn rows_that_contradict_the_store_or_an_earlier_row_are_rejected<S: Store>
     let first = s
         .import_member_batch(
             imp,
+            &OrgScope::Everything,
             &[
                 (2, member(1, "张三", "LA-JN-001")),
                 (3, member(2, "李四", "NOPE")),
@@ -291,6 +303,7 @@ async fn rows_that_contradict_the_store_or_an_earlier_row_are_rejected<S: Store>
     let second = s
         .import_member_batch(
             imp,
+            &OrgScope::Everything,
             &[
                 (9, member(1, "赵六", "LA-JN-001")),
                 (10, member(1, "张三", "LA-JN-002")),
@@ -322,7 +335,12 @@ async fn rows_that_contradict_the_store_or_an_earlier_row_are_rejected<S: Store>
     // Row 2 again (the import run a second time after an interruption) is not a duplicate of
     // itself.
     let again = s
-        .import_member_batch(imp, &[(2, member(1, "张三", "LA-JN-001"))], at(2))
+        .import_member_batch(
+            imp,
+            &OrgScope::Everything,
+            &[(2, member(1, "张三", "LA-JN-001"))],
+            at(2),
+        )
         .await
         .unwrap();
     assert_eq!(again[0].1, MemberOutcome::Unchanged);
@@ -346,7 +364,9 @@ async fn members_under_pages_by_id<S: Store>(s: S) {
             )
         })
         .collect();
-    s.import_member_batch(imp, &rows, at(2)).await.unwrap();
+    s.import_member_batch(imp, &OrgScope::Everything, &rows, at(2))
+        .await
+        .unwrap();
     let mut all = Vec::new();
     let mut after = None;
     loop {
@@ -381,7 +401,9 @@ async fn members_are_found_by_name_id_tail_phone_tail_status_and_tag<S: Store>(s
         (4, retired),
         (5, hardship),
     ];
-    s.import_member_batch(imp, &rows, at(2)).await.unwrap();
+    s.import_member_batch(imp, &OrgScope::Everything, &rows, at(2))
+        .await
+        .unwrap();
     let page = Page {
         after: None,
         limit: 10,
@@ -606,14 +628,24 @@ async fn the_audit_log_is_read_within_a_subtree<S: Store>(s: S) {
 async fn an_interrupted_import_is_marked_when_the_file_comes_again<S: Store>(s: S) {
     tree(&s).await;
     let killed = start(&s, ImportKind::Members, "m.csv").await;
-    s.import_member_batch(killed, &[(2, member(1, "张三", "LA-JN-001"))], at(2))
-        .await
-        .unwrap();
+    s.import_member_batch(
+        killed,
+        &OrgScope::Everything,
+        &[(2, member(1, "张三", "LA-JN-001"))],
+        at(2),
+    )
+    .await
+    .unwrap();
     let again = start(&s, ImportKind::Members, "m.csv").await;
     assert_eq!(s.import_run(killed).await.unwrap().status, "interrupted");
     // The rerun sees the killed run's rows as stored, not as duplicates inside its own file.
     let out = s
-        .import_member_batch(again, &[(2, member(1, "张三", "LA-JN-001"))], at(3))
+        .import_member_batch(
+            again,
+            &OrgScope::Everything,
+            &[(2, member(1, "张三", "LA-JN-001"))],
+            at(3),
+        )
         .await
         .unwrap();
     assert_eq!(out, vec![(2, MemberOutcome::Unchanged)]);
@@ -731,9 +763,14 @@ mod accounts {
     ) {
         tree(&s).await;
         let imp = start(&s, ImportKind::Members, "m.csv").await;
-        s.import_member_batch(imp, &[(2, member(1, "张三", "LA-JN-001"))], at(1))
-            .await
-            .unwrap();
+        s.import_member_batch(
+            imp,
+            &OrgScope::Everything,
+            &[(2, member(1, "张三", "LA-JN-001"))],
+            at(1),
+        )
+        .await
+        .unwrap();
         let m = s.member_by_id_number(id(1).as_str()).await.unwrap();
         assert_eq!(s.member_org(m.id.0).await.unwrap(), Some(code("LA-JN-001")));
         assert_eq!(s.member_org(m.id.0 + 1000).await.unwrap(), None);
@@ -930,6 +967,7 @@ mod batch {
         let imp = start(&s, ImportKind::Members, "m.csv").await;
         s.import_member_batch(
             imp,
+            &OrgScope::Everything,
             &[
                 (2, member(1, "张三", "LA-JN-001")),
                 (3, member(2, "李四", "LA-JN-001")),
@@ -1242,6 +1280,7 @@ mod ledger_scope {
         let imp = start(&s, ImportKind::Members, "m.csv").await;
         s.import_member_batch(
             imp,
+            &OrgScope::Everything,
             &[
                 (2, member(1, "张三", "LA-JN-001")),
                 (3, member(2, "李四", "SC-XH-001")),
@@ -1386,9 +1425,14 @@ mod ledger_scope {
     ) {
         second_city(&s).await;
         let imp = start(&s, ImportKind::Members, "m.csv").await;
-        s.import_member_batch(imp, &[(2, member(1, "张三", "LA-JN-001"))], at(1))
-            .await
-            .unwrap();
+        s.import_member_batch(
+            imp,
+            &OrgScope::Everything,
+            &[(2, member(1, "张三", "LA-JN-001"))],
+            at(1),
+        )
+        .await
+        .unwrap();
         let m = s.member_by_id_number(id(1).as_str()).await.unwrap().id;
         s.load_policy(&policy_record(POLICY)).await.unwrap();
         let (unit, la) = (code("LA-JN-001"), code("LA"));
@@ -1487,3 +1531,6 @@ mod ledger_scope {
         a_bill_owed_by_a_federation_is_in_the_federations_ledger_not_the_units,
     );
 }
+
+#[path = "conformance/import_scope.rs"]
+mod import_scope;

@@ -159,7 +159,9 @@ async fn aggregates_follow_every_write_and_equal_a_recount<S: Repo>(s: S) {
             (u64::from(n), member(n, units[(n % 3) as usize], status))
         })
         .collect();
-    s.import_member_batch(imp, &rows, at(1)).await.unwrap();
+    s.import_member_batch(imp, &OrgScope::Everything, &rows, at(1))
+        .await
+        .unwrap();
     assert_exact(&s, "the first import").await;
     let imp = import(&s, ImportKind::Members, "m2.csv").await;
     let changes = vec![
@@ -170,7 +172,9 @@ async fn aggregates_follow_every_write_and_equal_a_recount<S: Repo>(s: S) {
             member(13, "LA-JN-001", EmploymentStatus::ReemployedRetiree),
         ),
     ];
-    s.import_member_batch(imp, &changes, at(2)).await.unwrap();
+    s.import_member_batch(imp, &OrgScope::Everything, &changes, at(2))
+        .await
+        .unwrap();
     assert_exact(&s, "a second import moving and retiring members").await;
 
     // Enrolment of two units in two items.

@@ -26,6 +26,7 @@
 
 mod assets;
 mod audit;
+mod bank_changes;
 mod claims;
 pub mod csrf;
 mod enrolment;
@@ -76,6 +77,7 @@ pub fn routes<S: Repo>() -> Router<AppState<S>> {
         .merge(enrolment::routes::<S>())
         .merge(payouts::routes::<S>())
         .merge(import::routes::<S>())
+        .merge(bank_changes::routes::<S>())
         .merge(ledger::routes::<S>())
         .merge(audit::routes::<S>())
         .merge(stats::routes::<S>())
@@ -261,6 +263,7 @@ impl Ctx {
             }
             if actor.can(Capability::ManageRoster) {
                 items.push(("/import", l.t("名册导入", "Roster import")));
+                items.push(("/bank-changes", l.t("银行账号变更", "Bank account changes")));
             }
             if actor.can(Capability::Enrol) || actor.can(Capability::RecordPayment) {
                 items.push(("/enrolment", l.t("参保缴费", "Enrolment")));

@@ -13,7 +13,7 @@ use huzhu_store::{MoneyStore, Store};
 use huzhu_web::console::csrf::token_for_session;
 use huzhu_web::console::i18n::yuan;
 
-async fn get_page(app: &TestApp, token: &str, uri: &str) -> (StatusCode, String) {
+pub(crate) async fn get_page(app: &TestApp, token: &str, uri: &str) -> (StatusCode, String) {
     let raw = get_raw(app, token, uri).await;
     (raw.status, String::from_utf8_lossy(&raw.body).into_owned())
 }
@@ -33,7 +33,12 @@ fn encode(pairs: &[(&str, String)]) -> String {
 }
 
 /// POSTs a form with the session's CSRF token first (as every console form carries it).
-async fn post_form(app: &TestApp, token: &str, uri: &str, fields: &[(&str, String)]) -> Raw {
+pub(crate) async fn post_form(
+    app: &TestApp,
+    token: &str,
+    uri: &str,
+    fields: &[(&str, String)],
+) -> Raw {
     let mut pairs = vec![("_csrf", token_for_session(token))];
     pairs.extend(fields.iter().cloned());
     post_body(app, token, uri, encode(&pairs)).await
@@ -50,7 +55,7 @@ async fn post_body(app: &TestApp, token: &str, uri: &str, body: String) -> Raw {
     .await
 }
 
-async fn upload(app: &TestApp, token: &str, file_name: &str, bytes: &[u8]) -> Raw {
+pub(crate) async fn upload(app: &TestApp, token: &str, file_name: &str, bytes: &[u8]) -> Raw {
     let boundary = "huzhuTestBoundary7MA4YWxk";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n\
@@ -74,7 +79,7 @@ async fn upload(app: &TestApp, token: &str, file_name: &str, bytes: &[u8]) -> Ra
     .await
 }
 
-fn location(raw: &Raw) -> String {
+pub(crate) fn location(raw: &Raw) -> String {
     raw.headers
         .get(header::LOCATION)
         .map(|v| v.to_str().unwrap().to_string())
@@ -351,7 +356,7 @@ fn csv_fields(line: &str) -> Vec<String> {
 }
 
 /// Polls the job's status panel as htmx does until the import is over; the last panel.
-async fn finished_status(app: &TestApp, token: &str, status_uri: &str) -> String {
+pub(crate) async fn finished_status(app: &TestApp, token: &str, status_uri: &str) -> String {
     let mut html = String::new();
     for _ in 0..200 {
         let raw = app

@@ -121,6 +121,14 @@ pub async fn run<S: Store>(store: S, cmd: ImportCommand) -> anyhow::Result<ExitC
         "{what}导入完成 (import finished): 共 {} 行, 新增 {}, 更新 {}, 无变化 {}, 有误 {}",
         c.read, c.created, c.updated, c.unchanged, c.rejected
     );
+    if c.held > 0 {
+        println!(
+            "银行账号变更待确认 {} 行：账号未改，须由有权限的另一账号在控制台“银行账号变更”确认 \
+             (bank account changes held: {} rows; the account is unchanged until another account \
+             confirms it in the console)",
+            c.held, c.held
+        );
+    }
     if !report.ignored_columns.is_empty() {
         println!(
             "未识别、已忽略的列 (ignored columns): {}",

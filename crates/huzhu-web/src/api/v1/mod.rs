@@ -1,9 +1,11 @@
 //! The money path's JSON routes (issue 5): enrolment and bills ([`enrolment`]), claims and the
 //! workflow ([`claims`]), their documents ([`documents`]), the review rule ([`review`]), payouts
-//! ([`payouts`]), the ledger and the audit log ([`ledger`]), statistics ([`stats`]). Each handler extracts, calls the
+//! ([`payouts`]), the ledger and the audit log ([`ledger`]), statistics ([`stats`]), pending bank account
+//! changes ([`bank_changes`]). Each handler extracts, calls the
 //! use case in `huzhu_app` and maps its answer to a view of this crate; the views take the app's
 //! types apart field by field, so a field added there does not compile until it is decided here.
 
+pub mod bank_changes;
 pub mod claims;
 pub mod documents;
 pub mod enrolment;
@@ -26,4 +28,5 @@ pub(crate) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
         .merge(payouts::routes::<S>())
         .merge(ledger::routes::<S>())
         .merge(stats::routes::<S>())
+        .merge(bank_changes::routes::<S>())
 }

@@ -1,0 +1,172 @@
+//! 银行账号变更 — changes of members' bank accounts waiting for a second person (issue 14): a
+//! roster import proposes, another account with the member's unit in scope confirms or rejects.
+//! Accounts are masked here like in every list.
+
+use crate::api::{route, ApiPath, ApiQuery};
+use crate::auth::Authenticated;
+use crate::error::ErrorBody;
+use crate::{org_code, ApiError, AppState};
+use axum::extract::State;
+use axum::Json;
+use huzhu_app::bank_changes::{self, BankChangeView};
+use huzhu_store::{BankDecision, Repo};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+
+pub(super) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
+    OpenApiRouter::new()
+        .routes(route!(list::<S>))
+        .routes(route!(confirm::<S>))
+        .routes(route!(reject::<S>))
+}
+
+/// 银行账号变更 — a proposed change of a member's bank account.
+#[derive(Serialize, ToSchema)]
+pub struct BankChangeBody {
+    pub id: i64,
+    pub member_id: i64,
+    pub member_name: String,
+    /// The member's unit now.
+    pub org: String,
+    /// Masked; null when the member had no account.
+    pub old_account: Option<String>,
+    /// Masked.
+    pub new_account: String,
+    /// `pending`, `confirmed` or `rejected`.
+    pub status: String,
+    pub proposed_by: String,
+    pub proposed_at: chrono::DateTime<chrono::Utc>,
+    /// The import run that proposed it.
+    pub import: Option<i64>,
+    pub decided_by: Option<String>,
+}
+
+impl BankChangeBody {
+    fn of(v: BankChangeView) -> BankChangeBody {
+        let BankChangeView {
+            id,
+            member_id,
+            member_name,
+            org,
+            old_account,
+            new_account,
+            status,
+            proposed_by,
+            proposed_at,
+            import,
+            decided_by,
+        } = v;
+        BankChangeBody {
+            id,
+            member_id,
+            member_name,
+            org,
+            old_account,
+            new_account,
+            status,
+            proposed_by,
+            proposed_at,
+            import,
+            decided_by,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PendingQuery {
+    /// 组织代码 — changes of members of this subtree; the actor's own organisation when absent.
+    #[param(example = "LA")]
+    org: Option<String>,
+}
+
+/// 待确认的银行账号变更 — pending changes of members in a subtree, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/bank-changes",
+    tag = "members",
+    params(PendingQuery),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "pending changes", body = Vec<BankChangeBody>),
+        (status = BAD_REQUEST, description = "bad `org`", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = FORBIDDEN, description = "the role may not manage the roster", body = ErrorBody),
+        (status = NOT_FOUND, description = "no organisation `org` in scope", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn list<S: Repo>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    ApiQuery(q): ApiQuery<PendingQuery>,
+) -> Result<Json<Vec<BankChangeBody>>, ApiError> {
+    let org = q.org.as_deref().map(|c| org_code("org", c)).transpose()?;
+    let changes = bank_changes::pending(&state.store, &actor, org.as_ref()).await?;
+    Ok(Json(changes.into_iter().map(BankChangeBody::of).collect()))
+}
+
+/// 确认银行账号变更 — the member's payouts go to the new account from now on (audited).
+#[utoipa::path(
+    post,
+    path = "/api/v1/bank-changes/{id}/confirm",
+    tag = "members",
+    params(("id" = i64, Path, description = "change id")),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "the confirmed change", body = BankChangeBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = FORBIDDEN, description = "the role may not manage the roster", body = ErrorBody),
+        (status = NOT_FOUND, description = "no such pending change in scope", body = ErrorBody),
+        (status = CONFLICT, description = "the actor proposed it, or the account changed since", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn confirm<S: Repo>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<BankChangeBody>, ApiError> {
+    let done = bank_changes::decide(
+        &state.store,
+        state.clock.as_ref(),
+        &actor,
+        id,
+        BankDecision::Confirm,
+    )
+    .await?;
+    Ok(Json(BankChangeBody::of(done)))
+}
+
+/// 驳回银行账号变更 — the member keeps the account payouts use (audited).
+#[utoipa::path(
+    post,
+    path = "/api/v1/bank-changes/{id}/reject",
+    tag = "members",
+    params(("id" = i64, Path, description = "change id")),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "the rejected change", body = BankChangeBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = FORBIDDEN, description = "the role may not manage the roster", body = ErrorBody),
+        (status = NOT_FOUND, description = "no such pending change in scope", body = ErrorBody),
+        (status = CONFLICT, description = "the actor proposed it", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn reject<S: Repo>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<BankChangeBody>, ApiError> {
+    let done = bank_changes::decide(
+        &state.store,
+        state.clock.as_ref(),
+        &actor,
+        id,
+        BankDecision::Reject,
+    )
+    .await?;
+    Ok(Json(BankChangeBody::of(done)))
+}
