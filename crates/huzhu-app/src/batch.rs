@@ -80,7 +80,7 @@ pub async fn adjudicate_cycle<S: Repo>(
                 continue;
             };
             let body = stored_body(c, documents.remove(&c.id).unwrap_or_default())?;
-            match decide_in_turn(&policy, member, history, c.fields.state, &body) {
+            match decide_in_turn(&policy, member, history, c.fields.state, &body)? {
                 Some(d) => {
                     stats.claims += 1;
                     stats.payable_fen = stats.payable_fen.saturating_add(d.payable.fen());

@@ -279,7 +279,7 @@ fn new_claim_view(
 ) -> Result<ClaimView, AppError> {
     let body = stored_body(c, Vec::new())?;
     let engine_member = engine_member_from(member, &[], &policy.id);
-    let decision = adjudicate(policy, &engine_member, &mut History::new(policy), &body);
+    let decision = adjudicate(policy, &engine_member, &mut History::new(policy), &body)?;
     Ok(claim_view(
         c,
         member,
@@ -391,11 +391,11 @@ pub async fn decide<S: Repo>(
             break;
         }
         let c = stored_body(&earlier, Vec::new())?;
-        decide_in_turn(policy, &member, &mut history, earlier.fields.state, &c);
+        decide_in_turn(policy, &member, &mut history, earlier.fields.state, &c)?;
     }
     let documents = store.documents(claim.id).await?;
     let c = stored_body(claim, documents.iter().map(|d| d.kind.clone()).collect())?;
-    let decision = adjudicate(policy, &member, &mut history, &c);
+    let decision = adjudicate(policy, &member, &mut history, &c)?;
     Ok(Decided {
         decision,
         claim: c,
@@ -413,15 +413,15 @@ pub(crate) fn decide_in_turn(
     history: &mut History,
     state: ClaimState,
     claim: &Claim,
-) -> Option<Decision> {
-    match state {
+) -> Result<Option<Decision>, huzhu_domain::engine::EngineError> {
+    Ok(match state {
         ClaimState::Draft | ClaimState::Returned => None,
         ClaimState::Rejected => {
             history.note_invoices(claim);
             None
         }
-        _ => Some(adjudicate(policy, member, history, claim)),
-    }
+        _ => Some(adjudicate(policy, member, history, claim)?),
+    })
 }
 
 /// The member as the engine sees them under one policy.

@@ -400,7 +400,7 @@ pub async fn coverage<S: Repo>(
             continue;
         }
         if let Ok(claim) = Claim::from_json(&c.fields.body, "claim") {
-            adjudicate(&policy, &em, &mut history, &claim);
+            adjudicate(&policy, &em, &mut history, &claim)?;
         }
     }
     let mut items = Vec::new();
@@ -449,7 +449,7 @@ pub async fn coverage<S: Repo>(
         items,
         overall_cap_fen: policy.overall_cap.as_ref().map(|c| c.amount.fen()),
         overall_used_fen: history.overall_used().fen(),
-        documents: needed_documents(&policy, &em, today),
+        documents: needed_documents(&policy, &em, today)?,
     })
 }
 
@@ -459,7 +459,7 @@ fn needed_documents(
     policy: &huzhu_domain::policy::Policy,
     member: &scenario::Member,
     today: NaiveDate,
-) -> Vec<NeededDocuments> {
+) -> Result<Vec<NeededDocuments>, AppError> {
     let day = today.max(policy.cycle.start).min(policy.cycle.end);
     let designated = policy
         .disease_lists
@@ -523,8 +523,8 @@ fn needed_documents(
         .into_iter()
         .map(|(kind, claim)| {
             let mut h = History::new(policy);
-            let d = adjudicate(policy, member, &mut h, &claim);
-            NeededDocuments {
+            let d = adjudicate(policy, member, &mut h, &claim)?;
+            Ok(NeededDocuments {
                 kind,
                 documents: d
                     .missing_documents
@@ -536,7 +536,7 @@ fn needed_documents(
                         )
                     })
                     .collect(),
-            }
+            })
         })
         .collect()
 }

@@ -72,3 +72,13 @@ impl From<StoreError> for AppError {
         }
     }
 }
+
+/// An engine overflow comes from amounts no valid claim has: the claim is refused as input.
+impl From<huzhu_domain::engine::EngineError> for AppError {
+    fn from(e: huzhu_domain::engine::EngineError) -> Self {
+        AppError::Invalid {
+            field: "claim".into(),
+            message: e.to_string(),
+        }
+    }
+}

@@ -154,8 +154,8 @@ async fn replay_member<S: Repo>(
             h_new.note_invoices(&claim);
             continue;
         }
-        let a = adjudicate(old, &m, &mut h_old, &claim);
-        let b = adjudicate(new, &m, &mut h_new, &claim);
+        let a = adjudicate(old, &m, &mut h_old, &claim)?;
+        let b = adjudicate(new, &m, &mut h_new, &claim)?;
         report.claims += 1;
         let (old_fen, new_fen) = (a.payable.fen(), b.payable.fen());
         report.total.add(old_fen, new_fen);

@@ -402,7 +402,7 @@ fn the_engine_reads_a_plan_late_enrolments_wait_and_renewals_do_not() {
                 .collect(),
             ..s.member
         };
-        adjudicate_scenario(&p, &s).remove(0)
+        adjudicate_scenario(&p, &s).unwrap().remove(0)
     };
     let renewing = candidate(Gender::Female, &[("A", "2021-12-31")]);
     let renewal = plan_enrolment(&p, d("2021-11-01"), &renewing, &request(&[("A", 1)])).unwrap();

@@ -70,7 +70,7 @@ fn no_norms() -> Norms {
 fn decide(member: Value, claims: Vec<Value>) -> (Scenario, Vec<Decision>) {
     let text = json!({"member": member, "claims": claims}).to_string();
     let s = Scenario::from_json(&text).unwrap();
-    let decisions = adjudicate_scenario(&hangzhou(), &s);
+    let decisions = adjudicate_scenario(&hangzhou(), &s).unwrap();
     (s, decisions)
 }
 

@@ -38,7 +38,7 @@ fn the_spec_section_10_example_gives_the_spec_decision() {
     let policy = builtin("hangzhou-2022").unwrap().unwrap();
     let s = Scenario::from_json(SPEC_EXAMPLE).unwrap();
     s.check_against(&policy).unwrap();
-    let d = adjudicate_scenario(&policy, &s);
+    let d = adjudicate_scenario(&policy, &s).unwrap();
     let json = Decision::decisions_json(&d);
     println!("{json}");
     assert_eq!(d[0].payable.fen(), 2_070_000);
@@ -50,4 +50,36 @@ fn the_spec_section_10_example_gives_the_spec_decision() {
     assert_eq!(d[0].not_payable[0].reason.code(), "cap_reached");
     assert_eq!(d[0].not_payable[0].clause, "hangzhou-2022 B.cap");
     assert!(d[0].missing_documents.is_empty());
+}
+
+/// Issue 13: the running totals saturated or restarted on overflow (`checked_add(..)
+/// .unwrap_or(..)`), so a member's later claims were decided on a wrong cumulative cost. Each
+/// amount is bounded (i64::MAX / 1000 fen), but a member's cumulative cost over enough claims is
+/// not: the overflow is now an error naming the claim; nothing is decided on a wrong total.
+#[test]
+fn a_running_total_past_i64_fen_is_an_error_naming_the_claim_not_a_wrong_total() {
+    let policy = builtin("hangzhou-2022").unwrap().unwrap();
+    let most = i64::MAX / 1_000;
+    let text = SPEC_EXAMPLE
+        .replace(
+            "\"self_borne\": 1200000",
+            &format!("\"self_borne\": {most}"),
+        )
+        .replace("\"total\": 5000000", &format!("\"total\": {most}"));
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let first = v["claims"][0].clone();
+    let claims: Vec<serde_json::Value> = (0..1_100)
+        .map(|k| {
+            let mut c = first.clone();
+            c["id"] = format!("c{k}").into();
+            c["invoices"] = serde_json::json!([format!("INV-{k}")]);
+            c
+        })
+        .collect();
+    v["claims"] = claims.into();
+    let s = Scenario::from_json(&v.to_string()).unwrap();
+    s.check_against(&policy).unwrap();
+    let err = adjudicate_scenario(&policy, &s).unwrap_err();
+    // The 1,001st claim (c1000) takes the cumulative cost past i64::MAX fen.
+    assert!(err.to_string().contains("c1000"), "{err}");
 }

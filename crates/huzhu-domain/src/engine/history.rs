@@ -2,7 +2,7 @@
 //! towards later claims"): cumulative eligible amounts, days, once-per-cycle payments, cap use,
 //! and every invoice number seen (paid or not).
 
-use super::Explain;
+use super::{fits, Explain, Overflow};
 use crate::money::Money;
 use crate::policy::{Benefit, Item, Policy};
 use std::collections::HashSet;
@@ -50,8 +50,9 @@ impl History {
         self.cumulative[key]
     }
 
-    pub(super) fn add_cumulative(&mut self, key: usize, m: Money) {
-        self.cumulative[key] = self.cumulative[key].checked_add(m).unwrap_or(Money::ZERO);
+    pub(super) fn add_cumulative(&mut self, key: usize, m: Money) -> Result<(), Overflow> {
+        self.cumulative[key] = fits(self.cumulative[key].checked_add(m), "cumulative cost")?;
+        Ok(())
     }
 
     pub(super) fn days(&self, key: usize) -> u32 {
@@ -107,19 +108,16 @@ impl History {
         ii: usize,
         item: &Item,
         shares: i64,
-    ) -> Option<(Money, Explain, String)> {
+    ) -> Result<Option<(Money, Explain, String)>, Overflow> {
         let mut best: Option<(Money, Explain, String)> = None;
         if let Some(cap) = item.cap {
             let cap = if item.scales_with_shares {
-                cap.checked_mul(shares).unwrap_or(cap)
+                fits(cap.checked_mul(shares), "cap × shares")?
             } else {
                 cap
             };
             let used = self.item_used[ii];
-            let left = cap
-                .checked_sub(used)
-                .unwrap_or(Money::ZERO)
-                .max(Money::ZERO);
+            let left = fits(cap.checked_sub(used), "item cap")?.max(Money::ZERO);
             best = Some((
                 left,
                 super::explain::item_cap(&item.id, cap, used, left),
@@ -128,11 +126,8 @@ impl History {
         }
         if let Some(oc) = &policy.overall_cap {
             if oc.items.contains(&item.id) {
-                let left = oc
-                    .amount
-                    .checked_sub(self.overall_used)
-                    .unwrap_or(Money::ZERO)
-                    .max(Money::ZERO);
+                let left =
+                    fits(oc.amount.checked_sub(self.overall_used), "overall cap")?.max(Money::ZERO);
                 if best.as_ref().is_none_or(|(l, _, _)| left < *l) {
                     best = Some((
                         left,
@@ -142,7 +137,7 @@ impl History {
                 }
             }
         }
-        best
+        Ok(best)
     }
 
     /// Counts a paid line (amount may be 0 only for a tiered benefit under its deductible).
@@ -156,22 +151,23 @@ impl History {
         b: &Benefit,
         paid: Money,
         days: u32,
-    ) {
+    ) -> Result<(), Overflow> {
         if paid > Money::ZERO {
             self.paid_once[key] = true;
             self.paid_above_zero[key] = true;
-            self.days[key] += days;
+            self.days[key] = self.days[key].saturating_add(days);
         }
         if b.outside_caps {
-            return;
+            return Ok(());
         }
-        self.item_used[ii] = self.item_used[ii].checked_add(paid).unwrap_or(paid);
+        self.item_used[ii] = fits(self.item_used[ii].checked_add(paid), "item used")?;
         if policy
             .overall_cap
             .as_ref()
             .is_some_and(|oc| oc.items.contains(&item.id))
         {
-            self.overall_used = self.overall_used.checked_add(paid).unwrap_or(paid);
+            self.overall_used = fits(self.overall_used.checked_add(paid), "overall used")?;
         }
+        Ok(())
     }
 }

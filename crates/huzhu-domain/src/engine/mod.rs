@@ -20,8 +20,30 @@ use crate::scenario::{Claim, Diagnosis, Event, Member, Scenario};
 use chrono::NaiveDate;
 use explain as ex;
 
+/// Why a claim could not be decided: an amount left the range of `i64` fen. Inputs that pass
+/// their checks never get there; a wrong running total would be worse than no decision, so the
+/// engine says so rather than saturating or wrapping (issue 13). After it, the history is
+/// half-advanced: drop it with the scenario.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    #[error("理赔{claim}的金额超出可计算范围 (the amounts of claim {claim} overflow: {what})")]
+    Overflow { claim: String, what: &'static str },
+}
+
+/// An arithmetic step that overflowed, named for the error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Overflow(pub(crate) &'static str);
+
+/// `Some` or the named overflow.
+pub(crate) fn fits(m: Option<Money>, what: &'static str) -> Result<Money, Overflow> {
+    m.ok_or(Overflow(what))
+}
+
 /// Decides every claim of a scenario in the order listed, each with the earlier ones as history.
-pub fn adjudicate_scenario(policy: &Policy, scenario: &Scenario) -> Vec<Decision> {
+pub fn adjudicate_scenario(
+    policy: &Policy,
+    scenario: &Scenario,
+) -> Result<Vec<Decision>, EngineError> {
     let mut history = History::new(policy);
     scenario
         .claims
@@ -37,7 +59,7 @@ pub fn adjudicate(
     member: &Member,
     history: &mut History,
     claim: &Claim,
-) -> Decision {
+) -> Result<Decision, EngineError> {
     let mut run = Run {
         policy,
         member,
@@ -67,10 +89,14 @@ pub fn adjudicate(
     }
     for (ii, item) in policy.items.iter().enumerate() {
         for (bi, benefit) in item.benefits.iter().enumerate() {
-            run.benefit(ii, item, bi, benefit);
+            run.benefit(ii, item, bi, benefit)
+                .map_err(|Overflow(what)| EngineError::Overflow {
+                    claim: claim.id.clone(),
+                    what,
+                })?;
         }
     }
-    run.finish()
+    Ok(run.finish())
 }
 
 /// What one occurrence of a benefit rests on.
@@ -128,7 +154,13 @@ impl<'a, 'c> Run<'a, 'c> {
 
     /// Every occurrence of one benefit in this claim, in order (SPEC 4.1: item A, then B.1, B.2,
     /// B.3, then C; diagnoses in the order listed).
-    fn benefit(&mut self, ii: usize, item: &'a Item, bi: usize, b: &'a Benefit) {
+    fn benefit(
+        &mut self,
+        ii: usize,
+        item: &'a Item,
+        bi: usize,
+        b: &'a Benefit,
+    ) -> Result<(), Overflow> {
         let claim = self.claim;
         match (&b.rule, &claim.event) {
             (
@@ -149,12 +181,12 @@ impl<'a, 'c> Run<'a, 'c> {
                         .into_iter()
                         .enumerate()
                     {
-                        per_part[k] = per_part[k].checked_add(m).unwrap_or(per_part[k]);
+                        per_part[k] = fits(per_part[k].checked_add(m), "stay cost")?;
                     }
                 }
-                let whole: Money = per_part
+                let whole = per_part
                     .iter()
-                    .fold(Money::ZERO, |a, m| a.checked_add(*m).unwrap_or(a));
+                    .try_fold(Money::ZERO, |a, m| fits(a.checked_add(*m), "stay cost"))?;
                 for (k, p) in parts.iter().enumerate() {
                     let part = (parts.len() > 1).then_some(PartNote {
                         nights: p.nights,
@@ -171,7 +203,7 @@ impl<'a, 'c> Run<'a, 'c> {
                             eligible: per_part[k],
                             part,
                         },
-                    );
+                    )?;
                 }
             }
             (
@@ -183,9 +215,9 @@ impl<'a, 'c> Run<'a, 'c> {
                 Event::Outpatient { start, .. },
             ) if !outpatient_diseases.is_empty() => {
                 self.require_for(b, true);
-                let eligible = costs.iter().fold(Money::ZERO, |a, c| {
-                    a.checked_add(claim.costs.get(*c)).unwrap_or(a)
-                });
+                let eligible = costs.iter().try_fold(Money::ZERO, |a, c| {
+                    fits(a.checked_add(claim.costs.get(*c)), "outpatient cost")
+                })?;
                 self.occurrence(
                     ii,
                     item,
@@ -196,7 +228,7 @@ impl<'a, 'c> Run<'a, 'c> {
                         eligible,
                         part: None,
                     },
-                );
+                )?;
             }
             (
                 Rule::Daily { .. },
@@ -207,7 +239,7 @@ impl<'a, 'c> Run<'a, 'c> {
             ) => {
                 self.require_for(b, false);
                 for p in stay::split(*admitted, *discharged, self.policy.cycle.start) {
-                    self.occurrence(ii, item, bi, b, Some(p.event), Basis::Days { days: p.days });
+                    self.occurrence(ii, item, bi, b, Some(p.event), Basis::Days { days: p.days })?;
                 }
             }
             (
@@ -240,16 +272,17 @@ impl<'a, 'c> Run<'a, 'c> {
                                 unlisted: !listed,
                                 via_death,
                             },
-                        );
+                        )?;
                     }
                 }
             }
             (Rule::AfterBenefit { .. }, Event::CarePayment) => {
                 self.require_for(b, false);
-                self.occurrence(ii, item, bi, b, None, Basis::After);
+                self.occurrence(ii, item, bi, b, None, Basis::After)?;
             }
             _ => {}
         }
+        Ok(())
     }
 
     fn policy_covers_directly(&self, code: &str) -> bool {
@@ -295,12 +328,14 @@ impl<'a, 'c> Run<'a, 'c> {
         });
     }
 
-    fn pay(&mut self, item: &Item, b: &Benefit, amount: Money, why: Explain) {
-        self.decision.payable = self
-            .decision
-            .payable
-            .checked_add(amount)
-            .unwrap_or(self.decision.payable);
+    fn pay(
+        &mut self,
+        item: &Item,
+        b: &Benefit,
+        amount: Money,
+        why: Explain,
+    ) -> Result<(), Overflow> {
+        self.decision.payable = fits(self.decision.payable.checked_add(amount), "payable")?;
         self.decision.lines.push(Line {
             item: item.id.clone(),
             benefit: b.id.clone(),
@@ -308,6 +343,7 @@ impl<'a, 'c> Run<'a, 'c> {
             clause: self.policy.clause(&b.clause),
             explain: why,
         });
+        Ok(())
     }
 
     /// The first reason, in SPEC 4.1's order, that refuses this occurrence before any amount.
@@ -444,14 +480,14 @@ impl<'a, 'c> Run<'a, 'c> {
         b: &'a Benefit,
         event: Option<NaiveDate>,
         basis: Basis,
-    ) {
+    ) -> Result<(), Overflow> {
         if let Some((reason, why)) = self.check(item, b, event, &basis) {
             let clause = match reason {
                 Reason::NotCovered | Reason::NotFirstDiagnosis => self.policy.clause(&b.clause),
                 _ => self.policy.rule_clause(reason.code()),
             };
             self.refuse(item, b, reason, clause, why);
-            return;
+            return Ok(());
         }
         let key = self.h.key(ii, bi);
         if b.once_per_cycle && self.h.paid_once(key) {
@@ -463,7 +499,7 @@ impl<'a, 'c> Run<'a, 'c> {
                 clause,
                 ex::already_paid(b),
             );
-            return;
+            return Ok(());
         }
         let shares = i64::from(
             self.member
@@ -472,9 +508,9 @@ impl<'a, 'c> Run<'a, 'c> {
         );
         let scale = |m: Money| {
             if item.scales_with_shares {
-                m.checked_mul(shares).unwrap_or(m)
+                fits(m.checked_mul(shares), "amount × shares")
             } else {
-                m
+                Ok(m)
             }
         };
         // The amount before the item and overall caps, its explanation, and any cut by a
@@ -482,11 +518,11 @@ impl<'a, 'c> Run<'a, 'c> {
         let (amount, why, own_cut, days_paid) = match (&b.rule, &basis) {
             (Rule::CostTiers { tiers, costs, .. }, Basis::Cost { eligible, part }) => {
                 let before = self.h.cumulative(key);
-                let after = before.checked_add(*eligible).unwrap_or(before);
+                let after = fits(before.checked_add(*eligible), "cumulative cost")?;
                 let fa = tiers::f_rounded(tiers, after);
                 let fb = tiers::f_rounded(tiers, before);
-                self.h.add_cumulative(key, *eligible);
-                let delta = fa.checked_sub(fb).unwrap_or(Money::ZERO);
+                self.h.add_cumulative(key, *eligible)?;
+                let delta = fits(fa.checked_sub(fb), "tiered amount")?;
                 let why = ex::tiers(tiers, costs, *eligible, before, after, fb, fa, *part, event);
                 (delta, why, None, 0)
             }
@@ -499,7 +535,7 @@ impl<'a, 'c> Run<'a, 'c> {
                     if item.scales_with_shares { shares } else { 1 },
                     *via_death,
                 );
-                (scale(*amount), why, None, 0)
+                (scale(*amount)?, why, None, 0)
             }
             (Rule::Daily { per_day, max_days }, Basis::Days { days }) => {
                 let used = self.h.days(key);
@@ -507,25 +543,28 @@ impl<'a, 'c> Run<'a, 'c> {
                     Some(m) => (*days).min(m.saturating_sub(used)),
                     None => *days,
                 };
-                let amount = scale(per_day.checked_mul(i64::from(allowed)).unwrap_or_default());
+                let amount = scale(fits(
+                    per_day.checked_mul(i64::from(allowed)),
+                    "amount × days",
+                )?)?;
                 let why = ex::days(*days, allowed, used, *max_days, *per_day, amount);
                 let cut = (allowed < *days).then(|| ex::days_cut(*days - allowed, *max_days));
                 if allowed == 0 {
                     let clause = self.policy.clause(&b.clause);
                     self.refuse(item, b, Reason::CapReached, clause, cut.unwrap_or_default());
-                    return;
+                    return Ok(());
                 }
                 (amount, why, cut, allowed)
             }
             (Rule::AfterBenefit { amount, .. }, Basis::After) => {
-                (scale(*amount), ex::after(*amount), None, 0)
+                (scale(*amount)?, ex::after(*amount), None, 0)
             }
-            _ => return,
+            _ => return Ok(()),
         };
         let room = if b.outside_caps {
             None
         } else {
-            self.h.room(self.policy, ii, item, shares)
+            self.h.room(self.policy, ii, item, shares)?
         };
         let (paid, cap_cut) = match room {
             Some((left, cap_why, clause)) if amount > left => (left, Some((cap_why, clause))),
@@ -535,13 +574,13 @@ impl<'a, 'c> Run<'a, 'c> {
             // Cut to 0 by a cap: not paid, counts for nothing.
             let (cap_why, clause) = cap_cut.unwrap_or_default();
             self.refuse(item, b, Reason::CapReached, clause, cap_why);
-            return;
+            return Ok(());
         }
         let why = match &cap_cut {
             Some((cap_why, _)) => why.then(cap_why.clone()),
             None => why,
         };
-        self.pay(item, b, paid, why);
+        self.pay(item, b, paid, why)?;
         let cut = match (own_cut, cap_cut) {
             (Some(o), Some((c, clause))) => Some((o.then(c), clause)),
             (Some(o), None) => Some((o, self.policy.clause(&b.clause))),
@@ -552,7 +591,7 @@ impl<'a, 'c> Run<'a, 'c> {
             self.refuse(item, b, Reason::CapReached, clause, why);
         }
         self.h
-            .record_paid(self.policy, ii, key, item, b, paid, days_paid);
+            .record_paid(self.policy, ii, key, item, b, paid, days_paid)
     }
 
     fn finish(mut self) -> Decision {

@@ -92,7 +92,7 @@ pub fn run_with(policy: &Policy, member: Value, claims: Vec<Value>) -> Vec<Decis
     let text = json!({"member": member, "claims": claims}).to_string();
     let s = Scenario::from_json(&text).unwrap();
     s.check_against(policy).unwrap();
-    adjudicate_scenario(policy, &s)
+    adjudicate_scenario(policy, &s).unwrap()
 }
 
 pub fn run(member: Value, claims: Vec<Value>) -> Vec<Decision> {

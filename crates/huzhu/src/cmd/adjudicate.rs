@@ -29,9 +29,12 @@ const INPUT_ERROR: u8 = 2;
 fn decide(policy: &Policy, text: &str) -> Result<String, ScenarioError> {
     let scenario = Scenario::from_json(text)?;
     scenario.check_against(policy)?;
-    Ok(Decision::decisions_json(&adjudicate_scenario(
-        policy, &scenario,
-    )))
+    // An amount past i64 fen is refused as input (exit 2), never decided on a wrong total.
+    let decisions = adjudicate_scenario(policy, &scenario).map_err(|e| ScenarioError {
+        field: "claims".into(),
+        problem: e.to_string(),
+    })?;
+    Ok(Decision::decisions_json(&decisions))
 }
 
 pub fn run(args: AdjudicateArgs) -> anyhow::Result<ExitCode> {
