@@ -6,7 +6,7 @@ use huzhu_app::demo::DEMO_ACCOUNTS;
 use huzhu_e2e::Viewport;
 
 /// Per account: navigation entries it must have, and entries it must not.
-const NAV: [(&str, &[&str], &[&str]); 9] = [
+const NAV: [(&str, &[&str], &[&str]); 10] = [
     (
         "admin",
         &["会员", "名册导入", "账簿", "审计日志"],
