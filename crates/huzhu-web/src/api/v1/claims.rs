@@ -504,7 +504,7 @@ fn action_of(req: ActionRequest) -> Result<Action, ApiError> {
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not take this action", body = ErrorBody),
         (status = NOT_FOUND, description = "no such claim in scope", body = ErrorBody),
-        (status = CONFLICT, description = "not allowed in the claim's state, documents missing, approval level too low, or the claim moved meanwhile (`HZ-CLAIM-0001`)", body = ErrorBody),
+        (status = CONFLICT, description = "not allowed in the claim's state, documents missing, approval level too low, the caller made the claim and may not accept or approve it (four eyes), or the claim moved meanwhile (`HZ-CLAIM-0001`)", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
