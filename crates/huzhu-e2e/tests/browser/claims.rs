@@ -279,9 +279,21 @@ async fn an_officer_submits_with_photos_and_the_claim_is_walked_to_payment() {
         b.text("main").await.unwrap().contains(&format!("{id}")),
         "{batch}"
     );
+    let settle = b
+        .js(
+            "return document.querySelector(\"form[action$='/settle']\").getAttribute('action')",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let batch_page = settle
+        .as_str()
+        .unwrap()
+        .trim_end_matches("/settle")
+        .to_string();
     b.sign_out().await.unwrap();
     b.sign_in("cashier").await.unwrap();
-    b.goto(&batch).await.unwrap();
+    b.goto(&batch_page).await.unwrap();
     b.click("form[action$='/settle'] button[type=submit]")
         .await
         .unwrap();
