@@ -10,6 +10,7 @@ use crate::access::{ensure_member_in_scope, not_found, require};
 use crate::{policies, review, AppError, Clock};
 use chrono::SubsecRound;
 use huzhu_domain::access::{Actor, Capability};
+use huzhu_domain::claim_input;
 use huzhu_domain::engine::{adjudicate, Decision, History};
 use huzhu_domain::ledger;
 use huzhu_domain::money::Money;
@@ -77,7 +78,9 @@ fn invalid(field: &str, message: String) -> AppError {
     AppError::invalid(field, message)
 }
 
-/// Reads the caller's claim object, with `id` and `submitted` filled in by huzhu.
+/// Reads the caller's claim object, with `id` and `submitted` filled in by huzhu, and checks it
+/// as a claim made through huzhu must be (identifiers, invoice numbers normalised, costs, dates,
+/// sizes: [`huzhu_domain::claim_input`]; issue 14).
 fn read_claim(value: &serde_json::Value, submitted: chrono::NaiveDate) -> Result<Claim, AppError> {
     let serde_json::Value::Object(map) = value else {
         return Err(invalid(
@@ -96,8 +99,14 @@ fn read_claim(value: &serde_json::Value, submitted: chrono::NaiveDate) -> Result
     let mut map = map.clone();
     map.insert("id".into(), serde_json::json!("new"));
     map.insert("submitted".into(), serde_json::json!(submitted.to_string()));
+    let total_stated = map
+        .get("costs_fen")
+        .and_then(|c| c.get("total"))
+        .is_some_and(|t| !t.is_null());
     let text = serde_json::Value::Object(map).to_string();
-    Claim::from_json(&text, "claim").map_err(|e| invalid(&e.field, e.problem))
+    let claim = Claim::from_json(&text, "claim").map_err(|e| invalid(&e.field, e.problem))?;
+    claim_input::check_claim_input(claim, total_stated, submitted, "claim")
+        .map_err(|e| invalid(&e.field, e.problem))
 }
 
 /// The policy a new claim belongs to.
@@ -335,6 +344,7 @@ fn open_guards(actor: &Actor) -> Guards {
         expert_cleared: false,
         approval_level: OrgLevel::Grassroots,
         actor_level: actor.org_level,
+        by_its_maker: false,
     }
 }
 
@@ -460,7 +470,9 @@ pub fn engine_member_from(
     }
 }
 
-/// The stored claim body with the claim's id and the kinds of its uploaded documents.
+/// The stored claim body with the claim's id and the kinds of its uploaded documents. Its
+/// invoice numbers are normalised as read, so that a claim stored before invoice numbers were
+/// normalised on submission compares alike in duplicate detection (issue 14).
 pub(crate) fn stored_body(c: &StoredClaim, documents: Vec<String>) -> Result<Claim, AppError> {
     let mut claim = Claim::from_json(&c.fields.body, "claim").map_err(|e| {
         AppError::Store(huzhu_store::StoreError::Corrupt(format!(
@@ -470,6 +482,7 @@ pub(crate) fn stored_body(c: &StoredClaim, documents: Vec<String>) -> Result<Cla
     })?;
     claim.id = c.id.0.to_string();
     claim.documents = documents;
+    claim_input::normalise_invoices(&mut claim);
     Ok(claim)
 }
 
@@ -534,6 +547,23 @@ pub async fn act<S: Repo>(
     view(store, clock, &claim).await
 }
 
+/// Whether `username` created the claim or submitted it (at any time: a returned claim is
+/// submitted again): the four-eyes rule keeps that account from accepting or approving it.
+async fn made_by<S: Repo>(
+    store: &S,
+    claim: &StoredClaim,
+    username: &str,
+) -> Result<bool, AppError> {
+    if claim.created_by == username {
+        return Ok(true);
+    }
+    Ok(store
+        .claim_events(claim.id)
+        .await?
+        .iter()
+        .any(|e| e.actor == username && matches!(e.action.as_str(), "create" | "submit")))
+}
+
 /// One transition, stored.
 async fn step<S: Repo>(
     store: &S,
@@ -551,6 +581,8 @@ async fn step<S: Repo>(
         expert_cleared: claim.fields.expert_cleared,
         approval_level: required_level(&policy, &decided.decision),
         actor_level: actor.org_level,
+        by_its_maker: matches!(action, Action::Accept | Action::Approve)
+            && made_by(store, &claim, &actor.username).await?,
     };
     let to = transition(from, action, actor.role, &guards)?;
     let mut f = claim.fields.clone();

@@ -21,7 +21,7 @@ pub const DEMO_PASSWORD: &str = "huzhu-demo-2022";
 
 /// One demo account per role and scope: (username, role, org, note). The member account belongs
 /// to the first member of `LA-01-001`.
-pub const DEMO_ACCOUNTS: [(&str, Role, &str, &str); 9] = [
+pub const DEMO_ACCOUNTS: [(&str, Role, &str, &str); 10] = [
     ("admin", Role::Administrator, "HZ", "系统管理员，全市"),
     (
         "city.staff",
@@ -37,6 +37,13 @@ pub const DEMO_ACCOUNTS: [(&str, Role, &str, &str); 9] = [
     ),
     ("reviewer", Role::MedicalReviewer, "HZ", "医疗顾问，全市"),
     ("finance", Role::Finance, "HZ", "财务，全市"),
+    // A second finance account: the one that builds a payout batch may not settle it (four eyes).
+    (
+        "cashier",
+        Role::Finance,
+        "HZ",
+        "出纳（财务），全市：结算支付批次",
+    ),
     ("auditor", Role::Auditor, "HZ", "审计，全市（只读）"),
     (
         "officer.la01001",

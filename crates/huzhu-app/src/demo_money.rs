@@ -2,7 +2,9 @@
 //! its twelve units enrolled and billed (all but two bills paid), and claims in every state of
 //! the workflow, one paid in a settled payout batch and one sent back in a failed line — so that
 //! every screen and report has something real to show. It runs the same use cases as the API,
-//! with the demo accounts as actors and a clock set to the cycle's dates, and loads once.
+//! with the demo accounts as actors and a clock set to the cycle's dates, and loads once. Four
+//! eyes as everywhere: unit officers make the claims, city staff accept and approve them,
+//! `finance` builds the payout batch and `cashier` settles it.
 
 use crate::claims::{act, create_claim, ClaimRequest};
 use crate::enrolment::{enrol_unit, pay_bill, EnrolUnit};
@@ -99,6 +101,8 @@ pub async fn load_money_demo<S: Repo>(store: &S) -> Result<bool, AppError> {
     );
     let city = actor("city.staff", Role::FederationStaff, "HZ", OrgLevel::City)?;
     let finance = actor("finance", Role::Finance, "HZ", OrgLevel::City)?;
+    // Four eyes: finance builds the payout batch, the cashier settles it.
+    let cashier = actor("cashier", Role::Finance, "HZ", OrgLevel::City)?;
     let la = OrgCode::parse("LA").map_err(|e| AppError::invalid("org", e.to_string()))?;
     let units: Vec<OrgCode> = store
         .orgs_under(Some(&la))
@@ -295,7 +299,7 @@ pub async fn load_money_demo<S: Repo>(store: &S) -> Result<bool, AppError> {
             )
         })
         .collect();
-    payouts::settle_batch(store, &clock, &finance, batch.batch.id, &failures).await?;
+    payouts::settle_batch(store, &clock, &cashier, batch.batch.id, &failures).await?;
     if let Some((_, id, officer)) = ids.iter().find(|(t, _, _)| *t == "appealed") {
         act(
             store,

@@ -313,6 +313,8 @@ pub async fn pay_bill<S: Repo>(
             "须填写付款凭证号 (a payment reference is required)".into(),
         ));
     }
+    huzhu_domain::claim_input::check_identifier("payment_ref", payment_ref.trim())
+        .map_err(|e| AppError::invalid(&e.field, e.problem))?;
     let payer = OrgCode::parse(&b.payer).map_err(|_| not_found("bill"))?;
     if b.payer != b.unit {
         let forbidden = || AppError::Forbidden {
@@ -399,7 +401,7 @@ pub async fn coverage<S: Repo>(
         ) {
             continue;
         }
-        if let Ok(claim) = Claim::from_json(&c.fields.body, "claim") {
+        if let Ok(claim) = crate::claims::stored_body(&c, Vec::new()) {
             adjudicate(&policy, &em, &mut history, &claim)?;
         }
     }

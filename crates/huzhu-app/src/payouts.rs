@@ -125,7 +125,15 @@ pub async fn get_batch<S: Repo>(
     Ok((batch, lines))
 }
 
-/// Settles an open batch: every line not named in `failures` was paid.
+/// 四眼原则 (four eyes) for money leaving the fund: the account that built a batch does not
+/// settle it.
+pub const FOUR_EYES_BATCH: &str =
+    "四眼原则：生成支付批次的账号不能结算该批次，须由另一财务账号办理 \
+     (four eyes: the account that built a payout batch may not settle it; another finance \
+     account must)";
+
+/// Settles an open batch: every line not named in `failures` was paid. The account that built
+/// it may not ([`FOUR_EYES_BATCH`], a conflict: 409).
 pub async fn settle_batch<S: Repo>(
     store: &S,
     clock: &dyn Clock,
@@ -135,6 +143,9 @@ pub async fn settle_batch<S: Repo>(
 ) -> Result<Batch, AppError> {
     require(actor, Capability::ManagePayouts)?;
     let (batch, lines) = get_batch(store, actor, id).await?;
+    if batch.created_by == actor.username {
+        return Err(AppError::Conflict(FOUR_EYES_BATCH.into()));
+    }
     if batch.status != "open" {
         return Err(AppError::Conflict(format!(
             "支付批次 {} 已结算 (batch {} is already settled)",
@@ -178,6 +189,7 @@ pub async fn settle_batch<S: Repo>(
                 expert_cleared: false,
                 approval_level: actor.org_level,
                 actor_level: actor.org_level,
+                by_its_maker: false,
             },
         )?;
         let mut f = claim.fields.clone();

@@ -149,6 +149,7 @@ async fn replay_member<S: Repo>(
             )))
         })?;
         claim.id = c.id.0.to_string();
+        huzhu_domain::claim_input::normalise_invoices(&mut claim);
         if c.fields.state == ClaimState::Rejected {
             h_old.note_invoices(&claim);
             h_new.note_invoices(&claim);

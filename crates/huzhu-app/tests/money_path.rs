@@ -84,6 +84,10 @@ fn district_staff() -> Actor {
 fn finance() -> Actor {
     actor("finance", Role::Finance, "HZ", OrgLevel::City, None)
 }
+/// A second finance account: the one that builds a batch may not settle it (four eyes).
+fn cashier() -> Actor {
+    actor("cashier", Role::Finance, "HZ", OrgLevel::City, None)
+}
 
 /// A tiny valid PNG header is enough: files are checked by their first bytes.
 fn png() -> Vec<u8> {
@@ -390,7 +394,7 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
     let settled = payouts::settle_batch(
         &s,
         &clock,
-        &finance(),
+        &cashier(),
         batch.batch.id,
         &[(first.id, "账户冻结".into())],
     )
@@ -402,7 +406,7 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
         .unwrap();
     assert_eq!(again.lines.len(), 1);
     assert_eq!(again.lines[0].claim, first.claim);
-    payouts::settle_batch(&s, &clock, &finance(), again.batch.id, &[])
+    payouts::settle_batch(&s, &clock, &cashier(), again.batch.id, &[])
         .await
         .unwrap();
     let paid = get_claim(&s, &clock, &me, id1).await.unwrap();
@@ -410,17 +414,17 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
     assert_eq!(paid.paid_fen, 2_070_000);
     // Building and settling each batch is in the audit log, under the batch's org.
     let audit = s.audit_log(200).await.unwrap();
-    for (action, subject) in [
-        ("payout.build", batch.batch.id.0),
-        ("payout.settle", batch.batch.id.0),
-        ("payout.build", again.batch.id.0),
-        ("payout.settle", again.batch.id.0),
+    for (action, subject, who) in [
+        ("payout.build", batch.batch.id.0, finance()),
+        ("payout.settle", batch.batch.id.0, cashier()),
+        ("payout.build", again.batch.id.0, finance()),
+        ("payout.settle", again.batch.id.0, cashier()),
     ] {
         let e = audit
             .iter()
             .find(|e| e.action == action && e.subject == format!("batch {subject}"))
             .unwrap_or_else(|| panic!("{action} of batch {subject} is not in the audit log"));
-        assert_eq!(e.actor, finance().username);
+        assert_eq!(e.actor, who.username);
         assert_eq!(e.org.as_ref().map(|o| o.as_str()), Some("HZ"));
     }
 
@@ -1076,6 +1080,330 @@ async fn a_federation_paid_policy_bills_the_federation_not_the_unit<S: Repo>(s: 
         .unwrap();
 }
 
+/// The demo city with LA-01-001 enrolled in A, B and C for 2022, the clock in June 2022 (past
+/// the waiting period), and the unit's first in-service woman.
+async fn an_enrolled_member<S: Repo>(s: &S, clock: &TestClock) -> MemberId {
+    clock.set(2021, 11, 1);
+    huzhu_app::demo::load_demo(s, clock).await.unwrap();
+    enrol_unit(
+        s,
+        clock,
+        &officer(),
+        &EnrolUnit {
+            unit: code("LA-01-001"),
+            policy: "hangzhou-2022".into(),
+            items: vec![("A".into(), 1), ("B".into(), 1), ("C".into(), 1)],
+            members: None,
+        },
+    )
+    .await
+    .unwrap();
+    clock.set(2022, 6, 1);
+    a_member(s).await
+}
+
+/// Issue 14: the same invoice number written with a trailing space, a zero-width space, a
+/// right-to-left mark, full-width digits or another letter case is the same invoice: flagged
+/// `duplicate_invoice`, and stored in its one normal form. A claim stored before numbers were
+/// normalised compares normalised too.
+async fn an_invoice_look_alike_is_flagged_as_a_duplicate<S: Repo>(s: S) {
+    use huzhu_store::money::{ClaimEvent, ClaimFields, NewClaim};
+    let clock = TestClock::on(2021, 11, 1);
+    let member = an_enrolled_member(&s, &clock).await;
+    let make = |claim: serde_json::Value| ClaimRequest {
+        member,
+        policy: Some("hangzhou-2022".into()),
+        claim,
+        submit: true,
+    };
+    let first = create_claim(
+        &s,
+        &clock,
+        &officer(),
+        &make(stay("2022-01-10", "2022-01-12", "INV-2022-0001", None)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(first.claim["invoices"], json!(["INV-2022-0001"]));
+    let look_alikes = [
+        "INV-2022-0001 ",
+        "INV-2022\u{200B}-0001",
+        "\u{200F}INV-2022-0001",
+        "INV-２０２２-０００１",
+        "inv-2022-0001",
+    ];
+    for (n, invoice) in look_alikes.iter().enumerate() {
+        let day = 2 * n + 1;
+        let c = create_claim(
+            &s,
+            &clock,
+            &officer(),
+            &make(stay(
+                &format!("2022-03-{day:02}"),
+                &format!("2022-03-{:02}", day + 1),
+                invoice,
+                None,
+            )),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            c.claim["invoices"],
+            json!(["INV-2022-0001"]),
+            "{invoice:?} is stored normalised"
+        );
+        let id = ClaimId(c.id);
+        upload_all(&s, &clock, &officer(), id).await;
+        let c = act(&s, &clock, &city_staff(), id, Action::Accept)
+            .await
+            .unwrap();
+        assert!(
+            c.flags.contains(&"duplicate_invoice".to_string()),
+            "{invoice:?}: {:?}",
+            c.flags
+        );
+    }
+    // A claim stored before normalisation, with its number as typed then.
+    let mut old = huzhu_domain::scenario::Claim::from_json(
+        &json!({"id": "old", "kind": "hospital_stay", "submitted": "2022-04-20",
+                "admitted": "2022-04-01", "discharged": "2022-04-03", "hospital_grade": 3,
+                "costs_fen": {"self_borne": 100_000}, "invoices": ["old-7 "]})
+        .to_string(),
+        "claim",
+    )
+    .unwrap();
+    old.documents.clear();
+    let at = Utc.with_ymd_and_hms(2022, 4, 20, 2, 0, 0).unwrap();
+    s.create_claim(&NewClaim {
+        member,
+        within: None,
+        policy: "hangzhou-2022".into(),
+        kind: "hospital_stay".into(),
+        fields: ClaimFields {
+            state: State::Submitted,
+            body: old.to_json(),
+            event_date: old.event_date(),
+            submitted_on: Some(at.date_naive()),
+            decision: None,
+            payable: None,
+            approved: huzhu_domain::money::Money::ZERO,
+            paid: huzhu_domain::money::Money::ZERO,
+            flags: Vec::new(),
+            review_reason: None,
+            expert_cleared: false,
+            returned_for: Vec::new(),
+        },
+        event: ClaimEvent {
+            action: "submit".into(),
+            from: None,
+            to: State::Submitted,
+            actor: "officer".into(),
+            actor_role: "unit_officer".into(),
+            reason: String::new(),
+            at,
+        },
+    })
+    .await
+    .unwrap();
+    let c = create_claim(
+        &s,
+        &clock,
+        &officer(),
+        &make(stay("2022-05-01", "2022-05-03", "OLD-7", None)),
+    )
+    .await
+    .unwrap();
+    let id = ClaimId(c.id);
+    upload_all(&s, &clock, &officer(), id).await;
+    let c = act(&s, &clock, &city_staff(), id, Action::Accept)
+        .await
+        .unwrap();
+    assert!(
+        c.flags.contains(&"duplicate_invoice".to_string()),
+        "{:?}",
+        c.flags
+    );
+}
+
+/// Issue 14: costs that cannot be, dates before 1900 or after the submission, identifiers with
+/// invisible or control characters and absurd sizes are refused naming the field, and nothing
+/// is stored.
+async fn a_claim_that_cannot_be_is_refused_naming_the_field_and_stores_nothing<S: Repo>(s: S) {
+    let clock = TestClock::on(2021, 11, 1);
+    let member = an_enrolled_member(&s, &clock).await;
+    let ok = || stay("2022-05-01", "2022-05-11", "INV-9", Some("md01"));
+    let with = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut c = ok();
+        f(&mut c);
+        c
+    };
+    let cases: Vec<(serde_json::Value, &str)> = vec![
+        (
+            with(&|c| c["costs_fen"] = json!({"total": 100_000, "self_borne": 1_200_000})),
+            "claim.costs_fen.self_borne",
+        ),
+        (
+            with(&|c| c["costs_fen"]["pooled_fund"] = json!(4_000_000)),
+            "claim.costs_fen.total",
+        ),
+        (
+            with(&|c| c["admitted"] = json!("1899-12-31")),
+            "claim.admitted",
+        ),
+        (
+            with(&|c| c["discharged"] = json!("2022-06-02")),
+            "claim.discharged",
+        ),
+        (
+            with(&|c| c["diagnoses"][0]["date"] = json!("2022-07-01")),
+            "claim.diagnoses[0].date",
+        ),
+        (
+            with(&|c| c["diagnoses"][0]["disease"] = json!("md\u{200B}01")),
+            "claim.diagnoses[0].disease",
+        ),
+        (
+            with(&|c| c["invoices"] = json!(["INV\u{0000}9"])),
+            "claim.invoices[0]",
+        ),
+        (
+            with(&|c| {
+                c["invoices"] = json!((0..20_000).map(|i| format!("INV{i}")).collect::<Vec<_>>())
+            }),
+            "claim.invoices",
+        ),
+        (
+            with(&|c| c["invoices"] = json!(["9".repeat(1_500_000)])),
+            "claim.invoices[0]",
+        ),
+    ];
+    for (body, field) in cases {
+        let r = create_claim(
+            &s,
+            &clock,
+            &officer(),
+            &ClaimRequest {
+                member,
+                policy: Some("hangzhou-2022".into()),
+                claim: body,
+                submit: true,
+            },
+        )
+        .await;
+        match r {
+            Err(AppError::Invalid { field: f, message }) => {
+                assert_eq!(f, field, "{message}");
+                assert!(message.contains('('), "Chinese with the English: {message}");
+            }
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    assert!(s
+        .member_claims(member, "hangzhou-2022")
+        .await
+        .unwrap()
+        .is_empty());
+    // A payment reference is an identifier too.
+    let bills = list_bills(&s, &finance(), Some(&code("LA-01-001")))
+        .await
+        .unwrap();
+    let bill = bills[0].id;
+    for bad in ["BANK\u{200B}-1".to_string(), "9".repeat(100 * 1024)] {
+        match pay_bill(&s, &clock, &finance(), bill, &bad).await {
+            Err(AppError::Invalid { field, .. }) => assert_eq!(field, "payment_ref"),
+            other => panic!("{other:?}"),
+        }
+    }
+    pay_bill(&s, &clock, &finance(), bill, "BANK-1")
+        .await
+        .unwrap();
+}
+
+/// Issue 14, four eyes: the account that created or submitted a claim may not accept or
+/// approve it, and the account that built a payout batch may not settle it; another may.
+async fn one_account_cannot_both_make_and_pass_a_claim_or_a_batch<S: Repo>(s: S) {
+    let clock = TestClock::on(2021, 11, 1);
+    let member = an_enrolled_member(&s, &clock).await;
+    let other_city = actor(
+        "city.two",
+        Role::FederationStaff,
+        "HZ",
+        OrgLevel::City,
+        None,
+    );
+    let four_eyes = |r: Result<huzhu_app::claims::ClaimView, AppError>| match r {
+        Err(e @ AppError::Transition(_)) => {
+            assert!(e.to_string().contains("four eyes"), "{e}");
+        }
+        other => panic!("four eyes expected: {other:?}"),
+    };
+    // The federation's account makes and submits the claim itself.
+    let c = create_claim(
+        &s,
+        &clock,
+        &city_staff(),
+        &ClaimRequest {
+            member,
+            policy: Some("hangzhou-2022".into()),
+            claim: stay("2022-05-01", "2022-05-11", "INV-4E", None),
+            submit: true,
+        },
+    )
+    .await
+    .unwrap();
+    let id = ClaimId(c.id);
+    upload_all(&s, &clock, &city_staff(), id).await;
+    four_eyes(act(&s, &clock, &city_staff(), id, Action::Accept).await);
+    act(&s, &clock, &other_city, id, Action::Accept)
+        .await
+        .unwrap();
+    // Reviewing is not passing it: the maker may.
+    act(&s, &clock, &city_staff(), id, Action::Review)
+        .await
+        .unwrap();
+    four_eyes(act(&s, &clock, &city_staff(), id, Action::Approve).await);
+    let approved = act(&s, &clock, &other_city, id, Action::Approve)
+        .await
+        .unwrap();
+    assert_eq!(approved.state, "approved");
+    // A draft made by the officer and submitted by the city: neither may accept it.
+    let d = create_claim(
+        &s,
+        &clock,
+        &officer(),
+        &ClaimRequest {
+            member,
+            policy: Some("hangzhou-2022".into()),
+            claim: stay("2022-05-20", "2022-05-22", "INV-4F", None),
+            submit: false,
+        },
+    )
+    .await
+    .unwrap();
+    let d = ClaimId(d.id);
+    upload_all(&s, &clock, &officer(), d).await;
+    act(&s, &clock, &city_staff(), d, Action::Submit)
+        .await
+        .unwrap();
+    four_eyes(act(&s, &clock, &city_staff(), d, Action::Accept).await);
+    act(&s, &clock, &other_city, d, Action::Accept)
+        .await
+        .unwrap();
+    // The batch: finance builds it and may not settle it; the cashier does.
+    let batch = payouts::build_batch(&s, &clock, &finance(), &code("HZ"))
+        .await
+        .unwrap();
+    match payouts::settle_batch(&s, &clock, &finance(), batch.batch.id, &[]).await {
+        Err(e @ AppError::Conflict(_)) => assert!(e.to_string().contains("four eyes"), "{e}"),
+        other => panic!("four eyes expected: {other:?}"),
+    }
+    let settled = payouts::settle_batch(&s, &clock, &cashier(), batch.batch.id, &[])
+        .await
+        .unwrap();
+    assert_eq!(settled.status, "paid");
+    assert_eq!(settled.settled_by.as_deref(), Some("cashier"));
+}
+
 #[path = "../../huzhu-store/tests/harness/mod.rs"]
 #[macro_use]
 mod harness;
@@ -1089,4 +1417,7 @@ on_both!(
     a_failing_claim_in_a_batch_fails_alone,
     an_interrupted_money_demo_is_named_and_nothing_more_is_written,
     a_federation_paid_policy_bills_the_federation_not_the_unit,
+    an_invoice_look_alike_is_flagged_as_a_duplicate,
+    a_claim_that_cannot_be_is_refused_naming_the_field_and_stores_nothing,
+    one_account_cannot_both_make_and_pass_a_claim_or_a_batch,
 );

@@ -16,6 +16,7 @@ pub mod personal;
 pub use id_number::{Gender, IdKind, IdNumber, IdNumberError};
 pub use money::Money;
 pub use org::{OrgCode, OrgLevel, RegionCode};
+pub mod claim_input;
 pub mod engine;
 pub mod enrolment;
 pub mod ledger;

@@ -202,6 +202,9 @@ pub struct Guards {
     pub approval_level: OrgLevel,
     /// The level of the acting user's organisation.
     pub actor_level: OrgLevel,
+    /// The acting account created or submitted the claim: 四眼原则 (four eyes), it may not
+    /// accept or approve it too.
+    pub by_its_maker: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -224,8 +227,18 @@ pub enum TransitionError {
     ReasonRequired,
     #[error("该申请已被抽中专家审核，须经医疗顾问审核后方可审批 (selected for expert review: a medical reviewer must clear it before approval)")]
     ExpertReviewPending,
+    #[error("四眼原则：创建或提交申请的账号不能{action_zh}该申请，须由另一账号办理 (four eyes: the account that created or submitted a claim may not {action} it; another account must)", action_zh = action_zh(.action))]
+    FourEyes { action: &'static str },
     #[error("该申请须由{required_zh}级及以上工会审批 (must be approved at {required} level or above)", required_zh = .required.label_zh(), required = .required.code())]
     ApprovalLevel { required: OrgLevel },
+}
+
+fn action_zh(code: &str) -> &'static str {
+    match code {
+        "accept" => "受理",
+        "approve" => "审批",
+        _ => "办理",
+    }
 }
 
 /// The next state of a claim in `from` when an actor with `role` does `action`, or why not.
@@ -249,6 +262,9 @@ pub fn transition(
     let to = match (from, action) {
         (S::Draft | S::Returned, Action::Submit) => S::Submitted,
         (S::Submitted, Action::Accept) => {
+            if guards.by_its_maker {
+                return Err(TransitionError::FourEyes { action: name });
+            }
             if !guards.missing_documents.is_empty() {
                 return Err(TransitionError::DocumentsMissing {
                     action: name,
@@ -268,6 +284,9 @@ pub fn transition(
         (S::Computed | S::Reviewed, Action::SendToExpert { .. }) => S::ExpertReview,
         (S::ExpertReview, Action::ExpertClear { .. }) => S::Reviewed,
         (S::Reviewed, Action::Approve) => {
+            if guards.by_its_maker {
+                return Err(TransitionError::FourEyes { action: name });
+            }
             if !guards.missing_documents.is_empty() {
                 return Err(TransitionError::DocumentsMissing {
                     action: name,
@@ -333,7 +352,35 @@ mod tests {
             expert_cleared: false,
             approval_level: OrgLevel::District,
             actor_level: OrgLevel::City,
+            by_its_maker: false,
         }
+    }
+
+    #[test]
+    fn the_account_that_made_a_claim_cannot_accept_or_approve_it() {
+        let g = Guards {
+            by_its_maker: true,
+            ..open()
+        };
+        for (from, action, code) in [
+            (ClaimState::Submitted, Action::Accept, "accept"),
+            (ClaimState::Reviewed, Action::Approve, "approve"),
+        ] {
+            let e = transition(from, &action, Role::FederationStaff, &g).unwrap_err();
+            assert_eq!(e, TransitionError::FourEyes { action: code });
+            assert!(e.to_string().contains("four eyes"), "{e}");
+            assert!(e.to_string().contains("四眼原则"), "{e}");
+        }
+        // Everything else the maker may still do: review, send to the expert, reject.
+        assert_eq!(
+            transition(
+                ClaimState::Computed,
+                &Action::Review,
+                Role::FederationStaff,
+                &g
+            ),
+            Ok(ClaimState::Reviewed)
+        );
     }
 
     #[test]

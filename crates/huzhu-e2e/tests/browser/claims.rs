@@ -257,7 +257,8 @@ async fn an_officer_submits_with_photos_and_the_claim_is_walked_to_payment() {
     assert_eq!(b.text("[data-testid=approved]").await.unwrap(), payable);
     b.sign_out().await.unwrap();
 
-    // Finance builds a payout batch for 临安区 and settles it as paid.
+    // Finance builds a payout batch for 临安区; the cashier settles it as paid (four eyes: the
+    // account that built a batch does not settle it).
     b.sign_in("finance").await.unwrap();
     b.goto("/payouts").await.unwrap();
     b.find("#org")
@@ -278,6 +279,21 @@ async fn an_officer_submits_with_photos_and_the_claim_is_walked_to_payment() {
         b.text("main").await.unwrap().contains(&format!("{id}")),
         "{batch}"
     );
+    let settle = b
+        .js(
+            "return document.querySelector(\"form[action$='/settle']\").getAttribute('action')",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let batch_page = settle
+        .as_str()
+        .unwrap()
+        .trim_end_matches("/settle")
+        .to_string();
+    b.sign_out().await.unwrap();
+    b.sign_in("cashier").await.unwrap();
+    b.goto(&batch_page).await.unwrap();
     b.click("form[action$='/settle'] button[type=submit]")
         .await
         .unwrap();

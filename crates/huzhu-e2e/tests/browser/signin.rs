@@ -6,7 +6,7 @@ use huzhu_app::demo::DEMO_ACCOUNTS;
 use huzhu_e2e::Viewport;
 
 /// Per account: navigation entries it must have, and entries it must not.
-const NAV: [(&str, &[&str], &[&str]); 9] = [
+const NAV: [(&str, &[&str], &[&str]); 10] = [
     (
         "admin",
         &["会员", "名册导入", "账簿", "审计日志"],
@@ -37,6 +37,11 @@ const NAV: [(&str, &[&str], &[&str]); 9] = [
     ),
     (
         "finance",
+        &["会员", "支付批次", "账簿"],
+        &["工作台", "名册导入", "审计日志"],
+    ),
+    (
+        "cashier",
         &["会员", "支付批次", "账簿"],
         &["工作台", "名册导入", "审计日志"],
     ),

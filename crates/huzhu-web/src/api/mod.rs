@@ -203,6 +203,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                return ApiError::TooLarge {
+                    field: "body".into(),
+                    message: "请求体过大 (request body too large)".into(),
+                };
+            }
             ApiError::invalid(
                 "body",
                 format!("请求体无法读取 (cannot read the body): {}", e.body_text()),

@@ -263,16 +263,18 @@ async fn finance_builds_downloads_and_settles_a_batch_with_one_failed_line() {
     .await;
     assert_eq!(raw.status, StatusCode::BAD_REQUEST);
     let reason_field = format!("reason_{}", failed.id);
-    let raw = post_form(
-        &app,
-        &finance,
-        &format!("/payouts/{id}/settle"),
-        &[
-            ("failed", failed.id.to_string()),
-            (reason_field.as_str(), "账户冻结".into()),
-        ],
-    )
-    .await;
+    let settle = [
+        ("failed", failed.id.to_string()),
+        (reason_field.as_str(), "账户冻结".into()),
+    ];
+    // Four eyes: finance built the batch, so another finance account settles it.
+    let raw = post_form(&app, &finance, &format!("/payouts/{id}/settle"), &settle).await;
+    let page = String::from_utf8_lossy(&raw.body).into_owned();
+    assert_eq!(raw.status, StatusCode::CONFLICT, "{page}");
+    assert!(page.contains("四眼原则"), "{page}");
+    assert_eq!(app.store.batch(BatchId(id)).await.unwrap().0.status, "open");
+    let cashier = app.login("cashier").await;
+    let raw = post_form(&app, &cashier, &format!("/payouts/{id}/settle"), &settle).await;
     assert_eq!(
         raw.status,
         StatusCode::SEE_OTHER,

@@ -321,7 +321,9 @@ async fn a_claim_goes_from_enrolment_to_a_paid_bank_file_and_a_balanced_ledger()
         "finance does not read the audit log"
     );
 
-    let (status, settled) = app
+    // Four eyes: the account that built the batch may not settle it; another finance account
+    // does.
+    let (status, refused) = app
         .json_as(
             &finance,
             "POST",
@@ -329,11 +331,26 @@ async fn a_claim_goes_from_enrolment_to_a_paid_bank_file_and_a_balanced_ledger()
             &json!({"failures": []}),
         )
         .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert!(
+        refused["message"].as_str().unwrap().contains("four eyes"),
+        "{refused}"
+    );
+    let cashier = app.login("cashier").await;
+    let (status, settled) = app
+        .json_as(
+            &cashier,
+            "POST",
+            &format!("/api/v1/payout-batches/{batch_id}/settlement"),
+            &json!({"failures": []}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{settled}");
     assert_eq!(settled["status"], "paid");
+    assert_eq!(settled["settled_by"], "cashier");
     let (status, again) = app
         .json_as(
-            &finance,
+            &cashier,
             "POST",
             &format!("/api/v1/payout-batches/{batch_id}/settlement"),
             &json!({}),

@@ -162,3 +162,162 @@ async fn bad_input_is_refused_naming_the_field_and_nothing_is_stored() {
     assert_eq!(now["state"], "submitted", "no action was taken");
     assert_eq!(now["events"].as_array().unwrap().len(), 1);
 }
+
+/// Issue 14: costs that cannot be, dates before 1900 or after the submission, identifiers with
+/// invisible or control characters and absurd sizes are a 400 naming the field (a body past the
+/// claim route's limit a 413 naming `body`), and nothing is stored.
+#[tokio::test]
+async fn a_claim_that_cannot_be_is_refused_naming_the_field_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    enrol_and_pay(&app).await;
+    set_day(&app, 2022, 6, 1);
+    let officer = app.login("officer.la01001").await;
+    let member = in_service_woman(&app, &officer).await;
+    let before = claims_of(&app, &officer).await;
+    let with = |f: &dyn Fn(&mut Value)| {
+        let mut c = stay();
+        f(&mut c);
+        c
+    };
+    let cases = [
+        (
+            with(&|c| c["costs_fen"] = json!({"total": 100_000, "self_borne": 1_200_000})),
+            "claim.costs_fen.self_borne",
+        ),
+        (
+            with(&|c| c["costs_fen"]["pooled_fund"] = json!(4_000_000)),
+            "claim.costs_fen.total",
+        ),
+        (
+            with(&|c| c["admitted"] = json!("1899-12-31")),
+            "claim.admitted",
+        ),
+        (
+            with(&|c| c["discharged"] = json!("2022-06-02")),
+            "claim.discharged",
+        ),
+        (
+            with(&|c| c["diagnoses"][0]["disease"] = json!("md01\u{200F}")),
+            "claim.diagnoses[0].disease",
+        ),
+        (
+            with(&|c| c["invoices"] = json!(["INV-\u{0007}1"])),
+            "claim.invoices[0]",
+        ),
+        (
+            with(&|c| c["invoices"] = json!((0..201).map(|i| format!("I{i}")).collect::<Vec<_>>())),
+            "claim.invoices",
+        ),
+    ];
+    for (claim, field) in cases {
+        let (status, body) = app
+            .json_as(
+                &officer,
+                "POST",
+                "/api/v1/claims",
+                &json!({"member_id": member, "claim": claim}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{field}: {body}");
+        assert_eq!(body["field"], field, "{body}");
+    }
+    // 1.5 MB of invoice number: refused unread.
+    let huge = with(&|c| c["invoices"] = json!(["9".repeat(1_500_000)]));
+    let (status, body) = app
+        .json_as(
+            &officer,
+            "POST",
+            "/api/v1/claims",
+            &json!({"member_id": member, "claim": huge}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(body["field"], "body");
+    assert_eq!(body["code"], "HZ-INPUT-0002");
+    assert_eq!(
+        claims_of(&app, &officer).await,
+        before,
+        "no claim was stored"
+    );
+}
+
+/// Issue 14: an invoice number written again with a trailing space, a zero-width space and
+/// full-width digits in lower case is the same invoice: stored normalised, flagged
+/// `duplicate_invoice`.
+#[tokio::test]
+async fn an_invoice_look_alike_is_flagged_as_a_duplicate_invoice() {
+    let app = spawn_app().await;
+    enrol_and_pay(&app).await;
+    set_day(&app, 2022, 6, 1);
+    let officer = app.login("officer.la01001").await;
+    let member = in_service_woman(&app, &officer).await;
+    let (status, first) = app
+        .json_as(
+            &officer,
+            "POST",
+            "/api/v1/claims",
+            &json!({"member_id": member, "claim": stay()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let mut again = stay();
+    again["admitted"] = json!("2022-05-20");
+    again["discharged"] = json!("2022-05-22");
+    again["diagnoses"] = json!([]);
+    again["invoices"] = json!(["inv\u{200B}-１ "]);
+    let (status, second) = app
+        .json_as(
+            &officer,
+            "POST",
+            "/api/v1/claims",
+            &json!({"member_id": member, "claim": again}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    assert_eq!(second["claim"]["invoices"], json!(["INV-1"]));
+    let id = second["id"].as_i64().unwrap();
+    for kind in crate::money::DOCUMENT_KINDS {
+        let (status, doc) = app
+            .post_bytes_as(
+                &officer,
+                &format!("/api/v1/claims/{id}/documents?kind={kind}&file_name={kind}.png"),
+                png(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{doc}");
+    }
+    let city = app.login("city.staff").await;
+    let (status, computed) = act(&app, &city, id, json!({"action": "accept"})).await;
+    assert_eq!(status, StatusCode::OK, "{computed}");
+    assert!(
+        computed["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("duplicate_invoice")),
+        "{computed}"
+    );
+}
+
+/// Issue 14, four eyes: the federation account that made and submitted a claim may not accept
+/// it (409 naming the rule); another account may.
+#[tokio::test]
+async fn the_account_that_made_a_claim_may_not_accept_it() {
+    let app = spawn_app().await;
+    enrol_and_pay(&app).await;
+    set_day(&app, 2022, 6, 1);
+    let city = app.login("city.staff").await;
+    let member = in_service_woman(&app, &city).await;
+    let (id, _) = crate::money::claim_with_documents(&app, &city, member).await;
+    let (status, body) = act(&app, &city, id, json!({"action": "accept"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["code"], "HZ-CLAIM-0001");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("四眼原则") && message.contains("four eyes"),
+        "{message}"
+    );
+    let district = app.login("district.staff").await;
+    let (status, body) = act(&app, &district, id, json!({"action": "accept"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "computed");
+}

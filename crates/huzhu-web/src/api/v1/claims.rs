@@ -6,7 +6,7 @@ use crate::api::{route, ApiJson, ApiPath, ApiQuery};
 use crate::auth::Authenticated;
 use crate::error::ErrorBody;
 use crate::{org_code, ApiError, AppState};
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::Json;
 use huzhu_app::claims::{self, ClaimQuery, ClaimRequest, ClaimSummary, ClaimView};
@@ -17,9 +17,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
+/// The claim route reads this much at most (axum's default is 2 MB): a claim at its limits
+/// ([`huzhu_domain::claim_input`]: 200 invoice numbers of at most 1 KB as sent, 20 diagnoses)
+/// fits; past it the body is refused unread with a 413 naming `body`.
+pub const CLAIM_BODY_LIMIT: usize = 256 * 1024;
+
 pub(super) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
+    let (schemas, paths, create) = route!(create::<S>);
     OpenApiRouter::new()
-        .routes(route!(create::<S>))
+        .routes((
+            schemas,
+            paths,
+            create.layer(DefaultBodyLimit::max(CLAIM_BODY_LIMIT)),
+        ))
         .routes(route!(list::<S>))
         .routes(route!(show::<S>))
         .routes(route!(act::<S>))
@@ -206,6 +216,7 @@ impl ClaimDetail {
         (status = BAD_REQUEST, description = "malformed body or claim; `field` names where (`claim.costs_fen.self_borne`)", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not submit claims", body = ErrorBody),
+        (status = PAYLOAD_TOO_LARGE, description = "a body over 256 KiB; `field` is `body`", body = ErrorBody),
         (status = NOT_FOUND, description = "no such member in scope", body = ErrorBody),
         (status = CONFLICT, description = "the claim cannot be submitted", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
@@ -493,7 +504,7 @@ fn action_of(req: ActionRequest) -> Result<Action, ApiError> {
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not take this action", body = ErrorBody),
         (status = NOT_FOUND, description = "no such claim in scope", body = ErrorBody),
-        (status = CONFLICT, description = "not allowed in the claim's state, documents missing, approval level too low, or the claim moved meanwhile (`HZ-CLAIM-0001`)", body = ErrorBody),
+        (status = CONFLICT, description = "not allowed in the claim's state, documents missing, approval level too low, the caller made the claim and may not accept or approve it (four eyes), or the claim moved meanwhile (`HZ-CLAIM-0001`)", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]

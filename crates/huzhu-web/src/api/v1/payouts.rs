@@ -351,7 +351,8 @@ pub struct SettleRequest {
 }
 
 /// 结算 — settle an open batch: the lines not named as failed are paid (their claims move to
-/// `paid`); failed lines' claims go back to the queue for the next batch.
+/// `paid`); failed lines' claims go back to the queue for the next batch. The account that built
+/// the batch may not settle it (four eyes, 409).
 #[utoipa::path(
     post,
     path = "/api/v1/payout-batches/{id}/settlement",
@@ -365,7 +366,7 @@ pub struct SettleRequest {
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not manage payouts", body = ErrorBody),
         (status = NOT_FOUND, description = "no such batch in scope", body = ErrorBody),
-        (status = CONFLICT, description = "the batch is settled already", body = ErrorBody),
+        (status = CONFLICT, description = "the batch is settled already, or the caller built it (four eyes: another finance account settles it)", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
