@@ -351,6 +351,10 @@ async fn an_officer_submits_with_a_photo_and_the_window_takes_the_claim_to_appro
         "data-testid=\"letter-total\"><strong>{}",
         yuan(payable)
     )));
+    assert!(
+        letter.contains("data-testid=\"letter-payment\""),
+        "a paid claim says how"
+    );
 }
 
 #[tokio::test]

@@ -545,3 +545,50 @@ async fn a_roster_upload_runs_in_the_background_and_reports_its_bad_rows() {
         .await;
     assert_eq!(raw.status, StatusCode::FORBIDDEN);
 }
+
+/// Issue 13: the enrolment form offered its button outside the window and answered a 409 page;
+/// the member page offered 代为申请理赔 for a member with no cover, ending the same way. Neither is
+/// offered now: each page says why instead.
+#[tokio::test]
+async fn enrolment_outside_its_window_and_a_claim_without_cover_are_not_offered() {
+    let app = crate::helpers::spawn_app().await;
+    // June 2022: hangzhou-2022's window (2021-10-15 … 2021-12-15) is closed.
+    set_day(&app, 2022, 6, 1);
+    let officer = app.login("officer.la01001").await;
+    let (status, html) = get_page(
+        &app,
+        &officer,
+        "/enrolment?unit=LA-01-001&policy=hangzhou-2022",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("data-testid=\"window-closed\""), "{html}");
+    assert!(
+        !html.contains("action=\"/enrolment\""),
+        "no enrolment form: {html}"
+    );
+    // In the window the form is there.
+    set_day(&app, 2021, 11, 1);
+    let officer = app.login("officer.la01001").await;
+    let (_, html) = get_page(
+        &app,
+        &officer,
+        "/enrolment?unit=LA-01-001&policy=hangzhou-2022",
+    )
+    .await;
+    assert!(html.contains("action=\"/enrolment\""), "{html}");
+    assert!(!html.contains("data-testid=\"window-closed\""));
+
+    // A member of a unit never enrolled: no claim button, the reason instead.
+    let (_, page) = app
+        .get_as(&officer, "/api/v1/members?org=LA-01-001&limit=1")
+        .await;
+    let member = page["members"][0]["id"].as_i64().unwrap();
+    let (status, html) = get_page(&app, &officer, &format!("/members/{member}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-testid=\"no-cover\""), "{html}");
+    assert!(
+        !html.contains(&format!("/claims/new?member={member}")),
+        "{html}"
+    );
+}
