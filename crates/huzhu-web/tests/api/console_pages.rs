@@ -564,7 +564,7 @@ async fn enrolment_outside_its_window_and_a_claim_without_cover_are_not_offered(
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("data-testid=\"window-closed\""), "{html}");
     assert!(
-        !html.contains("action=\"/enrolment\""),
+        !html.contains("method=\"post\" action=\"/enrolment\""),
         "no enrolment form: {html}"
     );
     // In the window the form is there.
@@ -576,7 +576,7 @@ async fn enrolment_outside_its_window_and_a_claim_without_cover_are_not_offered(
         "/enrolment?unit=LA-01-001&policy=hangzhou-2022",
     )
     .await;
-    assert!(html.contains("action=\"/enrolment\""), "{html}");
+    assert!(html.contains("method=\"post\" action=\"/enrolment\""), "{html}");
     assert!(!html.contains("data-testid=\"window-closed\""));
 
     // A member of a unit never enrolled: no claim button, the reason instead.
