@@ -18,6 +18,9 @@ use huzhu_store::{AuditEntry, Repo};
 use serde::Serialize;
 
 /// A claim that could not go into the batch, and why.
+/// Why an approved claim was left out of a batch.
+pub const NO_BANK_ACCOUNT: &str = "会员未登记银行账号 (member has no bank account)";
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Skipped {
     pub claim: i64,
@@ -61,7 +64,7 @@ pub async fn build_batch<S: Repo>(
         let Some(account) = &m.record.bank_account else {
             skipped.push(Skipped {
                 claim: c.id.0,
-                reason: "会员未登记银行账号 (member has no bank account)".into(),
+                reason: NO_BANK_ACCOUNT.into(),
             });
             continue;
         };
@@ -239,6 +242,19 @@ pub async fn settle_batch<S: Repo>(
 
 const BANK_HEADER: [&str; 5] = ["序号", "户名", "银行账号", "金额(元)", "摘要"];
 
+/// `12345.67`: yuan as a bank's import reads an amount — no thousands separator (issue 13: the
+/// file wrote `12,345.67`, which a bank system takes as text or as two fields).
+fn plain_yuan(m: Money) -> String {
+    let fen = m.fen();
+    let abs = fen.unsigned_abs();
+    format!(
+        "{}{}.{:02}",
+        if fen < 0 { "-" } else { "" },
+        abs / 100,
+        abs % 100
+    )
+}
+
 fn bank_rows(batch: &Batch, lines: &[PayoutLine]) -> Vec<[String; 5]> {
     lines
         .iter()
@@ -248,11 +264,28 @@ fn bank_rows(batch: &Batch, lines: &[PayoutLine]) -> Vec<[String; 5]> {
                 (i + 1).to_string(),
                 l.account_name.clone(),
                 l.bank_account.clone(),
-                l.amount.yuan_string(),
+                plain_yuan(l.amount),
                 format!("职工医疗互助补助 批次{} 申请{}", batch.id.0, l.claim.0),
             ]
         })
         .collect()
+}
+
+/// The total row under the lines: how many, and their sum, which must equal the batch's total.
+fn bank_total(batch: &Batch, lines: &[PayoutLine]) -> Result<[String; 5], AppError> {
+    let sum = lines
+        .iter()
+        .try_fold(Money::ZERO, |a, l| a.checked_add(l.amount))
+        .ok_or_else(|| {
+            AppError::invalid("batch", "批次金额溢出 (the batch total overflows)".into())
+        })?;
+    Ok([
+        "合计".into(),
+        format!("{}笔", lines.len()),
+        String::new(),
+        plain_yuan(sum),
+        format!("职工医疗互助补助 批次{}", batch.id.0),
+    ])
 }
 
 /// The bank file as CSV (UTF-8 with BOM, so that Excel opens the Chinese correctly).
@@ -265,24 +298,40 @@ pub fn bank_file_csv(batch: &Batch, lines: &[PayoutLine]) -> Result<Vec<u8>, App
         for r in bank_rows(batch, lines) {
             w.write_record(&r).map_err(|e| AppError::Io(e.into()))?;
         }
+        w.write_record(bank_total(batch, lines)?)
+            .map_err(|e| AppError::Io(e.into()))?;
         w.flush()?;
     }
     Ok(out)
 }
 
-/// The bank file as an Excel workbook; accounts are text so no digit is lost.
+/// The bank file as an Excel workbook: accounts are text so no digit is lost; amounts are number
+/// cells (format `0.00`) so that the sheet adds them up; a total row closes it.
 pub fn bank_file_xlsx(batch: &Batch, lines: &[PayoutLine]) -> Result<Vec<u8>, AppError> {
-    use rust_xlsxwriter::Workbook;
+    use rust_xlsxwriter::{Format, Workbook};
     let xl = |e: rust_xlsxwriter::XlsxError| AppError::Io(std::io::Error::other(e.to_string()));
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
+    let amount = Format::new().set_num_format("0.00");
     for (c, h) in BANK_HEADER.iter().enumerate() {
         ws.write_string(0, c as u16, *h).map_err(xl)?;
     }
-    for (r, row) in bank_rows(batch, lines).iter().enumerate() {
+    let mut rows = bank_rows(batch, lines);
+    rows.push(bank_total(batch, lines)?);
+    for (r, row) in rows.iter().enumerate() {
         let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
         for (c, v) in row.iter().enumerate() {
-            ws.write_string(r, c as u16, v).map_err(xl)?;
+            if c == 3 {
+                // The cell's number is read from the exact decimal text: display only, never
+                // computed with (STYLE: no floats where money is computed).
+                let n: f64 = v.parse().map_err(|_| {
+                    AppError::invalid("amount", format!("金额{v}无法写入 (amount {v})"))
+                })?;
+                ws.write_number_with_format(r, c as u16, n, &amount)
+                    .map_err(xl)?;
+            } else {
+                ws.write_string(r, c as u16, v).map_err(xl)?;
+            }
         }
     }
     wb.save_to_buffer().map_err(xl)

@@ -6,7 +6,7 @@
 use super::{download, finish, page, redirect, Console, Ctx, PageError, PageResult, XLSX};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -160,12 +160,31 @@ async fn show_page<S: Repo>(
     })
 }
 
+/// `?left_out=12,15`: the claims a build just left out, named on the batch's page after the
+/// build redirected to it.
+#[derive(serde::Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    left_out: String,
+}
+
 pub async fn show<S: Repo>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
 ) -> Response {
-    let r = async { show_page(&state, &c, batch_id(&id)?, Vec::new()).await }.await;
+    let skipped = q
+        .left_out
+        .split(',')
+        .filter_map(|s| s.trim().parse::<i64>().ok())
+        .take(200)
+        .map(|claim| Skipped {
+            claim,
+            reason: payouts::NO_BANK_ACCOUNT.into(),
+        })
+        .collect();
+    let r = async { show_page(&state, &c, batch_id(&id)?, skipped).await }.await;
     finish(&c, r)
 }
 
@@ -175,7 +194,7 @@ pub struct BuildForm {
     org: String,
 }
 
-/// Builds a batch and shows it, with the claims that had to be left out.
+/// Builds a batch and redirects to it, naming the claims that had to be left out.
 pub async fn build<S: Repo>(
     State(state): State<AppState<S>>,
     Console(c): Console,
@@ -188,7 +207,22 @@ pub async fn build<S: Repo>(
             raw => OrgCode::parse(raw).map_err(|e| PageError::invalid("org", e.to_string()))?,
         };
         let view = payouts::build_batch(&state.store, state.clock.as_ref(), actor, &org).await?;
-        show_page(&state, &c, view.batch.id, view.skipped).await
+        // Post, redirect, get: a refresh of the batch's page never builds another batch.
+        let left_out: Vec<String> = view
+            .skipped
+            .iter()
+            .take(200)
+            .map(|s| s.claim.to_string())
+            .collect();
+        Ok(if left_out.is_empty() {
+            redirect(&format!("/payouts/{}", view.batch.id.0))
+        } else {
+            redirect(&format!(
+                "/payouts/{}?left_out={}",
+                view.batch.id.0,
+                left_out.join(",")
+            ))
+        })
     }
     .await;
     finish(&c, r)

@@ -215,9 +215,34 @@ async fn finance_builds_downloads_and_settles_a_batch_with_one_failed_line() {
     let raw = post_body(&app, &finance, "/payouts", encode(&[("org", "LA".into())])).await;
     assert_eq!(raw.status, StatusCode::FORBIDDEN);
 
+    // Building answers a redirect to the batch (a refresh shows it, never builds another).
     let raw = post_form(&app, &finance, "/payouts", &[("org", "LA".into())]).await;
-    let page = String::from_utf8_lossy(&raw.body).into_owned();
-    assert_eq!(raw.status, StatusCode::OK, "{page}");
+    assert_eq!(
+        raw.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        String::from_utf8_lossy(&raw.body)
+    );
+    let batch_uri = location(&raw);
+    assert!(batch_uri.starts_with("/payouts/"), "{batch_uri}");
+    let batches_before = app
+        .store
+        .batches_under(&huzhu_domain::org::OrgCode::parse("HZ").unwrap())
+        .await
+        .unwrap()
+        .len();
+    let (status, page) = get_page(&app, &finance, &batch_uri).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let (status, _) = get_page(&app, &finance, &batch_uri).await;
+    assert_eq!(status, StatusCode::OK, "a refresh shows the batch again");
+    assert_eq!(
+        app.store
+            .batches_under(&huzhu_domain::org::OrgCode::parse("HZ").unwrap())
+            .await
+            .unwrap()
+            .len(),
+        batches_before
+    );
     let id = number_after(&page, "href=\"/payouts/");
     assert!(page.contains(&format!("/payouts/{id}/bank-file.csv")));
     let (batch, lines) = app.store.batch(BatchId(id)).await.unwrap();
@@ -240,9 +265,21 @@ async fn finance_builds_downloads_and_settles_a_batch_with_one_failed_line() {
     let text = text.trim_start_matches('\u{feff}');
     let mut rows = text.lines();
     assert_eq!(rows.next().unwrap(), "序号,户名,银行账号,金额(元),摘要");
+    let rows: Vec<&str> = rows.collect();
+    let (total, rows) = rows.split_last().unwrap();
+    let total = csv_fields(total);
+    assert_eq!(total[0], "合计");
+    assert_eq!(total[1], format!("{}笔", rows.len()));
+    assert_eq!(
+        total[3],
+        i18n_free_yuan(batch.total.fen()),
+        "the total row is the batch's"
+    );
     let sum: i64 = rows
+        .iter()
         .map(|r| {
-            let amount = csv_fields(r)[3].replace(',', "");
+            let amount = csv_fields(r)[3].to_string();
+            assert!(!amount.contains(','), "no thousands separator: {amount}");
             let (y, f) = amount.split_once('.').unwrap();
             y.parse::<i64>().unwrap() * 100 + f.parse::<i64>().unwrap()
         })
@@ -576,7 +613,10 @@ async fn enrolment_outside_its_window_and_a_claim_without_cover_are_not_offered(
         "/enrolment?unit=LA-01-001&policy=hangzhou-2022",
     )
     .await;
-    assert!(html.contains("method=\"post\" action=\"/enrolment\""), "{html}");
+    assert!(
+        html.contains("method=\"post\" action=\"/enrolment\""),
+        "{html}"
+    );
     assert!(!html.contains("data-testid=\"window-closed\""));
 
     // A member of a unit never enrolled: no claim button, the reason instead.
@@ -591,4 +631,9 @@ async fn enrolment_outside_its_window_and_a_claim_without_cover_are_not_offered(
         !html.contains(&format!("/claims/new?member={member}")),
         "{html}"
     );
+}
+
+/// `12345.67`, as the bank file writes yuan.
+fn i18n_free_yuan(fen: i64) -> String {
+    format!("{}.{:02}", fen / 100, fen % 100)
 }

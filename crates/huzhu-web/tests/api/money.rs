@@ -284,7 +284,16 @@ async fn a_claim_goes_from_enrolment_to_a_paid_bank_file_and_a_balanced_ledger()
         format!("attachment; filename=\"batch-{batch_id}.csv\"").as_str()
     );
     let csv = String::from_utf8_lossy(&raw.body).to_string();
-    assert!(csv.contains("20,700.00"), "the amount in yuan: {csv}");
+    assert!(
+        csv.contains(",20700.00,"),
+        "the amount in yuan, no separator: {csv}"
+    );
+    assert!(!csv.contains("20,700.00"), "{csv}");
+    let last = csv.trim_end().lines().last().unwrap();
+    assert!(
+        last.starts_with("合计,1笔,,20700.00,"),
+        "a total row closes the file: {last}"
+    );
     let tail = &masked[masked.len() - 4..];
     assert!(
         csv.lines().any(|l| l.contains(tail) && !l.contains('*')),
