@@ -51,9 +51,6 @@ pub fn form_costs() -> [(&'static str, &'static str, &'static str); 6] {
 }
 
 /// The upload rows of a form, for the template.
-pub fn upload_rows() -> Vec<usize> {
-    (0..form::UPLOAD_ROWS).collect()
-}
 
 /// Rows per page of the claim list.
 const PAGE_SIZE: u32 = 50;

@@ -506,3 +506,39 @@ async fn a_bad_amount_or_file_shows_the_form_again_naming_the_field_and_stores_n
         "nothing stored"
     );
 }
+
+/// Issue 13: the form had four upload rows for a stay's seven documents, and 首次确诊 ticked on
+/// every diagnosis row. Now a fresh form has a row for each needed document with its kind
+/// chosen (and spare rows), and no diagnosis is said to be a first diagnosis for the claimant.
+#[tokio::test]
+async fn a_fresh_claim_form_has_a_row_per_needed_document_and_nothing_ticked_for_the_claimant() {
+    let app = enrolled_app().await;
+    let officer = app.login("officer.la01001").await;
+    let member = nth_member(&app, &officer, 0).await;
+    let form = text(
+        &page(
+            &app,
+            &officer,
+            &format!("/claims/new?member={member}&kind=hospital_stay"),
+        )
+        .await,
+    );
+    let rows = form.matches("name=\"doc_file_").count();
+    let needed: Vec<&str> = form
+        .split("<option value=\"")
+        .skip(1)
+        .filter(|o| o.contains(" *</option>"))
+        .collect();
+    assert!(!needed.is_empty());
+    let needed_kinds = form.matches(" selected>").count();
+    assert!(rows >= 7, "{rows} upload rows");
+    assert!(
+        needed_kinds >= 7,
+        "each needed kind is chosen in its row: {needed_kinds}"
+    );
+    assert!(
+        !form.contains("name=\"diag_first_0\" value=\"1\" checked"),
+        "{form}"
+    );
+    assert!(!form.contains("name=\"diag_first_1\" value=\"1\" checked"));
+}

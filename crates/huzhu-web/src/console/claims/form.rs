@@ -24,8 +24,14 @@ use huzhu_store::{MemberId, Repo};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-/// Upload rows on the form (each takes several files of one kind).
-pub const UPLOAD_ROWS: usize = 4;
+/// Upload rows the form reads at most (each takes several files of one kind). The form shows a
+/// row for each document the claim's kind needs, its kind chosen, and two spare rows (issue 13:
+/// four rows were fewer than a stay's seven documents).
+pub const UPLOAD_ROWS: usize = 12;
+
+/// Rows shown beyond the needed documents, and the fewest rows shown.
+const SPARE_ROWS: usize = 2;
+const MIN_ROWS: usize = 4;
 /// Diagnosis rows on the form.
 pub const DIAGNOSIS_ROWS: usize = 3;
 /// The most a claim form may carry: a few files of at most 10 MiB each.
@@ -94,13 +100,9 @@ impl ClaimInput {
             member,
             kind,
             hospital_grade: "3".into(),
-            diagnoses: vec![
-                DiagnosisInput {
-                    first: true,
-                    ..DiagnosisInput::default()
-                };
-                DIAGNOSIS_ROWS
-            ],
+            // 首次确诊 is the claimant's statement about each diagnosis: never ticked for them
+            // (issue 13: it was pre-ticked on every row).
+            diagnoses: vec![DiagnosisInput::default(); DIAGNOSIS_ROWS],
             costs: vec![String::new(); COSTS.len()],
             doc_kinds: vec![String::new(); UPLOAD_ROWS],
             ..ClaimInput::default()
@@ -525,6 +527,8 @@ struct NewPage<'a> {
     diseases: Vec<(String, String)>,
     invalid: Option<Invalid>,
     member_error: Option<String>,
+    /// The upload rows shown.
+    rows: Vec<usize>,
 }
 
 impl NewPage<'_> {
@@ -599,6 +603,7 @@ async fn render_new<S: Repo>(
             diseases: Vec::new(),
             invalid,
             member_error: None,
+            rows: Vec::new(),
         });
     };
     input.member = member.0.to_string();
@@ -615,6 +620,7 @@ async fn render_new<S: Repo>(
                 doc_choices: Vec::new(),
                 diseases: Vec::new(),
                 invalid: None,
+                rows: Vec::new(),
                 member_error: Some(format!(
                     "{} {}",
                     detail.summary.name,
@@ -667,6 +673,13 @@ async fn render_new<S: Repo>(
         .map(|(code, d)| (code.clone(), d.name.clone()))
         .collect();
     let needs = needs_of(&input.kind);
+    // A fresh form has a row for each needed document, its kind already chosen.
+    if input.doc_kinds.iter().all(String::is_empty) {
+        for (slot, id) in input.doc_kinds.iter_mut().zip(&needed_ids) {
+            slot.clone_from(id);
+        }
+    }
+    let rows = (0..(needed_ids.len() + SPARE_ROWS).clamp(MIN_ROWS, UPLOAD_ROWS)).collect();
     let mut r = page(&NewPage {
         c,
         member: Some(MemberShown {
@@ -683,6 +696,7 @@ async fn render_new<S: Repo>(
         diseases,
         invalid,
         member_error: None,
+        rows,
     })?;
     if let Some(s) = status {
         r = with_status(r, s);
