@@ -8,7 +8,7 @@
 mod form;
 mod shown;
 
-use super::{download, finish, page, redirect, Console, Ctx, PageError, PageResult};
+use super::{download, finish, page, redirect, shown_inline, Console, Ctx, PageError, PageResult};
 use crate::{ApiError, AppState};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -582,11 +582,21 @@ pub async fn act<S: Repo>(
     finish(&c, r)
 }
 
-/// A document's bytes, for an actor who may see the claim (`huzhu_app::documents::download`).
+/// `?download=1`: save the file rather than open it.
+#[derive(serde::Deserialize, Default)]
+pub struct DocumentQuery {
+    #[serde(default)]
+    download: String,
+}
+
+/// A document, for an actor who may see the claim (`huzhu_app::documents::download`): opened in
+/// the browser (issue 13: officers had to download every photo to look at it), or saved with
+/// `?download=1`.
 pub async fn document<S: Repo>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path((id, doc)): Path<(String, String)>,
+    Query(q): Query<DocumentQuery>,
 ) -> Response {
     let r = async {
         let actor = c.actor()?;
@@ -601,7 +611,13 @@ pub async fn document<S: Repo>(
             "application/pdf" => "application/pdf",
             _ => "application/octet-stream",
         };
-        Ok(download(bytes, content_type, &d.file_name))
+        Ok(
+            if q.download.is_empty() && content_type != "application/octet-stream" {
+                shown_inline(bytes, content_type, &d.file_name)
+            } else {
+                download(bytes, content_type, &d.file_name)
+            },
+        )
     }
     .await;
     finish(&c, r)

@@ -226,6 +226,30 @@ async fn an_officer_submits_with_a_photo_and_the_window_takes_the_claim_to_appro
     let file = page(&app, &staff, &format!("/claims/{id}/documents/{doc}")).await;
     assert_eq!(file.status, StatusCode::OK);
     assert_eq!(&file.body[..], PNG);
+    // A photo opens in the browser; `?download=1` saves it (issue 13).
+    let disposition = |r: &Raw| {
+        r.headers[axum::http::header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        disposition(&file).starts_with("inline;"),
+        "{}",
+        disposition(&file)
+    );
+    assert_eq!(file.headers["x-content-type-options"], "nosniff");
+    let saved = page(
+        &app,
+        &staff,
+        &format!("/claims/{id}/documents/{doc}?download=1"),
+    )
+    .await;
+    assert!(
+        disposition(&saved).starts_with("attachment;"),
+        "{}",
+        disposition(&saved)
+    );
 
     // Documents are missing: acceptance is refused in the page with the use case's 409.
     let r = act(&app, &staff, id, &[("action", "accept")]).await;
