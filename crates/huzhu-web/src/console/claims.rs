@@ -50,8 +50,6 @@ pub fn form_costs() -> [(&'static str, &'static str, &'static str); 6] {
     form::COSTS
 }
 
-/// The upload rows of a form, for the template.
-
 /// Rows per page of the claim list.
 const PAGE_SIZE: u32 = 50;
 

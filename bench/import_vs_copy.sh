@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Roster import against the database's own bulk load (issues 13 and 14): one generated roster of
+# N rows (default 300,000) imported by huzhu into a fresh SQLite database and a fresh PostgreSQL
+# schema, and the same file loaded by `sqlite3 .import` and `psql \copy` into a table keyed on the
+# ID number. Prints each time and the ratios huzhu / bulk load (issue 13's target: <= 2.0 each).
+# Usage: bench/import_vs_copy.sh [N]   (PostgreSQL: HUZHU_BENCH_PG_SERVER, default
+#        postgres://postgres@127.0.0.1:5432; the run creates and drops database huzhu_bench_import)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-300000}
+SERVER=${HUZHU_BENCH_PG_SERVER:-postgres://postgres@127.0.0.1:5432}
+PG="$SERVER/huzhu_bench_import"
+cargo build --release -q -p huzhu -p huzhu-bench
+BIN=target/release/huzhu
+GEN=target/release/huzhu-bench
+work=$(mktemp -d)
+trap 'rm -rf "$work"; psql -q "$SERVER/postgres" -c "DROP DATABASE IF EXISTS huzhu_bench_import" >/dev/null 2>&1 || true' EXIT
+"$GEN" roster-orgs > "$work/orgs.csv"
+"$GEN" roster-members "$N" > "$work/members.csv"
+
+seconds() { # runs "$@", prints wall seconds
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" > "$work/out" 2> "$work/err" || { echo "failed: $*" >&2; head -5 "$work/err" >&2; exit 1; }
+  t1=$(date +%s.%N)
+  python3 -c "print(f'{$t1 - $t0:.2f}')"
+}
+
+# huzhu on SQLite
+sq="sqlite://$work/huzhu.db"
+HUZHU_DATABASE_URL="$sq" "$BIN" import orgs "$work/orgs.csv" > /dev/null
+t_sqlite=$(seconds env HUZHU_DATABASE_URL="$sq" "$BIN" import members "$work/members.csv")
+
+# sqlite3 .import into a table keyed on the ID number (the second column)
+cols=$(head -1 "$work/members.csv" | python3 -c "import sys; h=sys.stdin.read().strip().split(','); print(', '.join(f'c{i} TEXT' + (' PRIMARY KEY' if i == 1 else '') for i in range(len(h))))")
+sqlite3 "$work/bulk.db" "CREATE TABLE m ($cols);"
+tail -n +2 "$work/members.csv" > "$work/rows.csv"
+t_sqlite_bulk=$(seconds sqlite3 "$work/bulk.db" ".mode csv" ".import $work/rows.csv m")
+
+# huzhu on PostgreSQL, in a database of its own
+psql -q "$SERVER/postgres" -c "DROP DATABASE IF EXISTS huzhu_bench_import" > /dev/null
+psql -q "$SERVER/postgres" -c "CREATE DATABASE huzhu_bench_import" > /dev/null
+HUZHU_DATABASE_URL="$PG" "$BIN" import orgs "$work/orgs.csv" > /dev/null
+t_pg=$(seconds env HUZHU_DATABASE_URL="$PG" "$BIN" import members "$work/members.csv")
+
+# psql \copy into a table keyed on the ID number
+psql -q "$PG" -c "CREATE TABLE bulk_m ($cols)" > /dev/null
+t_pg_bulk=$(seconds psql -q "$PG" -c "\\copy bulk_m FROM '$work/rows.csv' WITH (FORMAT csv)")
+
+python3 - "$N" "$t_sqlite" "$t_sqlite_bulk" "$t_pg" "$t_pg_bulk" <<'PY'
+import sys
+n = int(sys.argv[1]); ts, tsb, tp, tpb = map(float, sys.argv[2:])
+print(f"roster import of {n:,} rows (release build), against the database's own bulk load")
+print(f"SQLite:     huzhu {ts:8.2f} s ({n/ts:9,.0f} rows/s)   sqlite3 .import {tsb:6.2f} s   ratio {ts/tsb:6.1f} (target <= 2.0)")
+print(f"PostgreSQL: huzhu {tp:8.2f} s ({n/tp:9,.0f} rows/s)   psql \\copy     {tpb:6.2f} s   ratio {tp/tpb:6.1f} (target <= 2.0)")
+PY
