@@ -125,7 +125,9 @@ pub fn status_label(c: &Ctx, s: &str) -> &'static str {
         "paid" => c.t("已支付", "Paid"),
         "partly_failed" => c.t("部分失败", "Partly failed"),
         "failed" => c.t("支付失败", "Failed"),
-        _ => "?",
+        // A line's own state (issue 13: a pending line showed "?").
+        "pending" => c.t("待支付", "Pending"),
+        _ => c.t("未知状态", "Unknown state"),
     }
 }
 

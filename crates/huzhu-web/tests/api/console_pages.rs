@@ -233,6 +233,10 @@ async fn finance_builds_downloads_and_settles_a_batch_with_one_failed_line() {
         .len();
     let (status, page) = get_page(&app, &finance, &batch_uri).await;
     assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("待支付"),
+        "a line waiting for the bank is named, never \"?\": {page}"
+    );
     let (status, _) = get_page(&app, &finance, &batch_uri).await;
     assert_eq!(status, StatusCode::OK, "a refresh shows the batch again");
     assert_eq!(
