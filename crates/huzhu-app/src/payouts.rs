@@ -90,12 +90,13 @@ pub async fn build_batch<S: Repo>(
             at: clock.now(),
             actor: actor.username.clone(),
             action: "payout.build".into(),
-            subject: format!("batch {}", batch.id.0),
+            subject: format!("支付批次 batch {}", batch.id.0),
+            // Amounts in the log read in 元 (issue 13: "1665000 fen").
             detail: format!(
-                "{} lines, {} fen, {} skipped",
-                lines.len(),
-                batch.total.fen(),
-                skipped.len()
+                "{n}笔，合计{total}元，未纳入{s}笔 ({n} lines, {total} yuan, {s} left out)",
+                n = lines.len(),
+                total = batch.total.yuan_string(),
+                s = skipped.len()
             ),
             org: Some(org.clone()),
         })
@@ -228,10 +229,18 @@ pub async fn settle_batch<S: Repo>(
             at,
             actor: actor.username.clone(),
             action: "payout.settle".into(),
-            subject: format!("batch {}", id.0),
+            subject: format!("支付批次 batch {}", id.0),
+            // The state in words (issue 13: "partly_failed" in the log).
             detail: format!(
-                "{}: {failed} failed of {} lines",
-                settled.status,
+                "{}：{} 笔中 {failed} 笔失败 ({}: {failed} of {} lines failed)",
+                match settled.status.as_str() {
+                    "paid" => "已支付",
+                    "partly_failed" => "部分失败",
+                    "failed" => "支付失败",
+                    _ => "已结算",
+                },
+                lines.len(),
+                settled.status.replace('_', " "),
                 lines.len()
             ),
             org: OrgCode::parse(&settled.org).ok(),

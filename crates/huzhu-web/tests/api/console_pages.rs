@@ -377,6 +377,33 @@ async fn finance_builds_downloads_and_settles_a_batch_with_one_failed_line() {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The audit log says the batch's amount in 元 and its state in words (issue 13).
+    let auditor = app.login("auditor").await;
+    let (_, log) = app.get_as(&auditor, "/api/v1/audit?limit=200").await;
+    let detail = |action: &str| {
+        log.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| {
+                e["action"] == action
+                    && e["subject"]
+                        .as_str()
+                        .unwrap()
+                        .ends_with(&format!("batch {id}"))
+            })
+            .map(|e| e["detail"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no {action} of batch {id}: {log}"))
+    };
+    let built = detail("payout.build");
+    assert!(
+        built.contains(&format!("合计{}元", batch.total.yuan_string())),
+        "{built}"
+    );
+    assert!(!built.contains(" fen"), "{built}");
+    let settled = detail("payout.settle");
+    assert!(settled.starts_with("部分失败"), "{settled}");
+    assert!(!settled.contains("partly_failed"), "{settled}");
 }
 
 /// The fields of one CSV line (quotes as RFC 4180 has them; no line breaks inside).
