@@ -172,7 +172,10 @@ impl Ctx {
     /// A label that the use cases give in Chinese (gender, employment status, tags, statistics
     /// rows), in the page's language: the known domain words are translated, the rest (names,
     /// codes) left as they are.
+    /// A label's own code in parentheses (`重大疾病 (md)`, `未列病种 (none)`, `其他 (c)`) is not
+    /// shown: it is for exports and logs, not for the people reading the page (issue 13).
     pub fn label(&self, zh: &str) -> String {
+        let zh = without_code(zh);
         if self.lang == Lang::Zh {
             return zh.to_string();
         }
@@ -601,3 +604,41 @@ fn file_response(
 }
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// `重大疾病 (md)` → `重大疾病`: a trailing ` (code)` of ASCII letters, digits and `_` after a
+/// Chinese label. Anything else (an English gloss with spaces, a Chinese parenthesis) stays.
+fn without_code(label: &str) -> &str {
+    let Some(open) = label.rfind(" (") else {
+        return label;
+    };
+    let (head, tail) = label.split_at(open);
+    let inner = tail
+        .strip_prefix(" (")
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or("");
+    let is_code = !inner.is_empty() && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if is_code && head.chars().any(|c| !c.is_ascii()) {
+        head
+    } else {
+        label
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::without_code;
+
+    #[test]
+    fn a_labels_code_is_not_shown_but_a_gloss_is_kept() {
+        assert_eq!(without_code("重大疾病 (md)"), "重大疾病");
+        assert_eq!(without_code("未列病种 (none)"), "未列病种");
+        assert_eq!(without_code("住院 (hospital_stay)"), "住院");
+        assert_eq!(without_code("其他 (c)"), "其他");
+        assert_eq!(
+            without_code("无应付项目 (no payable item)"),
+            "无应付项目 (no payable item)"
+        );
+        assert_eq!(without_code("Smith (jr)"), "Smith (jr)");
+        assert_eq!(without_code("项目 A"), "项目 A");
+    }
+}

@@ -419,6 +419,10 @@ async fn the_statistics_page_shows_tables_with_charts_and_exports_them_within_sc
     let spec: serde_json::Value = serde_json::from_str(json).unwrap();
     assert_eq!(spec["type"], "bar");
     assert!(!spec["labels"].as_array().unwrap().is_empty());
+    // Row labels carry no codes (issue 13: "(none)", "(md)" on the Chinese page).
+    for code in [" (none)", " (md)", " (mi)", " (hospital_stay)"] {
+        assert!(!page.text.contains(code), "{code} on the statistics page");
+    }
     // A chart says what it plots and in what unit (issue 13: 参保人数与份数 plotted 元 unlabelled).
     let axis = spec["axis"].as_str().unwrap();
     assert!(
