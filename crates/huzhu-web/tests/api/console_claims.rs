@@ -209,6 +209,12 @@ async fn an_officer_submits_with_a_photo_and_the_window_takes_the_claim_to_appro
     let app = enrolled_app().await;
     let officer = app.login("officer.la01001").await;
     let id = submit_with_a_photo(&app, &officer, in_service_woman(&app, &officer).await).await;
+    // The hospital's grade in words, not "3" (issue 13).
+    let shown = text(&page(&app, &officer, &format!("/claims/{id}")).await);
+    assert!(
+        shown.contains("data-testid=\"hospital-grade\">三级医院"),
+        "{shown}"
+    );
     let c = claim_json(&app, &officer, id).await;
     assert_eq!(c["state"], "submitted");
     assert_eq!(
