@@ -23,7 +23,7 @@ use huzhu_domain::org::{OrgCode, OrgLevel};
 use huzhu_domain::workflow::{Action, ClaimState};
 use huzhu_store::money::ClaimId;
 use huzhu_store::{MemberId, Repo};
-pub use shown::{kind_label, pick, DecisionShown};
+pub use shown::{kind_label, pick, reason_label, DecisionShown};
 use shown::{ClaimShown, DocumentRow, EventRow, FlagRow};
 
 pub fn routes<S: Repo>() -> Router<AppState<S>> {

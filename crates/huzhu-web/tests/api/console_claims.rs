@@ -291,6 +291,15 @@ async fn an_officer_submits_with_a_photo_and_the_window_takes_the_claim_to_appro
     let r = act(&app, &staff, id, &[("action", "accept")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r));
     assert_eq!(claim_json(&app, &staff, id).await["state"], "computed");
+    // Reasons not to pay read in words, never as their codes (issue 13).
+    let shown = text(&page(&app, &staff, &format!("/claims/{id}")).await);
+    for (i, _) in shown.match_indices("data-reason=\"") {
+        let rest = &shown[i + "data-reason=\"".len()..];
+        let code = &rest[..rest.find('"').unwrap()];
+        let cell = &rest[rest.find('>').unwrap() + 1..rest.find("</td>").unwrap()];
+        assert_ne!(cell, code, "{shown}");
+        assert!(!cell.is_ascii(), "a Chinese label for {code}: {cell}");
+    }
     let r = act(&app, &staff, id, &[("action", "reject"), ("reason", " ")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(text(&r).contains("data-status=\"400\""));

@@ -18,6 +18,27 @@ pub fn kind_label<'a>(c: &'a Ctx, code: &str) -> &'a str {
     }
 }
 
+/// Why a benefit is not payable, by its code (SPEC 4.1 reason codes), in the page's language
+/// (issue 13: the code itself showed on the Chinese page).
+pub fn reason_label<'a>(c: &'a Ctx, code: &str) -> &'a str {
+    match code {
+        "late_submission" => c.t("超过申报期限", "Submitted after the deadline"),
+        "not_in_service" => c.t("非在职人员", "Not in service"),
+        "outside_cycle" => c.t("不在保障期内", "Outside the cycle"),
+        "not_enrolled" => c.t("未参加该项目", "Not enrolled in the item"),
+        "waiting_period" => c.t("等待期内", "In the waiting period"),
+        "hospital_grade" => c.t("医院等级不符", "Hospital grade too low"),
+        "rehabilitation" => c.t("康复治疗不予补助", "Rehabilitation is excluded"),
+        "gender" => c.t("性别不符", "Item for the other gender"),
+        "duplicate_invoice" => c.t("发票重复", "Duplicate invoice"),
+        "not_covered" => c.t("不在保障范围内", "Not covered"),
+        "not_first_diagnosis" => c.t("非首次确诊", "Not a first diagnosis"),
+        "already_paid_this_cycle" => c.t("本期已补助过", "Already paid this cycle"),
+        "cap_reached" => c.t("已达封顶", "Cap reached"),
+        _ => c.t("不予支付", "Not payable"),
+    }
+}
+
 /// `zh | en` text (review reasons, flag details) in the page's language.
 pub fn pick(c: &Ctx, both: &str) -> String {
     match both.split_once(" | ") {
