@@ -411,6 +411,8 @@ struct ShowPage<'a> {
     approval_level: Option<OrgLevel>,
     level_too_low: bool,
     problem: Option<Problem>,
+    /// The policy's name (the id is for files and exports).
+    policy_name: String,
 }
 
 pub async fn show<S: Repo>(
@@ -459,6 +461,7 @@ pub(crate) async fn show_page<S: Repo>(
     let name_of = |id: &String| policy.document_name(id).unwrap_or(id).to_string();
     let page_data = ShowPage {
         c,
+        policy_name: policy.name.clone(),
         member_id_number: member.summary.id_number.clone(),
         documents: DocumentRow::of(&v, &policy),
         events: EventRow::of(c, &v),

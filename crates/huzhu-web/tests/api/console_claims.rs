@@ -215,6 +215,10 @@ async fn an_officer_submits_with_a_photo_and_the_window_takes_the_claim_to_appro
         shown.contains("data-testid=\"hospital-grade\">三级医院"),
         "{shown}"
     );
+    assert!(
+        shown.contains("data-testid=\"policy\">杭州市在职职工医疗互助保障"),
+        "the policy by its name: {shown}"
+    );
     let c = claim_json(&app, &officer, id).await;
     assert_eq!(c["state"], "submitted");
     assert_eq!(
