@@ -124,6 +124,15 @@ impl OrgLevel {
         }
     }
 
+    pub fn label_en(self) -> &'static str {
+        match self {
+            OrgLevel::City => "city",
+            OrgLevel::District => "district",
+            OrgLevel::Street => "street",
+            OrgLevel::Grassroots => "grassroots",
+        }
+    }
+
     /// Accepts 1–4, the English codes and the Chinese names found in rosters.
     pub fn parse(raw: &str) -> Result<OrgLevel, OrgError> {
         let t = raw.trim();
