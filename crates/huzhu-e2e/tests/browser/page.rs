@@ -95,3 +95,77 @@ async fn the_skip_link_is_the_first_tab_stop_and_skips_to_the_content() {
     }
     b.close().await.unwrap();
 }
+
+/// How far the page is wider than the window (0 when it fits).
+async fn overflow(b: &huzhu_e2e::Browser) -> i64 {
+    b.js(
+        "return document.documentElement.scrollWidth - window.innerWidth;",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_i64()
+    .unwrap()
+}
+
+/// Header and navigation links or buttons shorter than 40 px: (text, height).
+async fn small_targets(b: &huzhu_e2e::Browser) -> serde_json::Value {
+    b.js(
+        "return Array.from(document.querySelectorAll('header a, header button, nav.main a'))\
+         .filter(e => e.offsetParent !== null)\
+         .map(e => [e.textContent.trim(), Math.round(e.getBoundingClientRect().height)])\
+         .filter(x => x[1] < 40);",
+        vec![],
+    )
+    .await
+    .unwrap()
+}
+
+/// Whether the column headed `title` is on screen (its right edge inside the window).
+async fn column_on_screen(b: &huzhu_e2e::Browser, title: &str) -> bool {
+    b.js(
+        "const th = Array.from(document.querySelectorAll('th')).find(t => t.textContent.trim() === arguments[0]);\
+         if (!th) return false; const r = th.getBoundingClientRect();\
+         return r.width > 0 && r.right <= window.innerWidth;",
+        vec![serde_json::json!(title)],
+    )
+    .await
+    .unwrap()
+    .as_bool()
+    .unwrap()
+}
+
+/// Issue 13: on a 390 px phone the member's cover hid 剩余额度, the claim list hid its status, the
+/// letter overflowed and header links were 25 px tall. A member's pages fit the phone now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_members_pages_fit_a_phone_and_their_tap_targets_are_40_px() {
+    let Some((_server, b)) = start("page_phone_member", Viewport::PHONE).await else {
+        return;
+    };
+    b.sign_in("member.demo").await.unwrap();
+    b.goto("/").await.unwrap();
+    assert_eq!(overflow(&b).await, 0, "the home page scrolls sideways");
+    assert_eq!(small_targets(&b).await, serde_json::json!([]));
+    if b.exists("table.cover").await.unwrap() {
+        assert!(
+            column_on_screen(&b, "剩余额度").await,
+            "剩余额度 is on screen"
+        );
+    }
+    b.goto("/claims").await.unwrap();
+    assert_eq!(overflow(&b).await, 0, "the claim list scrolls sideways");
+    assert_eq!(small_targets(&b).await, serde_json::json!([]));
+    let first = b
+        .js(
+            "const a = document.querySelector('tr[data-claim] a'); return a ? a.getAttribute('href') : null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    if let Some(claim) = first.as_str() {
+        assert!(column_on_screen(&b, "状态").await, "状态 is on screen");
+        b.goto(&format!("{claim}/letter")).await.unwrap();
+        assert_eq!(overflow(&b).await, 0, "the letter scrolls sideways");
+    }
+    b.close().await.unwrap();
+}
