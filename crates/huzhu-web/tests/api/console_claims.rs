@@ -585,3 +585,24 @@ async fn a_fresh_claim_form_has_a_row_per_needed_document_and_nothing_ticked_for
     );
     assert!(!form.contains("name=\"diag_first_1\" value=\"1\" checked"));
 }
+
+/// Issue 13: the claim form said a claim was late only after it was submitted. It says before:
+/// the cycle and its deadline always, and a warning once the deadline has passed.
+#[tokio::test]
+async fn the_claim_form_warns_before_a_late_claim_is_made() {
+    let app = enrolled_app().await;
+    let officer = app.login("officer.la01001").await;
+    let member = nth_member(&app, &officer, 0).await;
+    let uri = format!("/claims/new?member={member}&kind=hospital_stay");
+    let in_time = text(&page(&app, &officer, &uri).await);
+    assert!(
+        in_time.contains("申报截止 2023年3月31日"),
+        "the deadline is shown: {in_time}"
+    );
+    assert!(!in_time.contains("data-testid=\"late-warning\""));
+    // 2023-04-02: past hangzhou-2022's deadline (2023-03-31).
+    set_day(&app, 2023, 4, 2);
+    let officer = app.login("officer.la01001").await;
+    let late = text(&page(&app, &officer, &uri).await);
+    assert!(late.contains("data-testid=\"late-warning\""), "{late}");
+}

@@ -547,6 +547,14 @@ pub struct MemberShown {
     pub id_number: String,
     pub unit: String,
     pub cover: Coverage,
+    /// The cover's cycle and its claim deadline, said before the form is filled.
+    pub cycle: (chrono::NaiveDate, chrono::NaiveDate),
+    pub deadline: chrono::NaiveDate,
+    /// Today is past the deadline: a claim submitted now is `late_submission` (issue 13: the
+    /// form warned only after submitting).
+    pub late: bool,
+    /// Every item of the cover is still in its waiting period.
+    pub all_waiting: bool,
 }
 
 pub async fn new_page<S: Repo>(
@@ -687,6 +695,10 @@ async fn render_new<S: Repo>(
             name: detail.summary.name.clone(),
             id_number: detail.summary.id_number.clone(),
             unit: detail.unit_name.clone(),
+            cycle: (policy.cycle.start, policy.cycle.end),
+            deadline: policy.claim_deadline,
+            late: state.clock.today() > policy.claim_deadline,
+            all_waiting: !cover.items.is_empty() && cover.items.iter().all(|i| i.in_waiting_period),
             cover,
         }),
         input,
