@@ -159,9 +159,17 @@ async fn an_officer_submits_with_photos_and_the_claim_is_walked_to_payment() {
     let path = b.path().await.unwrap();
     let id: i64 = path
         .strip_prefix("/claims/")
+        .map(|p| p.split('?').next().unwrap_or(p))
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("after submitting, the browser is on {path}"));
     assert_eq!(state(&b).await, "submitted");
+    assert!(
+        b.text("[data-testid=done]")
+            .await
+            .unwrap()
+            .contains("申请已提交"),
+        "the page says the claim was submitted"
+    );
     let kinds = b.texts("tr[data-kind]").await.unwrap();
     assert_eq!(kinds.len(), uploaded.len(), "documents listed: {kinds:?}");
     assert!(b.text("main").await.unwrap().contains("申请材料.png"));

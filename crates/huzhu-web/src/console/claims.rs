@@ -413,14 +413,45 @@ struct ShowPage<'a> {
     problem: Option<Problem>,
     /// The policy's name (the id is for files and exports).
     policy_name: String,
+    /// What was just done, confirmed.
+    done: Option<String>,
+}
+
+/// `?done=accept`: what was just done to the claim, confirmed at the top of its page.
+#[derive(serde::Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    done: String,
+}
+
+/// The confirmation of what was just done (issue 13: an action ended with no word that it
+/// worked); `None` for anything else, so a forged `done` shows nothing.
+pub fn done_label<'a>(c: &'a Ctx, code: &str) -> Option<&'a str> {
+    Some(match code {
+        "submitted" => c.t("申请已提交。", "The claim was submitted."),
+        "uploaded" => c.t("材料已上传。", "The document was uploaded."),
+        "submit" => c.t("已提交。", "Submitted."),
+        "accept" => c.t("已受理并完成核算。", "Accepted and computed."),
+        "return" => c.t("已退回补件。", "Returned for documents."),
+        "review" => c.t("已复核。", "Reviewed."),
+        "send_to_expert" => c.t("已送专家审核。", "Sent to expert review."),
+        "expert_clear" => c.t("专家审核意见已记录。", "The expert's opinion was recorded."),
+        "approve" => c.t("已审批通过。", "Approved."),
+        "reject" => c.t("已作出不予补助的决定。", "Rejected."),
+        "appeal" => c.t("申诉已提交。", "The appeal was made."),
+        "reopen" => c.t("已重新受理。", "Reopened."),
+        _ => return None,
+    })
 }
 
 pub async fn show<S: Repo>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
 ) -> Response {
-    let r = show_page(&state, &c, &id, None).await;
+    let done = done_label(&c, &q.done).map(str::to_string);
+    let r = show_page_done(&state, &c, &id, None, done).await;
     finish(&c, r)
 }
 
@@ -429,6 +460,16 @@ pub(crate) async fn show_page<S: Repo>(
     c: &Ctx,
     raw_id: &str,
     problem: Option<Problem>,
+) -> PageResult {
+    show_page_done(state, c, raw_id, problem, None).await
+}
+
+async fn show_page_done<S: Repo>(
+    state: &AppState<S>,
+    c: &Ctx,
+    raw_id: &str,
+    problem: Option<Problem>,
+    done: Option<String>,
 ) -> PageResult {
     let actor = c.actor()?;
     let id = claim_id(raw_id)?;
@@ -461,6 +502,7 @@ pub(crate) async fn show_page<S: Repo>(
     let name_of = |id: &String| policy.document_name(id).unwrap_or(id).to_string();
     let page_data = ShowPage {
         c,
+        done,
         policy_name: policy.name.clone(),
         member_id_number: member.summary.id_number.clone(),
         documents: DocumentRow::of(&v, &policy),
@@ -562,12 +604,13 @@ pub async fn act<S: Repo>(
         let claim = claim_id(&id)?;
         let done = async {
             let action = action_of(&pairs)?;
+            let code = action.code();
             claims::act(&state.store, state.clock.as_ref(), actor, claim, action).await?;
-            Ok::<(), PageError>(())
+            Ok::<&'static str, PageError>(code)
         }
         .await;
         match done {
-            Ok(()) => Ok(redirect(&format!("/claims/{}", claim.0))),
+            Ok(code) => Ok(redirect(&format!("/claims/{}?done={code}", claim.0))),
             Err(e) => {
                 let problem = Problem::of(e)?;
                 if problem.status == 404 {
@@ -723,9 +766,9 @@ async fn letter_page<S: Repo>(state: &AppState<S>, c: &Ctx, raw_id: &str) -> Pag
     page(&page_data)
 }
 
-/// The 303 back to a claim after an upload or an action.
-pub fn to_claim(id: i64) -> Response {
-    redirect(&format!("/claims/{id}"))
+/// The 303 back to a claim after it was made or a document uploaded, saying which (`done`).
+pub fn to_claim(id: i64, done: &str) -> Response {
+    redirect(&format!("/claims/{id}?done={done}"))
 }
 
 /// The status of a re-shown form: what the use case said, 400 by default.

@@ -201,7 +201,12 @@ async fn submit_with_a_photo(app: &TestApp, officer: &str, member: i64) -> i64 {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r));
     let to = location(&r);
-    to.strip_prefix("/claims/").unwrap().parse().unwrap()
+    // The claim's page, saying that the claim was submitted (issue 13: no word after an action).
+    let (path, done) = to.split_once("?done=").unwrap();
+    assert_eq!(done, "submitted");
+    let shown = text(&page(app, officer, &to).await);
+    assert!(shown.contains("data-testid=\"done\">申请已提交"), "{shown}");
+    path.strip_prefix("/claims/").unwrap().parse().unwrap()
 }
 
 #[tokio::test]

@@ -767,7 +767,7 @@ pub async fn create<S: Repo>(
             Err(e) => return Err(e.into()),
         };
         store_uploads(&state, actor, ClaimId(made.id), files).await?;
-        Ok(to_claim(made.id))
+        Ok(to_claim(made.id, "submitted"))
     }
     .await;
     finish(&c, r)
@@ -803,7 +803,7 @@ pub async fn add_documents<S: Repo>(
             return super::show_page(&state, &c, &id, Some(problem(i))).await;
         }
         match store_uploads(&state, actor, claim, files).await {
-            Ok(()) => Ok(to_claim(claim.0)),
+            Ok(()) => Ok(to_claim(claim.0, "uploaded")),
             Err(e) => {
                 let p = super::Problem::of(PageError::from(e))?;
                 super::show_page(&state, &c, &id, Some(p)).await
