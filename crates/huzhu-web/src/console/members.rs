@@ -1,7 +1,7 @@
 //! 会员: the member list (search, filters, paging), a member's page (record, enrolments,
 //! claims, change history), and showing a whole ID number — an explicit, logged action.
 
-use super::{finish, page, Console, Ctx, PageError, PageResult};
+use super::{download, finish, page, Console, Ctx, PageError, PageResult, XLSX};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -17,6 +17,7 @@ use serde::Deserialize;
 pub fn routes<S: Repo>() -> Router<AppState<S>> {
     Router::new()
         .route("/members", get(list::<S>))
+        .route("/members/export.xlsx", get(export::<S>))
         .route("/members/{id}", get(show::<S>))
         .route("/members/{id}/reveal", post(reveal::<S>))
 }
@@ -55,6 +56,17 @@ impl ListQuery {
             tag: Some(self.tag.clone()).filter(|s| !s.is_empty()),
             any_text: true,
         }
+    }
+
+    /// The query string of this search, for its Excel export.
+    pub fn export_href(&self) -> String {
+        format!(
+            "/members/export.xlsx?q={}&org={}&status={}&tag={}",
+            super::url_encode(&self.q),
+            super::url_encode(&self.org),
+            super::url_encode(&self.status),
+            super::url_encode(&self.tag)
+        )
     }
 
     /// The query string of this search for another page.
@@ -110,6 +122,27 @@ struct ListPartial<'a> {
     rows: Vec<MemberSummary>,
     next: Option<String>,
     first_page: Option<String>,
+}
+
+/// The list as it is filtered, as an Excel workbook (masked; logged).
+pub async fn export<S: Repo>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let r = async {
+        let actor = c.actor()?;
+        let org = match q.org.trim() {
+            "" => actor.org.clone(),
+            raw => OrgCode::parse(raw).map_err(|e| PageError::invalid("org", e.to_string()))?,
+        };
+        let bytes =
+            members::export_xlsx(&state.store, state.clock.as_ref(), actor, &org, &q.filter())
+                .await?;
+        Ok(download(bytes, XLSX, &format!("会员名单-{org}.xlsx")))
+    }
+    .await;
+    finish(&c, r)
 }
 
 pub async fn list<S: Repo>(

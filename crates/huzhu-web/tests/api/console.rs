@@ -602,3 +602,35 @@ async fn searching_by_a_whole_id_number_is_a_logged_reveal() {
     assert!(text.contains(&format!("1 found: #{}", m.id.0)), "{text}");
     assert!(text.contains("0 found"), "{text}");
 }
+
+/// Issue 13: an office could not export the member list. The list exports as it is filtered,
+/// masked as on the page, within the actor's scope, and the export is in the audit log.
+#[tokio::test]
+async fn the_member_list_exports_to_excel_masked_within_scope_and_logged() {
+    let app = spawn_app().await;
+    let mut b = Browser::signed_in(&app, "officer.la01001").await;
+    let list = b.get("/members").await;
+    assert!(list.text.contains("data-testid=\"export-members\""));
+    let x = b.get("/members/export.xlsx?org=LA-01-001").await;
+    assert_eq!(x.status, StatusCode::OK);
+    assert!(x.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
+    assert!(x.text.starts_with("PK"), "a workbook");
+    let unit = huzhu_domain::org::OrgCode::parse("LA-01-001").unwrap();
+    let n = app.store.count_members_under(&unit).await.unwrap();
+    assert!(n > 10);
+    // Another unit's list is not exported.
+    let other = b.get("/members/export.xlsx?org=LA-01-002").await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    let auditor = app.login("auditor").await;
+    let (_, log) = app.get_as(&auditor, "/api/v1/audit?limit=50").await;
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "member.export"
+            && e["actor"] == "officer.la01001"
+            && e["detail"].as_str().unwrap().starts_with(&format!("{n} "))));
+}
