@@ -25,6 +25,7 @@ pub mod policies;
 pub mod replay;
 pub mod review;
 pub mod stats;
+pub mod transfers;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
 pub use error::{AppError, AuthFailure};

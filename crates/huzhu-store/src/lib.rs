@@ -18,6 +18,7 @@ mod session_cache;
 mod sql;
 mod sqlite;
 pub mod stats;
+pub mod transfers;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserId};
 pub use bank::{BankChange, BankChangeStore, BankDecision};
@@ -27,6 +28,7 @@ pub use money::MoneyStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use stats::StatsStore;
+pub use transfers::{NewTransfer, Transfer, TransferDecision, TransferStore};
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -163,7 +165,14 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<String>>> + Send;
 }
 
-/// Everything the use cases need of a backend: the registry, the money path, accounts, statistics.
-pub trait Repo: Store + MoneyStore + AccountStore + StatsStore + BankChangeStore {}
+/// Everything the use cases need of a backend: the registry, the money path, accounts, statistics,
+/// bank account changes and transfers.
+pub trait Repo:
+    Store + MoneyStore + AccountStore + StatsStore + BankChangeStore + TransferStore
+{
+}
 
-impl<T: Store + MoneyStore + AccountStore + StatsStore + BankChangeStore> Repo for T {}
+impl<T: Store + MoneyStore + AccountStore + StatsStore + BankChangeStore + TransferStore> Repo
+    for T
+{
+}

@@ -1534,3 +1534,6 @@ mod ledger_scope {
 
 #[path = "conformance/import_scope.rs"]
 mod import_scope;
+
+#[path = "conformance/transfers.rs"]
+mod transfers;

@@ -40,6 +40,7 @@ mod payouts;
 mod queues;
 mod session;
 mod stats;
+mod transfers;
 
 use crate::{ApiError, AppState};
 use askama::Template;
@@ -78,6 +79,7 @@ pub fn routes<S: Repo>() -> Router<AppState<S>> {
         .merge(payouts::routes::<S>())
         .merge(import::routes::<S>())
         .merge(bank_changes::routes::<S>())
+        .merge(transfers::routes::<S>())
         .merge(ledger::routes::<S>())
         .merge(audit::routes::<S>())
         .merge(stats::routes::<S>())
@@ -267,6 +269,7 @@ impl Ctx {
             if actor.can(Capability::ManageRoster) {
                 items.push(("/import", l.t("名册导入", "Roster import")));
                 items.push(("/bank-changes", l.t("银行账号变更", "Bank account changes")));
+                items.push(("/transfers", l.t("会员调动", "Transfers")));
             }
             if actor.can(Capability::Enrol) || actor.can(Capability::RecordPayment) {
                 items.push(("/enrolment", l.t("参保缴费", "Enrolment")));

@@ -19,6 +19,7 @@ mod money_scope;
 mod openapi;
 mod signin;
 mod stats;
+mod transfers;
 
 use axum::http::StatusCode;
 use helpers::{spawn_app, TestApp};

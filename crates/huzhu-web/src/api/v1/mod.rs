@@ -1,7 +1,7 @@
 //! The money path's JSON routes (issue 5): enrolment and bills ([`enrolment`]), claims and the
 //! workflow ([`claims`]), their documents ([`documents`]), the review rule ([`review`]), payouts
 //! ([`payouts`]), the ledger and the audit log ([`ledger`]), statistics ([`stats`]), pending bank account
-//! changes ([`bank_changes`]). Each handler extracts, calls the
+//! changes ([`bank_changes`]), transfer requests between units ([`transfers`]). Each handler extracts, calls the
 //! use case in `huzhu_app` and maps its answer to a view of this crate; the views take the app's
 //! types apart field by field, so a field added there does not compile until it is decided here.
 
@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod payouts;
 pub mod review;
 pub mod stats;
+pub mod transfers;
 
 use crate::AppState;
 use huzhu_store::Repo;
@@ -29,4 +30,5 @@ pub(crate) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
         .merge(ledger::routes::<S>())
         .merge(stats::routes::<S>())
         .merge(bank_changes::routes::<S>())
+        .merge(transfers::routes::<S>())
 }
