@@ -387,7 +387,15 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
     assert!(!batch.lines.is_empty());
     let first = batch.lines[0].clone();
     let csv = payouts::bank_file_csv(&batch.batch, &batch.lines).unwrap();
-    assert!(String::from_utf8_lossy(&csv).contains(&first.amount.yuan_string()));
+    // Amounts as a bank reads them: plain decimals, no thousands separator.
+    let fen = first.amount.fen();
+    let plain = format!("{}.{:02}", fen / 100, fen % 100);
+    let text = String::from_utf8_lossy(&csv).to_string();
+    assert!(text.contains(&format!(",{plain},")), "{text}");
+    assert!(
+        text.trim_end().lines().last().unwrap().starts_with("合计,"),
+        "{text}"
+    );
     assert!(!payouts::bank_file_xlsx(&batch.batch, &batch.lines)
         .unwrap()
         .is_empty());
@@ -422,7 +430,7 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
     ] {
         let e = audit
             .iter()
-            .find(|e| e.action == action && e.subject == format!("batch {subject}"))
+            .find(|e| e.action == action && e.subject == format!("支付批次 batch {subject}"))
             .unwrap_or_else(|| panic!("{action} of batch {subject} is not in the audit log"));
         assert_eq!(e.actor, who.username);
         assert_eq!(e.org.as_ref().map(|o| o.as_str()), Some("HZ"));
