@@ -620,7 +620,7 @@ fn without_code(label: &str) -> &str {
         .and_then(|t| t.strip_suffix(')'))
         .unwrap_or("");
     let is_code = !inner.is_empty() && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if is_code && head.chars().any(|c| !c.is_ascii()) {
+    if is_code && !head.is_ascii() {
         head
     } else {
         label
