@@ -18,6 +18,19 @@ use huzhu_store::{AuditEntry, Repo};
 use serde::Serialize;
 
 /// A claim that could not go into the batch, and why.
+/// A payout batch's or line's state in words, (Chinese, English); `None` for an unknown code.
+/// One list for the console and the audit log.
+pub fn status_words(code: &str) -> Option<(&'static str, &'static str)> {
+    Some(match code {
+        "open" => ("待结算", "Open"),
+        "paid" => ("已支付", "Paid"),
+        "partly_failed" => ("部分失败", "Partly failed"),
+        "failed" => ("支付失败", "Failed"),
+        "pending" => ("待支付", "Pending"),
+        _ => return None,
+    })
+}
+
 /// Why an approved claim was left out of a batch.
 pub const NO_BANK_ACCOUNT: &str = "会员未登记银行账号 (member has no bank account)";
 
@@ -233,14 +246,9 @@ pub async fn settle_batch<S: Repo>(
             // The state in words (issue 13: "partly_failed" in the log).
             detail: format!(
                 "{}：{} 笔中 {failed} 笔失败 ({}: {failed} of {} lines failed)",
-                match settled.status.as_str() {
-                    "paid" => "已支付",
-                    "partly_failed" => "部分失败",
-                    "failed" => "支付失败",
-                    _ => "已结算",
-                },
+                status_words(&settled.status).map_or("已结算", |(zh, _)| zh),
                 lines.len(),
-                settled.status.replace('_', " "),
+                status_words(&settled.status).map_or("settled", |(_, en)| en),
                 lines.len()
             ),
             org: OrgCode::parse(&settled.org).ok(),

@@ -1029,19 +1029,7 @@ macro_rules! impl_store {
             }
 
             async fn audit(&self, entry: &$crate::AuditEntry) -> $crate::Result<()> {
-                sqlx::query(
-                    "INSERT INTO audit_log (at, actor, action, subject, detail, org_id) \
-                     VALUES ($1, $2, $3, $4, $5, (SELECT id FROM orgs WHERE code = $6))",
-                )
-                .bind(entry.at)
-                .bind(&entry.actor)
-                .bind(&entry.action)
-                .bind(&entry.subject)
-                .bind(&entry.detail)
-                .bind(entry.org.as_ref().map(|o| o.as_str()))
-                .execute(&self.pool)
-                .await?;
-                Ok(())
+                Self::insert_audit(&self.pool, entry).await
             }
 
             async fn audit_log(&self, limit: u32) -> $crate::Result<Vec<$crate::AuditEntry>> {
@@ -1140,6 +1128,27 @@ macro_rules! impl_store {
                             .await?;
                     }
                 }
+                let entry = $crate::AuditEntry {
+                    detail: format!(
+                        "{}; old: {}",
+                        entry.detail,
+                        old.as_deref().unwrap_or("(none)")
+                    ),
+                    ..entry.clone()
+                };
+                Self::insert_audit(&mut *tx, &entry).await?;
+                tx.commit().await?;
+                Ok(old)
+            }
+        }
+
+        impl $store {
+            /// Writes one audit entry through `ex`: the pool, or a transaction's connection when
+            /// the entry must commit with the change it records. The org is named by its code.
+            async fn insert_audit<'e, E>(ex: E, entry: &$crate::AuditEntry) -> $crate::Result<()>
+            where
+                E: sqlx::Executor<'e, Database = <$store as $crate::sql::HasDb>::Db>,
+            {
                 sqlx::query(
                     "INSERT INTO audit_log (at, actor, action, subject, detail, org_id) \
                      VALUES ($1, $2, $3, $4, $5, (SELECT id FROM orgs WHERE code = $6))",
@@ -1148,20 +1157,13 @@ macro_rules! impl_store {
                 .bind(&entry.actor)
                 .bind(&entry.action)
                 .bind(&entry.subject)
-                .bind(format!(
-                    "{}; old: {}",
-                    entry.detail,
-                    old.as_deref().unwrap_or("(none)")
-                ))
+                .bind(&entry.detail)
                 .bind(entry.org.as_ref().map(|o| o.as_str()))
-                .execute(&mut *tx)
+                .execute(ex)
                 .await?;
-                tx.commit().await?;
-                Ok(old)
+                Ok(())
             }
-        }
 
-        impl $store {
             async fn add_counts<'c>(
                 tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
                 import: $crate::ImportId,

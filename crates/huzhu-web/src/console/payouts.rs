@@ -120,14 +120,9 @@ impl ShowPage<'_> {
 }
 
 pub fn status_label(c: &Ctx, s: &str) -> &'static str {
-    match s {
-        "open" => c.t("待结算", "Open"),
-        "paid" => c.t("已支付", "Paid"),
-        "partly_failed" => c.t("部分失败", "Partly failed"),
-        "failed" => c.t("支付失败", "Failed"),
-        // A line's own state (issue 13: a pending line showed "?").
-        "pending" => c.t("待支付", "Pending"),
-        _ => c.t("未知状态", "Unknown state"),
+    match payouts::status_words(s) {
+        Some((zh, en)) => c.t(zh, en),
+        None => c.t("未知状态", "Unknown state"),
     }
 }
 
