@@ -169,3 +169,62 @@ async fn a_members_pages_fit_a_phone_and_their_tap_targets_are_40_px() {
     }
     b.close().await.unwrap();
 }
+
+/// Codes (`late_submission`, `partly_failed`) in what a page shows, and how far it is wider than
+/// the window.
+async fn raw_codes_and_overflow(b: &huzhu_e2e::Browser) -> (Vec<String>, i64) {
+    let codes: Vec<String> = serde_json::from_value(
+        b.js(
+            "return Array.from(new Set((document.querySelector('main').innerText.match(/\\b[a-z]+(?:_[a-z]+)+\\b/g) || [])));",
+            vec![],
+        )
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    (codes, overflow(b).await)
+}
+
+/// The pages this round added or changed (transfers, bank account changes, the member list with
+/// its export, enrolment, the claim form), in Chinese and in English on a 390 px phone: no code
+/// where a word belongs, nothing wider than the phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_pages_show_words_not_codes_in_both_languages_on_a_phone() {
+    let Some((_server, b)) = start("page_phone_new_pages", Viewport::PHONE).await else {
+        return;
+    };
+    for (user, pages) in [
+        (
+            "officer.la01001",
+            &[
+                "/transfers",
+                "/bank-changes",
+                "/members",
+                "/enrolment",
+                "/claims",
+            ][..],
+        ),
+        (
+            "district.staff",
+            &["/transfers", "/bank-changes", "/claims"][..],
+        ),
+        ("finance", &["/payouts"][..]),
+    ] {
+        b.sign_in(user).await.unwrap();
+        for lang in ["zh", "en"] {
+            b.goto(&format!("/lang?to={lang}&next=/")).await.unwrap();
+            for page in pages {
+                b.goto(page).await.unwrap();
+                let html = b.find("html").await.unwrap();
+                let want = if lang == "zh" { "zh-CN" } else { "en" };
+                assert_eq!(html.attr("lang").await.unwrap().as_deref(), Some(want));
+                let (codes, wider) = raw_codes_and_overflow(&b).await;
+                assert!(codes.is_empty(), "{user} {lang} {page}: {codes:?}");
+                assert_eq!(wider, 0, "{user} {lang} {page} is wider than the phone");
+            }
+        }
+        b.goto("/lang?to=zh&next=/").await.unwrap();
+        b.sign_out().await.unwrap();
+    }
+    b.close().await.unwrap();
+}
