@@ -553,3 +553,14 @@ pub async fn list_bills<S: Repo>(
     ensure_org_in_scope(store, actor, &org).await?;
     Ok(store.bills_under(&org).await?)
 }
+
+/// The enrolments of a unit in the actor's subtree under `policy` (any member, any item).
+pub async fn unit_enrolments<S: Repo>(
+    store: &S,
+    actor: &Actor,
+    unit: &OrgCode,
+    policy: &str,
+) -> Result<Vec<huzhu_store::money::StoredEnrolment>, AppError> {
+    ensure_org_in_scope(store, actor, unit).await?;
+    Ok(store.unit_enrolments(unit, policy).await?)
+}

@@ -29,3 +29,27 @@ pub mod transfers;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
 pub use error::{AppError, AuthFailure};
+
+/// What the use cases need of a backend (the registry, the money path, accounts, statistics,
+/// bank account changes, transfers). The web server and the CLI hold a `Backend` and hand it to
+/// the use cases; they never call it themselves: every read and write goes through this crate,
+/// which checks the actor's capability and scope first (ARCHITECTURE.md).
+pub use huzhu_store::Repo as Backend;
+
+/// The records the use cases hand out: one type per concept, declared once (in the store, which
+/// fills them) and named here so that callers of this crate need no other.
+pub mod model {
+    pub use huzhu_store::money::{
+        Batch, BatchId, Bill, BillId, ClaimEvent, ClaimId, LedgerEntryView, PayoutLine,
+        PolicyRecord, StoredDocument, StoredEnrolment,
+    };
+    pub use huzhu_store::{
+        AuditEntry, AuditRecord, BankChange, BankDecision, ImportCounts, MemberFilter, MemberId,
+        Org, OrgScope, Page, StoredMember, Transfer, TransferDecision,
+    };
+}
+
+/// The backend's name (`sqlite`, `postgres`), for logs and the health route.
+pub fn backend_name<S: Backend>(store: &S) -> &'static str {
+    store.backend().name()
+}

@@ -142,6 +142,60 @@ pub async fn get_batch<S: Repo>(
     Ok((batch, lines))
 }
 
+/// A bank file of a batch, as downloaded: its bytes, MIME type and the batch it is of. Written
+/// to the audit log (`payout.bank_file`): the file holds whole account numbers.
+pub struct BankFile {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub batch: Batch,
+}
+
+/// The bank file of a batch in `format` (`csv` or `xlsx`) for an actor who manages payouts.
+pub async fn bank_file<S: Repo>(
+    store: &S,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: BatchId,
+    format: &str,
+) -> Result<BankFile, AppError> {
+    require(actor, Capability::ManagePayouts)?;
+    let (batch, lines) = get_batch(store, actor, id).await?;
+    let (bytes, content_type) = match format {
+        "xlsx" => (
+            bank_file_xlsx(&batch, &lines)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "csv" => (bank_file_csv(&batch, &lines)?, "text/csv; charset=utf-8"),
+        other => {
+            return Err(AppError::Invalid {
+                field: "format".into(),
+                message: format!("未知的文件格式“{other}” (unknown format `{other}`; csv or xlsx)"),
+            })
+        }
+    };
+    store
+        .audit(&AuditEntry {
+            at: clock.now(),
+            actor: actor.username.clone(),
+            action: "payout.bank_file".into(),
+            subject: format!("batch {}", batch.id.0),
+            detail: format!(
+                "{format}: {} 笔，合计 {} 元 ({} lines, total {} yuan)",
+                lines.len(),
+                batch.total.yuan_string(),
+                lines.len(),
+                batch.total.yuan_string()
+            ),
+            org: Some(OrgCode::parse(&batch.org).unwrap_or_else(|_| actor.org.clone())),
+        })
+        .await?;
+    Ok(BankFile {
+        bytes,
+        content_type,
+        batch,
+    })
+}
+
 /// 四眼原则 (four eyes) for money leaving the fund: the account that built a batch does not
 /// settle it.
 pub const FOUR_EYES_BATCH: &str =

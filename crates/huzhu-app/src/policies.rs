@@ -107,3 +107,38 @@ async fn stored_policy<S: MoneyStore>(
         Err(e) => Err(e.into()),
     }
 }
+
+/// The policies stored in this database, by id. Policies are public rules: any signed-in actor
+/// may read them.
+pub async fn stored<S: MoneyStore>(store: &S) -> Result<Vec<PolicyRecord>, AppError> {
+    Ok(store.policy_records().await?)
+}
+
+/// The ids one may enrol in: those stored and the built-in ones.
+pub async fn enrollable_ids<S: MoneyStore>(
+    store: &S,
+) -> Result<std::collections::BTreeSet<String>, AppError> {
+    let mut ids: std::collections::BTreeSet<String> =
+        stored(store).await?.into_iter().map(|r| r.id).collect();
+    ids.extend(huzhu_domain::policy::builtin_names().map(str::to_string));
+    Ok(ids)
+}
+
+/// A policy to show: the stored text if there is one, else the built-in file, read without
+/// storing it (a page view changes nothing; enrolling stores it).
+pub async fn view<S: MoneyStore>(
+    store: &S,
+    clock: &dyn Clock,
+    id: &str,
+) -> Result<Arc<Policy>, AppError> {
+    match store.policy_record(id).await {
+        Ok(_) => policy(store, clock, id).await,
+        Err(huzhu_store::StoreError::NotFound(_)) => match builtin(id) {
+            Some(Ok(p)) => Ok(Arc::new(p)),
+            _ => Err(AppError::NotFound {
+                what: format!("政策 {id} (policy {id})"),
+            }),
+        },
+        Err(e) => Err(e.into()),
+    }
+}

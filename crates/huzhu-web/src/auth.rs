@@ -12,9 +12,9 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, TimeDelta, Utc};
+use huzhu_app::Backend;
 use huzhu_app::{accounts, AppError, AuthFailure};
 use huzhu_domain::access::Actor;
-use huzhu_store::{AccountStore, Store};
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
@@ -28,7 +28,7 @@ pub const SESSION_COOKIE: &str = "huzhu_session";
 #[derive(Debug, Clone)]
 pub struct Authenticated(pub Actor);
 
-impl<S: Store + AccountStore> FromRequestParts<AppState<S>> for Authenticated {
+impl<S: Backend> FromRequestParts<AppState<S>> for Authenticated {
     type Rejection = ApiError;
 
     async fn from_request_parts(
@@ -265,7 +265,7 @@ fn address_delay(failures: usize) -> Duration {
 
 /// Signs in through the limiter (the API and the console's form both come here): the attempt is
 /// counted before the password is verified, and an address past its free failures waits first.
-pub async fn sign_in<S: Store + AccountStore>(
+pub async fn sign_in<S: Backend>(
     state: &AppState<S>,
     username: &str,
     password: &str,

@@ -37,7 +37,7 @@
 //!         (status = INTERNAL_SERVER_ERROR, description = "server error", body = ErrorBody),
 //!     )
 //! )]
-//! async fn get_claim<S: Store>(State(state): State<AppState<S>>, Path(id): Path<i64>)
+//! async fn get_claim<S: Backend>(State(state): State<AppState<S>>, Path(id): Path<i64>)
 //!     -> Result<Json<ClaimView>, ApiError> { /* ... */ }
 //!
 //! // in `router`:
@@ -61,9 +61,10 @@ use axum::middleware;
 use axum::{Json, Router};
 use huzhu_app::access::{members_in_scope, orgs_in_scope};
 use huzhu_app::members::MemberSummary;
+use huzhu_app::model::{Org, Page};
+use huzhu_app::Backend;
 use huzhu_app::Clock;
 use huzhu_domain::org::OrgCode;
-use huzhu_store::{Org, Page, Repo, Store};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -95,7 +96,7 @@ impl<S> AppState<S> {
 }
 
 /// All routes of the server, with default settings.
-pub fn router<S: Repo>(store: S, clock: Arc<dyn Clock + Send + Sync>) -> Router {
+pub fn router<S: Backend>(store: S, clock: Arc<dyn Clock + Send + Sync>) -> Router {
     router_with(AppState::new(store, clock))
 }
 
@@ -103,7 +104,7 @@ pub fn router<S: Repo>(store: S, clock: Arc<dyn Clock + Send + Sync>) -> Router 
 /// `POST /api/v1/session` needs a session and answers within the actor's scope. JSON routes go
 /// through `.routes(route!(handler::<S>))`, which puts them in the OpenAPI document as well (see
 /// the crate documentation).
-pub fn router_with<S: Repo>(state: AppState<S>) -> Router {
+pub fn router_with<S: Backend>(state: AppState<S>) -> Router {
     let (api, doc) = OpenApiRouter::with_openapi(api::ApiDoc::openapi())
         .routes(route!(health::<S>))
         .merge(api::session::routes::<S>())
@@ -140,10 +141,10 @@ struct Health {
     tag = "system",
     responses((status = OK, description = "运行中 (up)", body = Health))
 )]
-async fn health<S: Store>(State(state): State<AppState<S>>) -> Json<Health> {
+async fn health<S: Backend>(State(state): State<AppState<S>>) -> Json<Health> {
     Json(Health {
         status: "ok",
-        backend: state.store.backend().name(),
+        backend: huzhu_app::backend_name(&state.store),
         version: env!("CARGO_PKG_VERSION"),
     })
 }
@@ -206,7 +207,7 @@ pub(crate) fn org_code(field: &str, raw: &str) -> Result<OrgCode, ApiError> {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn list_orgs<S: Repo>(
+async fn list_orgs<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<OrgQuery>,
@@ -325,7 +326,7 @@ impl MemberView {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn list_members<S: Repo>(
+async fn list_members<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<MemberQuery>,
@@ -343,7 +344,7 @@ async fn list_members<S: Repo>(
         &actor,
         &org,
         Page {
-            after: q.after.map(huzhu_store::MemberId),
+            after: q.after.map(huzhu_app::model::MemberId),
             limit,
         },
     )
@@ -360,4 +361,73 @@ async fn list_members<S: Repo>(
             .collect(),
         next_after,
     }))
+}
+
+#[cfg(test)]
+mod one_door {
+    //! ARCHITECTURE.md: the web layer reaches the core only through `huzhu-app`. Its manifest has
+    //! no `huzhu-store` dependency (so naming the store does not compile), and no handler calls a
+    //! method of the backend it holds: it hands `state.store` to a use case, which checks the
+    //! actor's capability and scope.
+
+    use std::path::Path;
+
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).expect("src dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                sources(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).expect("source");
+                out.push((p.display().to_string(), text));
+            }
+        }
+    }
+
+    #[test]
+    fn the_manifest_does_not_depend_on_the_store() {
+        let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+            .expect("manifest");
+        let deps = manifest
+            .split("[dependencies]")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .expect("a [dependencies] table");
+        assert!(deps.contains("huzhu-app"), "{deps}");
+        assert!(
+            !deps.contains("huzhu-store"),
+            "huzhu-web depends on huzhu-store:\n{deps}"
+        );
+    }
+
+    #[test]
+    fn no_handler_calls_the_backend_itself() {
+        let mut files = Vec::new();
+        sources(
+            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+            &mut files,
+        );
+        assert!(files.len() > 20, "found only {} sources", files.len());
+        let mut offenders = Vec::new();
+        for (path, text) in &files {
+            // A method called on the backend, on one line or split over several.
+            let flat: String = text.split_whitespace().collect();
+            let mut rest = flat.as_str();
+            while let Some(i) = rest.find(".store.") {
+                let after = &rest[i + ".store.".len()..];
+                let name: String = after
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if name != "clone" && after[name.len()..].starts_with('(') {
+                    offenders.push(format!("{path}: .store.{name}("));
+                }
+                rest = after;
+            }
+        }
+        assert!(
+            offenders.is_empty(),
+            "calls on the backend outside huzhu-app: {offenders:#?}"
+        );
+    }
 }

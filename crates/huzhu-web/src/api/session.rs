@@ -10,15 +10,15 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use huzhu_app::accounts::{self, SESSION_ABSOLUTE};
+use huzhu_app::Backend;
 use huzhu_app::{AppError, AuthFailure};
 use huzhu_domain::access::Actor;
-use huzhu_store::{AccountStore, Store};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 
 /// The session routes, documented.
-pub(crate) fn routes<S: Store + AccountStore>() -> OpenApiRouter<AppState<S>> {
+pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::new()
         .routes(route!(create::<S>))
         .routes(route!(show))
@@ -86,7 +86,7 @@ pub(crate) fn cookie(
         (status = INTERNAL_SERVER_ERROR, description = "server error", body = ErrorBody),
     )
 )]
-pub(crate) async fn create<S: Store + AccountStore>(
+pub(crate) async fn create<S: Backend>(
     State(state): State<AppState<S>>,
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<LoginRequest>,
@@ -127,7 +127,7 @@ pub async fn show(Authenticated(actor): Authenticated) -> Json<ActorView> {
         (status = INTERNAL_SERVER_ERROR, description = "server error", body = ErrorBody),
     )
 )]
-pub async fn delete<S: Store + AccountStore>(
+pub async fn delete<S: Backend>(
     State(state): State<AppState<S>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {

@@ -10,10 +10,11 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use huzhu_app::audit;
-use huzhu_store::{AuditRecord, Repo};
+use huzhu_app::model::AuditRecord;
+use huzhu_app::Backend;
 use serde::Deserialize;
 
-pub fn routes<S: Repo>() -> Router<AppState<S>> {
+pub fn routes<S: Backend>() -> Router<AppState<S>> {
     Router::new().route("/audit", get(show::<S>))
 }
 
@@ -57,7 +58,7 @@ impl AuditPage<'_> {
     }
 }
 
-pub async fn show<S: Repo>(
+pub async fn show<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Query(q): Query<AuditQuery>,
@@ -66,7 +67,7 @@ pub async fn show<S: Repo>(
     finish(&c, r)
 }
 
-async fn show_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: AuditQuery) -> PageResult {
+async fn show_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: AuditQuery) -> PageResult {
     let actor = c.actor()?;
     let action = q.action.trim().to_string();
     let filter = (!action.is_empty()).then_some(action.as_str());

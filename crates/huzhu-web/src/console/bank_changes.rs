@@ -10,9 +10,10 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use huzhu_app::bank_changes::{self, BankChangeView};
-use huzhu_store::{BankDecision, Repo};
+use huzhu_app::model::BankDecision;
+use huzhu_app::Backend;
 
-pub fn routes<S: Repo>() -> Router<AppState<S>> {
+pub fn routes<S: Backend>() -> Router<AppState<S>> {
     Router::new()
         .route("/bank-changes", get(list::<S>))
         .route("/bank-changes/{id}/confirm", post(confirm::<S>))
@@ -28,7 +29,7 @@ struct ListPage<'a> {
     me: String,
 }
 
-pub async fn list<S: Repo>(State(state): State<AppState<S>>, Console(c): Console) -> Response {
+pub async fn list<S: Backend>(State(state): State<AppState<S>>, Console(c): Console) -> Response {
     let r = async {
         let actor = c.actor()?;
         let changes = bank_changes::pending(&state.store, actor, None).await?;
@@ -47,7 +48,7 @@ fn change_id(raw: &str) -> Result<i64, PageError> {
         .map_err(|_| PageError::invalid("id", "变更编号应为数字 (the change id is a number)"))
 }
 
-async fn decide<S: Repo>(
+async fn decide<S: Backend>(
     state: &AppState<S>,
     c: &Ctx,
     raw_id: &str,
@@ -59,7 +60,7 @@ async fn decide<S: Repo>(
     Ok(redirect("/bank-changes"))
 }
 
-pub async fn confirm<S: Repo>(
+pub async fn confirm<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,
@@ -68,7 +69,7 @@ pub async fn confirm<S: Repo>(
     finish(&c, r)
 }
 
-pub async fn reject<S: Repo>(
+pub async fn reject<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,

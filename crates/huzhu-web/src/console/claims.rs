@@ -17,16 +17,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use huzhu_app::claims::{self, ClaimQuery, ClaimSummary, ClaimView};
+use huzhu_app::model::ClaimId;
+use huzhu_app::model::MemberId;
+use huzhu_app::Backend;
 use huzhu_app::{documents, members, policies};
 use huzhu_domain::access::{Capability, Role};
 use huzhu_domain::org::{OrgCode, OrgLevel};
 use huzhu_domain::workflow::{Action, ClaimState};
-use huzhu_store::money::ClaimId;
-use huzhu_store::{MemberId, Repo};
 pub use shown::{kind_label, pick, reason_label, DecisionShown};
 use shown::{ClaimShown, DocumentRow, EventRow, FlagRow};
 
-pub fn routes<S: Repo>() -> Router<AppState<S>> {
+pub fn routes<S: Backend>() -> Router<AppState<S>> {
     Router::new()
         .route("/claims", get(list::<S>))
         .route(
@@ -157,7 +158,7 @@ struct ListPartial<'a> {
     first_page: Option<String>,
 }
 
-pub async fn list<S: Repo>(
+pub async fn list<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Query(pairs): Query<Vec<(String, String)>>,
@@ -166,7 +167,7 @@ pub async fn list<S: Repo>(
     finish(&c, r)
 }
 
-async fn list_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> PageResult {
+async fn list_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> PageResult {
     let actor = c.actor()?;
     let states = parse_states(&q.state)?;
     let member = match q.member.trim() {
@@ -444,7 +445,7 @@ pub fn done_label<'a>(c: &'a Ctx, code: &str) -> Option<&'a str> {
     })
 }
 
-pub async fn show<S: Repo>(
+pub async fn show<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,
@@ -455,7 +456,7 @@ pub async fn show<S: Repo>(
     finish(&c, r)
 }
 
-pub(crate) async fn show_page<S: Repo>(
+pub(crate) async fn show_page<S: Backend>(
     state: &AppState<S>,
     c: &Ctx,
     raw_id: &str,
@@ -464,7 +465,7 @@ pub(crate) async fn show_page<S: Repo>(
     show_page_done(state, c, raw_id, problem, None).await
 }
 
-async fn show_page_done<S: Repo>(
+async fn show_page_done<S: Backend>(
     state: &AppState<S>,
     c: &Ctx,
     raw_id: &str,
@@ -593,7 +594,7 @@ fn action_of(pairs: &[(String, String)]) -> Result<Action, PageError> {
 
 /// Does one workflow step through `huzhu_app::claims::act`; back to the claim's page, where an
 /// error (409 not in this state, 403 wrong role or level, 400 no reason) is shown with its status.
-pub async fn act<S: Repo>(
+pub async fn act<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,
@@ -636,7 +637,7 @@ pub struct DocumentQuery {
 /// A document, for an actor who may see the claim (`huzhu_app::documents::download`): opened in
 /// the browser (issue 13: officers had to download every photo to look at it), or saved with
 /// `?download=1`.
-pub async fn document<S: Repo>(
+pub async fn document<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path((id, doc)): Path<(String, String)>,
@@ -686,7 +687,7 @@ struct LetterPage<'a> {
 
 /// 补助决定书 — the decision letter, printable: the union's header, the member, each amount with
 /// its clause, the total, the date.
-pub async fn letter<S: Repo>(
+pub async fn letter<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,
@@ -695,7 +696,7 @@ pub async fn letter<S: Repo>(
     finish(&c, r)
 }
 
-async fn letter_page<S: Repo>(state: &AppState<S>, c: &Ctx, raw_id: &str) -> PageResult {
+async fn letter_page<S: Backend>(state: &AppState<S>, c: &Ctx, raw_id: &str) -> PageResult {
     let actor = c.actor()?;
     let id = claim_id(raw_id)?;
     let v = claims::get_claim(&state.store, state.clock.as_ref(), actor, id).await?;
@@ -711,16 +712,10 @@ async fn letter_page<S: Repo>(state: &AppState<S>, c: &Ctx, raw_id: &str) -> Pag
     let mut federation = String::new();
     let mut unit_name = v.unit.clone();
     if let Ok(code) = OrgCode::parse(&v.unit) {
-        let mut next = Some(code);
-        let mut depth = 0;
-        while let (Some(code), true) = (next, depth < 8) {
-            let org = state.store.org(&code).await?;
-            if depth == 0 {
-                unit_name = org.name.clone();
-            }
-            federation = org.name.clone();
-            next = org.parent.clone();
-            depth += 1;
+        let chain = huzhu_app::access::org_chain(&state.store, &code).await?;
+        if let (Some(city), Some(unit)) = (chain.first(), chain.last()) {
+            federation = city.name.clone();
+            unit_name = unit.name.clone();
         }
     }
     let claim_state = ClaimState::parse(v.state).unwrap_or(ClaimState::Draft);

@@ -14,18 +14,19 @@ use chrono::NaiveDate;
 use huzhu_app::access::{ensure_org_in_scope, members_in_scope, not_found, orgs_in_scope};
 use huzhu_app::enrolment::{self, EnrolOutcome, EnrolUnit};
 use huzhu_app::members::MemberSummary;
+use huzhu_app::model::{Bill, BillId};
+use huzhu_app::model::{MemberId, Page};
 use huzhu_app::policies;
+use huzhu_app::Backend;
 use huzhu_domain::access::Capability;
 use huzhu_domain::member::EmploymentStatus;
 use huzhu_domain::org::{OrgCode, OrgLevel};
-use huzhu_domain::policy::{builtin, builtin_names, Policy};
-use huzhu_store::money::{Bill, BillId};
-use huzhu_store::{MemberId, Page, Repo};
+use huzhu_domain::policy::Policy;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-pub fn routes<S: Repo>() -> Router<AppState<S>> {
+pub fn routes<S: Backend>() -> Router<AppState<S>> {
     Router::new()
         .route("/enrolment", get(form::<S>).post(enrol::<S>))
         .route("/enrolment/bills/{id}", get(bill::<S>))
@@ -79,37 +80,19 @@ struct FormPage<'a> {
     can_enrol: bool,
 }
 
-/// The policies one may enrol in: those stored and the built-in ones, by id.
-async fn policy_ids<S: Repo>(state: &AppState<S>) -> Result<BTreeSet<String>, PageError> {
-    let mut ids: BTreeSet<String> = state
-        .store
-        .policy_records()
-        .await?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    ids.extend(builtin_names().map(str::to_string));
-    Ok(ids)
+async fn policy_ids<S: Backend>(state: &AppState<S>) -> Result<BTreeSet<String>, PageError> {
+    Ok(policies::enrollable_ids(&state.store).await?)
 }
 
-/// A policy to show: the stored text if there is one, else the built-in file, read without
-/// storing it (a page view changes nothing; enrolling stores it).
-async fn view_policy<S: Repo>(state: &AppState<S>, id: &str) -> Result<Arc<Policy>, PageError> {
-    match state.store.policy_record(id).await {
-        Ok(_) => Ok(policies::policy(&state.store, state.clock.as_ref(), id).await?),
-        Err(huzhu_store::StoreError::NotFound(_)) => match builtin(id) {
-            Some(Ok(p)) => Ok(Arc::new(p)),
-            _ => Err(not_found(&format!("政策 {id} (policy {id})")).into()),
-        },
-        Err(e) => Err(e.into()),
-    }
+async fn view_policy<S: Backend>(state: &AppState<S>, id: &str) -> Result<Arc<Policy>, PageError> {
+    Ok(policies::view(&state.store, state.clock.as_ref(), id).await?)
 }
 
-async fn all_members<S: Repo>(
+async fn all_members<S: Backend>(
     state: &AppState<S>,
     c: &Ctx,
     unit: &OrgCode,
-) -> Result<Vec<huzhu_store::StoredMember>, PageError> {
+) -> Result<Vec<huzhu_app::model::StoredMember>, PageError> {
     let actor = c.actor()?;
     let mut out = Vec::new();
     let mut after = None;
@@ -122,7 +105,7 @@ async fn all_members<S: Repo>(
     Ok(out)
 }
 
-pub async fn form<S: Repo>(
+pub async fn form<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Query(q): Query<FormQuery>,
@@ -131,7 +114,7 @@ pub async fn form<S: Repo>(
     finish(&c, r)
 }
 
-async fn form_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: FormQuery) -> PageResult {
+async fn form_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: FormQuery) -> PageResult {
     let actor = c.actor()?;
     // Finance records payments: it sees the bills here, without the enrolment form.
     let can_enrol = c.can(Capability::Enrol);
@@ -220,7 +203,7 @@ async fn form_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: FormQuery) -> PageR
     }
     if let (Some(u), Some(p), true) = (&unit, &policy, can_enrol) {
         let mut enrolled: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-        for e in state.store.unit_enrolments(u, &p.id).await? {
+        for e in enrolment::unit_enrolments(&state.store, c.actor()?, u, &p.id).await? {
             enrolled.entry(e.member.0).or_default().push(e.item);
         }
         for m in all_members(state, c, u).await? {
@@ -313,7 +296,7 @@ fn enrol_request(form: &[(String, String)]) -> Result<EnrolUnit, PageError> {
     })
 }
 
-pub async fn enrol<S: Repo>(
+pub async fn enrol<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Form(form): Form<Vec<(String, String)>>,
@@ -355,7 +338,7 @@ fn bill_id(raw: &str) -> Result<BillId, PageError> {
         .ok_or_else(|| not_found("bill").into())
 }
 
-pub async fn bill<S: Repo>(
+pub async fn bill<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,
@@ -365,7 +348,7 @@ pub async fn bill<S: Repo>(
         let bill = enrolment::get_bill(&state.store, actor, bill_id(&id)?).await?;
         let unit = OrgCode::parse(&bill.unit).map_err(|_| not_found("bill"))?;
         let mut lines: BTreeMap<String, BillLine> = BTreeMap::new();
-        for e in state.store.unit_enrolments(&unit, &bill.policy).await? {
+        for e in enrolment::unit_enrolments(&state.store, actor, &unit, &bill.policy).await? {
             if e.bill != bill.id {
                 continue;
             }
@@ -400,7 +383,7 @@ pub struct PayForm {
 }
 
 /// Records the bill's payment; the reference kept is the bank's, with the day it arrived.
-pub async fn pay<S: Repo>(
+pub async fn pay<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,

@@ -8,10 +8,11 @@ use axum::extract::State;
 use axum::response::Response;
 use huzhu_app::claims::{list_claims, ClaimQuery, ClaimSummary};
 use huzhu_app::enrolment::{coverage, Coverage};
+use huzhu_app::model::MemberId;
 use huzhu_app::AppError;
+use huzhu_app::Backend;
 use huzhu_domain::access::{Capability, Role};
 use huzhu_domain::workflow::ClaimState;
-use huzhu_store::{MemberId, Repo};
 
 /// A count shown on a card; lists stop at [`CARD_LIMIT`].
 pub struct Card {
@@ -41,12 +42,12 @@ struct HomePage<'a> {
     claims: Vec<ClaimSummary>,
 }
 
-pub async fn home<S: Repo>(State(state): State<AppState<S>>, Console(c): Console) -> Response {
+pub async fn home<S: Backend>(State(state): State<AppState<S>>, Console(c): Console) -> Response {
     let r = home_page(&state, &c).await;
     finish(&c, r)
 }
 
-async fn home_page<S: Repo>(state: &AppState<S>, c: &Ctx) -> PageResult {
+async fn home_page<S: Backend>(state: &AppState<S>, c: &Ctx) -> PageResult {
     let actor = c.actor()?;
     let mut cards = Vec::new();
     let mut cover = None;

@@ -19,9 +19,10 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use huzhu_app::access::{not_found, require};
 use huzhu_app::import::{self, ImportSink, Progress, RosterFile, RowError};
+use huzhu_app::model::ImportCounts;
 use huzhu_app::AppError;
+use huzhu_app::Backend;
 use huzhu_domain::access::Capability;
-use huzhu_store::{ImportCounts, Repo};
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock};
 
@@ -34,7 +35,7 @@ const SHOWN_ERRORS: usize = 500;
 /// Jobs remembered; the oldest finished ones are forgotten first.
 const MAX_JOBS: usize = 200;
 
-pub fn routes<S: Repo>() -> Router<AppState<S>> {
+pub fn routes<S: Backend>() -> Router<AppState<S>> {
     Router::new()
         .route(
             "/import",
@@ -240,7 +241,7 @@ async fn read_upload(mut mp: Multipart) -> Result<(String, Vec<u8>), PageError> 
 }
 
 /// Takes the upload, starts the import in the background and sends the browser to its status.
-pub async fn upload<S: Repo>(
+pub async fn upload<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     mp: Multipart,

@@ -10,12 +10,12 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use huzhu_app::ledger::{self, LedgerReport};
+use huzhu_app::model::LedgerEntryView;
+use huzhu_app::Backend;
 use huzhu_domain::ledger::Account;
-use huzhu_store::money::LedgerEntryView;
-use huzhu_store::Repo;
 use serde::Deserialize;
 
-pub fn routes<S: Repo>() -> Router<AppState<S>> {
+pub fn routes<S: Backend>() -> Router<AppState<S>> {
     Router::new().route("/ledger", get(show::<S>))
 }
 
@@ -126,7 +126,7 @@ impl LedgerPage<'_> {
     }
 }
 
-pub async fn show<S: Repo>(
+pub async fn show<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Query(q): Query<LedgerQuery>,
@@ -135,7 +135,7 @@ pub async fn show<S: Repo>(
     finish(&c, r)
 }
 
-async fn show_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: LedgerQuery) -> PageResult {
+async fn show_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: LedgerQuery) -> PageResult {
     let actor = c.actor()?;
     let report = ledger::balances(&state.store, actor, None).await?;
     let entries = ledger::entries(&state.store, actor, None, q.before, PAGE_SIZE).await?;

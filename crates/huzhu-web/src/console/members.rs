@@ -10,11 +10,12 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use huzhu_app::claims::{list_claims, ClaimQuery, ClaimSummary};
 use huzhu_app::members::{self, MemberDetail, MemberSummary};
+use huzhu_app::model::{MemberFilter, MemberId, Org, Page};
+use huzhu_app::Backend;
 use huzhu_domain::org::OrgCode;
-use huzhu_store::{MemberFilter, MemberId, Org, Page, Repo};
 use serde::Deserialize;
 
-pub fn routes<S: Repo>() -> Router<AppState<S>> {
+pub fn routes<S: Backend>() -> Router<AppState<S>> {
     Router::new()
         .route("/members", get(list::<S>))
         .route("/members/export.xlsx", get(export::<S>))
@@ -125,7 +126,7 @@ struct ListPartial<'a> {
 }
 
 /// The list as it is filtered, as an Excel workbook (masked; logged).
-pub async fn export<S: Repo>(
+pub async fn export<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Query(q): Query<ListQuery>,
@@ -145,7 +146,7 @@ pub async fn export<S: Repo>(
     finish(&c, r)
 }
 
-pub async fn list<S: Repo>(
+pub async fn list<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Query(q): Query<ListQuery>,
@@ -154,7 +155,7 @@ pub async fn list<S: Repo>(
     finish(&c, r)
 }
 
-async fn list_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> PageResult {
+async fn list_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> PageResult {
     let actor = c.actor()?;
     let org = match q.org.trim() {
         "" => actor.org.clone(),
@@ -252,7 +253,7 @@ struct ShowPage<'a> {
     can_reveal: bool,
 }
 
-pub async fn show<S: Repo>(
+pub async fn show<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,
@@ -269,7 +270,7 @@ fn member_id(raw: &str) -> Result<MemberId, PageError> {
         .ok_or_else(|| huzhu_app::access::not_found("member").into())
 }
 
-async fn show_page<S: Repo>(
+async fn show_page<S: Backend>(
     state: &AppState<S>,
     c: &Ctx,
     raw_id: &str,
@@ -306,7 +307,7 @@ pub struct RevealForm {
 
 /// Shows the whole ID number on the member's page, once, for the reason given; the audit log
 /// records who saw it, when and why.
-pub async fn reveal<S: Repo>(
+pub async fn reveal<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,

@@ -53,16 +53,16 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::NaiveDate;
+use huzhu_app::Backend;
 use huzhu_app::{accounts, AppError};
 use huzhu_domain::access::{Actor, Capability, Role};
-use huzhu_store::Repo;
 use std::borrow::Borrow;
 
 pub use i18n::Lang;
 
 /// The console's routes (pages, forms and static files), behind the CSRF check and the
 /// security headers.
-pub fn routes<S: Repo>() -> Router<AppState<S>> {
+pub fn routes<S: Backend>() -> Router<AppState<S>> {
     Router::new()
         .route("/", get(home::home::<S>))
         .route("/lang", get(session::switch_lang))
@@ -393,7 +393,7 @@ fn base_ctx<S>(parts: &Parts, state: &AppState<S>) -> Ctx {
 /// request is sent to `/login` (htmx requests get `HX-Redirect`).
 pub struct Console(pub Ctx);
 
-impl<S: Repo> FromRequestParts<AppState<S>> for Console {
+impl<S: Backend> FromRequestParts<AppState<S>> for Console {
     type Rejection = Response;
 
     async fn from_request_parts(
@@ -421,7 +421,7 @@ impl<S: Repo> FromRequestParts<AppState<S>> for Console {
 /// The page context of a request without a session (the sign-in page).
 pub struct Visitor(pub Ctx);
 
-impl<S: Repo> FromRequestParts<AppState<S>> for Visitor {
+impl<S: Backend> FromRequestParts<AppState<S>> for Visitor {
     type Rejection = Response;
 
     async fn from_request_parts(
@@ -476,12 +476,6 @@ impl From<ApiError> for PageError {
 impl From<AppError> for PageError {
     fn from(e: AppError) -> Self {
         PageError::Api(ApiError::App(e))
-    }
-}
-
-impl From<huzhu_store::StoreError> for PageError {
-    fn from(e: huzhu_store::StoreError) -> Self {
-        PageError::Api(ApiError::from(e))
     }
 }
 

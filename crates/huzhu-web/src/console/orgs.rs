@@ -9,11 +9,12 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use huzhu_app::access::orgs_in_scope;
+use huzhu_app::model::Org;
+use huzhu_app::Backend;
 use huzhu_domain::org::OrgCode;
-use huzhu_store::{Org, Repo};
 use serde::Deserialize;
 
-pub fn routes<S: Repo>() -> Router<AppState<S>> {
+pub fn routes<S: Backend>() -> Router<AppState<S>> {
     Router::new().route("/orgs", get(tree::<S>))
 }
 
@@ -37,7 +38,7 @@ struct TreePage<'a> {
     children: Vec<Child>,
 }
 
-pub async fn tree<S: Repo>(
+pub async fn tree<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Query(q): Query<TreeQuery>,
@@ -46,7 +47,7 @@ pub async fn tree<S: Repo>(
     finish(&c, r)
 }
 
-async fn tree_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: TreeQuery) -> PageResult {
+async fn tree_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: TreeQuery) -> PageResult {
     let actor = c.actor()?;
     let under = match q.under.as_deref().filter(|u| !u.is_empty()) {
         Some(raw) => Some(
@@ -59,20 +60,13 @@ async fn tree_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: TreeQuery) -> PageR
         return Err(huzhu_app::access::not_found("org").into());
     };
     // The path from the actor's own organisation (the top of its scope) down to `top`.
-    let mut path = vec![top.clone()];
-    let mut next = top.parent.clone();
-    while let Some(code) = next {
-        if path.len() > 8 || path.last().is_some_and(|o| o.code == actor.org) {
-            break;
-        }
-        let o = state.store.org(&code).await?;
-        next = o.parent.clone();
-        path.push(o);
+    let mut path = huzhu_app::access::org_chain(&state.store, &top.code).await?;
+    if let Some(i) = path.iter().position(|o| o.code == actor.org) {
+        path.drain(..i);
     }
     if actor.role == huzhu_domain::access::Role::Member {
-        path.truncate(1);
+        path.drain(..path.len().saturating_sub(1));
     }
-    path.reverse();
     // Descendants per organisation, deepest level first (the list is by level).
     let mut below: std::collections::HashMap<&OrgCode, usize> = std::collections::HashMap::new();
     for o in subtree.iter().rev() {

@@ -3,22 +3,22 @@
 //! accounts, every download in the audit log), and settling: all paid, or some lines failed,
 //! whose claims go back to the queue for the next batch.
 
-use super::{download, finish, page, redirect, Console, Ctx, PageError, PageResult, XLSX};
+use super::{download, finish, page, redirect, Console, Ctx, PageError, PageResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use huzhu_app::access::{not_found, orgs_in_scope, require};
+use huzhu_app::access::{not_found, orgs_in_scope};
+use huzhu_app::model::{Batch, BatchId, PayoutLine};
 use huzhu_app::payouts::{self, Skipped};
+use huzhu_app::Backend;
 use huzhu_domain::access::Capability;
 use huzhu_domain::org::{OrgCode, OrgLevel};
 use huzhu_domain::personal::{mask_middle, PersonName};
-use huzhu_store::money::{Batch, BatchId, PayoutLine};
-use huzhu_store::{AuditEntry, Repo};
 
-pub fn routes<S: Repo>() -> Router<AppState<S>> {
+pub fn routes<S: Backend>() -> Router<AppState<S>> {
     Router::new()
         .route("/payouts", get(list::<S>).post(build::<S>))
         .route("/payouts/{id}", get(show::<S>))
@@ -42,7 +42,7 @@ struct ListPage<'a> {
     can_build: bool,
 }
 
-pub async fn list<S: Repo>(State(state): State<AppState<S>>, Console(c): Console) -> Response {
+pub async fn list<S: Backend>(State(state): State<AppState<S>>, Console(c): Console) -> Response {
     let r = async {
         let actor = c.actor()?;
         let batches = payouts::list_batches(&state.store, actor, None).await?;
@@ -140,7 +140,7 @@ fn batch_id(raw: &str) -> Result<BatchId, PageError> {
         .ok_or_else(|| not_found("batch").into())
 }
 
-async fn show_page<S: Repo>(
+async fn show_page<S: Backend>(
     state: &AppState<S>,
     c: &Ctx,
     id: BatchId,
@@ -165,7 +165,7 @@ pub struct ShowQuery {
     left_out: String,
 }
 
-pub async fn show<S: Repo>(
+pub async fn show<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,
@@ -192,7 +192,7 @@ pub struct BuildForm {
 }
 
 /// Builds a batch and redirects to it, naming the claims that had to be left out.
-pub async fn build<S: Repo>(
+pub async fn build<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Form(f): Form<BuildForm>,
@@ -225,42 +225,29 @@ pub async fn build<S: Repo>(
     finish(&c, r)
 }
 
-async fn bank_file<S: Repo>(
+async fn bank_file<S: Backend>(
     state: &AppState<S>,
     c: &Ctx,
     raw_id: &str,
     format: &str,
 ) -> PageResult {
     let actor = c.actor()?;
-    require(actor, Capability::ManagePayouts)?;
-    let (batch, lines) = payouts::get_batch(&state.store, actor, batch_id(raw_id)?).await?;
-    let (bytes, content_type) = if format == "xlsx" {
-        (payouts::bank_file_xlsx(&batch, &lines)?, XLSX)
-    } else {
-        (
-            payouts::bank_file_csv(&batch, &lines)?,
-            "text/csv; charset=utf-8",
-        )
-    };
-    state
-        .store
-        .audit(&AuditEntry {
-            at: state.clock.now(),
-            actor: actor.username.clone(),
-            action: "payout.bank_file".into(),
-            subject: format!("batch {}", batch.id.0),
-            detail: format!("{format}: {} lines, {} fen", lines.len(), batch.total.fen()),
-            org: Some(OrgCode::parse(&batch.org).unwrap_or_else(|_| actor.org.clone())),
-        })
-        .await?;
+    let f = payouts::bank_file(
+        &state.store,
+        state.clock.as_ref(),
+        actor,
+        batch_id(raw_id)?,
+        format,
+    )
+    .await?;
     Ok(download(
-        bytes,
-        content_type,
-        &format!("支付批次{}.{format}", batch.id.0),
+        f.bytes,
+        f.content_type,
+        &format!("支付批次{}.{format}", f.batch.id.0),
     ))
 }
 
-pub async fn bank_csv<S: Repo>(
+pub async fn bank_csv<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,
@@ -269,7 +256,7 @@ pub async fn bank_csv<S: Repo>(
     finish(&c, r)
 }
 
-pub async fn bank_xlsx<S: Repo>(
+pub async fn bank_xlsx<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,
@@ -304,7 +291,7 @@ fn failures(form: &[(String, String)]) -> Result<Vec<(i64, String)>, PageError> 
     Ok(out)
 }
 
-pub async fn settle<S: Repo>(
+pub async fn settle<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,

@@ -11,15 +11,15 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use huzhu_app::claims::{self, ClaimQuery, ClaimSummary};
+use huzhu_app::model::ClaimId;
 use huzhu_app::policies;
+use huzhu_app::Backend;
 use huzhu_domain::access::Capability;
 use huzhu_domain::org::OrgLevel;
 use huzhu_domain::workflow::ClaimState;
-use huzhu_store::money::ClaimId;
-use huzhu_store::Repo;
 use std::collections::HashMap;
 
-pub fn routes<S: Repo>() -> Router<AppState<S>> {
+pub fn routes<S: Backend>() -> Router<AppState<S>> {
     Router::new().route("/queues", get(index::<S>))
 }
 
@@ -58,7 +58,7 @@ struct QueuesPage<'a> {
     sections: Vec<Section>,
 }
 
-pub async fn index<S: Repo>(State(state): State<AppState<S>>, Console(c): Console) -> Response {
+pub async fn index<S: Backend>(State(state): State<AppState<S>>, Console(c): Console) -> Response {
     let r = queues_page(&state, &c).await;
     finish(&c, r)
 }
@@ -82,7 +82,7 @@ fn flag_words(c: &Ctx, codes: &[String]) -> Vec<String> {
         .collect()
 }
 
-async fn queues_page<S: Repo>(state: &AppState<S>, c: &Ctx) -> PageResult {
+async fn queues_page<S: Backend>(state: &AppState<S>, c: &Ctx) -> PageResult {
     let actor = c.actor()?;
     let mut wanted: Vec<(&'static str, String, String, Vec<ClaimState>)> = Vec::new();
     if actor.can(Capability::HandleClaims) {

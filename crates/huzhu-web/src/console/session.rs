@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use huzhu_app::accounts::{self, SESSION_ABSOLUTE};
 use huzhu_app::AppError;
-use huzhu_store::Repo;
+use huzhu_app::Backend;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -43,7 +43,7 @@ fn login_cookie(secure: bool, value: &str) -> Option<HeaderValue> {
 
 /// The sign-in form. A signed-in visitor goes straight on; a session cookie that no longer
 /// opens a session is cleared.
-pub async fn login_page<S: Repo>(
+pub async fn login_page<S: Backend>(
     State(state): State<AppState<S>>,
     Visitor(mut ctx): Visitor,
     headers: HeaderMap,
@@ -126,7 +126,7 @@ pub struct LoginForm {
 /// Signs in from the form; on success the session cookie is set (replacing any dead one) and
 /// the browser goes on to `next`. Wrong credentials show the form again with the message; too
 /// many failures are refused for a while (the same limit as the API's, [`sign_in`]).
-pub async fn login<S: Repo>(
+pub async fn login<S: Backend>(
     State(state): State<AppState<S>>,
     Visitor(mut ctx): Visitor,
     ClientIp(ip): ClientIp,
@@ -176,7 +176,7 @@ pub async fn login<S: Repo>(
 }
 
 /// Signs out and shows the sign-in form.
-pub async fn logout<S: Repo>(
+pub async fn logout<S: Backend>(
     State(state): State<AppState<S>>,
     Visitor(ctx): Visitor,
     headers: HeaderMap,

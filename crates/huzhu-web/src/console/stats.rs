@@ -11,11 +11,11 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use huzhu_app::stats::{self, ColumnKind, Dashboard, StatTable};
+use huzhu_app::Backend;
 use huzhu_domain::org::OrgCode;
-use huzhu_store::Repo;
 use serde::Deserialize;
 
-pub fn routes<S: Repo>() -> Router<AppState<S>> {
+pub fn routes<S: Backend>() -> Router<AppState<S>> {
     Router::new()
         .route("/stats", get(show::<S>))
         .route("/stats/export.xlsx", get(export::<S>))
@@ -129,7 +129,7 @@ fn chart_of(c: &Ctx, t: &StatTable) -> Option<String> {
     Some(spec.to_string().replace('<', "\\u003c"))
 }
 
-pub async fn show<S: Repo>(
+pub async fn show<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Query(q): Query<StatsQuery>,
@@ -138,7 +138,7 @@ pub async fn show<S: Repo>(
     finish(&c, r)
 }
 
-async fn load<S: Repo>(
+async fn load<S: Backend>(
     state: &AppState<S>,
     c: &Ctx,
     q: &StatsQuery,
@@ -152,7 +152,7 @@ async fn load<S: Repo>(
     Ok(stats::dashboard(&state.store, actor, &org, cycle).await?)
 }
 
-async fn show_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: StatsQuery) -> PageResult {
+async fn show_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: StatsQuery) -> PageResult {
     let actor = c.actor()?;
     let d = load(state, c, &q).await?;
     let scope = huzhu_app::access::orgs_in_scope(&state.store, actor, None).await?;
@@ -177,7 +177,7 @@ async fn show_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: StatsQuery) -> Page
         label: c.t("全部年度", "Every cycle").to_string(),
         selected: d.policy.is_none(),
     }];
-    for p in state.store.policy_records().await? {
+    for p in huzhu_app::policies::stored(&state.store).await? {
         cycles.push(Choice {
             selected: d.policy.as_deref() == Some(p.id.as_str()),
             label: p.id.clone(),
@@ -208,7 +208,7 @@ async fn show_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: StatsQuery) -> Page
 }
 
 /// The dashboard (or one table of it) as an Excel workbook, one sheet per table.
-pub async fn export<S: Repo>(
+pub async fn export<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Query(q): Query<StatsQuery>,

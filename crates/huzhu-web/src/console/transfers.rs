@@ -9,12 +9,13 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use huzhu_app::model::TransferDecision;
 use huzhu_app::transfers::{self, RequestView, TransferInput, TransferView};
+use huzhu_app::Backend;
 use huzhu_domain::org::OrgCode;
-use huzhu_store::{Repo, TransferDecision};
 use serde::Deserialize;
 
-pub fn routes<S: Repo>() -> Router<AppState<S>> {
+pub fn routes<S: Backend>() -> Router<AppState<S>> {
     Router::new()
         .route("/transfers", get(list::<S>).post(create::<S>))
         .route("/transfers/{id}/confirm", post(confirm::<S>))
@@ -35,7 +36,7 @@ struct ListPage<'a> {
     unit: String,
 }
 
-pub async fn list<S: Repo>(State(state): State<AppState<S>>, Console(c): Console) -> Response {
+pub async fn list<S: Backend>(State(state): State<AppState<S>>, Console(c): Console) -> Response {
     let r = async {
         let actor = c.actor()?;
         let pending = transfers::pending(&state.store, actor, None).await?;
@@ -64,7 +65,7 @@ pub struct RequestForm {
     reason: String,
 }
 
-pub async fn create<S: Repo>(
+pub async fn create<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Form(f): Form<RequestForm>,
@@ -91,7 +92,7 @@ fn request_id(raw: &str) -> Result<i64, PageError> {
         .map_err(|_| PageError::invalid("id", "申请编号应为数字 (the request id is a number)"))
 }
 
-async fn decide<S: Repo>(
+async fn decide<S: Backend>(
     state: &AppState<S>,
     c: &Ctx,
     raw_id: &str,
@@ -112,7 +113,7 @@ async fn decide<S: Repo>(
     Ok(redirect("/transfers"))
 }
 
-pub async fn confirm<S: Repo>(
+pub async fn confirm<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,
@@ -127,7 +128,7 @@ pub struct RefuseForm {
     reason: String,
 }
 
-pub async fn refuse<S: Repo>(
+pub async fn refuse<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,

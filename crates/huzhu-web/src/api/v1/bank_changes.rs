@@ -9,12 +9,13 @@ use crate::{org_code, ApiError, AppState};
 use axum::extract::State;
 use axum::Json;
 use huzhu_app::bank_changes::{self, BankChangeView};
-use huzhu_store::{BankDecision, Repo};
+use huzhu_app::model::BankDecision;
+use huzhu_app::Backend;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
-pub(super) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
+pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::new()
         .routes(route!(list::<S>))
         .routes(route!(confirm::<S>))
@@ -97,7 +98,7 @@ struct PendingQuery {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn list<S: Repo>(
+async fn list<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<PendingQuery>,
@@ -123,7 +124,7 @@ async fn list<S: Repo>(
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn confirm<S: Repo>(
+async fn confirm<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
@@ -155,7 +156,7 @@ async fn confirm<S: Repo>(
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn reject<S: Repo>(
+async fn reject<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,

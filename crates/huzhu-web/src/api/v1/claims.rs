@@ -10,9 +10,10 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::Json;
 use huzhu_app::claims::{self, ClaimQuery, ClaimRequest, ClaimSummary, ClaimView};
+use huzhu_app::model::MemberId;
+use huzhu_app::model::{ClaimEvent, ClaimId};
+use huzhu_app::Backend;
 use huzhu_domain::workflow::{Action, ClaimState};
-use huzhu_store::money::{ClaimEvent, ClaimId};
-use huzhu_store::{MemberId, Repo};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -22,7 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
 /// fits; past it the body is refused unread with a 413 naming `body`.
 pub const CLAIM_BODY_LIMIT: usize = 256 * 1024;
 
-pub(super) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
+pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
     let (schemas, paths, create) = route!(create::<S>);
     OpenApiRouter::new()
         .routes((
@@ -222,7 +223,7 @@ impl ClaimDetail {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn create<S: Repo>(
+async fn create<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiJson(req): ApiJson<CreateClaimRequest>,
@@ -360,7 +361,7 @@ fn parse_states(raw: Option<&str>) -> Result<Vec<ClaimState>, ApiError> {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn list<S: Repo>(
+async fn list<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<ClaimListQuery>,
@@ -409,7 +410,7 @@ async fn list<S: Repo>(
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn show<S: Repo>(
+async fn show<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
@@ -508,7 +509,7 @@ fn action_of(req: ActionRequest) -> Result<Action, ApiError> {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn act<S: Repo>(
+async fn act<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,

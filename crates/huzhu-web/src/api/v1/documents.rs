@@ -12,8 +12,8 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use huzhu_app::documents::{self, MAX_DOCUMENT_BYTES};
-use huzhu_store::money::{ClaimId, StoredDocument};
-use huzhu_store::Repo;
+use huzhu_app::model::{ClaimId, StoredDocument};
+use huzhu_app::Backend;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -22,7 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 /// large in its own words; past it the body is refused unread with a 413 naming `file`.
 pub const UPLOAD_BODY_LIMIT: usize = MAX_DOCUMENT_BYTES + 64 * 1024;
 
-pub(super) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
+pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
     let (schemas, paths, upload) = route!(upload::<S>);
     OpenApiRouter::new()
         .routes((
@@ -136,7 +136,7 @@ impl<S: Send + Sync> FromRequest<S> for FileBody {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn upload<S: Repo>(
+async fn upload<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
@@ -174,7 +174,7 @@ async fn upload<S: Repo>(
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn download<S: Repo>(
+async fn download<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath((id, document)): ApiPath<(i64, i64)>,

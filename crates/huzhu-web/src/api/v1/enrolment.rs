@@ -11,13 +11,14 @@ use axum::Json;
 use huzhu_app::enrolment::{
     self, BillLineView, Coverage, EnrolOutcome, EnrolUnit, ItemCover, NeededDocuments, Refused,
 };
-use huzhu_store::money::{Bill, BillId};
-use huzhu_store::{MemberId, Repo};
+use huzhu_app::model::MemberId;
+use huzhu_app::model::{Bill, BillId};
+use huzhu_app::Backend;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
-pub(super) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
+pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::new()
         .routes(route!(enrol::<S>))
         .routes(route!(list_bills::<S>))
@@ -202,7 +203,7 @@ impl EnrolOutcomeView {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn enrol<S: Repo>(
+async fn enrol<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiJson(req): ApiJson<EnrolRequest>,
@@ -243,7 +244,7 @@ struct BillQuery {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn list_bills<S: Repo>(
+async fn list_bills<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<BillQuery>,
@@ -268,7 +269,7 @@ async fn list_bills<S: Repo>(
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn get_bill<S: Repo>(
+async fn get_bill<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
@@ -303,7 +304,7 @@ pub struct PaymentRequest {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn pay_bill<S: Repo>(
+async fn pay_bill<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
@@ -454,7 +455,7 @@ impl CoverageView {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn coverage<S: Repo>(
+async fn coverage<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,

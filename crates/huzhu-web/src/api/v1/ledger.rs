@@ -11,14 +11,15 @@ use axum::extract::State;
 use axum::Json;
 use huzhu_app::audit;
 use huzhu_app::ledger::{self, LedgerReport};
-use huzhu_store::money::LedgerEntryView;
-use huzhu_store::{AuditEntry, Repo};
+use huzhu_app::model::AuditEntry;
+use huzhu_app::model::LedgerEntryView;
+use huzhu_app::Backend;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
-pub(super) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
+pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::new()
         .routes(route!(balances::<S>))
         .routes(route!(entries::<S>))
@@ -63,7 +64,7 @@ struct BalancesQuery {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn balances<S: Repo>(
+async fn balances<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<BalancesQuery>,
@@ -171,7 +172,7 @@ impl LedgerEntry {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn entries<S: Repo>(
+async fn entries<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<EntriesQuery>,
@@ -238,7 +239,7 @@ pub struct AuditEntryView {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn audit_log<S: Repo>(
+async fn audit_log<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<AuditQuery>,

@@ -16,11 +16,11 @@ pub mod stats;
 pub mod transfers;
 
 use crate::AppState;
-use huzhu_store::Repo;
+use huzhu_app::Backend;
 use utoipa_axum::router::OpenApiRouter;
 
 /// Every money-path route, documented.
-pub(crate) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
+pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::new()
         .merge(enrolment::routes::<S>())
         .merge(claims::routes::<S>())

@@ -11,18 +11,15 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use huzhu_app::access::require;
+use huzhu_app::model::{Batch, BatchId, PayoutLine};
 use huzhu_app::payouts::{self, BatchView, Skipped};
-use huzhu_domain::access::Capability;
-use huzhu_domain::org::OrgCode;
+use huzhu_app::Backend;
 use huzhu_domain::personal::mask_middle;
-use huzhu_store::money::{Batch, BatchId, PayoutLine};
-use huzhu_store::{AuditEntry, Repo};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
-pub(super) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
+pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::new()
         .routes(route!(build::<S>))
         .routes(route!(list::<S>))
@@ -167,7 +164,7 @@ pub struct BuildBatchRequest {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn build<S: Repo>(
+async fn build<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiJson(req): ApiJson<BuildBatchRequest>,
@@ -218,7 +215,7 @@ struct BatchQuery {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn list<S: Repo>(
+async fn list<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<BatchQuery>,
@@ -244,7 +241,7 @@ async fn list<S: Repo>(
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn show<S: Repo>(
+async fn show<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
@@ -264,8 +261,6 @@ struct BankFileQuery {
     format: Option<String>,
 }
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
 /// 银行文件 — the batch's bank file, accounts whole: for finance only, and every download is
 /// recorded in the audit log (`payout.bank_file`).
 #[utoipa::path(
@@ -283,7 +278,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn bank_file<S: Repo>(
+async fn bank_file<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
@@ -296,38 +291,25 @@ async fn bank_file<S: Repo>(
             format!("未知的文件格式“{format}” (unknown format `{format}`; csv or xlsx)"),
         ));
     }
-    require(&actor, Capability::ManagePayouts)?;
-    let (batch, lines) = payouts::get_batch(&state.store, &actor, BatchId(id)).await?;
-    let (bytes, content_type) = if format == "xlsx" {
-        (payouts::bank_file_xlsx(&batch, &lines)?, XLSX)
-    } else {
-        (
-            payouts::bank_file_csv(&batch, &lines)?,
-            "text/csv; charset=utf-8",
-        )
-    };
-    state
-        .store
-        .audit(&AuditEntry {
-            at: state.clock.now(),
-            actor: actor.username.clone(),
-            action: "payout.bank_file".into(),
-            subject: format!("batch {}", batch.id.0),
-            detail: format!("{format}: {} lines, {} fen", lines.len(), batch.total.fen()),
-            org: Some(OrgCode::parse(&batch.org).unwrap_or_else(|_| actor.org.clone())),
-        })
-        .await?;
+    let f = payouts::bank_file(
+        &state.store,
+        state.clock.as_ref(),
+        &actor,
+        BatchId(id),
+        format,
+    )
+    .await?;
     let disposition = HeaderValue::from_str(&format!(
         "attachment; filename=\"batch-{}.{format}\"",
-        batch.id.0
+        f.batch.id.0
     ))
     .unwrap_or(HeaderValue::from_static("attachment"));
     Ok((
         [
-            (CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (CONTENT_TYPE, HeaderValue::from_static(f.content_type)),
             (CONTENT_DISPOSITION, disposition),
         ],
-        bytes,
+        f.bytes,
     )
         .into_response())
 }
@@ -370,7 +352,7 @@ pub struct SettleRequest {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn settle<S: Repo>(
+async fn settle<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,

@@ -11,13 +11,13 @@ use axum::Json;
 use huzhu_app::access::require;
 use huzhu_app::review::{self, ReviewRuleView, RuleInForce};
 use huzhu_app::AppError;
+use huzhu_app::Backend;
 use huzhu_domain::access::Capability;
-use huzhu_store::Repo;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
-pub(super) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
+pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::new()
         .routes(route!(show::<S>))
         .routes(route!(set::<S>))
@@ -111,7 +111,7 @@ fn may_read(actor: &huzhu_domain::access::Actor) -> Result<(), AppError> {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn show<S: Repo>(
+async fn show<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<RuleQuery>,
@@ -140,7 +140,7 @@ async fn show<S: Repo>(
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn set<S: Repo>(
+async fn set<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<RuleQuery>,
@@ -187,7 +187,7 @@ async fn set<S: Repo>(
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn remove<S: Repo>(
+async fn remove<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<RuleQuery>,

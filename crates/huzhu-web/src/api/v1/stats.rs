@@ -11,12 +11,12 @@ use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use huzhu_app::stats::{self, ColumnKind, Dashboard};
-use huzhu_store::Repo;
+use huzhu_app::Backend;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
-pub(super) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
+pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::new()
         .routes(route!(dashboard::<S>))
         .routes(route!(dashboard_xlsx::<S>))
@@ -119,7 +119,7 @@ impl DashboardView {
     }
 }
 
-async fn build<S: Repo>(
+async fn build<S: Backend>(
     state: &AppState<S>,
     actor: &huzhu_domain::access::Actor,
     q: &StatsQuery,
@@ -148,7 +148,7 @@ async fn build<S: Repo>(
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn dashboard<S: Repo>(
+async fn dashboard<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<StatsQuery>,
@@ -174,7 +174,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn dashboard_xlsx<S: Repo>(
+async fn dashboard_xlsx<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<StatsQuery>,

@@ -9,13 +9,14 @@ use crate::{org_code, ApiError, AppState};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use huzhu_app::model::TransferDecision;
 use huzhu_app::transfers::{self, RequestView, TransferInput, TransferView};
-use huzhu_store::{Repo, TransferDecision};
+use huzhu_app::Backend;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
-pub(super) fn routes<S: Repo>() -> OpenApiRouter<AppState<S>> {
+pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::new()
         .routes(route!(create::<S>))
         .routes(route!(list::<S>))
@@ -169,7 +170,7 @@ struct PendingQuery {
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn create<S: Repo>(
+async fn create<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiJson(req): ApiJson<CreateTransferRequest>,
@@ -201,7 +202,7 @@ async fn create<S: Repo>(
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn list<S: Repo>(
+async fn list<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<PendingQuery>,
@@ -224,7 +225,7 @@ async fn list<S: Repo>(
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn mine<S: Repo>(
+async fn mine<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
 ) -> Result<Json<Vec<TransferRequestBody>>, ApiError> {
@@ -250,7 +251,7 @@ async fn mine<S: Repo>(
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn confirm<S: Repo>(
+async fn confirm<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
@@ -285,7 +286,7 @@ async fn confirm<S: Repo>(
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn refuse<S: Repo>(
+async fn refuse<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,

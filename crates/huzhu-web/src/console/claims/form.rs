@@ -15,12 +15,13 @@ use axum::response::Response;
 use huzhu_app::claims::{self, ClaimRequest};
 use huzhu_app::documents::{self, sniff, MAX_DOCUMENT_BYTES};
 use huzhu_app::enrolment::{coverage, Coverage};
+use huzhu_app::model::ClaimId;
+use huzhu_app::model::MemberId;
+use huzhu_app::Backend;
 use huzhu_app::{members, policies, AppError};
 use huzhu_domain::access::{Capability, Role};
 use huzhu_domain::money::Money;
 use huzhu_domain::policy::Policy;
-use huzhu_store::money::ClaimId;
-use huzhu_store::{MemberId, Repo};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -478,7 +479,7 @@ fn check_uploads(files: &[Upload], policy: &Policy) -> Result<(), Invalid> {
 }
 
 /// Stores the checked files on the claim through the documents use case.
-async fn store_uploads<S: Repo>(
+async fn store_uploads<S: Backend>(
     state: &AppState<S>,
     actor: &huzhu_domain::access::Actor,
     claim: ClaimId,
@@ -557,7 +558,7 @@ pub struct MemberShown {
     pub all_waiting: bool,
 }
 
-pub async fn new_page<S: Repo>(
+pub async fn new_page<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Query(q): Query<NewQuery>,
@@ -591,7 +592,7 @@ fn member_of(c: &Ctx, raw: &str) -> Result<Option<MemberId>, PageError> {
         .ok_or_else(|| huzhu_app::access::not_found("member").into())
 }
 
-async fn render_new<S: Repo>(
+async fn render_new<S: Backend>(
     state: &AppState<S>,
     c: &Ctx,
     mut input: ClaimInput,
@@ -717,7 +718,7 @@ async fn render_new<S: Repo>(
 }
 
 /// Makes the claim (submitted at once) and stores its documents, then shows the claim.
-pub async fn create<S: Repo>(
+pub async fn create<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     mp: Multipart,
@@ -774,7 +775,7 @@ pub async fn create<S: Repo>(
 }
 
 /// More documents for a claim still with the claimant (a returned claim's missing papers).
-pub async fn add_documents<S: Repo>(
+pub async fn add_documents<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,
