@@ -41,6 +41,7 @@ mod queues;
 mod session;
 mod stats;
 mod transfers;
+pub mod words;
 
 use crate::{ApiError, AppState};
 use askama::Template;
@@ -516,12 +517,18 @@ impl PageError {
             ))))
             .parts(),
         };
+        // The page's language only, and the field in words (`words`).
+        let message = words::message_in(ctx.lang, &body.message);
+        let field = body
+            .field
+            .as_deref()
+            .and_then(|f| words::field_label(ctx.lang, f));
         let html = if ctx.htmx {
             ErrorPartial {
                 c: ctx,
                 code: body.code,
-                message: body.message,
-                field: body.field,
+                message,
+                field,
             }
             .render()
         } else {
@@ -529,8 +536,8 @@ impl PageError {
                 c: ctx,
                 status: status.as_u16(),
                 code: body.code,
-                message: body.message,
-                field: body.field,
+                message,
+                field,
             }
             .render()
         };
