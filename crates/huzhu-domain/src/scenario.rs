@@ -468,11 +468,8 @@ impl RawClaim {
 
     fn validate_at(self, prefix: &str) -> Result<Claim, ScenarioError> {
         let p = |f: &str| format!("{prefix}.{f}");
-        let required = |f: &str, kind: &str| {
-            err(
-                p(f),
-                format!("{kind} 申请必须填写 (required for a {kind} claim)"),
-            )
+        let required = |f: &str, (zh, en): (&str, &str)| {
+            err(p(f), format!("{zh}申请必须填写 (required for a {en} claim)"))
         };
         if self.id.trim().is_empty() {
             return Err(err(
@@ -498,11 +495,12 @@ impl RawClaim {
                 "病种代码不能为空 (disease code must not be empty)",
             ));
         }
+        // The kind in words, in both languages (the message is read by people).
         let kind_name = match self.kind {
-            Kind::HospitalStay => "hospital_stay",
-            Kind::Outpatient => "outpatient",
-            Kind::Diagnosis => "diagnosis",
-            Kind::CarePayment => "care_payment",
+            Kind::HospitalStay => ("住院", "hospital stay"),
+            Kind::Outpatient => ("特定病种门诊", "designated-disease outpatient"),
+            Kind::Diagnosis => ("疾病确诊", "diagnosis"),
+            Kind::CarePayment => ("关爱金", "care payment"),
         };
         let event = match self.kind {
             Kind::HospitalStay => {
