@@ -204,6 +204,8 @@ pub async fn settle_batch<S: Repo>(
                 missing_documents: Vec::new(),
                 selected_for_review: false,
                 expert_cleared: false,
+                expert_disagreed: false,
+                appeal_window: None,
                 approval_level: actor.org_level,
                 actor_level: actor.org_level,
                 by_its_maker: false,
