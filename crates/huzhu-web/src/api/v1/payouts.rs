@@ -313,7 +313,12 @@ async fn bank_file<S: Repo>(
             actor: actor.username.clone(),
             action: "payout.bank_file".into(),
             subject: format!("batch {}", batch.id.0),
-            detail: format!("{format}: {} lines, {} fen", lines.len(), batch.total.fen()),
+            // Amounts in the log read in 元 (issue 13).
+            detail: format!(
+                "{format}：{n}笔，合计{t}元 ({n} lines, {t} yuan)",
+                n = lines.len(),
+                t = batch.total.yuan_string()
+            ),
             org: Some(OrgCode::parse(&batch.org).unwrap_or_else(|_| actor.org.clone())),
         })
         .await?;
