@@ -19,7 +19,7 @@ use huzhu_domain::policy::Policy;
 use huzhu_domain::review::{flags, select_for_review};
 use huzhu_domain::scenario::{self, Claim};
 use huzhu_domain::workflow::{
-    after_approval, approval_level, transition, Action, ClaimState, Guards,
+    after_approval, approval_level, transition, Action, AppealWindow, ClaimState, Guards,
 };
 use huzhu_store::money::{
     ClaimChange, ClaimEvent, ClaimFields, ClaimId, NewClaim, StoredClaim, StoredDocument,
@@ -59,6 +59,10 @@ pub struct ClaimView {
     pub flags: Vec<String>,
     pub review_reason: Option<String>,
     pub expert_cleared: bool,
+    /// The medical reviewer's last opinion since the claim was last computed or sent to them.
+    pub expert_opinion: Option<ExpertOpinion>,
+    /// The last day the decision may be appealed, once approved or rejected.
+    pub appeal_deadline: Option<chrono::NaiveDate>,
     pub returned_for: Vec<String>,
     /// Documents the policy requires that have not been uploaded yet.
     pub missing_documents: Vec<String>,
@@ -72,6 +76,67 @@ pub struct ClaimView {
     pub created_by: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// 专家意见 — what a medical reviewer said of a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExpertOpinion {
+    /// `agree`, `disagree` or `more_documents`.
+    pub verdict: &'static str,
+    /// The opinion, the reasons for disagreeing, or the documents asked for (their ids, `,`).
+    pub text: String,
+    pub by: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl ExpertOpinion {
+    /// The verdict in words: (Chinese, English).
+    pub fn verdict_words(&self) -> (&'static str, &'static str) {
+        verdict_words(self.verdict)
+    }
+}
+
+/// A verdict code in words: (Chinese, English).
+pub fn verdict_words(code: &str) -> (&'static str, &'static str) {
+    match code {
+        "agree" => ("同意", "Agrees"),
+        "disagree" => ("不同意", "Disagrees"),
+        _ => ("需补充材料", "More documents needed"),
+    }
+}
+
+/// The medical reviewer's last opinion, if one was given since the claim was last computed,
+/// reopened or sent to the expert: the events after those start a new round of review.
+pub fn expert_opinion(events: &[ClaimEvent]) -> Option<ExpertOpinion> {
+    events.iter().rev().find_map(|e| {
+        let verdict = match e.action.as_str() {
+            "expert_clear" => "agree",
+            "expert_disagree" => "disagree",
+            "expert_more_documents" => "more_documents",
+            "compute" | "reopen" | "send_to_expert" => return Some(None),
+            _ => return None,
+        };
+        Some(Some(ExpertOpinion {
+            verdict,
+            text: e.reason.clone(),
+            by: e.actor.clone(),
+            at: e.at,
+        }))
+    })?
+}
+
+/// The last day to appeal the claim's decision: [`huzhu_domain::workflow::APPEAL_WINDOW_DAYS`]
+/// after the day (in China) of its last approval or refusal; None before any.
+pub fn appeal_deadline(events: &[ClaimEvent]) -> Option<chrono::NaiveDate> {
+    events
+        .iter()
+        .rev()
+        .find(|e| e.action == "approve" || e.action == "reject")
+        .map(|e| {
+            huzhu_domain::workflow::appeal_deadline(
+                e.at.with_timezone(&crate::clock::shanghai()).date_naive(),
+            )
+        })
 }
 
 fn invalid(field: &str, message: String) -> AppError {
@@ -324,6 +389,8 @@ fn claim_view(
         flags: c.fields.flags.clone(),
         review_reason: c.fields.review_reason.clone(),
         expert_cleared: c.fields.expert_cleared,
+        expert_opinion: expert_opinion(&events),
+        appeal_deadline: appeal_deadline(&events),
         returned_for: c.fields.returned_for.clone(),
         missing_documents,
         claim: parse(&c.fields.body).unwrap_or(serde_json::Value::Null),
@@ -342,6 +409,8 @@ fn open_guards(actor: &Actor) -> Guards {
         missing_documents: Vec::new(),
         selected_for_review: false,
         expert_cleared: false,
+        expert_disagreed: false,
+        appeal_window: None,
         approval_level: OrgLevel::Grassroots,
         actor_level: actor.org_level,
         by_its_maker: false,
@@ -549,19 +618,11 @@ pub async fn act<S: Repo>(
 
 /// Whether `username` created the claim or submitted it (at any time: a returned claim is
 /// submitted again): the four-eyes rule keeps that account from accepting or approving it.
-async fn made_by<S: Repo>(
-    store: &S,
-    claim: &StoredClaim,
-    username: &str,
-) -> Result<bool, AppError> {
-    if claim.created_by == username {
-        return Ok(true);
-    }
-    Ok(store
-        .claim_events(claim.id)
-        .await?
-        .iter()
-        .any(|e| e.actor == username && matches!(e.action.as_str(), "create" | "submit")))
+fn made_by(claim: &StoredClaim, events: &[ClaimEvent], username: &str) -> bool {
+    claim.created_by == username
+        || events
+            .iter()
+            .any(|e| e.actor == username && matches!(e.action.as_str(), "create" | "submit"))
 }
 
 /// One transition, stored.
@@ -575,14 +636,21 @@ async fn step<S: Repo>(
     let policy = policies::policy(store, clock, &claim.policy).await?;
     let decided = decide(store, &policy, &claim).await?;
     let from = claim.fields.state;
+    let events = store.claim_events(claim.id).await?;
+    let opinion = expert_opinion(&events);
     let guards = Guards {
         missing_documents: decided.decision.missing_documents.clone(),
         selected_for_review: claim.fields.review_reason.is_some(),
         expert_cleared: claim.fields.expert_cleared,
+        expert_disagreed: opinion.as_ref().is_some_and(|o| o.verdict == "disagree"),
+        appeal_window: appeal_deadline(&events).map(|deadline| AppealWindow {
+            deadline,
+            today: clock.today(),
+        }),
         approval_level: required_level(&policy, &decided.decision),
         actor_level: actor.org_level,
         by_its_maker: matches!(action, Action::Accept | Action::Approve)
-            && made_by(store, &claim, &actor.username).await?,
+            && made_by(&claim, &events, &actor.username),
     };
     let to = transition(from, action, actor.role, &guards)?;
     let mut f = claim.fields.clone();
@@ -635,6 +703,18 @@ async fn step<S: Repo>(
                 &notes,
             )
             .map(|s| format!("{} | {}", s.zh(), s.en()));
+            // The expert asked for documents: once they are in, the claim goes back to an
+            // expert before it may be approved, whatever the rule says of it now.
+            if opinion
+                .as_ref()
+                .is_some_and(|o| o.verdict == "more_documents")
+            {
+                f.review_reason = Some(
+                    "专家要求补充材料，补齐后须再经专家审核 | \
+                     the expert asked for documents: an expert reviews it again"
+                        .into(),
+                );
+            }
             flag_details = notes
                 .iter()
                 .map(|n| format!("{} | {}", n.detail_zh(), n.detail_en()))
@@ -646,6 +726,15 @@ async fn step<S: Repo>(
             f.expert_cleared = false;
         }
         Action::ExpertClear { .. } => f.expert_cleared = true,
+        Action::ExpertDisagree { .. } => f.expert_cleared = false,
+        Action::ExpertMoreDocuments { documents } => {
+            f.expert_cleared = false;
+            f.returned_for = documents
+                .iter()
+                .map(|d| d.trim().to_string())
+                .filter(|d| !d.is_empty())
+                .collect();
+        }
         Action::Approve => {
             let payable = f.payable.unwrap_or(Money::ZERO);
             let delta = payable.fen() - f.approved.fen();
@@ -681,6 +770,7 @@ async fn step<S: Repo>(
     let reason = action.reason().unwrap_or_default().to_string();
     let reason = match action {
         Action::Return { missing } => missing.join(","),
+        Action::ExpertMoreDocuments { .. } => f.returned_for.join(","),
         Action::Compute => flag_details,
         _ => reason,
     };

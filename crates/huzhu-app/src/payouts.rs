@@ -179,12 +179,11 @@ pub async fn bank_file<S: Repo>(
             actor: actor.username.clone(),
             action: "payout.bank_file".into(),
             subject: format!("batch {}", batch.id.0),
+            // Amounts in the log read in 元 (issue 13).
             detail: format!(
-                "{format}: {} 笔，合计 {} 元 ({} lines, total {} yuan)",
-                lines.len(),
-                batch.total.yuan_string(),
-                lines.len(),
-                batch.total.yuan_string()
+                "{format}：{n}笔，合计{t}元 ({n} lines, {t} yuan)",
+                n = lines.len(),
+                t = batch.total.yuan_string()
             ),
             org: Some(OrgCode::parse(&batch.org).unwrap_or_else(|_| actor.org.clone())),
         })
@@ -258,6 +257,8 @@ pub async fn settle_batch<S: Repo>(
                 missing_documents: Vec::new(),
                 selected_for_review: false,
                 expert_cleared: false,
+                expert_disagreed: false,
+                appeal_window: None,
                 approval_level: actor.org_level,
                 actor_level: actor.org_level,
                 by_its_maker: false,

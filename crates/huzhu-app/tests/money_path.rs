@@ -1412,6 +1412,10 @@ async fn one_account_cannot_both_make_and_pass_a_claim_or_a_batch<S: Repo>(s: S)
     assert_eq!(settled.settled_by.as_deref(), Some("cashier"));
 }
 
+#[path = "money_path/review_audit.rs"]
+mod review_audit;
+use review_audit::*;
+
 #[path = "../../huzhu-store/tests/harness/mod.rs"]
 #[macro_use]
 mod harness;
@@ -1428,4 +1432,8 @@ on_both!(
     an_invoice_look_alike_is_flagged_as_a_duplicate,
     a_claim_that_cannot_be_is_refused_naming_the_field_and_stores_nothing,
     one_account_cannot_both_make_and_pass_a_claim_or_a_batch,
+    an_expert_s_opinion_decides_the_claim_s_next_step,
+    an_appeal_is_taken_until_the_deadline_the_letter_gives,
+    every_change_of_money_writes_one_audit_entry_that_reads_in_yuan,
+    the_audit_log_is_filtered_and_exported_and_the_export_is_logged,
 );

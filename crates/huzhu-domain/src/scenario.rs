@@ -469,7 +469,10 @@ impl RawClaim {
     fn validate_at(self, prefix: &str) -> Result<Claim, ScenarioError> {
         let p = |f: &str| format!("{prefix}.{f}");
         let required = |f: &str, (zh, en): (&str, &str)| {
-            err(p(f), format!("{zh}申请必须填写 (required for a {en} claim)"))
+            err(
+                p(f),
+                format!("{zh}申请必须填写 (required for a {en} claim)"),
+            )
         };
         if self.id.trim().is_empty() {
             return Err(err(

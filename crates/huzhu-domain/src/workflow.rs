@@ -129,8 +129,15 @@ pub enum Action {
     Review,
     /// Staff send the claim to a medical reviewer.
     SendToExpert { reason: String },
-    /// The medical reviewer clears the claim (it goes on to approval).
+    /// 专家同意 — the medical reviewer agrees with the computation: the claim goes on to approval.
     ExpertClear { opinion: String },
+    /// 专家不同意 — the medical reviewer advises against paying, with reasons: the claim goes back
+    /// to the approver, who may refuse it (the expert's reasons shown) or ask another expert, but
+    /// may not approve it on this opinion (docs/review.md).
+    ExpertDisagree { reasons: String },
+    /// 需补充材料 — the medical reviewer needs more documents, named: the claim is returned for
+    /// them, as the window returns one.
+    ExpertMoreDocuments { documents: Vec<String> },
     /// Approve the computed amounts.
     Approve,
     /// Refuse the claim, with a reason.
@@ -153,6 +160,8 @@ impl Action {
             Action::Review => "review",
             Action::SendToExpert { .. } => "send_to_expert",
             Action::ExpertClear { .. } => "expert_clear",
+            Action::ExpertDisagree { .. } => "expert_disagree",
+            Action::ExpertMoreDocuments { .. } => "expert_more_documents",
             Action::Approve => "approve",
             Action::Reject { .. } => "reject",
             Action::Pay => "pay",
@@ -171,7 +180,9 @@ impl Action {
             | Action::Review
             | Action::SendToExpert { .. }
             | Action::Reopen => Capability::HandleClaims,
-            Action::ExpertClear { .. } => Capability::ExpertReview,
+            Action::ExpertClear { .. }
+            | Action::ExpertDisagree { .. }
+            | Action::ExpertMoreDocuments { .. } => Capability::ExpertReview,
             Action::Approve | Action::Reject { .. } => Capability::ApproveClaims,
             Action::Pay => Capability::ManagePayouts,
         }
@@ -182,7 +193,8 @@ impl Action {
         match self {
             Action::SendToExpert { reason }
             | Action::Reject { reason }
-            | Action::Appeal { reason } => Some(reason),
+            | Action::Appeal { reason }
+            | Action::ExpertDisagree { reasons: reason } => Some(reason),
             Action::ExpertClear { opinion } => Some(opinion),
             _ => None,
         }
@@ -198,6 +210,11 @@ pub struct Guards {
     pub selected_for_review: bool,
     /// A medical reviewer has cleared it since it was last computed.
     pub expert_cleared: bool,
+    /// The last opinion of a medical reviewer since it was last computed was 不同意 (disagree).
+    pub expert_disagreed: bool,
+    /// The last day an appeal may be made (the decision's date + [`APPEAL_WINDOW_DAYS`]), and
+    /// today; None when the claim has no decision to appeal.
+    pub appeal_window: Option<AppealWindow>,
     /// The highest level at which an item with a payable line must be approved (City is highest).
     pub approval_level: OrgLevel,
     /// The level of the acting user's organisation.
@@ -227,6 +244,12 @@ pub enum TransitionError {
     ReasonRequired,
     #[error("该申请已被抽中专家审核，须经医疗顾问审核后方可审批 (selected for expert review: a medical reviewer must clear it before approval)")]
     ExpertReviewPending,
+    #[error("医疗顾问意见为不同意，不能审批；可作出不予补助的决定，或再送专家审核 (the medical reviewer advised against it: it cannot be approved; reject it or ask another expert)")]
+    ExpertDisagreed,
+    #[error("专家须列明需补充的材料 (the expert must name the documents needed)")]
+    NoDocumentsNamed,
+    #[error("申诉期限已过：须在 {deadline} 前提出 (the appeal deadline, {deadline}, has passed)")]
+    AppealTooLate { deadline: chrono::NaiveDate },
     #[error("四眼原则：创建或提交申请的账号不能{action_zh}该申请，须由另一账号办理 (four eyes: the account that created or submitted a claim may not {action} it; another account must)", action_zh = action_zh(.action))]
     FourEyes { action: &'static str },
     #[error("该申请须由{required_zh}级及以上工会审批 (must be approved at {required} level or above)", required_zh = .required.label_zh(), required = .required.code())]
@@ -282,7 +305,15 @@ pub fn transition(
         (S::Accepted, Action::Compute) => S::Computed,
         (S::Computed, Action::Review) => S::Reviewed,
         (S::Computed | S::Reviewed, Action::SendToExpert { .. }) => S::ExpertReview,
-        (S::ExpertReview, Action::ExpertClear { .. }) => S::Reviewed,
+        (S::ExpertReview, Action::ExpertClear { .. } | Action::ExpertDisagree { .. }) => {
+            S::Reviewed
+        }
+        (S::ExpertReview, Action::ExpertMoreDocuments { documents }) => {
+            if documents.iter().all(|d| d.trim().is_empty()) {
+                return Err(TransitionError::NoDocumentsNamed);
+            }
+            S::Returned
+        }
         (S::Reviewed, Action::Approve) => {
             if guards.by_its_maker {
                 return Err(TransitionError::FourEyes { action: name });
@@ -292,6 +323,9 @@ pub fn transition(
                     action: name,
                     missing: guards.missing_documents.clone(),
                 });
+            }
+            if guards.expert_disagreed {
+                return Err(TransitionError::ExpertDisagreed);
             }
             if guards.selected_for_review && !guards.expert_cleared {
                 return Err(TransitionError::ExpertReviewPending);
@@ -312,11 +346,39 @@ pub fn transition(
             S::Rejected
         }
         (S::Approved, Action::Pay) => S::Paid,
-        (S::Rejected | S::Paid, Action::Appeal { .. }) => S::Appealed,
+        (S::Rejected | S::Paid, Action::Appeal { .. }) => {
+            if let Some(w) = guards.appeal_window {
+                if w.today > w.deadline {
+                    return Err(TransitionError::AppealTooLate {
+                        deadline: w.deadline,
+                    });
+                }
+            }
+            S::Appealed
+        }
         (S::Appealed, Action::Reopen) => S::Accepted,
         _ => return Err(not_allowed()),
     };
     Ok(to)
+}
+
+/// 申诉期限 — days after the date of a decision (approval or refusal) within which the member
+/// may appeal it. SPEC 5 names the appeal but no window: 60 days **[assumed]**, the period the
+/// Administrative Reconsideration Law gives against a decision, written on the letter.
+pub const APPEAL_WINDOW_DAYS: u64 = 60;
+
+/// The last day of the appeal window of a decision made on `decided_on`.
+pub fn appeal_deadline(decided_on: chrono::NaiveDate) -> chrono::NaiveDate {
+    decided_on
+        .checked_add_days(chrono::Days::new(APPEAL_WINDOW_DAYS))
+        .unwrap_or(chrono::NaiveDate::MAX)
+}
+
+/// When an appeal is made, against which deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppealWindow {
+    pub deadline: chrono::NaiveDate,
+    pub today: chrono::NaiveDate,
 }
 
 /// Where an approval leaves a claim: `approved`, waiting for a payout batch, while the fund still
@@ -350,6 +412,8 @@ mod tests {
             missing_documents: vec![],
             selected_for_review: false,
             expert_cleared: false,
+            expert_disagreed: false,
+            appeal_window: None,
             approval_level: OrgLevel::District,
             actor_level: OrgLevel::City,
             by_its_maker: false,
@@ -515,6 +579,136 @@ mod tests {
         assert_eq!(
             after_approval(Money::ZERO, Money::ZERO),
             ClaimState::Approved
+        );
+    }
+
+    #[test]
+    fn the_expert_s_opinion_decides_the_next_step() {
+        let g = Guards {
+            selected_for_review: true,
+            ..open()
+        };
+        let expert =
+            |a: Action| transition(ClaimState::ExpertReview, &a, Role::MedicalReviewer, &g);
+        assert_eq!(
+            expert(Action::ExpertClear {
+                opinion: "符合".into()
+            }),
+            Ok(ClaimState::Reviewed)
+        );
+        assert_eq!(
+            expert(Action::ExpertDisagree {
+                reasons: "既往病史".into()
+            }),
+            Ok(ClaimState::Reviewed)
+        );
+        assert_eq!(
+            expert(Action::ExpertMoreDocuments {
+                documents: vec!["pathology_report".into()]
+            }),
+            Ok(ClaimState::Returned)
+        );
+        // Disagreeing needs reasons; more documents must name them.
+        assert_eq!(
+            expert(Action::ExpertDisagree {
+                reasons: "  ".into()
+            }),
+            Err(TransitionError::ReasonRequired)
+        );
+        assert_eq!(
+            expert(Action::ExpertMoreDocuments {
+                documents: vec![" ".into()]
+            }),
+            Err(TransitionError::NoDocumentsNamed)
+        );
+        // Only a medical reviewer gives an opinion.
+        assert!(matches!(
+            transition(
+                ClaimState::ExpertReview,
+                &Action::ExpertDisagree {
+                    reasons: "x".into()
+                },
+                Role::FederationStaff,
+                &g
+            ),
+            Err(TransitionError::RoleMayNot { .. })
+        ));
+    }
+
+    #[test]
+    fn a_claim_the_expert_disagreed_with_cannot_be_approved_but_can_be_rejected() {
+        let g = Guards {
+            selected_for_review: true,
+            expert_disagreed: true,
+            ..open()
+        };
+        assert_eq!(
+            transition(
+                ClaimState::Reviewed,
+                &Action::Approve,
+                Role::FederationStaff,
+                &g
+            ),
+            Err(TransitionError::ExpertDisagreed)
+        );
+        assert_eq!(
+            transition(
+                ClaimState::Reviewed,
+                &Action::Reject {
+                    reason: "专家意见".into()
+                },
+                Role::FederationStaff,
+                &g
+            ),
+            Ok(ClaimState::Rejected)
+        );
+        // Another expert may be asked.
+        assert_eq!(
+            transition(
+                ClaimState::Reviewed,
+                &Action::SendToExpert {
+                    reason: "复议".into()
+                },
+                Role::FederationStaff,
+                &g
+            ),
+            Ok(ClaimState::ExpertReview)
+        );
+    }
+
+    #[test]
+    fn an_appeal_after_the_deadline_is_refused() {
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap_or_default();
+        assert_eq!(appeal_deadline(d("2026-03-01")), d("2026-04-30"));
+        let at = |today: &str| Guards {
+            appeal_window: Some(AppealWindow {
+                deadline: d("2026-04-30"),
+                today: d(today),
+            }),
+            ..open()
+        };
+        let appeal = Action::Appeal {
+            reason: "不服".into(),
+        };
+        assert_eq!(
+            transition(
+                ClaimState::Rejected,
+                &appeal,
+                Role::Member,
+                &at("2026-04-30")
+            ),
+            Ok(ClaimState::Appealed)
+        );
+        assert_eq!(
+            transition(
+                ClaimState::Rejected,
+                &appeal,
+                Role::Member,
+                &at("2026-05-01")
+            ),
+            Err(TransitionError::AppealTooLate {
+                deadline: d("2026-04-30")
+            })
         );
     }
 

@@ -353,12 +353,19 @@ pub struct AuditRecord {
     pub entry: AuditEntry,
 }
 
-/// A page of the audit log: entries of `scope` older than `before`, of one `action` if given.
+/// A page of the audit log: entries of `scope` older than `before`, of one `action`, by one
+/// `actor` and at or after `from`, before `until`, each if given.
 #[derive(Debug, Clone)]
 pub struct AuditQuery {
     pub scope: AuditScope,
     pub before: Option<i64>,
     pub action: Option<String>,
+    /// The account (username) that acted.
+    pub actor: Option<String>,
+    /// The first instant included.
+    pub from: Option<DateTime<Utc>>,
+    /// The first instant left out.
+    pub until: Option<DateTime<Utc>>,
     pub limit: u32,
 }
 

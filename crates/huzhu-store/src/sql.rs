@@ -807,6 +807,11 @@ macro_rules! impl_store {
                     Self::stat_regender(&mut tx, *member, old, new).await?;
                 }
                 Self::add_counts(&mut tx, import, &counts).await?;
+                // Under the importer's org; an import by the command line under the batch's
+                // first unit.
+                let org = scope.org().or(rows.first().map(|(_, m)| m.org.as_str()));
+                Self::audit_import_batch(&mut tx, import, "import.members", org, &counts, at)
+                    .await?;
                 tx.commit().await?;
                 Ok(out)
             }
@@ -1054,6 +1059,8 @@ macro_rules! impl_store {
                     "SELECT a.id, a.at, a.actor, a.action, a.subject, a.detail, o.code AS org \
                      FROM audit_log a LEFT JOIN orgs o ON o.id = a.org_id \
                      WHERE ($1 IS NULL OR a.id < $1) AND ($2 IS NULL OR a.action = $2) \
+                     AND ($5 IS NULL OR a.actor = $5) AND ($6 IS NULL OR a.at >= $6) \
+                     AND ($7 IS NULL OR a.at < $7) \
                      AND {} ORDER BY a.id DESC LIMIT $4",
                     $crate::sql::AUDIT_IN_SCOPE
                 ))
@@ -1061,6 +1068,9 @@ macro_rules! impl_store {
                 .bind(query.action.as_deref())
                 .bind(query.scope.org())
                 .bind(i64::from(query.limit))
+                .bind(query.actor.as_deref())
+                .bind(query.from)
+                .bind(query.until)
                 .fetch_all(&self.reader)
                 .await?;
                 rows.into_iter().map($crate::sql::AuditPageRow::into_record).collect()
@@ -1160,6 +1170,45 @@ macro_rules! impl_store {
                 .bind(&entry.detail)
                 .bind(entry.org.as_ref().map(|o| o.as_str()))
                 .execute(ex)
+                .await?;
+                Ok(())
+            }
+
+            /// The audit entry of an import batch that changed anything (created, updated or
+            /// held rows), in the batch's transaction: who ran the import (its run's actor), the
+            /// file, and the batch's counts. A batch that changed nothing writes none.
+            async fn audit_import_batch<'c>(
+                tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
+                import: $crate::ImportId,
+                action: &str,
+                org: Option<&str>,
+                c: &$crate::ImportCounts,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<()> {
+                if c.created + c.updated + c.held == 0 {
+                    return Ok(());
+                }
+                let detail = format!(
+                    "新增 {cr}，更新 {up}，待确认 {he}，未变 {un}，拒绝 {re} \
+                     ({cr} created, {up} updated, {he} held, {un} unchanged, {re} rejected)",
+                    cr = c.created,
+                    up = c.updated,
+                    he = c.held,
+                    un = c.unchanged,
+                    re = c.rejected
+                );
+                sqlx::query(
+                    "INSERT INTO audit_log (at, actor, action, subject, detail, org_id) \
+                     SELECT $1, i.actor, $2, CAST($3 AS TEXT) || i.file_name, $4, \
+                     (SELECT id FROM orgs WHERE code = $5) FROM imports i WHERE i.id = $6",
+                )
+                .bind(at)
+                .bind(action)
+                .bind(format!("导入 import {}：", import.0))
+                .bind(detail)
+                .bind(org)
+                .bind(import.0)
+                .execute(&mut **tx)
                 .await?;
                 Ok(())
             }

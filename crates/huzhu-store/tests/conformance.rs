@@ -225,6 +225,28 @@ async fn members_are_created_then_left_alone_then_updated_with_history<S: Store>
     let m = s.member_by_id_number(id(1).as_str()).await.unwrap();
     assert_eq!(m.version, 1);
     assert_eq!(m.updated_at, at(2));
+    // The batch that created two members wrote one audit entry, with the importer and the
+    // file; the batch that changed nothing wrote none (issue 13).
+    let imports: Vec<AuditEntry> = s
+        .audit_log(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "import.members")
+        .collect();
+    assert_eq!(imports.len(), 1, "{imports:?}");
+    assert_eq!(imports[0].actor, "test");
+    assert!(
+        imports[0].subject.ends_with("m.csv"),
+        "{}",
+        imports[0].subject
+    );
+    assert!(
+        imports[0].detail.starts_with("新增 2，更新 0"),
+        "{}",
+        imports[0].detail
+    );
+    assert_eq!(imports[0].org, Some(code("LA-JN-001")));
 
     // A transfer to another unit and a new phone: one update, old values kept.
     let mut moved = member(1, "张三", "SC-XH-001");
@@ -492,6 +514,9 @@ async fn the_audit_log_and_settings_keep_what_they_are_given<S: Store>(s: S) {
         scope: AuditScope::Everything,
         before,
         action: action.map(String::from),
+        actor: None,
+        from: None,
+        until: None,
         limit: 10,
     };
     let all = s.audit_page(&page(None, None)).await.unwrap();
@@ -585,6 +610,9 @@ async fn the_audit_log_is_read_within_a_subtree<S: Store>(s: S) {
                     scope: scope.clone(),
                     before: None,
                     action: None,
+                    actor: None,
+                    from: None,
+                    until: None,
                     limit: 100,
                 })
                 .await
@@ -613,6 +641,9 @@ async fn the_audit_log_is_read_within_a_subtree<S: Store>(s: S) {
             scope: AuditScope::Under(code("LA")),
             before: None,
             action: Some("la.reveal".into()),
+            actor: None,
+            from: None,
+            until: None,
             limit: 10,
         })
         .await

@@ -5,6 +5,7 @@
 //! not at all; a claim change names the version it was computed from, so two approvals of the
 //! same claim cannot both land (the second is a [`crate::StoreError::Conflict`]).
 
+pub mod audit;
 pub(crate) mod rows;
 mod scope;
 pub(crate) mod sql;

@@ -185,6 +185,24 @@ macro_rules! impl_money_store {
                 .bind(e.at)
                 .fetch_one(&mut *tx)
                 .await?;
+                // The entry goes in with the bill: an enrolment refused below rolls both back.
+                Self::audit_in(
+                    &mut tx,
+                    &$crate::bank::TxAudit {
+                        at: e.at,
+                        actor: e.actor,
+                        action: "enrolment",
+                        subject: &$crate::money::audit::bill_subject(bill),
+                        detail: &$crate::money::audit::enrolment_detail(
+                            e.policy,
+                            e.members,
+                            e.lines.len(),
+                            e.total,
+                        ),
+                        org_id: Some(org_id),
+                    },
+                )
+                .await?;
                 for l in e.lines {
                     let done = sqlx::query(
                         "INSERT INTO enrolments (tenant_id, member_id, policy_id, item, shares, \
@@ -301,9 +319,10 @@ macro_rules! impl_money_store {
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::money::Bill> {
                 let mut tx = self.pool.begin().await?;
-                let tenant: Option<i64> = sqlx::query_scalar(
+                let paid: Option<(i64, i64, i64)> = sqlx::query_as(
                     "UPDATE bills SET status = 'paid', payment_ref = $1, paid_by = $2, \
-                     paid_at = $3 WHERE id = $4 AND status = 'unpaid' RETURNING tenant_id",
+                     paid_at = $3 WHERE id = $4 AND status = 'unpaid' \
+                     RETURNING tenant_id, COALESCE(payer_org_id, org_id), amount_fen",
                 )
                 .bind(payment_ref)
                 .bind(actor)
@@ -311,7 +330,7 @@ macro_rules! impl_money_store {
                 .bind(id.0)
                 .fetch_optional(&mut *tx)
                 .await?;
-                let Some(tenant) = tenant else {
+                let Some((tenant, org_id, amount)) = paid else {
                     return Err($crate::StoreError::Conflict(format!(
                         "账单 {} 不存在或已付 (bill {} is unknown or already paid)",
                         id.0, id.0
@@ -322,6 +341,21 @@ macro_rules! impl_money_store {
                     ..Default::default()
                 };
                 Self::money_post(&mut tx, tenant, entry, refs, None, actor, at).await?;
+                Self::audit_in(
+                    &mut tx,
+                    &$crate::bank::TxAudit {
+                        at,
+                        actor,
+                        action: "bill.paid",
+                        subject: &$crate::money::audit::bill_subject(id.0),
+                        detail: &$crate::money::audit::bill_paid_detail(
+                            huzhu_domain::money::Money::from_fen(amount),
+                            payment_ref,
+                        ),
+                        org_id: Some(org_id),
+                    },
+                )
+                .await?;
                 tx.commit().await?;
                 self.bill(id).await
             }
@@ -1133,6 +1167,22 @@ macro_rules! impl_money_store {
                     .filter_map(|(id, c)| written.get(id).map(|(t, _)| (*t, *id, &c.event)))
                     .collect();
                 Self::money_events(&mut tx, &events).await?;
+                // One audit entry per claim written, under its unit, in this transaction.
+                let audits: Vec<(i64, String, String, String, &$crate::money::ClaimEvent)> = jobs
+                    .iter()
+                    .filter_map(|(id, c)| {
+                        written.get(id).map(|(_, org)| {
+                            (
+                                *org,
+                                $crate::money::audit::claim_action(&c.event),
+                                $crate::money::audit::claim_subject(*id),
+                                $crate::money::audit::claim_detail(&c.event, &c.fields),
+                                &c.event,
+                            )
+                        })
+                    })
+                    .collect();
+                Self::money_audits(&mut tx, &audits).await?;
                 // The statistics count the new claims in the same transaction, from what was
                 // written and the members just read.
                 let mut delta = $crate::stats::ClaimDelta::new();
@@ -1284,6 +1334,34 @@ macro_rules! impl_money_store {
                 Ok(())
             }
 
+            /// Writes audit entries `(org id, action, subject, detail, event)` inside `tx`, many
+            /// to a statement; the event gives the instant and the actor.
+            async fn money_audits<'c>(
+                tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
+                rows: &[(i64, String, String, String, &$crate::money::ClaimEvent)],
+            ) -> $crate::Result<()> {
+                const AUDIT_COLS: usize = 6;
+                for chunk in rows.chunks($crate::sql::PARAMS_PER_STATEMENT / AUDIT_COLS) {
+                    let sql = format!(
+                        "INSERT INTO audit_log (at, actor, action, subject, detail, org_id) \
+                         VALUES {}",
+                        $crate::sql::value_rows::<$store>(1, chunk.len(), AUDIT_COLS)
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for (org, action, subject, detail, e) in chunk {
+                        q = q
+                            .bind(e.at)
+                            .bind(&e.actor)
+                            .bind(action)
+                            .bind(subject)
+                            .bind(detail)
+                            .bind(*org);
+                    }
+                    q.execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
             /// Applies a claim change if the claim is still at the expected version: its fields,
             /// its event, its ledger entries; adds the change of its statistics to `delta` (for the
             /// caller to apply before committing). Returns the claim's tenant.
@@ -1295,12 +1373,12 @@ macro_rules! impl_money_store {
                 use $crate::money::rows::json_list;
                 let f = &c.fields;
                 let before = Self::stat_claim_rows(tx, &[c.claim.0]).await?;
-                let tenant: Option<i64> = sqlx::query_scalar(
+                let written: Option<(i64, i64)> = sqlx::query_as(
                     "UPDATE claims SET state = $1, body = $2, event_date = $3, submitted_on = $4, \
                      decision = $5, payable_fen = $6, approved_fen = $7, paid_fen = $8, \
                      flags = $9, review_reason = $10, expert_cleared = $11, returned_for = $12, \
                      updated_at = $13, version = version + 1 \
-                     WHERE id = $14 AND version = $15 RETURNING tenant_id",
+                     WHERE id = $14 AND version = $15 RETURNING tenant_id, org_id",
                 )
                 .bind(f.state.code())
                 .bind(&f.body)
@@ -1319,7 +1397,7 @@ macro_rules! impl_money_store {
                 .bind(c.expected_version)
                 .fetch_optional(&mut **tx)
                 .await?;
-                let Some(tenant) = tenant else {
+                let Some((tenant, org_id)) = written else {
                     return Err($crate::StoreError::Conflict(format!(
                         "申请 {} 已被他人处理，请刷新后重试 (claim {} changed meanwhile; reload and retry)",
                         c.claim.0, c.claim.0
@@ -1330,6 +1408,19 @@ macro_rules! impl_money_store {
                     r.with_fields(f).add_to(delta, 1);
                 }
                 Self::money_event(tx, tenant, c.claim.0, &c.event).await?;
+                // The audit entry of the step, under the claim's unit, in this transaction.
+                Self::audit_in(
+                    tx,
+                    &$crate::bank::TxAudit {
+                        at: c.event.at,
+                        actor: &c.event.actor,
+                        action: &$crate::money::audit::claim_action(&c.event),
+                        subject: &$crate::money::audit::claim_subject(c.claim.0),
+                        detail: &$crate::money::audit::change_detail(c),
+                        org_id: Some(org_id),
+                    },
+                )
+                .await?;
                 let refs = $crate::money::EntryRefs {
                     claim: Some(c.claim),
                     ..Default::default()

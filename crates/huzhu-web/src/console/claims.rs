@@ -16,9 +16,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use huzhu_app::claims::{self, ClaimQuery, ClaimSummary, ClaimView};
-use huzhu_app::model::ClaimId;
-use huzhu_app::model::MemberId;
+use huzhu_app::claims::{self, ClaimQuery, ClaimSummary, ClaimView, ExpertOpinion};
+use huzhu_app::model::{ClaimId, MemberId};
 use huzhu_app::Backend;
 use huzhu_app::{documents, members, policies};
 use huzhu_domain::access::{Capability, Role};
@@ -264,13 +263,16 @@ impl Problem {
 pub struct Offer {
     pub action: &'static str,
     pub label: &'static str,
-    /// `reason`, `opinion` or `missing` (checkboxes); empty for none.
+    /// `reason`, `opinion`, `missing` (checkboxes) or `documents` (checkboxes and other
+    /// documents in words); empty for none.
     pub needs: &'static str,
     pub danger: bool,
     pub confirm: Option<&'static str>,
+    /// The reason's text to start from (a refusal after the expert disagreed: their reasons).
+    pub prefill: String,
 }
 
-fn offers(c: &Ctx, state: ClaimState) -> Vec<Offer> {
+fn offers(c: &Ctx, state: ClaimState, opinion: Option<&ExpertOpinion>) -> Vec<Offer> {
     use ClaimState as S;
     let mut out = Vec::new();
     let mut offer = |cap: Capability,
@@ -286,9 +288,11 @@ fn offers(c: &Ctx, state: ClaimState) -> Vec<Offer> {
                 needs,
                 danger,
                 confirm,
+                prefill: String::new(),
             });
         }
     };
+    let disagreed = opinion.filter(|o| o.verdict == "disagree");
     match state {
         S::Draft | S::Returned => offer(
             Capability::SubmitClaim,
@@ -340,13 +344,32 @@ fn offers(c: &Ctx, state: ClaimState) -> Vec<Offer> {
                 offer(
                     Capability::ExpertReview,
                     "expert_clear",
-                    c.t("专家审核通过", "Clear (expert opinion)"),
+                    c.t("同意（可审批）", "Agree (may be approved)"),
                     "opinion",
                     false,
                     None,
                 );
+                offer(
+                    Capability::ExpertReview,
+                    "expert_disagree",
+                    c.t("不同意（写明理由）", "Disagree (give reasons)"),
+                    "reason",
+                    true,
+                    Some(c.t(
+                        "确认不同意？申请将退回审批人，不能审批通过。",
+                        "Disagree? The claim goes back to the approver and cannot be approved.",
+                    )),
+                );
+                offer(
+                    Capability::ExpertReview,
+                    "expert_more_documents",
+                    c.t("需补充材料", "More documents needed"),
+                    "documents",
+                    false,
+                    None,
+                );
             }
-            if state == S::Reviewed {
+            if state == S::Reviewed && disagreed.is_none() {
                 offer(
                     Capability::ApproveClaims,
                     "approve",
@@ -364,6 +387,12 @@ fn offers(c: &Ctx, state: ClaimState) -> Vec<Offer> {
                 true,
                 Some(c.t("确认不予补助？", "Reject this claim?")),
             );
+            // After the expert disagreed, the refusal starts from their reasons.
+            if let (Some(o), Some(last)) = (disagreed, out.last_mut()) {
+                if last.action == "reject" {
+                    last.prefill = format!("{}{}", c.t("专家意见：", "Expert's opinion: "), o.text);
+                }
+            }
         }
         S::Rejected | S::Paid => offer(
             Capability::SubmitClaim,
@@ -416,6 +445,18 @@ struct ShowPage<'a> {
     policy_name: String,
     /// What was just done, confirmed.
     done: Option<String>,
+    expert_opinion: Option<OpinionShown>,
+}
+
+/// The medical reviewer's opinion as the claim's page shows it.
+pub struct OpinionShown {
+    /// `agree`, `disagree` or `more_documents`.
+    pub verdict: &'static str,
+    pub words: &'static str,
+    /// The opinion or reasons; the documents asked for by name.
+    pub text: String,
+    pub by: String,
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 /// `?done=accept`: what was just done to the claim, confirmed at the top of its page.
@@ -436,7 +477,18 @@ pub fn done_label<'a>(c: &'a Ctx, code: &str) -> Option<&'a str> {
         "return" => c.t("已退回补件。", "Returned for documents."),
         "review" => c.t("已复核。", "Reviewed."),
         "send_to_expert" => c.t("已送专家审核。", "Sent to expert review."),
-        "expert_clear" => c.t("专家审核意见已记录。", "The expert's opinion was recorded."),
+        "expert_clear" => c.t(
+            "专家意见（同意）已记录，申请可审批。",
+            "The expert's agreement was recorded: the claim may be approved.",
+        ),
+        "expert_disagree" => c.t(
+            "专家意见（不同意）已记录，申请退回审批人。",
+            "The expert's disagreement was recorded: the claim is back with the approver.",
+        ),
+        "expert_more_documents" => c.t(
+            "已要求补充材料，申请已退回补件。",
+            "Documents were asked for: the claim is returned for them.",
+        ),
         "approve" => c.t("已审批通过。", "Approved."),
         "reject" => c.t("已作出不予补助的决定。", "Rejected."),
         "appeal" => c.t("申诉已提交。", "The appeal was made."),
@@ -510,7 +562,25 @@ async fn show_page_done<S: Backend>(
         events: EventRow::of(c, &v),
         flags: FlagRow::of(c, &v),
         decision,
-        offers: offers(c, claim_state),
+        offers: offers(c, claim_state, v.expert_opinion.as_ref()),
+        expert_opinion: v.expert_opinion.as_ref().map(|o| OpinionShown {
+            verdict: o.verdict,
+            words: {
+                let (zh, en) = o.verdict_words();
+                c.t(zh, en)
+            },
+            text: if o.verdict == "more_documents" {
+                o.text
+                    .split(',')
+                    .map(|d| name_of(&d.to_string()))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            } else {
+                o.text.clone()
+            },
+            by: o.by.clone(),
+            at: o.at,
+        }),
         doc_choices,
         missing_named: v.missing_documents.iter().map(name_of).collect(),
         returned_named: v.returned_for.iter().map(name_of).collect(),
@@ -579,6 +649,29 @@ fn action_of(pairs: &[(String, String)]) -> Result<Action, PageError> {
         "review" => Action::Review,
         "send_to_expert" => Action::SendToExpert { reason: reason()? },
         "expert_clear" => Action::ExpertClear { opinion: reason()? },
+        "expert_disagree" => Action::ExpertDisagree { reasons: reason()? },
+        "expert_more_documents" => {
+            // Documents of the policy ticked, and any other named in words.
+            let mut documents: Vec<String> = pairs
+                .iter()
+                .filter(|(n, v)| n == "missing" && !v.trim().is_empty())
+                .map(|(_, v)| v.trim().to_string())
+                .collect();
+            documents.extend(
+                get("other")
+                    .split(['，', ',', '、', ';', '；', '\n'])
+                    .map(str::trim)
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_string),
+            );
+            if documents.is_empty() {
+                return Err(PageError::invalid(
+                    "missing",
+                    "须列明需补充的材料 (name the documents needed)",
+                ));
+            }
+            Action::ExpertMoreDocuments { documents }
+        }
         "approve" => Action::Approve,
         "reject" => Action::Reject { reason: reason()? },
         "appeal" => Action::Appeal { reason: reason()? },
@@ -683,6 +776,11 @@ struct LetterPage<'a> {
     rejected_reason: Option<String>,
     dated: chrono::NaiveDate,
     total_in_words: String,
+    /// The last day to appeal a final decision.
+    appeal_deadline: Option<chrono::NaiveDate>,
+    /// Whether the letter says the benefit goes to the bank account: only for an approval (or
+    /// payment) of more than nothing, never for a refusal nor a claim not yet decided.
+    pays: bool,
 }
 
 /// 补助决定书 — the decision letter, printable: the union's header, the member, each amount with
@@ -744,7 +842,11 @@ async fn letter_page<S: Backend>(state: &AppState<S>, c: &Ctx, raw_id: &str) -> 
         c.t("医疗互助补助决定书", "Mutual-aid benefit decision")
     };
     let total = if rejected { 0 } else { decision.payable_fen };
+    let appeal_deadline = v.appeal_deadline.filter(|_| final_decision);
+    let pays = final_decision && !rejected && decision.payable_fen > 0;
     let page_data = LetterPage {
+        appeal_deadline,
+        pays,
         c,
         member_id_number: member.summary.id_number.clone(),
         federation,

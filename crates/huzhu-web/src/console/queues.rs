@@ -126,8 +126,8 @@ async fn queues_page<S: Backend>(state: &AppState<S>, c: &Ctx) -> PageResult {
             "expert",
             c.t("专家审核", "Expert review").into(),
             c.t(
-                "送医疗顾问审核的申请，附审核标记和送审理由。",
-                "Claims sent to the medical reviewer, with their flags and the reason they were sent.",
+                "送医疗顾问审核的申请，附审核标记和送审理由：同意、不同意（须写理由）或要求补充材料。",
+                "Claims sent to the medical reviewer, with their flags and the reason they were sent: agree, disagree (with reasons) or ask for documents.",
             )
             .into(),
             vec![ClaimState::ExpertReview],
@@ -138,8 +138,8 @@ async fn queues_page<S: Backend>(state: &AppState<S>, c: &Ctx) -> PageResult {
             "approve",
             c.t("待审批", "To approve").into(),
             c.t(
-                "已审核、本级可以审批的申请（按政策各项目的审批层级）。",
-                "Reviewed claims your level may approve (by each policy item's approval level).",
+                "已审核、本级可以审批的申请（按政策各项目的审批层级）。专家意见为不同意的，不能审批：可不予补助或再送专家审核。",
+                "Reviewed claims your level may approve (by each policy item's approval level). One the expert disagreed with cannot be approved: reject it or ask another expert.",
             )
             .into(),
             vec![ClaimState::Reviewed],

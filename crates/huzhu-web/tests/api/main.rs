@@ -17,6 +17,7 @@ mod money;
 mod money_input;
 mod money_scope;
 mod openapi;
+mod review_audit;
 mod signin;
 mod stats;
 mod transfers;

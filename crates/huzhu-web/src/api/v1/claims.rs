@@ -99,6 +99,32 @@ impl ClaimEventView {
     }
 }
 
+/// 专家意见 — what the medical reviewer said.
+#[derive(Serialize, ToSchema)]
+pub struct ExpertOpinionView {
+    /// `agree`, `disagree` or `more_documents`.
+    #[schema(example = "disagree")]
+    pub verdict: &'static str,
+    /// The verdict in Chinese (同意, 不同意, 需补充材料).
+    pub verdict_label: &'static str,
+    /// The opinion, the reasons for disagreeing, or the documents asked for (`,` between).
+    pub text: String,
+    pub by: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl ExpertOpinionView {
+    fn of(o: claims::ExpertOpinion) -> ExpertOpinionView {
+        ExpertOpinionView {
+            verdict: o.verdict,
+            verdict_label: o.verdict_words().0,
+            text: o.text,
+            by: o.by,
+            at: o.at,
+        }
+    }
+}
+
 /// 理赔申请 — one claim as its member and the officers who may see it see it.
 #[derive(Serialize, ToSchema)]
 pub struct ClaimDetail {
@@ -126,7 +152,12 @@ pub struct ClaimDetail {
     /// Why the claim was selected for expert review.
     pub review_reason: Option<String>,
     pub expert_cleared: bool,
-    /// Documents named when the claim was returned.
+    /// 专家意见 — the medical reviewer's last opinion since the claim was last computed or sent
+    /// to them.
+    pub expert_opinion: Option<ExpertOpinionView>,
+    /// 申诉期限 — the last day the decision may be appealed, once approved or rejected.
+    pub appeal_deadline: Option<chrono::NaiveDate>,
+    /// Documents named when the claim was returned (by the window or the expert).
     pub returned_for: Vec<String>,
     /// Documents the policy requires that have not been uploaded yet.
     pub missing_documents: Vec<String>,
@@ -163,6 +194,8 @@ impl ClaimDetail {
             flags,
             review_reason,
             expert_cleared,
+            expert_opinion,
+            appeal_deadline,
             returned_for,
             missing_documents,
             claim,
@@ -191,6 +224,8 @@ impl ClaimDetail {
             flags,
             review_reason,
             expert_cleared,
+            expert_opinion: expert_opinion.map(ExpertOpinionView::of),
+            appeal_deadline,
             returned_for,
             missing_documents,
             claim,
@@ -423,13 +458,17 @@ async fn show<S: Backend>(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionRequest {
-    /// `submit`, `accept`, `return`, `review`, `send_to_expert`, `expert_clear`, `approve`,
-    /// `reject`, `appeal` or `reopen`.
+    /// `submit`, `accept`, `return`, `review`, `send_to_expert`, `expert_clear` (the medical
+    /// reviewer agrees), `expert_disagree` (advises against, with reasons),
+    /// `expert_more_documents` (names the documents needed), `approve`, `reject`, `appeal` or
+    /// `reopen`.
     #[schema(example = "accept")]
     pub action: String,
-    /// Required for `send_to_expert`, `expert_clear` (the opinion), `reject` and `appeal`.
+    /// Required for `send_to_expert`, `expert_clear` (the opinion), `expert_disagree` (the
+    /// reasons), `reject` and `appeal`.
     pub reason: Option<String>,
-    /// For `return`: the ids of the documents still missing.
+    /// For `return` and `expert_more_documents`: the documents needed (the policy's document
+    /// ids, or words for anything else).
     pub missing: Option<Vec<String>>,
 }
 
@@ -450,28 +489,39 @@ fn action_of(req: ActionRequest) -> Result<Action, ApiError> {
                 )
             })
     };
+    let missing = || {
+        let missing: Vec<String> = req
+            .missing
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.trim().to_string())
+            .filter(|m| !m.is_empty())
+            .collect();
+        if missing.is_empty() {
+            return Err(ApiError::invalid(
+                "missing",
+                format!(
+                    "“{}”须列明所需材料 (`{}` must name the documents needed)",
+                    req.action, req.action
+                ),
+            ));
+        }
+        Ok(missing)
+    };
     Ok(match req.action.as_str() {
         "submit" => Action::Submit,
         "accept" => Action::Accept,
-        "return" => {
-            let missing: Vec<String> = req
-                .missing
-                .clone()
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|m| !m.trim().is_empty())
-                .collect();
-            if missing.is_empty() {
-                return Err(ApiError::invalid(
-                    "missing",
-                    "退回补件须列明所缺材料 (a return must name the missing documents)".into(),
-                ));
-            }
-            Action::Return { missing }
-        }
+        "return" => Action::Return {
+            missing: missing()?,
+        },
         "review" => Action::Review,
         "send_to_expert" => Action::SendToExpert { reason: reason()? },
         "expert_clear" => Action::ExpertClear { opinion: reason()? },
+        "expert_disagree" => Action::ExpertDisagree { reasons: reason()? },
+        "expert_more_documents" => Action::ExpertMoreDocuments {
+            documents: missing()?,
+        },
         "approve" => Action::Approve,
         "reject" => Action::Reject { reason: reason()? },
         "appeal" => Action::Appeal { reason: reason()? },
@@ -481,8 +531,8 @@ fn action_of(req: ActionRequest) -> Result<Action, ApiError> {
                 "action",
                 format!(
                     "未知或不可由人执行的操作“{other}” (unknown action `{other}`; one of: submit, \
-                     accept, return, review, send_to_expert, expert_clear, approve, reject, \
-                     appeal, reopen)"
+                     accept, return, review, send_to_expert, expert_clear, expert_disagree, \
+                     expert_more_documents, approve, reject, appeal, reopen)"
                 ),
             ))
         }
@@ -490,8 +540,10 @@ fn action_of(req: ActionRequest) -> Result<Action, ApiError> {
 }
 
 /// 办理 — move a claim through the workflow: the window accepts or returns it (acceptance
-/// computes it at once), staff review it or send it to the medical reviewer, the right level
-/// approves or rejects it, the member appeals, staff reopen.
+/// computes it at once), staff review it or send it to the medical reviewer, who agrees (on to
+/// approval), disagrees with reasons (back to the approver, who may reject it or ask another
+/// expert, not approve it) or asks for documents (returned for them); the right level approves
+/// or rejects it, the member appeals within the appeal window, staff reopen.
 #[utoipa::path(
     post,
     path = "/api/v1/claims/{id}/actions",
@@ -505,7 +557,7 @@ fn action_of(req: ActionRequest) -> Result<Action, ApiError> {
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not take this action", body = ErrorBody),
         (status = NOT_FOUND, description = "no such claim in scope", body = ErrorBody),
-        (status = CONFLICT, description = "not allowed in the claim's state, documents missing, approval level too low, the caller made the claim and may not accept or approve it (four eyes), or the claim moved meanwhile (`HZ-CLAIM-0001`)", body = ErrorBody),
+        (status = CONFLICT, description = "not allowed in the claim's state, documents missing, approval level too low, the expert disagreed (no approval), the appeal deadline passed, the caller made the claim and may not accept or approve it (four eyes), or the claim moved meanwhile (`HZ-CLAIM-0001`)", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]

@@ -24,6 +24,7 @@ pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(balances::<S>))
         .routes(route!(entries::<S>))
         .routes(route!(audit_log::<S>))
+        .routes(route!(audit_export::<S>))
 }
 
 /// 账户余额 — balances of every account and whether the ledger agrees with the bills and claims
@@ -205,15 +206,70 @@ struct AuditQuery {
     /// How many of the latest entries.
     #[param(minimum = 1, maximum = 500, default = 100)]
     limit: Option<u32>,
+    /// Entries older than this entry id (the last `id` of the previous page).
+    before: Option<i64>,
+    /// One action, e.g. `claim.approve`, `enrolment`, `bill.paid`, `import.members`, `login`.
+    #[param(example = "claim.approve")]
+    action: Option<String>,
+    /// The account (username) that acted.
+    #[param(example = "staff")]
+    actor: Option<String>,
+    /// The first day included (China's date), `YYYY-MM-DD`.
+    #[param(example = "2026-12-01")]
+    from: Option<String>,
+    /// The last day included (China's date), `YYYY-MM-DD`.
+    #[param(example = "2026-12-31")]
+    to: Option<String>,
+}
+
+/// The filter of an audit read or export: each part applies when given.
+struct AuditFilterQuery<'a> {
+    action: &'a Option<String>,
+    actor: &'a Option<String>,
+    from: &'a Option<String>,
+    to: &'a Option<String>,
+}
+
+impl AuditFilterQuery<'_> {
+    fn filter(&self) -> Result<audit::AuditFilter, ApiError> {
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let day = |field: &str, v: &Option<String>| {
+            text(v)
+                .map(|d| {
+                    d.parse::<chrono::NaiveDate>().map_err(|_| {
+                        ApiError::invalid(
+                            field,
+                            format!("日期“{d}”应为 YYYY-MM-DD (date `{d}` must be YYYY-MM-DD)"),
+                        )
+                    })
+                })
+                .transpose()
+        };
+        Ok(audit::AuditFilter {
+            action: text(self.action),
+            actor: text(self.actor),
+            from: day("from", self.from)?,
+            to: day("to", self.to)?,
+        })
+    }
 }
 
 /// 审计记录 — who did what, when.
 #[derive(Serialize, ToSchema)]
 pub struct AuditEntryView {
+    /// The entry's place in the log (ids grow with time): `before` for the next page.
+    pub id: i64,
     pub at: chrono::DateTime<chrono::Utc>,
     pub actor: String,
-    /// e.g. `payout.bank_file`, `review.rule`.
+    /// e.g. `claim.approve`, `enrolment`, `payout.bank_file`, `review.rule`.
     pub action: String,
+    /// The action in Chinese, when known (审批通过, 单位参保, …).
+    pub action_label: Option<&'static str>,
     pub subject: String,
     pub detail: String,
     /// The organisation in whose subtree the action happened; absent for an entry written by no
@@ -222,8 +278,10 @@ pub struct AuditEntryView {
     pub org: Option<String>,
 }
 
-/// 审计日志 — the latest audit entries of the actor's subtree (or the part under `org`); for
-/// auditors and administrators.
+/// 审计日志 — the latest audit entries of the actor's subtree (or the part under `org`), filtered
+/// by action, actor and days when asked; for auditors and administrators. Claims (each step,
+/// amounts in 元), enrolments, bill payments, roster imports, sign-ins, ID reveals, bank files,
+/// transfers and rule changes are all in it.
 #[utoipa::path(
     get,
     path = "/api/v1/audit",
@@ -232,7 +290,7 @@ pub struct AuditEntryView {
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
         (status = OK, description = "audit entries of the subtree, newest first", body = Vec<AuditEntryView>),
-        (status = BAD_REQUEST, description = "bad `org` or `limit`", body = ErrorBody),
+        (status = BAD_REQUEST, description = "bad `org`, `limit`, `from` or `to`, or `from` after `to`", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not read the audit log", body = ErrorBody),
         (status = NOT_FOUND, description = "no organisation `org` in the actor's subtree", body = ErrorBody),
@@ -246,10 +304,18 @@ async fn audit_log<S: Backend>(
 ) -> Result<Json<Vec<AuditEntryView>>, ApiError> {
     let limit = page_size(q.limit)?;
     let org = q.org.as_deref().map(|c| org_code("org", c)).transpose()?;
-    let log = audit::log(&state.store, &actor, org.as_ref(), None, None, limit).await?;
+    let filter = AuditFilterQuery {
+        action: &q.action,
+        actor: &q.actor,
+        from: &q.from,
+        to: &q.to,
+    }
+    .filter()?;
+    let log = audit::log(&state.store, &actor, org.as_ref(), q.before, &filter, limit).await?;
     Ok(Json(
         log.into_iter()
             .map(|r| {
+                let id = r.id;
                 let AuditEntry {
                     at,
                     actor,
@@ -259,8 +325,10 @@ async fn audit_log<S: Backend>(
                     org,
                 } = r.entry;
                 AuditEntryView {
+                    id,
                     at,
                     actor,
+                    action_label: audit::action_words(&action).map(|(zh, _)| zh),
                     action,
                     subject,
                     detail,
@@ -269,4 +337,84 @@ async fn audit_log<S: Backend>(
             })
             .collect(),
     ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AuditExportQuery {
+    /// 组织代码 — entries of the subtree under it; the actor's own organisation when absent.
+    #[param(example = "LA")]
+    org: Option<String>,
+    /// One action, e.g. `claim.approve`, `enrolment`, `bill.paid`, `import.members`, `login`.
+    #[param(example = "claim.approve")]
+    action: Option<String>,
+    /// The account (username) that acted.
+    #[param(example = "staff")]
+    actor: Option<String>,
+    /// The first day included (China's date), `YYYY-MM-DD`.
+    #[param(example = "2026-12-01")]
+    from: Option<String>,
+    /// The last day included (China's date), `YYYY-MM-DD`.
+    #[param(example = "2026-12-31")]
+    to: Option<String>,
+}
+
+/// 导出审计日志 — the entries of the subtree (or the part under `org`) that match the filter,
+/// newest first, as an Excel workbook (at most 100,000 entries); the export is itself written
+/// to the log (`audit.export`, with its filter and count).
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/export.xlsx",
+    tag = "audit",
+    params(AuditExportQuery),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "the workbook, as an attachment", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = BAD_REQUEST, description = "bad `org`, `from` or `to`, or `from` after `to`", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = FORBIDDEN, description = "the role may not read the audit log", body = ErrorBody),
+        (status = NOT_FOUND, description = "no organisation `org` in the actor's subtree", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn audit_export<S: Backend>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    ApiQuery(q): ApiQuery<AuditExportQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    use axum::http::HeaderValue;
+    use axum::response::IntoResponse;
+    let org = q.org.as_deref().map(|c| org_code("org", c)).transpose()?;
+    let filter = AuditFilterQuery {
+        action: &q.action,
+        actor: &q.actor,
+        from: &q.from,
+        to: &q.to,
+    }
+    .filter()?;
+    let bytes = audit::export_xlsx(
+        &state.store,
+        state.clock.as_ref(),
+        &actor,
+        org.as_ref(),
+        &filter,
+    )
+    .await?;
+    Ok((
+        [
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static(
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+            ),
+            (
+                CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"audit.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
