@@ -179,9 +179,8 @@ async fn form_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: FormQuery) -> PageR
         .map(|p| Choice {
             value: p.id.clone(),
             label: format!(
-                "{} ({}) · {} {}–{}",
-                p.name,
-                p.id,
+                "{} · {} {}–{}",
+                c.name(&p.name, &p.name_en),
                 c.t("参保期", "enrolment"),
                 c.date(p.enrolment.window.start),
                 c.date(p.enrolment.window.end)

@@ -180,7 +180,7 @@ async fn show_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: StatsQuery) -> Page
     for p in state.store.policy_records().await? {
         cycles.push(Choice {
             selected: d.policy.as_deref() == Some(p.id.as_str()),
-            label: p.id.clone(),
+            label: c.policy(&p.id),
             value: p.id,
         });
     }
