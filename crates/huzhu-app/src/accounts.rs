@@ -18,6 +18,8 @@ use huzhu_domain::org::OrgCode;
 use huzhu_store::{AccountStore, AuditEntry, NewUser, Store, StoreError, User, UserId};
 use std::sync::OnceLock;
 
+pub mod manage;
+
 /// A session ends after this long without a request (sliding idle limit): a counter PC left
 /// signed in over lunch is still usable, one left overnight is not.
 pub const SESSION_IDLE: TimeDelta = TimeDelta::hours(8);
@@ -184,7 +186,11 @@ pub async fn create_user<S: Store + AccountStore>(
         (by, Some(&input.org)),
         "user.create",
         &username,
-        &format!("role={} org={}", input.role.code(), input.org),
+        &format!(
+            "角色 (role) {}；组织 (org) {}",
+            input.role.label_zh(),
+            input.org
+        ),
     )
     .await?;
     Ok(id)
@@ -284,7 +290,7 @@ pub async fn login<S: Store + AccountStore>(
         (&user.username, Some(&user.org)),
         "login",
         &user.username,
-        user.role.code(),
+        &format!("{} ({})", user.role.label_zh(), user.role.label_en()),
     )
     .await?;
     Ok((token, actor_of(&user)))

@@ -337,6 +337,8 @@ pub async fn pay_bill<S: Repo>(
 pub struct ItemCover {
     pub item: String,
     pub name: String,
+    /// The policy's English name of the item (`name_en`), if it has one.
+    pub name_en: Option<String>,
     pub shares: u32,
     pub start: NaiveDate,
     pub renewal: bool,
@@ -360,6 +362,8 @@ pub struct Coverage {
     pub member: i64,
     pub policy: String,
     pub policy_name: String,
+    /// The policy's English name (`name_en`), if it has one.
+    pub policy_name_en: Option<String>,
     pub on: NaiveDate,
     pub eligible_status: bool,
     pub items: Vec<ItemCover>,
@@ -432,6 +436,7 @@ pub async fn coverage<S: Repo>(
         items.push(ItemCover {
             item: item.id.clone(),
             name: item.name.clone(),
+            name_en: item.name_en.clone(),
             shares: e.shares,
             start: e.start,
             renewal: e.renewal,
@@ -446,6 +451,7 @@ pub async fn coverage<S: Repo>(
         member: member.0,
         policy: policy.id.clone(),
         policy_name: policy.name.clone(),
+        policy_name_en: policy.name_en.clone(),
         on: today,
         eligible_status: policy.enrolment.eligible_status.contains(&m.record.status),
         items,

@@ -166,6 +166,8 @@ pub struct MemberDetail {
     pub summary: MemberSummary,
     pub unit_name: String,
     pub history: Vec<huzhu_store::HistoryEntry>,
+    /// The names of the units of the member's history, by code: pages name a unit, not its code.
+    pub history_units: std::collections::BTreeMap<String, String>,
     pub enrolments: Vec<huzhu_store::money::StoredEnrolment>,
 }
 
@@ -189,11 +191,23 @@ pub async fn detail<S: huzhu_store::Repo>(
             .as_deref()
             .map(|b| mask_text(b, 0, 4));
     }
+    let mut history_units = std::collections::BTreeMap::new();
+    for h in &history {
+        if history_units.contains_key(&h.snapshot.org) {
+            continue;
+        }
+        if let Ok(code) = huzhu_domain::org::OrgCode::parse(&h.snapshot.org) {
+            if let Ok(org) = store.org(&code).await {
+                history_units.insert(h.snapshot.org.clone(), org.name);
+            }
+        }
+    }
     let enrolments = store.member_enrolments(member).await?;
     Ok(MemberDetail {
         summary: MemberSummary::of(&m),
         unit_name,
         history,
+        history_units,
         enrolments,
     })
 }

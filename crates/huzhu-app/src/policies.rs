@@ -142,3 +142,26 @@ pub async fn view<S: MoneyStore>(
         Err(e) => Err(e.into()),
     }
 }
+
+/// Every policy's name by id — the stored ones and the built-ins — as (name, English name):
+/// pages name a policy, never its file id. Each policy is parsed once per process (the cache of
+/// [`policy`]); a built-in not yet stored is named from its file without storing it.
+pub async fn names<S: MoneyStore>(
+    store: &S,
+    clock: &dyn Clock,
+) -> Result<std::collections::BTreeMap<String, (String, Option<String>)>, AppError> {
+    let mut out = std::collections::BTreeMap::new();
+    for r in store.policy_records().await? {
+        let p = policy(store, clock, &r.id).await?;
+        out.insert(p.id.clone(), (p.name.clone(), p.name_en.clone()));
+    }
+    for name in huzhu_domain::policy::builtin_names() {
+        if out.contains_key(name) {
+            continue;
+        }
+        if let Some(Ok(p)) = builtin(name) {
+            out.insert(p.id.clone(), (p.name.clone(), p.name_en.clone()));
+        }
+    }
+    Ok(out)
+}

@@ -39,6 +39,24 @@ pub struct User {
     pub created_at: DateTime<Utc>,
 }
 
+/// What an administrator changes on an account, with the audit entry that records it: written
+/// in one transaction. `None` leaves a field as it is. Any change ends the account's sessions,
+/// so that the next request is made with the new role, org, state or password.
+#[derive(Debug, Clone)]
+pub struct UserChange<'a> {
+    pub id: UserId,
+    pub role: Option<Role>,
+    /// Must be an org of the account's own tenant (city).
+    pub org: Option<&'a OrgCode>,
+    pub active: Option<bool>,
+    pub password_hash: Option<&'a str>,
+    /// Who changed it, the audit action (`user.change`, `user.disable`, …) and its detail.
+    pub by: &'a str,
+    pub action: &'a str,
+    pub detail: &'a str,
+    pub at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub token_hash: String,
@@ -68,6 +86,11 @@ pub trait AccountStore: Clone + Send + Sync + 'static {
         id: UserId,
         password_hash: &str,
     ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Changes an account's role, org, state or password and writes the audit entry, in one
+    /// transaction; ends all its sessions. An unknown account, or an org not in its tenant, is
+    /// [`StoreError::NotFound`] and changes nothing.
+    fn change_user(&self, change: &UserChange<'_>) -> impl Future<Output = Result<()>> + Send;
 
     /// Switches an account on or off; switching it off also ends all its sessions.
     fn set_active(&self, id: UserId, active: bool) -> impl Future<Output = Result<()>> + Send;
@@ -300,6 +323,72 @@ macro_rules! impl_account_store {
                 tx.commit().await?;
                 // After the commit: a read that began before it cannot re-insert its answer.
                 self.sessions.forget_user(id);
+                Ok(())
+            }
+
+            async fn change_user(
+                &self,
+                ch: &$crate::accounts::UserChange<'_>,
+            ) -> $crate::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                let tenant: Option<i64> =
+                    sqlx::query_scalar("SELECT tenant_id FROM users WHERE id = $1")
+                        .bind(ch.id.0)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let tenant = tenant
+                    .ok_or_else(|| $crate::StoreError::NotFound(format!("user {}", ch.id.0)))?;
+                let org_id: Option<i64> = match ch.org {
+                    None => None,
+                    Some(code) => {
+                        let id: Option<i64> = sqlx::query_scalar(
+                            "SELECT id FROM orgs WHERE code = $1 AND COALESCE(tenant_id, id) = $2",
+                        )
+                        .bind(code.as_str())
+                        .bind(tenant)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        Some(id.ok_or_else(|| {
+                            $crate::StoreError::NotFound(format!("org {code}"))
+                        })?)
+                    }
+                };
+                sqlx::query(
+                    "UPDATE users SET role = COALESCE($1, role), org_id = COALESCE($2, org_id), \
+                     active = COALESCE($3, active), password_hash = COALESCE($4, password_hash) \
+                     WHERE id = $5",
+                )
+                .bind(ch.role.map(|r| r.code()))
+                .bind(org_id)
+                .bind(ch.active)
+                .bind(ch.password_hash)
+                .bind(ch.id.0)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(ch.id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                let (account_org, subject): (i64, String) =
+                    sqlx::query_as("SELECT org_id, username FROM users WHERE id = $1")
+                        .bind(ch.id.0)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                Self::audit_in(
+                    &mut tx,
+                    &$crate::bank::TxAudit {
+                        at: ch.at,
+                        actor: ch.by,
+                        action: ch.action,
+                        subject: &subject,
+                        detail: ch.detail,
+                        org_id: Some(account_org),
+                    },
+                )
+                .await?;
+                tx.commit().await?;
+                // After the commit: a read that began before it cannot re-insert its answer.
+                self.sessions.forget_user(ch.id);
                 Ok(())
             }
 

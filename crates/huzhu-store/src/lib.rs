@@ -20,7 +20,7 @@ mod sqlite;
 pub mod stats;
 pub mod transfers;
 
-pub use accounts::{AccountStore, NewUser, Session, User, UserId};
+pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
 pub use bank::{BankChange, BankChangeStore, BankDecision};
 pub use error::StoreError;
 pub use model::*;

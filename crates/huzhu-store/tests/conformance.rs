@@ -911,7 +911,100 @@ mod accounts {
         assert!(s.session_user("hash-v", second(2)).await.unwrap().is_some());
     }
 
+    /// An administrator's change of role, org, state or password is one transaction with its
+    /// audit entry, and ends the account's sessions; a change naming an unknown org or account
+    /// changes nothing and writes nothing.
+    async fn a_change_to_an_account_is_written_with_its_audit_entry<S: Store + AccountStore>(s: S) {
+        tree(&s).await;
+        let u = s
+            .create_user(&new_user("la.staff", Role::FederationStaff, "LA", None))
+            .await
+            .unwrap();
+        s.create_session("hash-a", u, at(1), at(8)).await.unwrap();
+        assert!(s.session_user("hash-a", at(2)).await.unwrap().is_some());
+        let change = |role, org, active, hash, action| UserChange {
+            id: u,
+            role,
+            org,
+            active,
+            password_hash: hash,
+            by: "admin",
+            action,
+            detail: "详情",
+            at: at(2),
+        };
+        let la_jn_001 = code("LA-JN-001");
+        s.change_user(&change(
+            Some(Role::UnitOfficer),
+            Some(&la_jn_001),
+            None,
+            None,
+            "user.change",
+        ))
+        .await
+        .unwrap();
+        let user = s.user(u).await.unwrap();
+        assert_eq!(user.role, Role::UnitOfficer);
+        assert_eq!(user.org, la_jn_001);
+        assert_eq!(user.org_level, OrgLevel::Grassroots);
+        assert!(user.active, "untouched");
+        assert!(
+            s.session_user("hash-a", at(2)).await.unwrap().is_none(),
+            "the session read a moment ago ends at once"
+        );
+        let log = s.audit_log(10).await.unwrap();
+        let entry = log.iter().find(|e| e.action == "user.change").unwrap();
+        assert_eq!(entry.subject, "la.staff");
+        assert_eq!(entry.actor, "admin");
+        assert_eq!(
+            entry.org,
+            Some(la_jn_001.clone()),
+            "under the account's new org"
+        );
+
+        s.change_user(&change(
+            None,
+            None,
+            Some(false),
+            Some("$argon2id$new"),
+            "user.disable",
+        ))
+        .await
+        .unwrap();
+        let user = s.user(u).await.unwrap();
+        assert!(!user.active);
+        assert_eq!(user.password_hash, "$argon2id$new");
+        assert_eq!(user.role, Role::UnitOfficer, "untouched");
+
+        let before = s.audit_log(100).await.unwrap().len();
+        let nope = code("ZZ");
+        assert!(matches!(
+            s.change_user(&change(
+                Some(Role::Auditor),
+                Some(&nope),
+                None,
+                None,
+                "user.change"
+            ))
+            .await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert_eq!(s.user(u).await.unwrap().role, Role::UnitOfficer);
+        let mut missing = change(Some(Role::Auditor), None, None, None, "user.change");
+        missing.id = UserId(9999);
+        assert!(matches!(
+            s.change_user(&missing).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert_eq!(
+            s.audit_log(100).await.unwrap().len(),
+            before,
+            "nothing written"
+        );
+    }
+
     on_both!(
+        a_change_to_an_account_is_written_with_its_audit_entry,
         a_session_read_a_moment_ago_still_ends_at_once,
         users_are_unique_by_name_and_listed_by_subtree,
         a_member_account_names_its_member_and_the_member_has_an_org,

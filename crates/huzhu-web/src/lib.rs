@@ -81,6 +81,8 @@ pub struct AppState<S> {
     pub login_limiter: Arc<auth::LoginLimiter>,
     /// Served with `--demo`: the sign-in page names the demo password.
     pub demo: bool,
+    /// Files of claim forms kept across a validation error (`console::PendingUploads`).
+    pub pending_uploads: Arc<console::PendingUploads>,
 }
 
 impl<S> AppState<S> {
@@ -91,6 +93,7 @@ impl<S> AppState<S> {
             secure_cookies: false,
             login_limiter: Arc::default(),
             demo: false,
+            pending_uploads: Arc::default(),
         }
     }
 }

@@ -185,12 +185,21 @@ impl<'de> Deserialize<'de> for Yuan {
 
 type S<T> = Spanned<T>;
 
+/// An optional English name (`name_en`): blank is the same as absent.
+fn english(raw: &Option<String>) -> Option<String> {
+    raw.as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPolicy {
     format: S<u32>,
     id: String,
     name: String,
+    name_en: Option<String>,
     version: String,
     region: String,
     home_region_prefix: String,
@@ -266,6 +275,7 @@ struct RawBenefitRef {
 struct RawDocument {
     id: S<String>,
     name: String,
+    name_en: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -273,6 +283,7 @@ struct RawDocument {
 struct RawDiseaseList {
     id: S<String>,
     name: String,
+    name_en: Option<String>,
     codes: BTreeMap<String, S<String>>,
     assumed: Option<String>,
 }
@@ -282,6 +293,7 @@ struct RawDiseaseList {
 struct RawItem {
     id: S<String>,
     name: String,
+    name_en: Option<String>,
     contribution: Yuan,
     contribution_period: Option<S<String>>,
     cap: Option<S<Yuan>>,
@@ -299,6 +311,7 @@ struct RawItem {
 struct RawBenefit {
     id: S<String>,
     name: String,
+    name_en: Option<String>,
     clause: String,
     rule: S<String>,
     #[serde(default)]
@@ -510,6 +523,7 @@ fn build(cx: &mut Ctx, raw: RawPolicy) -> Policy {
         documents.push(Document {
             id: d.id.get_ref().clone(),
             name: d.name.clone(),
+            name_en: english(&d.name_en),
         });
     }
     let stay_documents = check_documents(cx, &doc_ids, &raw.stay_documents);
@@ -553,6 +567,7 @@ fn build(cx: &mut Ctx, raw: RawPolicy) -> Policy {
         disease_lists.push(DiseaseList {
             id: list_id,
             name: l.name.clone(),
+            name_en: english(&l.name_en),
             codes: l.codes.keys().cloned().collect(),
         });
     }
@@ -632,6 +647,7 @@ fn build(cx: &mut Ctx, raw: RawPolicy) -> Policy {
         items.push(Item {
             id: id.clone(),
             name: ri.name.clone(),
+            name_en: english(&ri.name_en),
             contribution: ri.contribution.0,
             contribution_period,
             cap: ri.cap.as_ref().map(|c| c.get_ref().0),
@@ -699,6 +715,7 @@ fn build(cx: &mut Ctx, raw: RawPolicy) -> Policy {
     Policy {
         id: raw.id,
         name: raw.name,
+        name_en: english(&raw.name_en),
         version: raw.version,
         region: raw.region,
         home_region_prefix: raw.home_region_prefix,
@@ -949,6 +966,7 @@ fn build_benefit(
     Benefit {
         id: rb.id.get_ref().clone(),
         name: rb.name.clone(),
+        name_en: english(&rb.name_en),
         clause: rb.clause.clone(),
         rule,
         once_per_cycle: rb.once_per_cycle,

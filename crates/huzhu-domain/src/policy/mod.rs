@@ -26,6 +26,8 @@ use std::sync::Arc;
 pub struct Policy {
     pub id: String,
     pub name: String,
+    /// The English name (`name_en`), for English pages; `None`: they show [`Policy::name`].
+    pub name_en: Option<String>,
     pub version: String,
     pub region: String,
     /// Social-security regions under this prefix are "home"; others need the out-of-region documents.
@@ -110,6 +112,8 @@ pub struct BenefitRef {
 pub struct Document {
     pub id: String,
     pub name: String,
+    /// The English name (`name_en`); `None`: English pages show the Chinese name.
+    pub name_en: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,8 +126,36 @@ pub struct DiseaseEntry {
 pub struct DiseaseList {
     pub id: String,
     pub name: String,
+    /// The English name (`name_en`); `None`: English pages show the Chinese name.
+    pub name_en: Option<String>,
     pub codes: Vec<String>,
 }
+
+/// Something with a Chinese name and, optionally, an English one (`name_en` in the file).
+pub trait Named {
+    fn name_zh(&self) -> &str;
+    fn name_en(&self) -> Option<&str>;
+
+    /// The English name where there is one, else the Chinese name.
+    fn english_name(&self) -> &str {
+        self.name_en().unwrap_or_else(|| self.name_zh())
+    }
+}
+
+macro_rules! named {
+    ($($t:ty),*) => {$(
+        impl Named for $t {
+            fn name_zh(&self) -> &str {
+                &self.name
+            }
+            fn name_en(&self) -> Option<&str> {
+                self.name_en.as_deref()
+            }
+        }
+    )*};
+}
+
+named!(Policy, Document, DiseaseList, Item, Benefit);
 
 /// How a contribution is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +169,8 @@ pub enum ContributionPeriod {
 pub struct Item {
     pub id: String,
     pub name: String,
+    /// The English name (`name_en`); `None`: English pages show the Chinese name.
+    pub name_en: Option<String>,
     pub contribution: Money,
     pub contribution_period: ContributionPeriod,
     /// Cap per share per cycle; `None`: no item cap.
@@ -155,6 +189,8 @@ pub struct Item {
 pub struct Benefit {
     pub id: String,
     pub name: String,
+    /// The English name (`name_en`); `None`: English pages show the Chinese name.
+    pub name_en: Option<String>,
     pub clause: String,
     pub rule: Rule,
     pub once_per_cycle: bool,
@@ -295,6 +331,37 @@ impl Policy {
 
     pub fn disease_name(&self, code: &str) -> Option<&str> {
         self.diseases.get(code).map(|d| d.name.as_str())
+    }
+}
+
+impl Policy {
+    /// The same policy with every name that has an English one (`name_en`) replaced by it: for
+    /// pages shown in English. The rules are untouched.
+    pub fn in_english(&self) -> Policy {
+        fn en(name: &mut String, english: &Option<String>) {
+            if let Some(e) = english {
+                name.clone_from(e);
+            }
+        }
+        let mut p = self.clone();
+        en(&mut p.name, &self.name_en);
+        for d in &mut p.documents {
+            let e = d.name_en.clone();
+            en(&mut d.name, &e);
+        }
+        for l in &mut p.disease_lists {
+            let e = l.name_en.clone();
+            en(&mut l.name, &e);
+        }
+        for i in &mut p.items {
+            let e = i.name_en.clone();
+            en(&mut i.name, &e);
+            for b in &mut i.benefits {
+                let e = b.name_en.clone();
+                en(&mut b.name, &e);
+            }
+        }
+        p
     }
 }
 

@@ -66,6 +66,14 @@ pub fn next_cycle(text: &str, cycle: i32) -> Result<NextCycle, NextCycleError> {
     };
     set_string(&mut doc, "id", &id);
     set_string(&mut doc, "name", &name);
+    if let Some(en) = &source.name_en {
+        let en = if en.contains(&old_year) {
+            en.replace(&old_year, &new_year)
+        } else {
+            format!("{en} ({new_year})")
+        };
+        set_string(&mut doc, "name_en", &en);
+    }
     set_string(&mut doc, "version", &format!("{new_year}.1"));
     let header = format!(
         "# 由 {} (version {}) 生成：保障期改为 {new_year} 年度，所有日期顺延 {years} 年；以下注释为原文件所写。\n\

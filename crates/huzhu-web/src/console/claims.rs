@@ -6,7 +6,10 @@
 //! `huzhu_app::documents`): a claim outside the actor's scope is a 404 like a missing one.
 
 mod form;
+mod pending;
 mod shown;
+
+pub use pending::PendingUploads;
 
 use super::{download, finish, page, redirect, shown_inline, Console, Ctx, PageError, PageResult};
 use crate::{ApiError, AppState};
@@ -530,8 +533,9 @@ async fn show_page_done<S: Backend>(
     let policy = policies::policy(&state.store, state.clock.as_ref(), &v.policy).await?;
     let member = members::detail(&state.store, actor, MemberId(v.member)).await?;
     let claim_state = ClaimState::parse(v.state).unwrap_or(ClaimState::Draft);
-    let s = ClaimShown::of(&v, &policy);
-    let decision = DecisionShown::of(&v, &policy);
+    let shown = c.localised(&policy);
+    let s = ClaimShown::of(&v, &shown);
+    let decision = DecisionShown::of(&v, &shown);
     let approval_level = match (&decision, claim_state) {
         (Some(_), ClaimState::Computed | ClaimState::Reviewed | ClaimState::ExpertReview)
             if actor.can(Capability::ApproveClaims) =>
@@ -543,7 +547,7 @@ async fn show_page_done<S: Backend>(
         _ => None,
     };
     let level_too_low = approval_level.is_some_and(|l| !actor.is_at_or_above(l));
-    let doc_choices = policy
+    let doc_choices = shown
         .documents
         .iter()
         .map(|d| DocChoice {
@@ -552,14 +556,28 @@ async fn show_page_done<S: Backend>(
             checked: v.missing_documents.contains(&d.id),
         })
         .collect();
-    let name_of = |id: &String| policy.document_name(id).unwrap_or(id).to_string();
+    let name_of = |id: &String| shown.document_name(id).unwrap_or(id).to_string();
     let page_data = ShowPage {
         c,
         done,
-        policy_name: policy.name.clone(),
+        policy_name: shown.name.clone(),
         member_id_number: member.summary.id_number.clone(),
-        documents: DocumentRow::of(&v, &policy),
-        events: EventRow::of(c, &v),
+        documents: DocumentRow::of(&v, &shown),
+        events: EventRow::of(c, &v)
+            .into_iter()
+            .map(|mut e| {
+                // A return names the documents asked for by id: name them.
+                let ids: Vec<&str> = e.reason.split(',').map(str::trim).collect();
+                if !e.reason.is_empty() && ids.iter().all(|d| shown.document_name(d).is_some()) {
+                    e.reason = ids
+                        .iter()
+                        .filter_map(|d| shown.document_name(d))
+                        .collect::<Vec<_>>()
+                        .join(c.t("、", ", "));
+                }
+                e
+            })
+            .collect(),
         flags: FlagRow::of(c, &v),
         decision,
         offers: offers(c, claim_state, v.expert_opinion.as_ref()),
@@ -798,7 +816,8 @@ async fn letter_page<S: Backend>(state: &AppState<S>, c: &Ctx, raw_id: &str) -> 
     let actor = c.actor()?;
     let id = claim_id(raw_id)?;
     let v = claims::get_claim(&state.store, state.clock.as_ref(), actor, id).await?;
-    let policy = policies::policy(&state.store, state.clock.as_ref(), &v.policy).await?;
+    let policy =
+        c.localised(&*policies::policy(&state.store, state.clock.as_ref(), &v.policy).await?);
     let Some(decision) = DecisionShown::of(&v, &policy) else {
         return Err(PageError::from(huzhu_app::AppError::Conflict(
             "该申请尚未核算，没有决定书 (the claim has not been computed yet: no letter)".into(),

@@ -162,9 +162,8 @@ async fn form_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: FormQuery) -> Pa
         .map(|p| Choice {
             value: p.id.clone(),
             label: format!(
-                "{} ({}) · {} {}–{}",
-                p.name,
-                p.id,
+                "{} · {} {}–{}",
+                c.name(&p.name, &p.name_en),
                 c.t("参保期", "enrolment"),
                 c.date(p.enrolment.window.start),
                 c.date(p.enrolment.window.end)

@@ -42,13 +42,20 @@ pub struct BalanceGroup {
     pub total: i64,
 }
 
-/// An account's name for people: `互助基金 hangzhou-2022`, `应付会员 #12`.
+/// An account's name for people, the policy and the unit by name: `互助基金 杭州市…（2022年度）`,
+/// `应付会员 #12`.
 pub fn account_name(c: &Ctx, key: &str) -> String {
     match Account::parse(key) {
-        Ok(Account::Fund { policy }) => format!("{} {policy}", c.t("互助基金", "Mutual-aid fund")),
+        Ok(Account::Fund { policy }) => format!(
+            "{} {}",
+            c.t("互助基金", "Mutual-aid fund"),
+            c.policy(policy)
+        ),
         Ok(Account::UnitReceivable { unit, policy }) => format!(
-            "{} {unit} · {policy}",
-            c.t("应收单位会费", "Contribution receivable")
+            "{} {} · {}",
+            c.t("应收单位会费", "Contribution receivable"),
+            c.org(unit),
+            c.policy(policy)
         ),
         Ok(Account::MemberPayable { member }) => {
             format!("{} #{member}", c.t("应付会员补助", "Payable to member"))

@@ -251,6 +251,59 @@ struct ShowPage<'a> {
     claims: Vec<ClaimSummary>,
     revealed: Option<String>,
     can_reveal: bool,
+    /// The enrolments' policies by id: (name, English name).
+    policy_names: std::collections::BTreeMap<String, (String, Option<String>)>,
+}
+
+impl ShowPage<'_> {
+    /// A policy's name in the page's language, never its file id.
+    fn policy_name(&self, id: &str) -> String {
+        match self.policy_names.get(id) {
+            Some((zh, en)) => self.c.name(zh, en).to_string(),
+            None => id.to_string(),
+        }
+    }
+
+    /// A unit of the member's history, by name.
+    fn unit_name(&self, code: &str) -> String {
+        self.m
+            .history_units
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    /// The fields a version changed, in words.
+    fn changed(&self, fields: &[String]) -> String {
+        let c = self.c;
+        fields
+            .iter()
+            .map(|f| match f.as_str() {
+                "id_kind" => c.t("证件类型", "ID kind"),
+                "name" => c.t("姓名", "name"),
+                "gender" => c.t("性别", "gender"),
+                "birth_date" => c.t("出生日期", "birth date"),
+                "phone" => c.t("手机", "phone"),
+                "org" => c.t("单位", "unit"),
+                "status" => c.t("在职状态", "employment status"),
+                "hire_date" => c.t("入职日期", "hire date"),
+                "join_date" => c.t("入会日期", "union membership date"),
+                "ss_region" => c.t("社保统筹地", "social security region"),
+                "tags" => c.t("标签", "tags"),
+                "bank_account" => c.t("银行账号", "bank account"),
+                _ => c.t("其他", "other"),
+            })
+            .collect::<Vec<_>>()
+            .join(c.t("、", ", "))
+    }
+
+    /// An employment status code in words.
+    fn status(&self, code: &str) -> String {
+        match huzhu_domain::member::EmploymentStatus::parse(code) {
+            Some(s) => self.c.label(s.label_zh()),
+            None => code.to_string(),
+        }
+    }
 }
 
 pub async fn show<S: Backend>(
@@ -290,12 +343,21 @@ async fn show_page<S: Backend>(
         },
     )
     .await?;
+    let mut policy_names = std::collections::BTreeMap::new();
+    for e in &m.enrolments {
+        if !policy_names.contains_key(&e.policy) {
+            let p =
+                huzhu_app::policies::policy(&state.store, state.clock.as_ref(), &e.policy).await?;
+            policy_names.insert(e.policy.clone(), (p.name.clone(), p.name_en.clone()));
+        }
+    }
     page(&ShowPage {
         c,
         m,
         claims,
         revealed,
         can_reveal: c.can(huzhu_domain::access::Capability::RevealPersonal),
+        policy_names,
     })
 }
 

@@ -24,6 +24,7 @@
 //!   Content-Security-Policy (scripts and styles from `/static` only), no framing, no MIME
 //!   sniffing, same-origin referrers; pages are `no-store`.
 
+mod accounts;
 mod assets;
 mod audit;
 mod bank_changes;
@@ -54,11 +55,12 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::NaiveDate;
+use huzhu_app::AppError;
 use huzhu_app::Backend;
-use huzhu_app::{accounts, AppError};
 use huzhu_domain::access::{Actor, Capability, Role};
 use std::borrow::Borrow;
 
+pub use claims::PendingUploads;
 pub use i18n::Lang;
 
 /// The console's routes (pages, forms and static files), behind the CSRF check and the
@@ -84,6 +86,7 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         .merge(ledger::routes::<S>())
         .merge(audit::routes::<S>())
         .merge(stats::routes::<S>())
+        .merge(accounts::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(crate::headers::console))
@@ -101,6 +104,10 @@ pub struct Ctx {
     /// An htmx request (`HX-Request: true`): answer with the partial.
     pub htmx: bool,
     pub today: NaiveDate,
+    /// The names of the orgs the actor sees, by code: pages name an org, not its code.
+    pub org_names: std::sync::Arc<std::collections::BTreeMap<String, String>>,
+    /// Every policy's (name, English name) by id: pages name a policy, not its file id.
+    pub policy_names: std::sync::Arc<std::collections::BTreeMap<String, (String, Option<String>)>>,
 }
 
 /// An integer however a template holds it (askama passes values, references, or references to
@@ -182,6 +189,12 @@ impl Ctx {
         if self.lang == Lang::Zh {
             return zh.to_string();
         }
+        if let Some(state) = huzhu_domain::workflow::ClaimState::ALL
+            .iter()
+            .find(|s| s.label_zh() == zh)
+        {
+            return state.label_en().to_string();
+        }
         for (z, e) in DOMAIN_WORDS {
             if zh == *z {
                 return (*e).to_string();
@@ -193,6 +206,66 @@ impl Ctx {
             }
         }
         zh.to_string()
+    }
+
+    /// A name from a policy in the page's language: its English name (`name_en`) on English
+    /// pages where the policy gives one, else the Chinese name.
+    pub fn name<'a>(&self, zh: &'a str, en: &'a Option<String>) -> &'a str {
+        match (self.lang, en) {
+            (Lang::En, Some(en)) => en,
+            _ => zh,
+        }
+    }
+
+    /// The policy as this page names it: on English pages its items, benefits and documents by
+    /// their English names (`name_en`) where it has them.
+    pub fn localised(&self, p: &huzhu_domain::policy::Policy) -> huzhu_domain::policy::Policy {
+        match self.lang {
+            Lang::En => p.in_english(),
+            Lang::Zh => p.clone(),
+        }
+    }
+
+    /// A clause as a page shows it: `hangzhou-2022 A.1` → `A.1` (the page names the policy).
+    pub fn clause<'a>(&self, clause: &'a str) -> &'a str {
+        match clause.split_once(' ') {
+            Some((id, rest)) if id.contains('-') && id.is_ascii() && !rest.is_empty() => rest,
+            _ => clause,
+        }
+    }
+
+    /// A policy by its name in the page's language, never its file id (`hangzhou-2022`).
+    pub fn policy<C: AsRef<str>>(&self, id: C) -> String {
+        let id = id.as_ref();
+        match self.policy_names.get(id) {
+            Some((zh, en)) => self.name(zh, en).to_string(),
+            None => id.to_string(),
+        }
+    }
+
+    /// Stored text (a ledger memo) with the policy ids and org codes in it named: `LA-01-001
+    /// 会费应收 (hangzhou-2022)` → `临安区…工会 会费应收 (杭州市…)`. Only whole words are replaced.
+    pub fn named_text(&self, text: &str) -> String {
+        text.split(' ')
+            .map(|word| {
+                let bare = word.trim_start_matches('(').trim_end_matches(')');
+                let named = if self.policy_names.contains_key(bare) {
+                    self.policy(bare)
+                } else if self.org_names.contains_key(bare) {
+                    self.org(bare)
+                } else {
+                    return word.to_string();
+                };
+                word.replace(bare, &named)
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// An org by its name where the actor sees it (else its code, all there is to show).
+    pub fn org<C: std::fmt::Display>(&self, code: C) -> String {
+        let code = code.to_string();
+        self.org_names.get(&code).cloned().unwrap_or(code)
     }
 
     /// A claim state's label, by its code.
@@ -294,6 +367,9 @@ impl Ctx {
             if actor.can(Capability::ReadAudit) {
                 items.push(("/audit", l.t("审计日志", "Audit log")));
             }
+            if actor.can(Capability::ManageUsers) {
+                items.push(("/accounts", l.t("账号管理", "Accounts")));
+            }
         }
         let path = self.path.split('?').next().unwrap_or("/");
         let current = items
@@ -387,6 +463,8 @@ fn base_ctx<S>(parts: &Parts, state: &AppState<S>) -> Ctx {
             .get("HX-Request")
             .is_some_and(|v| v.as_bytes() == b"true"),
         today: state.clock.today(),
+        org_names: Default::default(),
+        policy_names: Default::default(),
     }
 }
 
@@ -404,12 +482,28 @@ impl<S: Backend> FromRequestParts<AppState<S>> for Console {
         let mut ctx = base_ctx(parts, state);
         let token = crate::auth::session_token(&parts.headers);
         let actor = match &token {
-            Some(t) => accounts::actor_for_token(&state.store, state.clock.as_ref(), t).await,
+            Some(t) => {
+                huzhu_app::accounts::actor_for_token(&state.store, state.clock.as_ref(), t).await
+            }
             None => Err(AppError::Unauthenticated(huzhu_app::AuthFailure::NoSession)),
         };
         match (actor, token) {
             (Ok(actor), Some(token)) => {
                 ctx.csrf = csrf::token_for_session(&token);
+                match huzhu_app::access::orgs_in_scope(&state.store, &actor, None).await {
+                    Ok(orgs) => {
+                        ctx.org_names = std::sync::Arc::new(
+                            orgs.into_iter()
+                                .map(|o| (o.code.to_string(), o.name))
+                                .collect(),
+                        )
+                    }
+                    Err(e) => return Err(PageError::from(e).render(&ctx)),
+                }
+                match huzhu_app::policies::names(&state.store, state.clock.as_ref()).await {
+                    Ok(names) => ctx.policy_names = std::sync::Arc::new(names),
+                    Err(e) => return Err(PageError::from(e).render(&ctx)),
+                }
                 ctx.actor = Some(actor);
                 Ok(Console(ctx))
             }

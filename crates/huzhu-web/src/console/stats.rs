@@ -180,7 +180,7 @@ async fn show_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: StatsQuery) -> P
     for p in huzhu_app::policies::stored(&state.store).await? {
         cycles.push(Choice {
             selected: d.policy.as_deref() == Some(p.id.as_str()),
-            label: p.id.clone(),
+            label: c.policy(&p.id),
             value: p.id,
         });
     }

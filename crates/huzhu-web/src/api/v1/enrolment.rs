@@ -378,6 +378,9 @@ impl CoverageView {
             member,
             policy,
             policy_name,
+            // The API answers in both languages' terms already (the Chinese name); the English
+            // name is the console's.
+            policy_name_en: _,
             on,
             eligible_status,
             items,
@@ -397,6 +400,7 @@ impl CoverageView {
                     let ItemCover {
                         item,
                         name,
+                        name_en: _,
                         shares,
                         start,
                         renewal,

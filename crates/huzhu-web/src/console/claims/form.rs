@@ -7,6 +7,7 @@
 //! nothing is kept. The CSRF middleware needs `_csrf` as the form's first field.
 
 use super::super::{finish, page, Console, Ctx, PageError, PageResult};
+use super::pending::FormKey;
 use super::{kind_label, to_claim, with_status, DocChoice};
 use crate::AppState;
 use askama::Template;
@@ -21,7 +22,7 @@ use huzhu_app::Backend;
 use huzhu_app::{members, policies, AppError};
 use huzhu_domain::access::{Capability, Role};
 use huzhu_domain::money::Money;
-use huzhu_domain::policy::Policy;
+use huzhu_domain::policy::{Named, Policy};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -530,6 +531,15 @@ struct NewPage<'a> {
     member_error: Option<String>,
     /// The upload rows shown.
     rows: Vec<usize>,
+    /// Files kept from an earlier try of this form (已上传，保留).
+    kept: Vec<KeptShown>,
+}
+
+/// A kept file as the form lists it: its id (the box to untick), name and kind in words.
+pub struct KeptShown {
+    pub id: String,
+    pub file_name: String,
+    pub kind_name: String,
 }
 
 impl NewPage<'_> {
@@ -539,6 +549,44 @@ impl NewPage<'_> {
 
     fn err_at<I: std::borrow::Borrow<usize>>(&self, prefix: &str, row: I) -> bool {
         self.err(&format!("{prefix}{}", row.borrow()))
+    }
+
+    /// The wrong field's label in the page's language, never its code (issue 13: `discharged`
+    /// showed on the page).
+    fn field_label(&self) -> String {
+        let c = self.c;
+        let Some(i) = &self.invalid else {
+            return String::new();
+        };
+        let numbered = |prefix: &str, zh: &str, en: &str| {
+            i.field
+                .strip_prefix(prefix)
+                .and_then(|n| n.parse::<usize>().ok())
+                .map(|n| format!("{} {}", c.t(zh, en), n + 1))
+        };
+        if let Some((_, zh, en)) = COSTS.iter().find(|(f, _, _)| *f == i.field) {
+            return c.t(zh, en).to_string();
+        }
+        let fixed = match i.field.as_str() {
+            "kind" => Some(c.t("申请类型", "Kind of claim")),
+            "member" => Some(c.t("会员", "Member")),
+            "admitted" => Some(c.t("入院日期", "Admitted")),
+            "discharged" => Some(c.t("出院日期", "Discharged")),
+            "period_start" => Some(c.t("治疗开始日期", "Period start")),
+            "period_end" => Some(c.t("治疗结束日期", "Period end")),
+            "designated_disease" => Some(c.t("特定病种代码", "Designated disease code")),
+            "hospital_grade" => Some(c.t("医院等级", "Hospital grade")),
+            "invoices" => Some(c.t("发票号码", "Invoice numbers")),
+            _ => None,
+        };
+        fixed
+            .map(str::to_string)
+            .or_else(|| numbered("diag_disease_", "疾病代码", "Disease code"))
+            .or_else(|| numbered("diag_date_", "确诊日期", "Diagnosed on"))
+            .or_else(|| numbered("diag_death_", "死亡日期", "Date of death"))
+            .or_else(|| numbered("doc_kind_", "材料类型", "Document kind"))
+            .or_else(|| numbered("doc_file_", "文件", "File"))
+            .unwrap_or_else(|| c.t("表单", "The form").to_string())
     }
 }
 
@@ -613,6 +661,7 @@ async fn render_new<S: Backend>(
             invalid,
             member_error: None,
             rows: Vec::new(),
+            kept: Vec::new(),
         });
     };
     input.member = member.0.to_string();
@@ -630,6 +679,7 @@ async fn render_new<S: Backend>(
                 diseases: Vec::new(),
                 invalid: None,
                 rows: Vec::new(),
+                kept: Vec::new(),
                 member_error: Some(format!(
                     "{} {}",
                     detail.summary.name,
@@ -645,14 +695,6 @@ async fn render_new<S: Backend>(
         Err(e) => return Err(e.into()),
     };
     let policy = policies::policy(&state.store, state.clock.as_ref(), &cover.policy).await?;
-    let needs_of = |kind: &str| -> Vec<String> {
-        cover
-            .documents
-            .iter()
-            .find(|d| d.kind == kind)
-            .map(|d| d.documents.iter().map(|(_, name)| name.clone()).collect())
-            .unwrap_or_default()
-    };
     let kinds: Vec<KindTab> = KINDS
         .iter()
         .map(|k| KindTab {
@@ -672,7 +714,7 @@ async fn render_new<S: Backend>(
         .iter()
         .map(|d| DocChoice {
             id: d.id.clone(),
-            name: d.name.clone(),
+            name: c.t(d.name_zh(), d.english_name()).to_string(),
             checked: needed_ids.contains(&d.id),
         })
         .collect();
@@ -681,7 +723,29 @@ async fn render_new<S: Backend>(
         .iter()
         .map(|(code, d)| (code.clone(), d.name.clone()))
         .collect();
-    let needs = needs_of(&input.kind);
+    let doc_name = |id: &str| -> String {
+        policy
+            .documents
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| c.t(d.name_zh(), d.english_name()).to_string())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let needs: Vec<String> = needed_ids.iter().map(|id| doc_name(id)).collect();
+    let key = FormKey {
+        session: c.csrf.clone(),
+        member: member.0,
+    };
+    let kept = state
+        .pending_uploads
+        .list(&key, state.clock.now())
+        .into_iter()
+        .map(|k| KeptShown {
+            kind_name: doc_name(&k.kind),
+            id: k.id,
+            file_name: k.file_name,
+        })
+        .collect();
     // A fresh form has a row for each needed document, its kind already chosen.
     if input.doc_kinds.iter().all(String::is_empty) {
         for (slot, id) in input.doc_kinds.iter_mut().zip(&needed_ids) {
@@ -710,6 +774,7 @@ async fn render_new<S: Backend>(
         invalid,
         member_error: None,
         rows,
+        kept,
     })?;
     if let Some(s) = status {
         r = with_status(r, s);
@@ -717,7 +782,10 @@ async fn render_new<S: Backend>(
     Ok(r)
 }
 
-/// Makes the claim (submitted at once) and stores its documents, then shows the claim.
+/// Makes the claim (submitted at once) and stores its documents, then shows the claim. A mistake
+/// shows the form again with the user's input, and keeps the files that were themselves
+/// acceptable (see [`super::pending`]); the kept files ticked on the form are attached with the
+/// new ones when the claim is made.
 pub async fn create<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
@@ -728,24 +796,47 @@ pub async fn create<S: Backend>(
         huzhu_app::access::require(actor, Capability::SubmitClaim)?;
         let (pairs, files) = read_form(mp).await;
         let input = ClaimInput::from_pairs(&pairs);
-        let files = match files {
-            Ok(f) => f,
-            Err(invalid) => return render_new(&state, &c, input, Some(invalid)).await,
-        };
         let Some(member) = member_of(&c, &input.member)? else {
             return Err(PageError::invalid(
                 "member",
                 "请先选择会员 (choose the member first)",
             ));
         };
-        let claim = match input.to_claim() {
-            Ok(v) => v,
+        let key = FormKey {
+            session: c.csrf.clone(),
+            member: member.0,
+        };
+        let now = state.clock.now();
+        let ticked: Vec<String> = pairs
+            .iter()
+            .filter(|(n, _)| n == "kept")
+            .map(|(_, v)| v.clone())
+            .collect();
+        let kept = state.pending_uploads.ticked(&key, &ticked, now);
+        let files = match files {
+            Ok(f) => f,
             Err(invalid) => return render_new(&state, &c, input, Some(invalid)).await,
         };
         let cover = coverage(&state.store, state.clock.as_ref(), actor, member).await?;
         let policy = policies::policy(&state.store, state.clock.as_ref(), &cover.policy).await?;
+        let again = |input: ClaimInput, invalid: Invalid, files: Vec<Upload>| {
+            let acceptable = files
+                .into_iter()
+                .filter(|f| {
+                    !f.bytes.is_empty()
+                        && sniff(&f.bytes).is_some()
+                        && policy.document_name(&f.kind).is_some()
+                })
+                .collect();
+            state.pending_uploads.keep(&key, acceptable, now);
+            render_new(&state, &c, input, Some(invalid))
+        };
+        let claim = match input.to_claim() {
+            Ok(v) => v,
+            Err(invalid) => return again(input, invalid, files).await,
+        };
         if let Err(invalid) = check_uploads(&files, &policy) {
-            return render_new(&state, &c, input, Some(invalid)).await;
+            return again(input, invalid, files).await;
         }
         let made = claims::create_claim(
             &state.store,
@@ -763,11 +854,14 @@ pub async fn create<S: Backend>(
             Ok(v) => v,
             Err(AppError::Invalid { field, message }) => {
                 let invalid = Invalid::of_claim_field(&field, message);
-                return render_new(&state, &c, input, Some(invalid)).await;
+                return again(input, invalid, files).await;
             }
             Err(e) => return Err(e.into()),
         };
-        store_uploads(&state, actor, ClaimId(made.id), files).await?;
+        let mut all = kept;
+        all.extend(files);
+        store_uploads(&state, actor, ClaimId(made.id), all).await?;
+        state.pending_uploads.forget(&key);
         Ok(to_claim(made.id, "submitted"))
     }
     .await;

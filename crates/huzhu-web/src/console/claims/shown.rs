@@ -41,10 +41,18 @@ pub fn reason_label<'a>(c: &'a Ctx, code: &str) -> &'a str {
 
 /// `zh | en` text (review reasons, flag details) in the page's language.
 pub fn pick(c: &Ctx, both: &str) -> String {
-    match both.split_once(" | ") {
-        Some((zh, en)) => c.t(zh, en).to_string(),
-        None => both.to_string(),
+    if let Some((zh, en)) = both.split_once(" | ") {
+        return c.t(zh, en).to_string();
     }
+    // `中文 (English)`: the English in parentheses after Chinese text.
+    if let Some((zh, en)) = both
+        .strip_suffix(')')
+        .and_then(|b| b.rsplit_once(" ("))
+        .filter(|(zh, en)| !zh.is_ascii() && en.is_ascii() && en.contains(' '))
+    {
+        return c.t(zh, en).to_string();
+    }
+    both.to_string()
 }
 
 #[derive(Deserialize, Default)]
