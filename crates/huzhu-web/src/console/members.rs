@@ -111,6 +111,7 @@ struct ListPage<'a> {
     statuses: Vec<Choice>,
     tags: Vec<Choice>,
     rows: Vec<MemberSummary>,
+    total: u64,
     next: Option<String>,
     first_page: Option<String>,
 }
@@ -120,6 +121,7 @@ struct ListPage<'a> {
 struct ListPartial<'a> {
     c: &'a Ctx,
     rows: Vec<MemberSummary>,
+    total: u64,
     next: Option<String>,
     first_page: Option<String>,
 }
@@ -172,6 +174,7 @@ async fn list_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> PageR
         },
     )
     .await?;
+    let total = members::count(&state.store, actor, &org, &q.filter()).await?;
     let next = (rows.len() == PAGE_SIZE as usize)
         .then(|| rows.last().map(|m| q.with_after(m.id)))
         .flatten();
@@ -184,6 +187,7 @@ async fn list_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> PageR
         return page(&ListPartial {
             c,
             rows,
+            total,
             next,
             first_page,
         });
@@ -217,6 +221,7 @@ async fn list_page<S: Repo>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> PageR
         statuses,
         tags,
         rows,
+        total,
         next,
         first_page,
     })
@@ -280,6 +285,7 @@ async fn show_page<S: Repo>(
     let m = members::detail(&state.store, actor, id).await?;
     let claims = list_claims(
         &state.store,
+        state.clock.as_ref(),
         actor,
         &ClaimQuery {
             org: (actor.role != huzhu_domain::access::Role::Member).then(|| actor.org.clone()),
