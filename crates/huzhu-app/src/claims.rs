@@ -829,55 +829,33 @@ pub struct ClaimSummary {
 }
 
 /// What to list: claims of the subtree under `org` (default: the actor's own organisation), in
-/// the given states (all when empty), of one member when given.
+/// the given states (all when empty), of one member when given, whose member matches `search`
+/// when given (a name or part of one, or the end of an ID number: [`crate::claim_list`]).
 #[derive(Debug, Clone, Default)]
 pub struct ClaimQuery {
     pub org: Option<huzhu_domain::org::OrgCode>,
     pub states: Vec<ClaimState>,
     pub member: Option<MemberId>,
+    pub search: String,
     pub after: Option<ClaimId>,
     pub limit: u32,
 }
 
-/// Claims the actor may see, by id: a member sees their own only.
+/// Claims the actor may see, by id: a member sees their own only. A search by more of an ID
+/// number than a masked one shows is written to the audit log, as a member search is.
 pub async fn list_claims<S: Repo>(
     store: &S,
+    clock: &dyn Clock,
     actor: &Actor,
     q: &ClaimQuery,
 ) -> Result<Vec<ClaimSummary>, AppError> {
-    use crate::access::ensure_org_in_scope;
-    use huzhu_domain::access::Role;
-    let limit = q.limit.clamp(1, 500);
-    let (org, member) = if actor.role == Role::Member {
-        let me = actor.member_id.map(MemberId);
-        if q.member.is_some() && q.member != me {
-            return Err(not_found("member"));
-        }
-        let Some(me) = me else {
-            return Ok(Vec::new());
-        };
-        let Some(unit) = store.member_org(me.0).await? else {
-            return Ok(Vec::new());
-        };
-        (unit, Some(me))
-    } else {
-        let org = q.org.clone().unwrap_or_else(|| actor.org.clone());
-        ensure_org_in_scope(store, actor, &org).await?;
-        (org, q.member)
+    let Some((org, filter)) = crate::claim_list::resolve(store, actor, q).await? else {
+        return Ok(Vec::new());
     };
-    let rows = store
-        .claims_under(
-            &org,
-            &huzhu_store::money::ClaimFilter {
-                states: q.states.clone(),
-                member,
-                policy: None,
-                awaiting_payout: false,
-                after: q.after,
-                limit,
-            },
-        )
-        .await?;
+    let rows = store.claims_under(&org, &filter).await?;
+    if let Some(text) = crate::claim_list::id_number_searched(q) {
+        crate::claim_list::audit_id_search(store, clock, actor, &org, text, &rows).await?;
+    }
     let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for c in rows {

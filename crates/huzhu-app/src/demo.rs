@@ -13,6 +13,9 @@ use huzhu_domain::personal::{BankAccount, PersonName, Phone};
 use huzhu_store::{AccountStore, ImportCounts, ImportKind, ImportStart, Page, Store};
 use std::collections::BTreeSet;
 
+/// 开户行 of the demo's members' accounts (made up, like the accounts).
+const DEMO_BANK_BRANCH: &str = "中国工商银行杭州分行营业部";
+
 const DEMO_SETTING: &str = "demo.loaded";
 const DEMO_ACCOUNTS_SETTING: &str = "demo.accounts";
 
@@ -243,6 +246,7 @@ pub fn demo_members(orgs: &[NewOrg], clock: &dyn Clock) -> Result<Vec<MemberReco
                 social_security_region: RegionCode::parse(ss_region).ok(),
                 tags,
                 bank_account: BankAccount::parse(&bank).ok(),
+                bank_branch: huzhu_domain::personal::BankBranch::parse(DEMO_BANK_BRANCH).ok(),
             };
             if let Ok(m) = MemberRecord::new(fields, today) {
                 out.push(m);

@@ -434,6 +434,7 @@ pub fn member_template_xlsx() -> Result<Vec<u8>, AppError> {
         "参加工作日期" => "2008-07-01",
         "标签" => "劳模",
         "银行账号" => "6222020200112233445",
+        "开户行" => "中国工商银行杭州临安支行",
         _ => "",
     };
     let mut wb = Workbook::new();

@@ -28,6 +28,8 @@ pub struct MemberSummary {
     pub social_security_region: Option<String>,
     pub tags: Vec<String>,
     pub bank_account: Option<String>,
+    /// 开户行 — shown whole: it names a branch, not the person.
+    pub bank_branch: Option<String>,
     pub version: i32,
 }
 
@@ -47,6 +49,7 @@ impl MemberSummary {
             social_security_region: r.social_security_region.map(|c| c.to_string()),
             tags: r.tags.iter().map(|t| t.label_zh()).collect(),
             bank_account: r.bank_account.as_ref().map(|b| b.masked()),
+            bank_branch: r.bank_branch.as_ref().map(|b| b.as_str().to_string()),
             version: m.version,
         }
     }
@@ -145,6 +148,23 @@ pub async fn search<S: huzhu_store::Repo>(
             .await?;
     }
     Ok(found.iter().map(MemberSummary::of).collect())
+}
+
+/// How many members under `org` match `filter` (the 共 N 条 of the list), within the actor's
+/// scope as [`search`] reads it.
+pub async fn count<S: huzhu_store::Repo>(
+    store: &S,
+    actor: &huzhu_domain::access::Actor,
+    org: &OrgCode,
+    filter: &huzhu_store::MemberFilter,
+) -> Result<u64, AppError> {
+    use huzhu_domain::access::{Capability, Role};
+    crate::access::require(actor, Capability::ReadMembers)?;
+    if actor.role == Role::Member {
+        return Err(crate::access::not_found(&format!("org {org}")));
+    }
+    crate::access::ensure_org_in_scope(store, actor, org).await?;
+    Ok(store.count_search_members(org, filter).await?)
 }
 
 /// How many characters of an ID number a masked number shows at its end: a search by at most
@@ -339,6 +359,7 @@ pub fn members_xlsx(rows: &[MemberSummary]) -> Result<Vec<u8>, AppError> {
         "入会日期",
         "标签",
         "银行账号（已遮蔽）",
+        "开户行",
     ];
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -362,6 +383,7 @@ pub fn members_xlsx(rows: &[MemberSummary]) -> Result<Vec<u8>, AppError> {
             m.join_date.map(|d| d.to_string()).unwrap_or_default(),
             m.tags.join("、"),
             m.bank_account.clone().unwrap_or_default(),
+            m.bank_branch.clone().unwrap_or_default(),
         ];
         for (c, v) in cells.iter().enumerate() {
             let c = u16::try_from(c).unwrap_or(u16::MAX);

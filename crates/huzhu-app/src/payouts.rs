@@ -87,6 +87,11 @@ pub async fn build_batch<S: Repo>(
             amount: Money::from_fen(c.fields.approved.fen() - c.fields.paid.fen()),
             account_name: m.record.name.as_str().to_string(),
             bank_account: account.as_str().to_string(),
+            bank_branch: m
+                .record
+                .bank_branch
+                .as_ref()
+                .map(|b| b.as_str().to_string()),
         });
     }
     if lines.is_empty() {
@@ -312,7 +317,11 @@ pub async fn settle_batch<S: Repo>(
     Ok(settled)
 }
 
-const BANK_HEADER: [&str; 5] = ["序号", "户名", "银行账号", "金额(元)", "摘要"];
+/// The bank file's columns; 开户行 is empty for an account whose branch the roster did not give.
+const BANK_HEADER: [&str; 6] = ["序号", "户名", "银行账号", "开户行", "金额(元)", "摘要"];
+
+/// The column of the amount (a number cell in the workbook).
+const AMOUNT_COLUMN: usize = 4;
 
 /// `12345.67`: yuan as a bank's import reads an amount — no thousands separator (issue 13: the
 /// file wrote `12,345.67`, which a bank system takes as text or as two fields).
@@ -327,7 +336,7 @@ fn plain_yuan(m: Money) -> String {
     )
 }
 
-fn bank_rows(batch: &Batch, lines: &[PayoutLine]) -> Vec<[String; 5]> {
+fn bank_rows(batch: &Batch, lines: &[PayoutLine]) -> Vec<[String; 6]> {
     lines
         .iter()
         .enumerate()
@@ -336,6 +345,7 @@ fn bank_rows(batch: &Batch, lines: &[PayoutLine]) -> Vec<[String; 5]> {
                 (i + 1).to_string(),
                 l.account_name.clone(),
                 l.bank_account.clone(),
+                l.bank_branch.clone().unwrap_or_default(),
                 plain_yuan(l.amount),
                 format!("职工医疗互助补助 批次{} 申请{}", batch.id.0, l.claim.0),
             ]
@@ -344,7 +354,7 @@ fn bank_rows(batch: &Batch, lines: &[PayoutLine]) -> Vec<[String; 5]> {
 }
 
 /// The total row under the lines: how many, and their sum, which must equal the batch's total.
-fn bank_total(batch: &Batch, lines: &[PayoutLine]) -> Result<[String; 5], AppError> {
+fn bank_total(batch: &Batch, lines: &[PayoutLine]) -> Result<[String; 6], AppError> {
     let sum = lines
         .iter()
         .try_fold(Money::ZERO, |a, l| a.checked_add(l.amount))
@@ -354,6 +364,7 @@ fn bank_total(batch: &Batch, lines: &[PayoutLine]) -> Result<[String; 5], AppErr
     Ok([
         "合计".into(),
         format!("{}笔", lines.len()),
+        String::new(),
         String::new(),
         plain_yuan(sum),
         format!("职工医疗互助补助 批次{}", batch.id.0),
@@ -393,7 +404,7 @@ pub fn bank_file_xlsx(batch: &Batch, lines: &[PayoutLine]) -> Result<Vec<u8>, Ap
     for (r, row) in rows.iter().enumerate() {
         let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
         for (c, v) in row.iter().enumerate() {
-            if c == 3 {
+            if c == AMOUNT_COLUMN {
                 // The cell's number is read from the exact decimal text: display only, never
                 // computed with (STYLE: no floats where money is computed).
                 let n: f64 = v.parse().map_err(|_| {

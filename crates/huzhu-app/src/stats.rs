@@ -390,7 +390,7 @@ pub async fn dashboard_by_scan<S: Repo>(
 }
 
 /// Fen as 元 for a spreadsheet cell. Display only: the figures are computed in fen.
-fn yuan(fen: i64) -> f64 {
+pub(crate) fn yuan(fen: i64) -> f64 {
     let sign = if fen < 0 { "-" } else { "" };
     let abs = fen.unsigned_abs();
     format!("{sign}{}.{:02}", abs / 100, abs % 100)

@@ -369,6 +369,7 @@ fn member(i: u64, today: NaiveDate) -> Result<MemberRecord, Fail> {
         social_security_region: Some(RegionCode::parse("330100")?),
         tags: Default::default(),
         bank_account: None,
+        bank_branch: None,
     };
     Ok(MemberRecord::new(fields, today)?)
 }

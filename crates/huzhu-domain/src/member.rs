@@ -2,7 +2,7 @@
 
 use crate::id_number::{Gender, IdNumber};
 use crate::org::{OrgCode, RegionCode};
-use crate::personal::{BankAccount, PersonName, Phone};
+use crate::personal::{BankAccount, BankBranch, PersonName, Phone};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -144,6 +144,8 @@ pub struct MemberRecord {
     pub social_security_region: Option<RegionCode>,
     pub tags: BTreeSet<MemberTag>,
     pub bank_account: Option<BankAccount>,
+    /// 开户行 — where `bank_account` is held (issue 13: the bank file had no branch column).
+    pub bank_branch: Option<BankBranch>,
 }
 
 /// The fields of a member before the cross-field checks.
@@ -161,6 +163,8 @@ pub struct MemberFields {
     pub social_security_region: Option<RegionCode>,
     pub tags: BTreeSet<MemberTag>,
     pub bank_account: Option<BankAccount>,
+    /// 开户行 — where `bank_account` is held (issue 13: the bank file had no branch column).
+    pub bank_branch: Option<BankBranch>,
 }
 
 impl MemberRecord {
@@ -210,6 +214,7 @@ impl MemberRecord {
             social_security_region: f.social_security_region,
             tags: f.tags,
             bank_account: f.bank_account,
+            bank_branch: f.bank_branch,
         })
     }
 }
@@ -236,6 +241,7 @@ mod tests {
             social_security_region: None,
             tags: BTreeSet::new(),
             bank_account: None,
+            bank_branch: None,
         }
     }
 

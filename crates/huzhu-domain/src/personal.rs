@@ -36,6 +36,8 @@ pub enum PersonalError {
     Phone { value: String },
     #[error("银行账号应为12至30位数字 (bank account must have 12 to 30 digits)")]
     BankAccount,
+    #[error("开户行应为2至60个字符，不含换行等控制字符 (bank branch must be 2 to 60 characters, without control characters)")]
+    BankBranch,
 }
 
 /// A person's name as written on the ID: Chinese, with the middle dot of minority and foreign
@@ -177,9 +179,47 @@ impl BankAccount {
     }
 }
 
+/// 开户行 — the bank branch where a member's account is held (`中国工商银行杭州临安支行`), as a
+/// bank file names it beside the account. Not personal data by itself (it names a branch, not a
+/// person), so shown whole; spaces are collapsed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct BankBranch(String);
+
+impl BankBranch {
+    pub fn parse(raw: &str) -> Result<BankBranch, PersonalError> {
+        let v = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let len = v.chars().count();
+        if (2..=60).contains(&len) && !v.chars().any(char::is_control) {
+            Ok(BankBranch(v))
+        } else {
+            Err(PersonalError::BankBranch)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bank_branch_is_two_to_sixty_characters_with_spaces_collapsed() {
+        assert_eq!(
+            BankBranch::parse("  中国工商银行   杭州临安支行 ")
+                .unwrap()
+                .as_str(),
+            "中国工商银行 杭州临安支行"
+        );
+        assert_eq!(BankBranch::parse("行"), Err(PersonalError::BankBranch));
+        assert_eq!(
+            BankBranch::parse(&"行".repeat(61)),
+            Err(PersonalError::BankBranch)
+        );
+        assert!(BankBranch::parse(&"行".repeat(60)).is_ok());
+    }
 
     #[test]
     fn masks_keep_both_ends_only() {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use huzhu_domain::id_number::{IdKind, IdNumber, IdNumberError};
 use huzhu_domain::member::{EmploymentStatus, MemberError, MemberFields, MemberRecord, MemberTag};
 use huzhu_domain::org::{OrgCode, RegionCode};
-use huzhu_domain::personal::{BankAccount, PersonName, Phone};
+use huzhu_domain::personal::{BankAccount, BankBranch, PersonName, Phone};
 use huzhu_domain::Gender;
 use std::collections::BTreeSet;
 
@@ -29,6 +29,7 @@ pub enum MemberField {
     HireDate,
     Tags,
     BankAccount,
+    BankBranch,
 }
 
 impl Field for MemberField {
@@ -46,6 +47,7 @@ impl Field for MemberField {
         MemberField::HireDate,
         MemberField::Tags,
         MemberField::BankAccount,
+        MemberField::BankBranch,
     ];
 
     fn label(self) -> &'static str {
@@ -63,6 +65,7 @@ impl Field for MemberField {
             MemberField::HireDate => "参加工作日期",
             MemberField::Tags => "标签",
             MemberField::BankAccount => "银行账号",
+            MemberField::BankBranch => "开户行",
         }
     }
 
@@ -185,6 +188,15 @@ impl Field for MemberField {
                 "账号",
                 "卡号",
                 "bank_account",
+            ],
+            MemberField::BankBranch => &[
+                "开户行",
+                "开户银行",
+                "开户网点",
+                "开户行名称",
+                "开户银行名称",
+                "开户支行",
+                "bank_branch",
             ],
         }
     }
@@ -382,6 +394,7 @@ impl RowParser<MemberRecord> for MemberParser {
         let hire_date = e.date(src, F::HireDate).and_then(DateCell::first_day);
         let tags = e.parse(src, F::Tags, parse_tags).unwrap_or_default();
         let bank_account = e.parse(src, F::BankAccount, BankAccount::parse);
+        let bank_branch = e.parse(src, F::BankBranch, BankBranch::parse);
 
         // Cross-checks against the ID, one error per contradicting cell (SPEC section 3: a
         // contradiction is rejected, never fixed).
@@ -480,6 +493,7 @@ impl RowParser<MemberRecord> for MemberParser {
             social_security_region,
             tags,
             bank_account,
+            bank_branch,
         };
         MemberRecord::new(fields, today).map_err(|err| {
             let field = match err {

@@ -20,6 +20,8 @@ pub struct BankChange {
     pub org: OrgCode,
     pub old_account: Option<String>,
     pub new_account: String,
+    /// 开户行 of the new account, when the proposal named one (applied with the account).
+    pub new_branch: Option<String>,
     /// `pending`, `confirmed`, `rejected`, or `superseded` (a newer proposal for the member).
     pub status: String,
     pub proposed_by: String,
@@ -86,6 +88,7 @@ pub(crate) struct Proposal<'a> {
     pub org_id: i64,
     pub old_account: Option<&'a str>,
     pub new_account: &'a str,
+    pub new_branch: Option<&'a str>,
     pub by: &'a str,
     pub import: Option<ImportId>,
     pub at: DateTime<Utc>,
@@ -102,8 +105,8 @@ pub(crate) struct TxAudit<'a> {
 }
 
 pub(crate) const BANK_COLUMNS: &str = "b.id, b.member_id, m.name AS member_name, \
-     o.code AS org_code, b.old_account, b.new_account, b.status, b.proposed_by, b.proposed_at, \
-     b.import_id, b.decided_by, b.decided_at";
+     o.code AS org_code, b.old_account, b.new_account, b.new_branch, b.status, b.proposed_by, \
+     b.proposed_at, b.import_id, b.decided_by, b.decided_at";
 
 /// Members whose unit lies under the org code bound as `$n` (or every member when it is NULL).
 pub(crate) fn member_in_scope(n: usize) -> String {
@@ -121,6 +124,7 @@ pub(crate) struct BankRow {
     pub org_code: String,
     pub old_account: Option<String>,
     pub new_account: String,
+    pub new_branch: Option<String>,
     pub status: String,
     pub proposed_by: String,
     pub proposed_at: DateTime<Utc>,
@@ -139,6 +143,7 @@ impl BankRow {
                 .map_err(|_| crate::StoreError::Corrupt(format!("bank change {} org", self.id)))?,
             old_account: self.old_account,
             new_account: self.new_account,
+            new_branch: self.new_branch,
             status: self.status,
             proposed_by: self.proposed_by,
             proposed_at: self.proposed_at,
@@ -221,8 +226,8 @@ macro_rules! impl_bank_store {
                 .await?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO bank_changes (tenant_id, member_id, old_account, new_account, \
-                     status, proposed_by, proposed_at, import_id) \
-                     VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7) RETURNING id",
+                     status, proposed_by, proposed_at, import_id, new_branch) \
+                     VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8) RETURNING id",
                 )
                 .bind(p.tenant_id)
                 .bind(p.member_id)
@@ -231,6 +236,7 @@ macro_rules! impl_bank_store {
                 .bind(p.by)
                 .bind(p.at)
                 .bind(p.import.map(|i| i.0))
+                .bind(p.new_branch)
                 .fetch_one(&mut **tx)
                 .await?;
                 let via = match p.import {
@@ -322,30 +328,40 @@ macro_rules! impl_bank_store {
                         ));
                     }
                     let before = member.snapshot();
+                    // The branch proposed with the account comes with it; none named keeps
+                    // the one stored.
+                    let branch = change.new_branch.clone().or_else(|| before.bank_branch.clone());
+                    let changed = if branch != before.bank_branch {
+                        r#"["bank_account","bank_branch"]"#
+                    } else {
+                        r#"["bank_account"]"#
+                    };
                     let snapshot = serde_json::to_string(&before)
                         .map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
                     sqlx::query(
                         "INSERT INTO member_history (tenant_id, member_id, version, org_id, \
                          snapshot, changed, import_id, changed_at) \
-                         VALUES ($1, $2, $3, $4, $5, '[\"bank_account\"]', $6, $7)",
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     )
                     .bind(member.tenant_id)
                     .bind(member.id)
                     .bind(member.version)
                     .bind(member.org_id)
                     .bind(snapshot)
+                    .bind(changed)
                     .bind(change.import.map(|i| i.0))
                     .bind(at)
                     .execute(&mut *tx)
                     .await?;
                     sqlx::query(
                         "UPDATE members SET bank_account = $1, version = version + 1, \
-                         updated_at = $2 WHERE tenant_id = $3 AND id = $4",
+                         updated_at = $2, bank_branch = $5 WHERE tenant_id = $3 AND id = $4",
                     )
                     .bind(&change.new_account)
                     .bind(at)
                     .bind(member.tenant_id)
                     .bind(member.id)
+                    .bind(branch)
                     .execute(&mut *tx)
                     .await?;
                 }

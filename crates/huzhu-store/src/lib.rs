@@ -121,6 +121,14 @@ pub trait Store: Clone + Send + Sync + 'static {
         page: Page,
     ) -> impl Future<Output = Result<Vec<StoredMember>>> + Send;
 
+    /// How many members of the subtree under `under` match every part of `filter`: the 共 N 条
+    /// of a paged search.
+    fn count_search_members(
+        &self,
+        under: &OrgCode,
+        filter: &MemberFilter,
+    ) -> impl Future<Output = Result<u64>> + Send;
+
     fn member_by_id_number(
         &self,
         id_number: &str,

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use huzhu_domain::id_number::{Gender, IdKind, IdNumber};
 use huzhu_domain::member::{EmploymentStatus, MemberRecord, MemberTag};
 use huzhu_domain::org::{OrgCode, OrgLevel, RegionCode};
-use huzhu_domain::personal::{BankAccount, PersonName, Phone};
+use huzhu_domain::personal::{BankAccount, BankBranch, PersonName, Phone};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -179,6 +179,46 @@ pub struct MemberFilter {
     pub any_text: bool,
 }
 
+impl MemberFilter {
+    /// The filter's conditions (each ` AND …`), parameters numbered from `first`, with their
+    /// values in order: one text for [`crate::Store::search_members`] and its count.
+    pub(crate) fn conditions(&self, first: usize) -> (String, Vec<String>) {
+        let mut binds: Vec<String> = Vec::new();
+        let mut text = Vec::new();
+        let mut exact = Vec::new();
+        let n = |binds: &Vec<String>| binds.len() + first - 1;
+        if let Some(v) = self.name.as_deref().filter(|v| !v.is_empty()) {
+            binds.push(format!("%{}%", like_literal(v)));
+            text.push(format!("m.name LIKE ${} ESCAPE '\\'", n(&binds)));
+        }
+        if let Some(t) = self.id_tail.as_deref().filter(|t| !t.is_empty()) {
+            binds.push(format!("%{}", like_literal(&t.to_ascii_uppercase())));
+            text.push(format!("m.id_number LIKE ${} ESCAPE '\\'", n(&binds)));
+        }
+        if let Some(t) = self.phone_tail.as_deref().filter(|t| !t.is_empty()) {
+            binds.push(format!("%{}", like_literal(t)));
+            text.push(format!("m.phone LIKE ${} ESCAPE '\\'", n(&binds)));
+        }
+        if let Some(st) = self.status.as_deref().filter(|s| !s.is_empty()) {
+            binds.push(st.to_string());
+            exact.push(format!("m.status = ${}", n(&binds)));
+        }
+        if let Some(tag) = self.tag.as_deref().filter(|t| !t.is_empty()) {
+            binds.push(format!("%\"tag\":\"{}\"%", like_literal(tag)));
+            exact.push(format!("m.tags LIKE ${} ESCAPE '\\'", n(&binds)));
+        }
+        let mut conditions = exact;
+        if !text.is_empty() {
+            let joiner = if self.any_text { " OR " } else { " AND " };
+            conditions.push(format!("({})", text.join(joiner)));
+        }
+        (
+            conditions.iter().map(|c| format!(" AND {c}")).collect(),
+            binds,
+        )
+    }
+}
+
 /// A LIKE pattern that matches `text` literally, with `\` as the escape character.
 pub(crate) fn like_literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -216,6 +256,9 @@ pub struct MemberSnapshot {
     pub ss_region: Option<String>,
     pub tags: String,
     pub bank_account: Option<String>,
+    /// 开户行; absent from history written before it was kept.
+    #[serde(default)]
+    pub bank_branch: Option<String>,
 }
 
 impl MemberSnapshot {
@@ -234,6 +277,7 @@ impl MemberSnapshot {
             ss_region: r.social_security_region.map(|c| c.to_string()),
             tags: serde_json::to_string(&r.tags).unwrap_or_else(|_| "[]".into()),
             bank_account: r.bank_account.as_ref().map(|b| b.as_str().to_string()),
+            bank_branch: r.bank_branch.as_ref().map(|b| b.as_str().to_string()),
         }
     }
 
@@ -252,6 +296,7 @@ impl MemberSnapshot {
                 new.tags.clone()
             },
             bank_account: keep(&new.bank_account, &self.bank_account),
+            bank_branch: keep(&new.bank_branch, &self.bank_branch),
             ..new.clone()
         }
     }
@@ -276,6 +321,7 @@ impl MemberSnapshot {
         cmp("ss_region", self.ss_region == other.ss_region);
         cmp("tags", self.tags == other.tags);
         cmp("bank_account", self.bank_account == other.bank_account);
+        cmp("bank_branch", self.bank_branch == other.bank_branch);
         out
     }
 
@@ -317,6 +363,12 @@ impl MemberSnapshot {
                 .map(BankAccount::parse)
                 .transpose()
                 .map_err(|_| corrupt("bank_account"))?,
+            bank_branch: self
+                .bank_branch
+                .as_deref()
+                .map(BankBranch::parse)
+                .transpose()
+                .map_err(|_| corrupt("bank_branch"))?,
         })
     }
 }

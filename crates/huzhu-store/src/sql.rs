@@ -12,7 +12,7 @@ pub(crate) const ORG_COLUMNS: &str = "o.id, COALESCE(o.tenant_id, o.id) AS tenan
 
 pub(crate) const MEMBER_COLUMNS: &str = "m.id, m.tenant_id, m.id_kind, m.id_number, m.name, \
      m.gender, m.birth_date, m.phone, m.org_id, o.code AS org_code, m.status, m.hire_date, \
-     m.join_date, m.ss_region, m.tags, m.bank_account, m.version, m.updated_at";
+     m.join_date, m.ss_region, m.tags, m.bank_account, m.bank_branch, m.version, m.updated_at";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct OrgRow {
@@ -63,6 +63,7 @@ pub(crate) struct MemberRow {
     pub ss_region: Option<String>,
     pub tags: String,
     pub bank_account: Option<String>,
+    pub bank_branch: Option<String>,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
 }
@@ -83,6 +84,7 @@ impl MemberRow {
             ss_region: self.ss_region.clone(),
             tags: self.tags.clone(),
             bank_account: self.bank_account.clone(),
+            bank_branch: self.bank_branch.clone(),
         }
     }
 
@@ -112,6 +114,7 @@ impl MemberRow {
             ss_region: s.ss_region.clone(),
             tags: s.tags.clone(),
             bank_account: s.bank_account.clone(),
+            bank_branch: s.bank_branch.clone(),
             version,
             updated_at,
         }
@@ -624,6 +627,17 @@ macro_rules! impl_store {
                                 } else {
                                     None
                                 };
+                                // The branch of a held account is held with it (issue 13).
+                                let proposed_branch = if proposed.is_some()
+                                    && after.bank_branch != before.bank_branch
+                                {
+                                    std::mem::replace(
+                                        &mut after.bank_branch,
+                                        before.bank_branch.clone(),
+                                    )
+                                } else {
+                                    None
+                                };
                                 let changed = before.changed_fields(&after);
                                 if actor.is_none() && (proposed.is_some() || old.org_id != org_id)
                                 {
@@ -647,6 +661,7 @@ macro_rules! impl_store {
                                                 org_id,
                                                 old_account: before.bank_account.as_deref(),
                                                 new_account: account,
+                                                new_branch: proposed_branch.as_deref(),
                                                 by: &by,
                                                 import: Some(import),
                                                 at,
@@ -689,8 +704,8 @@ macro_rules! impl_store {
                                     "UPDATE members SET id_kind = $1, name = $2, gender = $3, \
                                      birth_date = $4, phone = $5, org_id = $6, status = $7, \
                                      hire_date = $8, join_date = $9, ss_region = $10, tags = $11, \
-                                     bank_account = $12, version = $13, updated_at = $14 \
-                                     WHERE tenant_id = $15 AND id = $16",
+                                     bank_account = $12, version = $13, updated_at = $14, \
+                                     bank_branch = $17 WHERE tenant_id = $15 AND id = $16",
                                 )
                                 .bind(&after.id_kind)
                                 .bind(&after.name)
@@ -708,6 +723,7 @@ macro_rules! impl_store {
                                 .bind(at)
                                 .bind(old.tenant_id)
                                 .bind(old.id)
+                                .bind(&after.bank_branch)
                                 .execute(&mut *tx)
                                 .await?;
                                 if old.org_id != org_id {
@@ -760,9 +776,9 @@ macro_rules! impl_store {
                                     "INSERT INTO members (tenant_id, id_kind, id_number, name, \
                                      gender, birth_date, phone, org_id, status, hire_date, \
                                      join_date, ss_region, tags, bank_account, version, \
-                                     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, \
-                                     $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15) \
-                                     RETURNING id",
+                                     created_at, updated_at, bank_branch) VALUES ($1, $2, $3, \
+                                     $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, \
+                                     $15, $16) RETURNING id",
                                 )
                                 .bind(tenant_id)
                                 .bind(&new.id_kind)
@@ -779,6 +795,7 @@ macro_rules! impl_store {
                                 .bind(&new.tags)
                                 .bind(&new.bank_account)
                                 .bind(at)
+                                .bind(&new.bank_branch)
                                 .fetch_one(&mut *tx)
                                 .await?;
                                 *stat_delta
@@ -926,38 +943,9 @@ macro_rules! impl_store {
                 filter: &$crate::MemberFilter,
                 page: $crate::Page,
             ) -> $crate::Result<Vec<$crate::StoredMember>> {
-                use $crate::model::like_literal;
                 use $crate::sql::{MemberRow, MEMBER_COLUMNS};
                 let top = self.org(under).await?;
-                let mut binds: Vec<String> = Vec::new();
-                let mut text = Vec::new();
-                let mut exact = Vec::new();
-                if let Some(n) = filter.name.as_deref().filter(|n| !n.is_empty()) {
-                    binds.push(format!("%{}%", like_literal(n)));
-                    text.push(format!("m.name LIKE ${} ESCAPE '\\'", binds.len() + 3));
-                }
-                if let Some(t) = filter.id_tail.as_deref().filter(|t| !t.is_empty()) {
-                    binds.push(format!("%{}", like_literal(&t.to_ascii_uppercase())));
-                    text.push(format!("m.id_number LIKE ${} ESCAPE '\\'", binds.len() + 3));
-                }
-                if let Some(t) = filter.phone_tail.as_deref().filter(|t| !t.is_empty()) {
-                    binds.push(format!("%{}", like_literal(t)));
-                    text.push(format!("m.phone LIKE ${} ESCAPE '\\'", binds.len() + 3));
-                }
-                if let Some(st) = filter.status.as_deref().filter(|s| !s.is_empty()) {
-                    binds.push(st.to_string());
-                    exact.push(format!("m.status = ${}", binds.len() + 3));
-                }
-                if let Some(tag) = filter.tag.as_deref().filter(|t| !t.is_empty()) {
-                    binds.push(format!("%\"tag\":\"{}\"%", like_literal(tag)));
-                    exact.push(format!("m.tags LIKE ${} ESCAPE '\\'", binds.len() + 3));
-                }
-                let mut conditions = exact;
-                if !text.is_empty() {
-                    let joiner = if filter.any_text { " OR " } else { " AND " };
-                    conditions.push(format!("({})", text.join(joiner)));
-                }
-                let extra: String = conditions.iter().map(|c| format!(" AND {c}")).collect();
+                let (extra, binds) = filter.conditions(4);
                 let sql = format!(
                     "SELECT {MEMBER_COLUMNS} FROM org_closure c \
                      JOIN members m ON m.org_id = c.descendant_id \
@@ -973,6 +961,26 @@ macro_rules! impl_store {
                 }
                 let rows = q.fetch_all(&self.reader).await?;
                 rows.into_iter().map(MemberRow::into_stored).collect()
+            }
+
+            async fn count_search_members(
+                &self,
+                under: &huzhu_domain::org::OrgCode,
+                filter: &$crate::MemberFilter,
+            ) -> $crate::Result<u64> {
+                let top = self.org(under).await?;
+                let (extra, binds) = filter.conditions(2);
+                let sql = format!(
+                    "SELECT COUNT(*) FROM org_closure c \
+                     JOIN members m ON m.org_id = c.descendant_id \
+                     WHERE c.ancestor_id = $1{extra}"
+                );
+                let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(top.id);
+                for b in binds {
+                    q = q.bind(b);
+                }
+                let n = q.fetch_one(&self.reader).await?;
+                Ok(u64::try_from(n).unwrap_or(0))
             }
 
             async fn count_members_under(

@@ -58,6 +58,7 @@ fn member(n: u32, name: &str, unit: &str) -> MemberRecord {
             social_security_region: Some(RegionCode::parse("330100").unwrap()),
             tags: BTreeSet::new(),
             bank_account: None,
+            bank_branch: None,
         },
         today(),
     )
@@ -1661,3 +1662,6 @@ mod import_scope;
 
 #[path = "conformance/transfers.rs"]
 mod transfers;
+
+#[path = "conformance/office.rs"]
+mod office;

@@ -69,6 +69,7 @@ fn member(n: u32, unit: &str, status: EmploymentStatus) -> MemberRecord {
             social_security_region: None,
             tags: BTreeSet::new(),
             bank_account: None,
+            bank_branch: None,
         },
         today(),
     )
@@ -311,6 +312,7 @@ async fn aggregates_follow_every_write_and_equal_a_recount<S: Repo>(s: S) {
                 amount: paid.fields.approved,
                 account_name: "会员".into(),
                 bank_account: "6222".into(),
+                bank_branch: None,
             }],
             "tester",
             at(6),

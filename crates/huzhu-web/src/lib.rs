@@ -275,6 +275,8 @@ pub struct MemberView {
     pub tags: Vec<String>,
     /// 银行账号, masked.
     pub bank_account: Option<String>,
+    /// 开户行 of the account (a branch, not personal data: whole).
+    pub bank_branch: Option<String>,
     /// Row version, for optimistic updates.
     pub version: i32,
 }
@@ -294,6 +296,7 @@ impl MemberView {
             social_security_region,
             tags,
             bank_account,
+            bank_branch,
             version,
         } = m;
         MemberView {
@@ -309,6 +312,7 @@ impl MemberView {
             social_security_region,
             tags,
             bank_account,
+            bank_branch,
             version,
         }
     }

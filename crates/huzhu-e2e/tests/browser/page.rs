@@ -228,3 +228,83 @@ async fn new_pages_show_words_not_codes_in_both_languages_on_a_phone() {
     }
     b.close().await.unwrap();
 }
+
+/// Issue 13, statistics at 1366 px: the two-column layout cut off the 已付金额 column, and the
+/// chart titled 参保人数与份数 plotted 元 without an axis unit. Every 已付金额 header is on screen,
+/// nothing scrolls sideways, and every chart with axes titles its axis with a unit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_statistics_fit_1366_px_and_every_charts_axis_names_its_unit() {
+    let Some((_server, b)) = start("page_stats_desktop", Viewport::DESKTOP).await else {
+        return;
+    };
+    b.sign_in("district.staff").await.unwrap();
+    b.goto("/stats").await.unwrap();
+    assert_eq!(overflow(&b).await, 0, "the statistics scroll sideways");
+    let cut = b
+        .js(
+            "const ths = Array.from(document.querySelectorAll('th'))\
+             .filter(t => t.textContent.trim() === '已付金额');\
+             return [ths.length, ths.filter(t => { const r = t.getBoundingClientRect(); \
+             return !(r.width > 0 && r.right <= window.innerWidth); }).length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(cut[0].as_i64().unwrap() > 0, "no 已付金额 column: {cut}");
+    assert_eq!(cut[1], serde_json::json!(0), "已付金额 cut off: {cut}");
+    let axes = b
+        .js(
+            "return Array.from(document.querySelectorAll('canvas[data-chart]')).map(c => {\
+             const ch = window.Chart && window.Chart.getChart(c); if (!ch) return 'not drawn';\
+             if (ch.config.type === 'pie') return 'pie';\
+             return ch.options.scales.y.title.display ? ch.options.scales.y.title.text : 'untitled'; });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let axes = axes.as_array().unwrap();
+    assert!(!axes.is_empty());
+    for a in axes {
+        let a = a.as_str().unwrap();
+        assert!(
+            a == "pie" || a.ends_with("（元）") || a.ends_with("（数量）"),
+            "a chart's axis without its unit: {a} ({axes:?})"
+        );
+    }
+    b.close().await.unwrap();
+}
+
+/// Issue 13, what an office expects, on a 390 px phone in both languages: the claim search and
+/// its total, the organisation tree with member counts and its search box, nothing wider than
+/// the phone and no code where a word belongs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_office_pages_fit_a_phone_in_both_languages() {
+    let Some((_server, b)) = start("page_office_phone", Viewport::PHONE).await else {
+        return;
+    };
+    b.sign_in("district.staff").await.unwrap();
+    for lang in ["zh", "en"] {
+        b.goto(&format!("/lang?to={lang}&next=/")).await.unwrap();
+        for page in [
+            "/claims?q=1234",
+            "/orgs",
+            "/orgs?q=LA-01",
+            "/members",
+            "/queues",
+        ] {
+            b.goto(page).await.unwrap();
+            if page != "/orgs" {
+                let total = b.text("p.total").await.unwrap();
+                assert!(
+                    total.contains(if lang == "zh" { "共" } else { "in all" }),
+                    "{lang} {page}: {total}"
+                );
+            }
+            let (codes, wider) = raw_codes_and_overflow(&b).await;
+            assert!(codes.is_empty(), "{lang} {page}: {codes:?}");
+            assert_eq!(wider, 0, "{lang} {page} is wider than the phone");
+        }
+    }
+    b.goto("/lang?to=zh&next=/").await.unwrap();
+    b.close().await.unwrap();
+}

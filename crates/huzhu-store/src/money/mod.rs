@@ -197,8 +197,88 @@ pub struct ClaimFilter {
     pub policy: Option<String>,
     /// Only approved claims not yet in a live payout batch.
     pub awaiting_payout: bool,
+    /// The member's name contains this (issue 13: an office finds a claim by the member's name).
+    pub member_name: Option<String>,
+    /// The member's ID number ends with this (a whole number is its own tail); upper-cased.
+    pub id_tail: Option<String>,
     pub after: Option<ClaimId>,
     pub limit: u32,
+}
+
+/// A value bound to a claim filter's statement.
+pub(crate) enum FilterBind {
+    Int(i64),
+    Text(String),
+}
+
+impl ClaimFilter {
+    /// The conditions of the filter after `WHERE top.code = $1`, parameters numbered from
+    /// `first`, with their values in order (`after` and `limit` are not among them: a count
+    /// ignores them).
+    pub(crate) fn conditions(&self, first: usize) -> (String, Vec<FilterBind>) {
+        use crate::model::like_literal;
+        let mut sql = String::new();
+        let mut binds = Vec::new();
+        let next = |binds: &mut Vec<FilterBind>, b: FilterBind| {
+            binds.push(b);
+            format!("${}", first + binds.len() - 1)
+        };
+        if let Some(m) = self.member {
+            let n = next(&mut binds, FilterBind::Int(m.0));
+            sql.push_str(&format!(" AND c.member_id = {n}"));
+        }
+        if let Some(p) = &self.policy {
+            let n = next(&mut binds, FilterBind::Text(p.clone()));
+            sql.push_str(&format!(" AND c.policy_id = {n}"));
+        }
+        if self.awaiting_payout {
+            sql.push_str(
+                " AND c.state = 'approved' AND c.approved_fen > c.paid_fen \
+                 AND NOT EXISTS (SELECT 1 FROM payout_lines l \
+                 WHERE l.claim_id = c.id AND l.status = 'pending')",
+            );
+        }
+        if !self.states.is_empty() {
+            let ns: Vec<String> = self
+                .states
+                .iter()
+                .map(|s| next(&mut binds, FilterBind::Text(s.code().to_string())))
+                .collect();
+            sql.push_str(&format!(" AND c.state IN ({})", ns.join(", ")));
+        }
+        let name = self
+            .member_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        let tail = self
+            .id_tail
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        if name.is_some() || tail.is_some() {
+            let mut on = String::new();
+            if let Some(t) = name {
+                let n = next(
+                    &mut binds,
+                    FilterBind::Text(format!("%{}%", like_literal(t))),
+                );
+                on.push_str(&format!(" AND m.name LIKE {n} ESCAPE '\\'"));
+            }
+            if let Some(t) = tail {
+                let n = next(
+                    &mut binds,
+                    FilterBind::Text(format!("%{}", like_literal(&t.to_ascii_uppercase()))),
+                );
+                on.push_str(&format!(" AND m.id_number LIKE {n} ESCAPE '\\'"));
+            }
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM members m WHERE m.tenant_id = c.tenant_id \
+                 AND m.id = c.member_id{on})"
+            ));
+        }
+        (sql, binds)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -233,6 +313,8 @@ pub struct NewPayoutLine {
     pub amount: Money,
     pub account_name: String,
     pub bank_account: String,
+    /// 开户行 of the account, as the member's record held it when the batch was built.
+    pub bank_branch: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -257,6 +339,7 @@ pub struct PayoutLine {
     pub amount: Money,
     pub account_name: String,
     pub bank_account: String,
+    pub bank_branch: Option<String>,
     pub status: String,
     pub failure: Option<String>,
 }
@@ -390,6 +473,14 @@ pub trait MoneyStore: Clone + Send + Sync + 'static {
         org: &OrgCode,
         filter: &ClaimFilter,
     ) -> impl Future<Output = Result<Vec<StoredClaim>>> + Send;
+
+    /// How many claims of the subtree under `org` match the filter (its `after` and `limit`
+    /// aside): the 共 N 条 of a paged list.
+    fn count_claims_under(
+        &self,
+        org: &OrgCode,
+        filter: &ClaimFilter,
+    ) -> impl Future<Output = Result<u64>> + Send;
 
     /// Every claim of a policy cycle, by id (for replay and the review norms).
     fn claims_of_policy(

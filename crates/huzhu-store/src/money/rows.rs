@@ -280,6 +280,7 @@ pub(crate) struct LineRow {
     pub amount_fen: i64,
     pub account_name: String,
     pub bank_account: String,
+    pub bank_branch: Option<String>,
     pub status: String,
     pub failure: Option<String>,
 }
@@ -294,6 +295,7 @@ impl From<LineRow> for PayoutLine {
             amount: Money::from_fen(r.amount_fen),
             account_name: r.account_name,
             bank_account: r.bank_account,
+            bank_branch: r.bank_branch,
             status: r.status,
             failure: r.failure,
         }

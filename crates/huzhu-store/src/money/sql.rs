@@ -399,52 +399,52 @@ macro_rules! impl_money_store {
                 filter: &$crate::money::ClaimFilter,
             ) -> $crate::Result<Vec<$crate::money::StoredClaim>> {
                 use $crate::money::rows::{ClaimRow, CLAIM_COLUMNS};
-                let mut sql = format!(
+                use $crate::money::FilterBind;
+                let (conditions, binds) = filter.conditions(3);
+                let n = 3 + binds.len();
+                let sql = format!(
                     "SELECT {CLAIM_COLUMNS} FROM orgs top \
                      JOIN org_closure cl ON cl.ancestor_id = top.id \
                      JOIN claims c ON c.org_id = cl.descendant_id \
                      JOIN orgs o ON o.id = c.org_id \
-                     WHERE top.code = $1 AND c.id > $2"
+                     WHERE top.code = $1 AND c.id > $2{conditions} ORDER BY c.id LIMIT ${n}"
                 );
-                let mut n = 3;
-                if filter.member.is_some() {
-                    sql.push_str(&format!(" AND c.member_id = ${n}"));
-                    n += 1;
-                }
-                if filter.policy.is_some() {
-                    sql.push_str(&format!(" AND c.policy_id = ${n}"));
-                    n += 1;
-                }
-                if filter.awaiting_payout {
-                    sql.push_str(
-                        " AND c.state = 'approved' AND c.approved_fen > c.paid_fen \
-                         AND NOT EXISTS (SELECT 1 FROM payout_lines l \
-                         WHERE l.claim_id = c.id AND l.status = 'pending')",
-                    );
-                }
-                if !filter.states.is_empty() {
-                    sql.push_str(&format!(
-                        " AND c.state IN ({})",
-                        $crate::sql::placeholders(n, filter.states.len())
-                    ));
-                    n += filter.states.len();
-                }
-                sql.push_str(&format!(" ORDER BY c.id LIMIT ${n}"));
                 let mut q = sqlx::query_as::<_, ClaimRow>(&sql)
                     .bind(org.as_str())
                     .bind(filter.after.map(|c| c.0).unwrap_or(0));
-                if let Some(m) = filter.member {
-                    q = q.bind(m.0);
-                }
-                if let Some(p) = &filter.policy {
-                    q = q.bind(p.as_str());
-                }
-                for s in &filter.states {
-                    q = q.bind(s.code());
+                for b in binds {
+                    q = match b {
+                        FilterBind::Int(i) => q.bind(i),
+                        FilterBind::Text(t) => q.bind(t),
+                    };
                 }
                 let limit = if filter.limit == 0 { 100 } else { filter.limit };
                 let rows = q.bind(i64::from(limit)).fetch_all(&self.reader).await?;
                 rows.into_iter().map(ClaimRow::into_claim).collect()
+            }
+
+            async fn count_claims_under(
+                &self,
+                org: &huzhu_domain::org::OrgCode,
+                filter: &$crate::money::ClaimFilter,
+            ) -> $crate::Result<u64> {
+                use $crate::money::FilterBind;
+                let (conditions, binds) = filter.conditions(2);
+                let sql = format!(
+                    "SELECT COUNT(*) FROM orgs top \
+                     JOIN org_closure cl ON cl.ancestor_id = top.id \
+                     JOIN claims c ON c.org_id = cl.descendant_id \
+                     WHERE top.code = $1{conditions}"
+                );
+                let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(org.as_str());
+                for b in binds {
+                    q = match b {
+                        FilterBind::Int(i) => q.bind(i),
+                        FilterBind::Text(t) => q.bind(t),
+                    };
+                }
+                let n = q.fetch_one(&self.reader).await?;
+                Ok(u64::try_from(n).unwrap_or(0))
             }
 
             async fn claims_of_policy(
@@ -759,8 +759,8 @@ macro_rules! impl_money_store {
                     }
                     let done = sqlx::query(
                         "INSERT INTO payout_lines (tenant_id, batch_id, claim_id, member_id, \
-                         amount_fen, account_name, bank_account, status) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')",
+                         amount_fen, account_name, bank_account, status, bank_branch) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
                     )
                     .bind(tenant)
                     .bind(id)
@@ -769,6 +769,7 @@ macro_rules! impl_money_store {
                     .bind(l.amount.fen())
                     .bind(&l.account_name)
                     .bind(&l.bank_account)
+                    .bind(&l.bank_branch)
                     .execute(&mut *tx)
                     .await;
                     if let Err(err) = done {
@@ -801,7 +802,8 @@ macro_rules! impl_money_store {
                     .ok_or_else(|| $crate::StoreError::NotFound(format!("batch {}", id.0)))?;
                 let lines: Vec<LineRow> = sqlx::query_as(
                     "SELECT id, batch_id, claim_id, member_id, amount_fen, account_name, \
-                     bank_account, status, failure FROM payout_lines WHERE batch_id = $1 \
+                     bank_account, bank_branch, status, failure FROM payout_lines \
+                     WHERE batch_id = $1 \
                      ORDER BY id",
                 )
                 .bind(id.0)

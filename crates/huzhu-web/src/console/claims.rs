@@ -11,7 +11,9 @@ mod shown;
 
 pub use pending::PendingUploads;
 
-use super::{download, finish, page, redirect, shown_inline, Console, Ctx, PageError, PageResult};
+use super::{
+    download, finish, page, redirect, shown_inline, Console, Ctx, PageError, PageResult, XLSX,
+};
 use crate::{ApiError, AppState};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -22,7 +24,7 @@ use axum::{Form, Router};
 use huzhu_app::claims::{self, ClaimQuery, ClaimSummary, ClaimView, ExpertOpinion};
 use huzhu_app::model::{ClaimId, MemberId};
 use huzhu_app::Backend;
-use huzhu_app::{documents, members, policies};
+use huzhu_app::{claim_list, documents, members, policies};
 use huzhu_domain::access::{Capability, Role};
 use huzhu_domain::org::{OrgCode, OrgLevel};
 use huzhu_domain::workflow::{Action, ClaimState};
@@ -32,6 +34,7 @@ use shown::{ClaimShown, DocumentRow, EventRow, FlagRow};
 pub fn routes<S: Backend>() -> Router<AppState<S>> {
     Router::new()
         .route("/claims", get(list::<S>))
+        .route("/claims/export.xlsx", get(export::<S>))
         .route(
             "/claims/new",
             get(form::new_page::<S>)
@@ -89,6 +92,8 @@ pub struct ListQuery {
     pub member: String,
     /// An organisation code: claims of the members under it (staff only).
     pub org: String,
+    /// The member's name, or the end of their ID number (staff only).
+    pub q: String,
     /// The last claim id of the previous page.
     pub after: Option<i64>,
 }
@@ -116,21 +121,57 @@ impl ListQuery {
             state: get("state"),
             member: get("member"),
             org: get("org"),
+            q: get("q"),
             after,
         })
     }
 
     pub fn href(&self, after: Option<i64>) -> String {
-        let mut s = format!(
-            "/claims?state={}&member={}&org={}",
-            super::url_encode(&self.state),
-            super::url_encode(&self.member),
-            super::url_encode(&self.org)
-        );
+        let mut s = format!("/claims?{}", self.filters());
         if let Some(a) = after {
             s.push_str(&format!("&after={a}"));
         }
         s
+    }
+
+    /// The list as it is filtered, as an Excel workbook.
+    pub fn export_href(&self) -> String {
+        format!("/claims/export.xlsx?{}", self.filters())
+    }
+
+    fn filters(&self) -> String {
+        format!(
+            "state={}&member={}&org={}&q={}",
+            super::url_encode(&self.state),
+            super::url_encode(&self.member),
+            super::url_encode(&self.org),
+            super::url_encode(&self.q)
+        )
+    }
+
+    /// The use case's query: states, member, org and search as the actor may ask them.
+    fn query(&self, actor: &huzhu_domain::access::Actor) -> Result<ClaimQuery, PageError> {
+        let states = parse_states(&self.state)?;
+        let member = match self.member.trim() {
+            "" => None,
+            raw => Some(MemberId(raw.parse::<i64>().map_err(|_| {
+                PageError::invalid("member", "会员编号应为数字 (the member id is a number)")
+            })?)),
+        };
+        let staff = actor.role != Role::Member;
+        let org = match self.org.trim() {
+            "" => None,
+            _ if !staff => None,
+            raw => Some(OrgCode::parse(raw).map_err(|e| PageError::invalid("org", e.to_string()))?),
+        };
+        Ok(ClaimQuery {
+            org,
+            states,
+            member,
+            search: if staff { self.q.clone() } else { String::new() },
+            after: self.after.map(ClaimId),
+            limit: PAGE_SIZE,
+        })
     }
 }
 
@@ -147,6 +188,7 @@ struct ListPage<'a> {
     q: ListQuery,
     states: Vec<StateChoice>,
     rows: Vec<ClaimSummary>,
+    total: u64,
     next: Option<String>,
     first_page: Option<String>,
 }
@@ -156,6 +198,7 @@ struct ListPage<'a> {
 struct ListPartial<'a> {
     c: &'a Ctx,
     rows: Vec<ClaimSummary>,
+    total: u64,
     next: Option<String>,
     first_page: Option<String>,
 }
@@ -169,32 +212,30 @@ pub async fn list<S: Backend>(
     finish(&c, r)
 }
 
+/// The list as it is filtered, every page, as an Excel workbook (ID numbers masked; the export
+/// written to the audit log as `claim.export`).
+pub async fn export<S: Backend>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let r = async {
+        let actor = c.actor()?;
+        let q = ListQuery::from_pairs(&pairs)?;
+        let query = q.query(actor)?;
+        let bytes =
+            claim_list::export_xlsx(&state.store, state.clock.as_ref(), actor, &query).await?;
+        let org = query.org.as_ref().unwrap_or(&actor.org);
+        Ok(download(bytes, XLSX, &format!("理赔列表-{org}.xlsx")))
+    }
+    .await;
+    finish(&c, r)
+}
+
 async fn list_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> PageResult {
     let actor = c.actor()?;
-    let states = parse_states(&q.state)?;
-    let member = match q.member.trim() {
-        "" => None,
-        raw => Some(MemberId(raw.parse::<i64>().map_err(|_| {
-            PageError::invalid("member", "会员编号应为数字 (the member id is a number)")
-        })?)),
-    };
-    let org = match q.org.trim() {
-        "" => None,
-        _ if actor.role == Role::Member => None,
-        raw => Some(OrgCode::parse(raw).map_err(|e| PageError::invalid("org", e.to_string()))?),
-    };
-    let rows = claims::list_claims(
-        &state.store,
-        actor,
-        &ClaimQuery {
-            org,
-            states: states.clone(),
-            member,
-            after: q.after.map(ClaimId),
-            limit: PAGE_SIZE,
-        },
-    )
-    .await?;
+    let query = q.query(actor)?;
+    let (rows, total) = claim_list::page(&state.store, state.clock.as_ref(), actor, &query).await?;
     let next = (rows.len() == PAGE_SIZE as usize)
         .then(|| rows.last().map(|r| q.href(Some(r.id))))
         .flatten();
@@ -203,6 +244,7 @@ async fn list_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> Pa
         return page(&ListPartial {
             c,
             rows,
+            total,
             next,
             first_page,
         });
@@ -211,7 +253,7 @@ async fn list_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> Pa
         .iter()
         .map(|s| StateChoice {
             code: s.code(),
-            checked: states.contains(s),
+            checked: query.states.contains(s),
         })
         .collect();
     page(&ListPage {
@@ -219,6 +261,7 @@ async fn list_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> Pa
         q,
         states: choices,
         rows,
+        total,
         next,
         first_page,
     })
@@ -557,6 +600,7 @@ async fn show_page_done<S: Backend>(
         })
         .collect();
     let name_of = |id: &String| shown.document_name(id).unwrap_or(id).to_string();
+    let conflicts = claim_list::conflicts(&state.store, state.clock.as_ref(), actor, id).await?;
     let page_data = ShowPage {
         c,
         done,
@@ -578,7 +622,7 @@ async fn show_page_done<S: Backend>(
                 e
             })
             .collect(),
-        flags: FlagRow::of(c, &v),
+        flags: FlagRow::with_conflicts(c, FlagRow::of(c, &v), &conflicts),
         decision,
         offers: offers(c, claim_state, v.expert_opinion.as_ref()),
         expert_opinion: v.expert_opinion.as_ref().map(|o| OpinionShown {

@@ -14,22 +14,16 @@ use huzhu_app::Backend;
 use huzhu_domain::access::{Capability, Role};
 use huzhu_domain::workflow::ClaimState;
 
-/// A count shown on a card; lists stop at [`CARD_LIMIT`].
+/// A count shown on a card: every claim of the queue, counted (no longer "500+").
 pub struct Card {
     pub label: String,
-    pub count: usize,
+    pub count: u64,
     pub href: String,
 }
 
-const CARD_LIMIT: u32 = 500;
-
 impl Card {
     pub fn shown(&self) -> String {
-        if self.count >= CARD_LIMIT as usize {
-            format!("{CARD_LIMIT}+")
-        } else {
-            self.count.to_string()
-        }
+        super::i18n::count(i64::try_from(self.count).unwrap_or(i64::MAX))
     }
 }
 
@@ -62,6 +56,7 @@ async fn home_page<S: Backend>(state: &AppState<S>, c: &Ctx) -> PageResult {
         }
         claims = list_claims(
             &state.store,
+            state.clock.as_ref(),
             actor,
             &ClaimQuery {
                 limit: 20,
@@ -133,17 +128,15 @@ async fn home_page<S: Backend>(state: &AppState<S>, c: &Ctx) -> PageResult {
             ));
         }
         for (label, states, href) in wanted {
-            let n = list_claims(
+            let n = huzhu_app::claim_list::count_claims(
                 &state.store,
                 actor,
                 &ClaimQuery {
                     states,
-                    limit: CARD_LIMIT,
                     ..ClaimQuery::default()
                 },
             )
-            .await?
-            .len();
+            .await?;
             cards.push(Card {
                 label,
                 count: n,

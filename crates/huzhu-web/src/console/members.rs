@@ -112,6 +112,7 @@ struct ListPage<'a> {
     statuses: Vec<Choice>,
     tags: Vec<Choice>,
     rows: Vec<MemberSummary>,
+    total: u64,
     next: Option<String>,
     first_page: Option<String>,
 }
@@ -121,6 +122,7 @@ struct ListPage<'a> {
 struct ListPartial<'a> {
     c: &'a Ctx,
     rows: Vec<MemberSummary>,
+    total: u64,
     next: Option<String>,
     first_page: Option<String>,
 }
@@ -173,6 +175,7 @@ async fn list_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> Pa
         },
     )
     .await?;
+    let total = members::count(&state.store, actor, &org, &q.filter()).await?;
     let next = (rows.len() == PAGE_SIZE as usize)
         .then(|| rows.last().map(|m| q.with_after(m.id)))
         .flatten();
@@ -185,6 +188,7 @@ async fn list_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> Pa
         return page(&ListPartial {
             c,
             rows,
+            total,
             next,
             first_page,
         });
@@ -218,6 +222,7 @@ async fn list_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: ListQuery) -> Pa
         statuses,
         tags,
         rows,
+        total,
         next,
         first_page,
     })
@@ -334,6 +339,7 @@ async fn show_page<S: Backend>(
     let m = members::detail(&state.store, actor, id).await?;
     let claims = list_claims(
         &state.store,
+        state.clock.as_ref(),
         actor,
         &ClaimQuery {
             org: (actor.role != huzhu_domain::access::Role::Member).then(|| actor.org.clone()),

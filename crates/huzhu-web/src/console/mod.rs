@@ -128,6 +128,30 @@ impl<T: Int + ?Sized> Int for &T {
     }
 }
 
+/// A row count however a template holds it (a `u64` total or a list's `usize` length, by value
+/// or by reference). Kept apart from [`Int`], whose integer literals must stay `i64`.
+pub trait Total {
+    fn total(&self) -> i64;
+}
+
+impl Total for u64 {
+    fn total(&self) -> i64 {
+        i64::try_from(*self).unwrap_or(i64::MAX)
+    }
+}
+
+impl Total for usize {
+    fn total(&self) -> i64 {
+        i64::try_from(*self).unwrap_or(i64::MAX)
+    }
+}
+
+impl<T: Total + ?Sized> Total for &T {
+    fn total(&self) -> i64 {
+        (**self).total()
+    }
+}
+
 /// One entry of the navigation.
 pub struct NavItem {
     pub href: &'static str,
@@ -177,6 +201,15 @@ impl Ctx {
 
     pub fn count<N: Int>(&self, n: N) -> String {
         i18n::count(n.int())
+    }
+
+    /// 共 N 条 / "N in all": how many rows a list holds, whatever page is shown.
+    pub fn total<N: Total>(&self, n: N) -> String {
+        let n = i18n::count(n.total());
+        match self.lang {
+            Lang::Zh => format!("共 {n} 条"),
+            Lang::En => format!("{n} in all"),
+        }
     }
 
     /// A label that the use cases give in Chinese (gender, employment status, tags, statistics

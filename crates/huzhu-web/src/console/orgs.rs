@@ -1,5 +1,6 @@
 //! 组织树: the organisation tree, one level at a time (a city has thousands of units), with the
-//! path from the actor's own organisation down to the one shown.
+//! path from the actor's own organisation down to the one shown, each organisation's members
+//! (its whole subtree), and a search by name or code (`huzhu_app::orgs`).
 
 use super::{finish, page, Console, Ctx, PageResult};
 use crate::AppState;
@@ -8,8 +9,8 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use huzhu_app::access::orgs_in_scope;
 use huzhu_app::model::Org;
+use huzhu_app::orgs::{self, OrgNode};
 use huzhu_app::Backend;
 use huzhu_domain::org::OrgCode;
 use serde::Deserialize;
@@ -21,12 +22,9 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
 #[derive(Deserialize)]
 pub struct TreeQuery {
     under: Option<String>,
-}
-
-pub struct Child {
-    pub org: Org,
-    /// Organisations below it.
-    pub below: usize,
+    /// A name or code to look for in the whole scope.
+    #[serde(default)]
+    q: String,
 }
 
 #[derive(Template)]
@@ -35,7 +33,12 @@ struct TreePage<'a> {
     c: &'a Ctx,
     /// From the actor's organisation down to the one shown.
     path: Vec<Org>,
-    children: Vec<Child>,
+    top: OrgNode,
+    children: Vec<OrgNode>,
+    /// The search box's text, and what it found (None: no search).
+    q: String,
+    found: Option<Vec<Org>>,
+    more_found: bool,
 }
 
 pub async fn tree<S: Backend>(
@@ -55,33 +58,21 @@ async fn tree_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: TreeQuery) -> Pa
         ),
         None => None,
     };
-    let subtree = orgs_in_scope(&state.store, actor, under.as_ref()).await?;
-    let Some(top) = subtree.first().cloned() else {
-        return Err(huzhu_app::access::not_found("org").into());
+    let t = orgs::tree(&state.store, actor, under.as_ref()).await?;
+    let text = q.q.trim().to_string();
+    let (found, more_found) = if text.is_empty() {
+        (None, false)
+    } else {
+        let (found, more) = orgs::search(&state.store, actor, &text).await?;
+        (Some(found), more)
     };
-    // The path from the actor's own organisation (the top of its scope) down to `top`.
-    let mut path = huzhu_app::access::org_chain(&state.store, &top.code).await?;
-    if let Some(i) = path.iter().position(|o| o.code == actor.org) {
-        path.drain(..i);
-    }
-    if actor.role == huzhu_domain::access::Role::Member {
-        path.drain(..path.len().saturating_sub(1));
-    }
-    // Descendants per organisation, deepest level first (the list is by level).
-    let mut below: std::collections::HashMap<&OrgCode, usize> = std::collections::HashMap::new();
-    for o in subtree.iter().rev() {
-        let own = below.get(&o.code).copied().unwrap_or(0);
-        if let Some(p) = &o.parent {
-            *below.entry(p).or_insert(0) += own + 1;
-        }
-    }
-    let children = subtree
-        .iter()
-        .filter(|o| o.parent.as_ref() == Some(&top.code))
-        .map(|o| Child {
-            org: o.clone(),
-            below: below.get(&o.code).copied().unwrap_or(0),
-        })
-        .collect();
-    page(&TreePage { c, path, children })
+    page(&TreePage {
+        c,
+        path: t.path,
+        top: t.top,
+        children: t.children,
+        q: text,
+        found,
+        more_found,
+    })
 }

@@ -43,6 +43,8 @@ pub struct Section {
     pub title: String,
     pub note: String,
     pub rows: Vec<QueueRow>,
+    /// How many claims are in the queue in all (共 N 条), whatever is shown.
+    pub total: u64,
     /// The claim list with the queue's states, for more rows.
     pub more: String,
     pub full: bool,
@@ -160,16 +162,13 @@ async fn queues_page<S: Backend>(state: &AppState<S>, c: &Ctx) -> PageResult {
     let mut sections = Vec::new();
     let mut policy_cache = HashMap::new();
     for (id, title, note, states) in wanted {
-        let rows = claims::list_claims(
-            &state.store,
-            actor,
-            &ClaimQuery {
-                states: states.clone(),
-                limit: QUEUE_ROWS,
-                ..ClaimQuery::default()
-            },
-        )
-        .await?;
+        let query = ClaimQuery {
+            states: states.clone(),
+            limit: QUEUE_ROWS,
+            ..ClaimQuery::default()
+        };
+        let rows = claims::list_claims(&state.store, state.clock.as_ref(), actor, &query).await?;
+        let total = huzhu_app::claim_list::count_claims(&state.store, actor, &query).await?;
         let full = rows.len() == QUEUE_ROWS as usize;
         let mut shown = Vec::with_capacity(rows.len());
         let mut held_above = 0;
@@ -219,6 +218,7 @@ async fn queues_page<S: Backend>(state: &AppState<S>, c: &Ctx) -> PageResult {
             title,
             note,
             rows: shown,
+            total,
             more,
             full,
             held_above,

@@ -268,21 +268,29 @@ async fn finance_builds_downloads_and_settles_a_batch_with_one_failed_line() {
     let text = String::from_utf8(csv.body.to_vec()).unwrap();
     let text = text.trim_start_matches('\u{feff}');
     let mut rows = text.lines();
-    assert_eq!(rows.next().unwrap(), "序号,户名,银行账号,金额(元),摘要");
+    assert_eq!(
+        rows.next().unwrap(),
+        "序号,户名,银行账号,开户行,金额(元),摘要"
+    );
     let rows: Vec<&str> = rows.collect();
     let (total, rows) = rows.split_last().unwrap();
     let total = csv_fields(total);
     assert_eq!(total[0], "合计");
     assert_eq!(total[1], format!("{}笔", rows.len()));
     assert_eq!(
-        total[3],
+        total[4],
         i18n_free_yuan(batch.total.fen()),
         "the total row is the batch's"
     );
     let sum: i64 = rows
         .iter()
         .map(|r| {
-            let amount = csv_fields(r)[3].to_string();
+            assert_eq!(
+                csv_fields(r)[3],
+                "中国工商银行杭州分行营业部",
+                "the bank branch of the member's account (issue 13)"
+            );
+            let amount = csv_fields(r)[4].to_string();
             assert!(!amount.contains(','), "no thousands separator: {amount}");
             let (y, f) = amount.split_once('.').unwrap();
             y.parse::<i64>().unwrap() * 100 + f.parse::<i64>().unwrap()

@@ -273,6 +273,8 @@ async fn pages(app: &TestApp) -> Vec<String> {
                 member: None,
                 policy: None,
                 awaiting_payout: false,
+                member_name: None,
+                id_tail: None,
                 after: None,
                 limit: 10_000,
             },

@@ -291,7 +291,7 @@ async fn a_claim_goes_from_enrolment_to_a_paid_bank_file_and_a_balanced_ledger()
     assert!(!csv.contains("20,700.00"), "{csv}");
     let last = csv.trim_end().lines().last().unwrap();
     assert!(
-        last.starts_with("合计,1笔,,20700.00,"),
+        last.starts_with("合计,1笔,,,20700.00,"),
         "a total row closes the file: {last}"
     );
     let tail = &masked[masked.len() - 4..];

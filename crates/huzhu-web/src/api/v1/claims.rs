@@ -285,6 +285,11 @@ struct ClaimListQuery {
     state: Option<String>,
     /// Only this member's claims.
     member: Option<i64>,
+    /// The member's name (or part of it), or the end of their ID number (digits, `X`). A search
+    /// by more than the last four characters of an ID number is written to the audit log
+    /// (`claim.search_id_number`).
+    #[param(example = "张")]
+    search: Option<String>,
     /// `next_after` of the previous page.
     after: Option<i64>,
     /// Page size.
@@ -357,6 +362,8 @@ pub struct ClaimPage {
     pub claims: Vec<ClaimSummaryView>,
     /// Pass as `after` for the next page; null on the last page.
     pub next_after: Option<i64>,
+    /// How many claims match the query in all (every page).
+    pub total: u64,
 }
 
 fn parse_states(raw: Option<&str>) -> Result<Vec<ClaimState>, ApiError> {
@@ -414,10 +421,12 @@ async fn list<S: Backend>(
         org,
         states,
         member: q.member.map(MemberId),
+        search: q.search.unwrap_or_default(),
         after: q.after.map(ClaimId),
         limit,
     };
-    let claims = claims::list_claims(&state.store, &actor, &query).await?;
+    let (claims, total) =
+        huzhu_app::claim_list::page(&state.store, state.clock.as_ref(), &actor, &query).await?;
     let next_after = if claims.len() == limit as usize {
         claims.last().map(|c| c.id)
     } else {
@@ -426,6 +435,7 @@ async fn list<S: Backend>(
     Ok(Json(ClaimPage {
         claims: claims.into_iter().map(ClaimSummaryView::of).collect(),
         next_after,
+        total,
     }))
 }
 

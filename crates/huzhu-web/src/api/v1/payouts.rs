@@ -84,6 +84,8 @@ pub struct PayoutLineView {
     pub account_name: String,
     /// 银行账号, masked: `6222***********1234`.
     pub bank_account: String,
+    /// 开户行 of the account, when the roster gave it.
+    pub bank_branch: Option<String>,
     /// `open`, `paid` or `failed`.
     pub status: String,
     /// The bank's reason, for a failed line.
@@ -100,6 +102,7 @@ impl PayoutLineView {
             amount,
             account_name,
             bank_account,
+            bank_branch,
             status,
             failure,
         } = l;
@@ -111,6 +114,7 @@ impl PayoutLineView {
             amount_fen: amount.fen(),
             account_name,
             bank_account: mask_middle(&bank_account, 4, 4),
+            bank_branch,
             status,
             failure,
         }

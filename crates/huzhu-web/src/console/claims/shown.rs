@@ -255,6 +255,45 @@ pub struct FlagRow {
     pub code: String,
     pub label: String,
     pub meaning: String,
+    /// The claims the flag conflicts with (duplicate invoice, overlapping stay).
+    pub links: Vec<ConflictLink>,
+}
+
+/// A claim a flag points to: a link with its state and date when the viewer may open it, else
+/// only that it exists elsewhere (issue 13).
+pub struct ConflictLink {
+    /// The claim's number and what is shown of it; None: outside the viewer's scope.
+    pub seen: Option<(i64, String)>,
+}
+
+impl FlagRow {
+    /// Each flag with the claims it conflicts with (`huzhu_app::claim_list::conflicts`).
+    pub fn with_conflicts(
+        c: &Ctx,
+        mut rows: Vec<FlagRow>,
+        conflicts: &[huzhu_app::claim_list::Conflict],
+    ) -> Vec<FlagRow> {
+        for r in &mut rows {
+            r.links = conflicts
+                .iter()
+                .filter(|k| k.flag.code() == r.code)
+                .map(|k| ConflictLink {
+                    seen: k.seen.as_ref().map(|s| {
+                        (
+                            k.other,
+                            format!(
+                                "{}，{}，{}",
+                                kind_label(c, &s.kind),
+                                c.t(s.state.label_zh(), s.state.label_en()),
+                                c.date(s.event_date)
+                            ),
+                        )
+                    }),
+                })
+                .collect();
+        }
+        rows
+    }
 }
 
 impl FlagRow {
@@ -294,6 +333,7 @@ impl FlagRow {
                         None => "",
                     }
                     .to_string(),
+                    links: Vec::new(),
                 }
             })
             .collect()
