@@ -25,7 +25,7 @@ const SETTING: &str = "demo.money";
 const STARTED: &str = "demo.money.started";
 const POLICY: &str = "hangzhou-2022";
 
-fn actor(name: &str, role: Role, org: &str, level: OrgLevel) -> Result<Actor, AppError> {
+pub(crate) fn actor(name: &str, role: Role, org: &str, level: OrgLevel) -> Result<Actor, AppError> {
     Ok(Actor {
         user_id: 0,
         username: name.into(),
@@ -50,7 +50,7 @@ const DOCS: [&str; 8] = [
     "pathology_report",
 ];
 
-fn png(label: &str) -> Vec<u8> {
+pub(crate) fn png(label: &str) -> Vec<u8> {
     let mut v = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
     v.extend_from_slice(label.as_bytes());
     v

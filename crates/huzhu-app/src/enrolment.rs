@@ -370,6 +370,11 @@ pub struct Coverage {
     pub overall_cap_fen: Option<i64>,
     pub overall_used_fen: i64,
     pub documents: Vec<NeededDocuments>,
+    /// Every span of the member's cover, in any cycle: from the first day of cover to the
+    /// cycle's last day (waiting periods included: the form warns of those apart). The claim
+    /// form warns, before submitting, of an event on none of these days (issue 13: "outside
+    /// cover").
+    pub covered: Vec<(NaiveDate, NaiveDate)>,
 }
 
 /// The member's cover on `today` under the cycle that contains it (or the latest they enrolled
@@ -458,7 +463,21 @@ pub async fn coverage<S: Repo>(
         overall_cap_fen: policy.overall_cap.as_ref().map(|c| c.amount.fen()),
         overall_used_fen: history.overall_used().fen(),
         documents: needed_documents(&policy, &em, today)?,
+        covered: cover_spans(&enrolled),
     })
+}
+
+/// One span per cycle: its earliest first day of cover to the cycle's end, oldest first.
+fn cover_spans(enrolled: &[huzhu_store::money::StoredEnrolment]) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut spans: std::collections::BTreeMap<(NaiveDate, &str), (NaiveDate, NaiveDate)> =
+        std::collections::BTreeMap::new();
+    for e in enrolled {
+        let span = spans
+            .entry((e.cycle_start, e.policy.as_str()))
+            .or_insert((e.start, e.cycle_end));
+        span.0 = span.0.min(e.start);
+    }
+    spans.into_values().collect()
 }
 
 /// The documents a claim of each kind would need, found by asking the engine about an empty

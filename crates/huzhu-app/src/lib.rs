@@ -13,6 +13,8 @@ pub mod claim_list;
 pub mod claims;
 pub mod clock;
 pub mod demo;
+pub mod demo_claims;
+pub mod demo_cycle;
 pub mod demo_money;
 pub mod digest;
 pub mod documents;

@@ -1420,7 +1420,15 @@ use review_audit::*;
 #[macro_use]
 mod harness;
 
+mod demo;
+use demo::{
+    on_new_years_day_the_demo_holds_this_years_cycle_in_every_state,
+    on_new_years_eve_a_new_claim_still_pays,
+};
+
 on_both!(
+    on_new_years_day_the_demo_holds_this_years_cycle_in_every_state,
+    on_new_years_eve_a_new_claim_still_pays,
     the_money_path_runs_from_enrolment_to_a_balanced_ledger,
     bad_claims_and_uploads_are_refused_and_store_nothing,
     a_batch_writes_the_decisions_that_deciding_each_claim_computes,

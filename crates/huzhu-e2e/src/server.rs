@@ -87,6 +87,9 @@ async fn build_demo(db: &Path) -> Result<()> {
     huzhu_app::demo_money::load_money_demo(&store)
         .await
         .context("while loading the demo's 2022 cycle")?;
+    huzhu_app::demo_cycle::load_cycle_demo(&store, &SystemClock)
+        .await
+        .context("while loading the demo's current cycle")?;
     // Closing the last connection checkpoints the write-ahead log into the file.
     store.close().await;
     Ok(())

@@ -41,6 +41,23 @@
       });
     });
   }
+  // The claim form: warn before submitting when the event's date is outside the member's cover
+  // (<div id="outside-cover" data-cover="FROM/TO FROM/TO ...">). ISO dates compare as text.
+  function checkCover() {
+    var warn = document.getElementById("outside-cover");
+    if (!warn) { return; }
+    var spans = (warn.getAttribute("data-cover") || "").trim().split(/\s+/).filter(Boolean)
+      .map(function (s) { return s.split("/"); });
+    var field = ["admitted", "period_start", "diag_date_0"].map(function (id) {
+      return document.getElementById(id);
+    }).filter(function (el) { return el && el.value; })[0];
+    var day = field ? field.value : "";
+    var outside = day !== "" && !spans.some(function (s) { return s[0] <= day && day <= s[1]; });
+    warn.hidden = !outside;
+  }
+  document.addEventListener("input", checkCover);
+  document.addEventListener("change", checkCover);
+  document.addEventListener("DOMContentLoaded", checkCover);
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
   document.addEventListener("htmx:afterSettle", function (e) { drawCharts(e.target); });
 })();

@@ -11,7 +11,7 @@ mod rate;
 pub use builtin::{builtin, builtin_names, BUILTIN};
 pub use diff::{describe, diff};
 pub use file::{PolicyError, PolicyErrors};
-pub use next::{move_date, next_cycle, NextCycle, NextCycleError};
+pub use next::{move_date, next_cycle, with_enrolment_window, NextCycle, NextCycleError};
 pub use rate::{Rate, RateError};
 
 use crate::id_number::Gender;

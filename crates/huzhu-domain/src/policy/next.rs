@@ -90,6 +90,54 @@ pub fn next_cycle(text: &str, cycle: i32) -> Result<NextCycle, NextCycleError> {
     })
 }
 
+/// The policy `text` with its enrolment window set to `start`–`end`, every comment and the rest
+/// of the file kept, checked like any file (the demo keeps its current cycle's window open:
+/// `huzhu_app::demo_cycle`).
+pub fn with_enrolment_window(
+    text: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<NextCycle, NextCycleError> {
+    Policy::from_toml(text).map_err(NextCycleError::Source)?;
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| NextCycleError::NotToml(e.to_string()))?;
+    for (key, date) in [("window_start", start), ("window_end", end)] {
+        let slot = doc
+            .get_mut("enrolment")
+            .and_then(|t| t.get_mut(key))
+            .and_then(|i| i.as_value_mut());
+        let Some(v) = slot else {
+            return Err(NextCycleError::NotToml(format!(
+                "enrolment.{key} is missing"
+            )));
+        };
+        let bad = || NextCycleError::OutOfRange {
+            date: date.to_string(),
+            years: 0,
+        };
+        let new = toml_edit::Datetime {
+            date: Some(toml_edit::Date {
+                year: u16::try_from(date.year()).map_err(|_| bad())?,
+                month: u8::try_from(date.month()).map_err(|_| bad())?,
+                day: u8::try_from(date.day()).map_err(|_| bad())?,
+            }),
+            time: None,
+            offset: None,
+        };
+        let decor = v.decor().clone();
+        *v = Value::from(new);
+        *v.decor_mut() = decor;
+    }
+    let text = doc.to_string();
+    let policy = Policy::from_toml(&text).map_err(NextCycleError::Result)?;
+    Ok(NextCycle {
+        text,
+        policy,
+        years: 0,
+    })
+}
+
 /// A top-level string key set to `value`, its comments and spacing kept.
 fn set_string(doc: &mut DocumentMut, key: &str, value: &str) {
     if let Some(item) = doc.get_mut(key) {
@@ -162,5 +210,28 @@ mod tests {
         assert_eq!(move_date(d(2024, 2, 29).unwrap(), 1), d(2025, 2, 28));
         assert_eq!(move_date(d(2024, 2, 29).unwrap(), 4), d(2028, 2, 29));
         assert_eq!(move_date(d(2021, 10, 15).unwrap(), 4), d(2025, 10, 15));
+    }
+
+    #[test]
+    fn a_window_moved_by_hand_keeps_the_rest_of_the_file() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let text = crate::policy::BUILTIN
+            .iter()
+            .find(|(n, _)| *n == "hangzhou-2022")
+            .map(|(_, t)| *t)
+            .unwrap();
+        let open = with_enrolment_window(text, d(2021, 10, 15), d(2022, 12, 31)).unwrap();
+        assert_eq!(open.policy.enrolment.window.start, d(2021, 10, 15));
+        assert_eq!(open.policy.enrolment.window.end, d(2022, 12, 31));
+        assert!(
+            open.text.contains("window_end = 2022-12-31"),
+            "{}",
+            open.text
+        );
+        assert!(open.text.contains("# 团体参加"), "comments are kept");
+        let diff = crate::policy::diff(&Policy::from_toml(text).unwrap(), &open.policy);
+        assert!(!diff.is_empty());
+        // A window that closes before it opens is refused like any file's.
+        assert!(with_enrolment_window(text, d(2022, 12, 31), d(2021, 10, 15)).is_err());
     }
 }

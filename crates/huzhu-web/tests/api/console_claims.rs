@@ -615,3 +615,30 @@ async fn the_claim_form_warns_before_a_late_claim_is_made() {
     let late = text(&page(&app, &officer, &uri).await);
     assert!(late.contains("data-testid=\"late-warning\""), "{late}");
 }
+
+/// Issue 13: the claim form warns before submitting when the event's date is outside the
+/// member's cover. The page carries the member's spans of cover (the browser compares the date
+/// as it is typed) and the warning, hidden until a date falls outside them.
+#[tokio::test]
+async fn the_claim_form_carries_the_cover_to_warn_of_an_event_outside_it() {
+    let app = enrolled_app().await;
+    let officer = app.login("officer.la01001").await;
+    let member = nth_member(&app, &officer, 0).await;
+    let uri = format!("/claims/new?member={member}&kind=hospital_stay");
+    let html = text(&page(&app, &officer, &uri).await);
+    assert!(
+        html.contains("data-testid=\"outside-cover-warning\""),
+        "{html}"
+    );
+    // Enrolled in the window: covered from the cycle's first day to its last.
+    assert!(
+        html.contains("data-cover=\"2022-01-01/2022-12-31 \""),
+        "{html}"
+    );
+    let warning = html
+        .split("data-testid=\"outside-cover-warning\"")
+        .nth(1)
+        .unwrap();
+    assert!(warning.split('>').next().unwrap().contains(" hidden"));
+    assert!(html.contains("所填事件日期不在该会员的保障期内"));
+}

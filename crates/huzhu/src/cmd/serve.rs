@@ -13,7 +13,8 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// Load the demo city (organisations and a few thousand members) if it is not there yet.
+    /// Load the demo city (organisations and a few thousand members), its 2022 cycle and the
+    /// current year's cycle with last year's claims, if they are not there yet.
     #[arg(long)]
     demo: bool,
     /// Mark the session cookie Secure: set this when huzhu is served over HTTPS.
@@ -37,6 +38,16 @@ pub async fn load_demo<S: Repo>(store: &S) -> anyhow::Result<ExitCode> {
         eprintln!(
             "已载入临安区2022年度参保、缴费、各状态的补助申请与一个已结算的支付批次 \
              (demo 2022 cycle loaded: enrolments, contributions, claims in every state, a settled batch)"
+        );
+    }
+    if let Some(cycle) = huzhu_app::demo_cycle::load_cycle_demo(store, &SystemClock)
+        .await
+        .context("while loading the demo's current cycle")?
+    {
+        eprintln!(
+            "已载入本年度 {cycle}（上年度数百件已决申请、本年度各状态的申请）；本年度参保窗口延至年末，任何一天均可参保与申请 \
+             (demo cycle {cycle} loaded: last year's few hundred decided claims, this year's claims \
+             in every state; this year's enrolment window stays open to the year's end)"
         );
     }
     eprintln!(

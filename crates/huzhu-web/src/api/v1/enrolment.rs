@@ -387,6 +387,8 @@ impl CoverageView {
             overall_cap_fen,
             overall_used_fen,
             documents,
+            // The console's claim form reads it; the API's member has `items` with their dates.
+            covered: _,
         } = c;
         CoverageView {
             member,
