@@ -11,6 +11,7 @@ mod console_claims;
 mod console_helpers;
 mod console_pages;
 mod helpers;
+mod import_beside;
 mod import_security;
 mod ledger_scope;
 mod money;
