@@ -124,12 +124,10 @@ fn the_error_report_holds_the_rows_cells_and_fixed_it_imports_back() {
     let file = d.join("members.csv");
     std::fs::write(
         &file,
-        format!(
-            "姓名,身份证号,手机号,工会代码,在职状态\n\
-             王芳,330106198503150024,13800138000,LA-JN-001,在职\n\
-             张伟,330112199001010010,13900139000,LA-JN-001,在职\n\
-             刘洋,330185197805120032,,LA-XX-009,在职\n"
-        ),
+        "姓名,身份证号,手机号,工会代码,在职状态\n\
+         王芳,330106198503150024,13800138000,LA-JN-001,在职\n\
+         张伟,330112199001010010,13900139000,LA-JN-001,在职\n\
+         刘洋,330185197805120032,,LA-XX-009,在职\n",
     )
     .unwrap();
     let report = d.join("errors.csv");
