@@ -10,8 +10,8 @@ use crate::access::{read_scope, require};
 use crate::{AppError, Clock};
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::org::NewOrg;
+pub use huzhu_import::{FailedRow, Progress, ProgressUnit, RowError, TEMPLATE_EXAMPLE_ID};
 use huzhu_import::{FileError, Roster, Row};
-pub use huzhu_import::{Progress, ProgressUnit, RowError, TEMPLATE_EXAMPLE_ID};
 use huzhu_store::AccountStore;
 use huzhu_store::{
     ImportCounts, ImportId, ImportKind, ImportStart, MemberOutcome, OrgOutcome, OrgScope, Store,
@@ -29,6 +29,15 @@ pub const BATCH_ROWS: usize = 500;
 pub trait ImportSink: Send {
     fn progress(&mut self, _progress: Progress, _counts: &ImportCounts) {}
     fn row_error(&mut self, error: &RowError);
+    /// The file's header as written, once, before any row: the error report repeats it.
+    fn header(&mut self, _header: &[String]) {}
+    /// A refused row with its cells as read, in file order within each batch; by default its
+    /// errors one by one.
+    fn failed_row(&mut self, row: &FailedRow) {
+        for e in &row.errors {
+            self.row_error(e);
+        }
+    }
 }
 
 /// A sink that keeps the errors in memory: for tests and small files.
@@ -66,10 +75,13 @@ enum Msg<T> {
         digest: String,
         columns: Vec<(String, &'static str)>,
         ignored: Vec<String>,
+        header: Vec<String>,
     },
     Rows {
         good: Vec<(u64, T)>,
-        bad: Vec<RowError>,
+        /// The cells of each good row, as read, in case the store refuses it.
+        cells: Vec<Vec<String>>,
+        bad: Vec<FailedRow>,
         progress: Progress,
     },
     Failed(FileError),
@@ -112,23 +124,33 @@ where
                 digest,
                 columns: rows.columns().to_vec(),
                 ignored: rows.ignored_columns().to_vec(),
+                header: rows.header().to_vec(),
             };
             if tx.blocking_send(start).is_err() {
                 return Ok(());
             }
             let mut good = Vec::with_capacity(BATCH_ROWS);
+            let mut cells = Vec::with_capacity(BATCH_ROWS);
             let mut bad = Vec::new();
             loop {
                 let next = rows.next().transpose()?;
                 let end = next.is_none();
                 match next {
-                    Some(Row::Good { row, value }) => good.push((row, value)),
-                    Some(Row::Bad { errors, .. }) => bad.extend(errors),
+                    Some(Row::Good { row, value }) => {
+                        good.push((row, value));
+                        cells.push(rows.cells());
+                    }
+                    Some(Row::Bad { row, errors }) => bad.push(FailedRow {
+                        row,
+                        cells: rows.cells(),
+                        errors,
+                    }),
                     None => {}
                 }
                 if end || good.len() >= BATCH_ROWS || bad.len() >= BATCH_ROWS {
                     let msg = Msg::Rows {
                         good: std::mem::take(&mut good),
+                        cells: std::mem::take(&mut cells),
                         bad: std::mem::take(&mut bad),
                         progress: rows.progress(),
                     };
@@ -227,6 +249,7 @@ where
     let file_name = file.file_name.clone();
     let today = clock.today();
     let mut rx = spawn_parser(file, move |roster: &mut Roster<R>| roster.members(today));
+    let mut give_way = GiveWay::new(store);
     let mut counts = ImportCounts::default();
     let mut import = None;
     let mut columns = Vec::new();
@@ -238,47 +261,89 @@ where
                 digest,
                 columns: c,
                 ignored,
+                header,
             } => {
                 import = Some(
                     begin(store, ImportKind::Members, &file_name, digest, actor, clock).await?,
                 );
                 columns = c;
                 ignored_columns = ignored;
+                sink.header(&header);
             }
             Msg::Rows {
                 good,
+                cells,
                 bad,
                 progress,
             } => {
                 let Some(id) = import else { continue };
-                let bad_rows: std::collections::BTreeSet<u64> = bad.iter().map(|e| e.row).collect();
-                counts.read += good.len() as u64 + bad_rows.len() as u64;
-                counts.rejected += bad_rows.len() as u64;
-                let mut errors = bad;
+                counts.read += good.len() as u64 + bad.len() as u64;
+                counts.rejected += bad.len() as u64;
+                let mut failed = bad;
                 let outcomes = store
                     .import_member_batch(id, scope, &good, clock.now())
                     .await?;
-                for (row, outcome) in outcomes {
-                    tally_member(&mut counts, &mut errors, &columns, row, outcome);
+                for ((row, outcome), cells) in outcomes.into_iter().zip(cells) {
+                    if let Some(error) = tally_member(&mut counts, &columns, row, outcome) {
+                        failed.push(FailedRow {
+                            row,
+                            cells,
+                            errors: vec![error],
+                        });
+                    }
                 }
-                errors.sort_by_key(|e| e.row);
-                for e in &errors {
-                    sink.row_error(e);
+                failed.sort_by_key(|f| f.row);
+                for f in &failed {
+                    sink.failed_row(f);
                 }
                 sink.progress(progress, &counts);
+                give_way.after_batch().await;
             }
         }
     }
     finish(store, import, counts, ignored_columns, clock).await
 }
 
+/// Between batches on SQLite, the import leaves the write lock free for a moment now and then,
+/// so that a server writing to the same file from another process gets its turn: its writes try
+/// again every millisecond (`SqliteStore::write_tx`), while the import, left alone, takes the
+/// lock again within microseconds of each commit and would keep it for the whole file (issue 13).
+/// The pause comes once the import has written for [`GIVE_WAY_EVERY`], so a waiting write waits
+/// about that long and the import loses a few percent. PostgreSQL locks rows, not the database:
+/// no pause.
+struct GiveWay {
+    sqlite: bool,
+    since: std::time::Instant,
+}
+
+/// How long the import writes before it pauses.
+const GIVE_WAY_EVERY: std::time::Duration = std::time::Duration::from_millis(40);
+/// How long it pauses: a few of a waiting writer's retries.
+const GIVE_WAY_FOR: std::time::Duration = std::time::Duration::from_millis(3);
+
+impl GiveWay {
+    fn new<S: Store>(store: &S) -> GiveWay {
+        GiveWay {
+            sqlite: store.backend() == huzhu_store::Backend::Sqlite,
+            since: std::time::Instant::now(),
+        }
+    }
+
+    async fn after_batch(&mut self) {
+        if self.sqlite && self.since.elapsed() >= GIVE_WAY_EVERY {
+            tokio::time::sleep(GIVE_WAY_FOR).await;
+            self.since = std::time::Instant::now();
+        }
+    }
+}
+
+/// Counts the store's outcome for a row; the row's error when it was refused.
 fn tally_member(
     counts: &mut ImportCounts,
-    errors: &mut Vec<RowError>,
     columns: &[(String, &'static str)],
     row: u64,
     outcome: MemberOutcome,
-) {
+) -> Option<RowError> {
     match outcome {
         MemberOutcome::Created => counts.created += 1,
         MemberOutcome::Updated { .. } => counts.updated += 1,
@@ -290,13 +355,14 @@ fn tally_member(
                 "org" => "工会代码",
                 _ => "身份证号",
             };
-            errors.push(RowError {
+            return Some(RowError {
                 row,
                 column: column_for(columns, label),
                 reason: why.to_string(),
             });
         }
     }
+    None
 }
 
 async fn finish<S: Store>(
@@ -339,7 +405,8 @@ where
     let mut columns = Vec::new();
     let mut ignored_columns = Vec::new();
     let mut good: Vec<(u64, NewOrg)> = Vec::new();
-    let mut errors: Vec<RowError> = Vec::new();
+    let mut good_cells: std::collections::HashMap<u64, Vec<String>> = Default::default();
+    let mut failed: Vec<FailedRow> = Vec::new();
     let mut last_progress = None;
     while let Some(msg) = rx.recv().await {
         match msg {
@@ -348,22 +415,25 @@ where
                 digest,
                 columns: c,
                 ignored,
+                header,
             } => {
                 import =
                     Some(begin(store, ImportKind::Orgs, &file_name, digest, actor, clock).await?);
                 columns = c;
                 ignored_columns = ignored;
+                sink.header(&header);
             }
             Msg::Rows {
                 good: g,
+                cells,
                 bad,
                 progress,
             } => {
-                let bad_rows: std::collections::BTreeSet<u64> = bad.iter().map(|e| e.row).collect();
-                counts.read += g.len() as u64 + bad_rows.len() as u64;
-                counts.rejected += bad_rows.len() as u64;
+                counts.read += g.len() as u64 + bad.len() as u64;
+                counts.rejected += bad.len() as u64;
+                good_cells.extend(g.iter().map(|(row, _)| *row).zip(cells));
                 good.extend(g);
-                errors.extend(bad);
+                failed.extend(bad);
                 last_progress = Some(progress);
             }
         }
@@ -374,13 +444,20 @@ where
     let ordered = huzhu_import::order_parents_first(good);
     for batch in ordered.chunks(BATCH_ROWS) {
         for (row, outcome) in store.import_org_batch(id, batch, clock.now()).await? {
+            let mut refuse = |error: RowError| {
+                failed.push(FailedRow {
+                    row,
+                    cells: good_cells.remove(&row).unwrap_or_default(),
+                    errors: vec![error],
+                })
+            };
             match outcome {
                 OrgOutcome::Created => counts.created += 1,
                 OrgOutcome::Updated => counts.updated += 1,
                 OrgOutcome::Unchanged => counts.unchanged += 1,
                 OrgOutcome::UnknownParent(code) => {
                     counts.rejected += 1;
-                    errors.push(RowError {
+                    refuse(RowError {
                         row,
                         column: column_for(&columns, "上级代码"),
                         reason: format!(
@@ -390,7 +467,7 @@ where
                 }
                 OrgOutcome::Rejected(reason) => {
                     counts.rejected += 1;
-                    errors.push(RowError {
+                    refuse(RowError {
                         row,
                         column: column_for(&columns, "上级代码"),
                         reason,
@@ -399,9 +476,9 @@ where
             }
         }
     }
-    errors.sort_by_key(|e| e.row);
-    for e in &errors {
-        sink.row_error(e);
+    failed.sort_by_key(|f| f.row);
+    for f in &failed {
+        sink.failed_row(f);
     }
     if let Some(p) = last_progress {
         sink.progress(p, &counts);
@@ -474,29 +551,42 @@ pub fn member_template_xlsx() -> Result<Vec<u8>, AppError> {
     wb.save_to_buffer().map_err(xlsx_error)
 }
 
-/// The per-row error report as a workbook (the CSV form is
-/// [`huzhu_import::write_error_report`]).
-pub fn error_report_xlsx(errors: &[RowError]) -> Result<Vec<u8>, AppError> {
-    use rust_xlsxwriter::Workbook;
+/// The error report as a workbook: where and why each row was refused, then its cells as read
+/// under the file's own header ([`huzhu_import::report_records`]), every cell text (so Excel keeps
+/// ID numbers whole): an officer fixes the cells and imports the workbook again.
+pub fn error_report_xlsx(header: &[String], rows: &[FailedRow]) -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
+    let text = Format::new().set_num_format("@");
     let ws = wb.add_worksheet();
-    for (c, h) in ["行号 row", "列 column", "问题 reason"].iter().enumerate() {
-        ws.write_string(0, c as u16, *h).map_err(xlsx_error)?;
+    ws.set_name("导入错误").map_err(xlsx_error)?;
+    let width = huzhu_import::REPORT_COLUMNS.len() + header.len();
+    for c in 0..width {
+        let c = u16::try_from(c).unwrap_or(u16::MAX);
+        ws.set_column_format(c, &text).map_err(xlsx_error)?;
+        ws.set_column_width(c, if c == 2 { 60 } else { 16 })
+            .map_err(xlsx_error)?;
     }
-    ws.set_column_width(2, 100).map_err(xlsx_error)?;
-    for (i, e) in errors.iter().enumerate() {
-        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        ws.write_number(r, 0, e.row as f64).map_err(xlsx_error)?;
-        ws.write_string(r, 1, &e.column).map_err(xlsx_error)?;
-        ws.write_string(r, 2, &e.reason).map_err(xlsx_error)?;
+    for (r, record) in huzhu_import::report_records(header, rows).enumerate() {
+        let r = u32::try_from(r).unwrap_or(u32::MAX);
+        for (c, cell) in record.iter().enumerate() {
+            let c = u16::try_from(c).unwrap_or(u16::MAX);
+            ws.write_string_with_format(r, c, cell, &text)
+                .map_err(xlsx_error)?;
+        }
     }
     wb.save_to_buffer().map_err(xlsx_error)
 }
 
-/// The per-row error report as CSV with a BOM, for officers who open it in Excel.
-pub fn error_report_csv(errors: &[RowError]) -> Result<Vec<u8>, AppError> {
+/// The error report as CSV with a BOM, for officers who open it in Excel.
+pub fn error_report_csv(header: &[String], rows: &[FailedRow]) -> Result<Vec<u8>, AppError> {
     let mut out = Vec::new();
-    huzhu_import::write_error_report(&mut out, errors, huzhu_import::ReportEncoding::Utf8WithBom)
-        .map_err(|e| AppError::Io(std::io::Error::other(e.to_string())))?;
+    huzhu_import::write_row_report(
+        &mut out,
+        header,
+        rows,
+        huzhu_import::ReportEncoding::Utf8WithBom,
+    )
+    .map_err(|e| AppError::Io(std::io::Error::other(e.to_string())))?;
     Ok(out)
 }

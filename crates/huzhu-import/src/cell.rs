@@ -65,6 +65,20 @@ impl<'a> CellRef<'a> {
         }
     }
 
+    /// The cell as the file holds it, for the error report an officer fixes and imports again:
+    /// text untouched, a number in full (even one Excel has cut), a date as 2020-01-05, an Excel
+    /// error as its code.
+    pub fn raw_text(&self) -> String {
+        match *self {
+            CellRef::Empty => String::new(),
+            CellRef::Text(s) | CellRef::Error(s) => s.to_string(),
+            CellRef::Number(f) if f.is_finite() && f.fract() == 0.0 => format!("{f:.0}"),
+            CellRef::Number(f) => f.to_string(),
+            CellRef::Date(d) => d.format("%Y-%m-%d").to_string(),
+            CellRef::Bool(b) => (if b { "TRUE" } else { "FALSE" }).to_string(),
+        }
+    }
+
     /// The cell as trimmed text. Integral numbers print without a decimal point (a phone stored as
     /// a number reads "13800138000"); a number too long for Excel to have kept whole is an error,
     /// never a guessed value.

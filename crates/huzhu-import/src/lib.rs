@@ -89,7 +89,10 @@ mod source;
 pub use format::{FileError, Format};
 pub use members::{MemberField, TEMPLATE_EXAMPLE_ID};
 pub use orgs::OrgField;
-pub use report::{member_template_csv, org_template_csv, write_error_report, ReportEncoding};
+pub use report::{
+    member_template_csv, org_template_csv, report_records, write_error_report, write_row_report,
+    FailedRow, ReportEncoding, REPORT_COLUMNS,
+};
 pub use rows::{Row, RowError, Rows, HEADER_SEARCH_ROWS};
 pub use source::{Progress, ProgressUnit};
 

@@ -35,6 +35,74 @@ pub fn write_error_report<'e, W: Write>(
     Ok(())
 }
 
+/// A row the import refused: its cells as the file holds them and every problem found in it
+/// (by the reader, or by the store: a unit outside the importer's scope, a number repeated).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FailedRow {
+    /// The row's line in the file.
+    pub row: u64,
+    /// Every cell of the row, in the file's column order.
+    pub cells: Vec<String>,
+    pub errors: Vec<RowError>,
+}
+
+/// The report's own columns, put before the file's. Their names are no roster column's alias,
+/// so importing the report again ignores them.
+pub const REPORT_COLUMNS: [&str; 3] = ["错误行号(row)", "错误列(column)", "错误原因(reason)"];
+
+/// The error report an officer fixes and imports again (issue 13): [`REPORT_COLUMNS`], then the
+/// file's header as written, then one record per refused row — where and why, then its cells as
+/// read (cells beyond the header too, so a shifted row stays visible). Fixing the cells and
+/// importing the report stores the rows: the extra columns are ignored.
+pub fn report_records<'r>(
+    header: &'r [String],
+    rows: &'r [FailedRow],
+) -> impl Iterator<Item = Vec<String>> + 'r {
+    let head = REPORT_COLUMNS
+        .iter()
+        .map(|c| c.to_string())
+        .chain(header.iter().cloned())
+        .collect::<Vec<_>>();
+    std::iter::once(head).chain(rows.iter().map(|r| {
+        let mut columns: Vec<&str> = Vec::new();
+        for e in &r.errors {
+            if !columns.contains(&e.column.as_str()) {
+                columns.push(&e.column);
+            }
+        }
+        let reason = match r.errors.as_slice() {
+            [one] => one.reason.clone(),
+            many => many
+                .iter()
+                .map(|e| format!("【{}】{}", e.column, e.reason))
+                .collect::<Vec<_>>()
+                .join("；"),
+        };
+        let mut record = vec![r.row.to_string(), columns.join("、"), reason];
+        record.extend(r.cells.iter().cloned());
+        record
+    }))
+}
+
+/// Writes [`report_records`] as CSV (every record as wide as it is; CRLF line ends, as Excel
+/// writes them).
+pub fn write_row_report<W: Write>(
+    mut w: W,
+    header: &[String],
+    rows: &[FailedRow],
+    encoding: ReportEncoding,
+) -> csv::Result<()> {
+    if encoding == ReportEncoding::Utf8WithBom {
+        w.write_all(b"\xEF\xBB\xBF")?;
+    }
+    let mut out = csv::WriterBuilder::new().flexible(true).from_writer(w);
+    for record in report_records(header, rows) {
+        out.write_record(&record)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// The header line of a member roster, required columns starred, for officers to fill in.
 pub fn member_template_csv() -> String {
     template(MemberField::ALL)

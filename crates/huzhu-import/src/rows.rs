@@ -113,6 +113,19 @@ impl<'a, T> Rows<'a, T> {
         self.header_line
     }
 
+    /// The header as written in the file, every column in its order (the error report repeats
+    /// it, so that the report can be fixed and imported again).
+    pub fn header(&self) -> &[String] {
+        &self.header_names
+    }
+
+    /// The cells of the row [`Iterator::next`] returned last, as the file holds them
+    /// ([`Rows::header`]'s columns and any beyond them).
+    pub fn cells(&self) -> Vec<String> {
+        let src = &*self.source;
+        (0..src.width()).map(|i| src.cell(i).raw_text()).collect()
+    }
+
     /// The recognised columns: header text in the file and the field it feeds.
     pub fn columns(&self) -> &[(String, &'static str)] {
         &self.columns

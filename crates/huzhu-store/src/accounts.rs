@@ -208,7 +208,7 @@ macro_rules! impl_account_store {
                 &self,
                 user: &$crate::accounts::NewUser,
             ) -> $crate::Result<$crate::accounts::UserId> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let org: Option<(i64, i64)> =
                     sqlx::query_as("SELECT id, COALESCE(tenant_id, id) FROM orgs WHERE code = $1")
                         .bind(user.org.as_str())
@@ -289,11 +289,13 @@ macro_rules! impl_account_store {
                 id: $crate::accounts::UserId,
                 password_hash: &str,
             ) -> $crate::Result<()> {
+                let mut tx = self.write_tx().await?;
                 let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
                     .bind(password_hash)
                     .bind(id.0)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                tx.commit().await?;
                 if done.rows_affected() == 0 {
                     return Err($crate::StoreError::NotFound(format!("user {}", id.0)));
                 }
@@ -305,7 +307,7 @@ macro_rules! impl_account_store {
                 id: $crate::accounts::UserId,
                 active: bool,
             ) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let done = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
                     .bind(active)
                     .bind(id.0)
@@ -330,7 +332,7 @@ macro_rules! impl_account_store {
                 &self,
                 ch: &$crate::accounts::UserChange<'_>,
             ) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let tenant: Option<i64> =
                     sqlx::query_scalar("SELECT tenant_id FROM users WHERE id = $1")
                         .bind(ch.id.0)
@@ -399,6 +401,7 @@ macro_rules! impl_account_store {
                 created_at: chrono::DateTime<chrono::Utc>,
                 expires_at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<()> {
+                let mut tx = self.write_tx().await?;
                 sqlx::query(
                     "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, \
                      last_seen_at) VALUES ($1, $2, $3, $4, $3)",
@@ -407,8 +410,9 @@ macro_rules! impl_account_store {
                 .bind(user.0)
                 .bind(created_at)
                 .bind(expires_at)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -445,20 +449,24 @@ macro_rules! impl_account_store {
                 token_hash: &str,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<()> {
+                let mut tx = self.write_tx().await?;
                 sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
                     .bind(now)
                     .bind(token_hash)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                tx.commit().await?;
                 self.sessions.touched(token_hash, now);
                 Ok(())
             }
 
             async fn delete_session(&self, token_hash: &str) -> $crate::Result<()> {
+                let mut tx = self.write_tx().await?;
                 sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                     .bind(token_hash)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                tx.commit().await?;
                 // After the delete: a read that began before it cannot re-insert its answer.
                 self.sessions.forget(token_hash);
                 Ok(())
@@ -468,10 +476,12 @@ macro_rules! impl_account_store {
                 &self,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<u64> {
+                let mut tx = self.write_tx().await?;
                 let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
                     .bind(now)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                tx.commit().await?;
                 Ok(done.rows_affected())
             }
 

@@ -291,7 +291,7 @@ macro_rules! impl_bank_store {
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::bank::BankChange> {
                 use $crate::sql::{MemberRow, MEMBER_COLUMNS};
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let row: Option<$crate::bank::BankRow> = sqlx::query_as(&format!(
                     "SELECT {} FROM bank_changes b \
                      JOIN members m ON m.tenant_id = b.tenant_id AND m.id = b.member_id \

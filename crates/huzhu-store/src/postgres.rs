@@ -112,6 +112,11 @@ impl PgStore {
         Ok(())
     }
 
+    /// A write transaction. PostgreSQL locks rows, not the database: a plain `BEGIN`.
+    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -277,7 +277,7 @@ macro_rules! impl_store {
                 start: &$crate::ImportStart,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::ImportId> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 sqlx::query(
                     "DELETE FROM import_seen WHERE import_id IN \
                      (SELECT id FROM imports WHERE status = 'running' AND file_sha256 = $1)",
@@ -315,7 +315,7 @@ macro_rules! impl_store {
             ) -> $crate::Result<Vec<(u64, $crate::OrgOutcome)>> {
                 use $crate::sql::{OrgRow, ORG_COLUMNS};
                 use $crate::OrgOutcome;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let mut out = Vec::with_capacity(rows.len());
                 let mut counts = $crate::ImportCounts::default();
                 for (row, org) in rows {
@@ -452,7 +452,7 @@ macro_rules! impl_store {
                 if rows.is_empty() {
                     return Ok(Vec::new());
                 }
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
 
                 // Organisations named by the batch, and the ones the importer may touch: read in
                 // this transaction, so scope is judged on what the writes see (issue 14).
@@ -580,6 +580,9 @@ macro_rules! impl_store {
                 // The statistics move in this transaction too (docs/statistics.md).
                 let mut stat_delta = $crate::stats::MemberDelta::new();
                 let mut regendered: Vec<(i64, String, String)> = Vec::new();
+                // New members, written after the loop in multi-row INSERTs. No later row of the
+                // batch needs their ids: another row with the same number is a repeat (above).
+                let mut created: Vec<(i64, i64, MemberSnapshot)> = Vec::new();
                 // Who runs the import, read once and only for an audit entry.
                 let mut actor: Option<String> = None;
                 for ((row, member), unit) in rows.iter().zip(units) {
@@ -772,40 +775,11 @@ macro_rules! impl_store {
                                 }
                             }
                             None => {
-                                let id: i64 = sqlx::query_scalar(
-                                    "INSERT INTO members (tenant_id, id_kind, id_number, name, \
-                                     gender, birth_date, phone, org_id, status, hire_date, \
-                                     join_date, ss_region, tags, bank_account, version, \
-                                     created_at, updated_at, bank_branch) VALUES ($1, $2, $3, \
-                                     $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, \
-                                     $15, $16) RETURNING id",
-                                )
-                                .bind(tenant_id)
-                                .bind(&new.id_kind)
-                                .bind(&new.id_number)
-                                .bind(&new.name)
-                                .bind(&new.gender)
-                                .bind(new.birth_date)
-                                .bind(&new.phone)
-                                .bind(org_id)
-                                .bind(&new.status)
-                                .bind(new.hire_date)
-                                .bind(new.join_date)
-                                .bind(&new.ss_region)
-                                .bind(&new.tags)
-                                .bind(&new.bank_account)
-                                .bind(at)
-                                .bind(&new.bank_branch)
-                                .fetch_one(&mut *tx)
-                                .await?;
                                 *stat_delta
                                     .entry((tenant_id, org_id, new.gender.clone(),
                                         new.status.clone()))
                                     .or_insert(0) += 1;
-                                stored.insert(
-                                    id_number.to_string(),
-                                    MemberRow::from_snapshot(id, tenant_id, org_id, 1, at, &new),
-                                );
+                                created.push((tenant_id, org_id, new));
                                 MemberOutcome::Created
                             }
                         }
@@ -818,6 +792,39 @@ macro_rules! impl_store {
                         MemberOutcome::Rejected(_) => counts.rejected += 1,
                     }
                     out.push((*row, outcome));
+                }
+                const MEMBER_COLS: usize = 18;
+                for chunk in created.chunks($crate::sql::PARAMS_PER_STATEMENT / MEMBER_COLS) {
+                    let sql = format!(
+                        "INSERT INTO members (tenant_id, id_kind, id_number, name, gender, \
+                         birth_date, phone, org_id, status, hire_date, join_date, ss_region, \
+                         tags, bank_account, version, created_at, updated_at, bank_branch) \
+                         VALUES {}",
+                        value_rows::<$store>(1, chunk.len(), MEMBER_COLS)
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for (tenant_id, org_id, new) in chunk {
+                        q = q
+                            .bind(*tenant_id)
+                            .bind(&new.id_kind)
+                            .bind(&new.id_number)
+                            .bind(&new.name)
+                            .bind(&new.gender)
+                            .bind(new.birth_date)
+                            .bind(&new.phone)
+                            .bind(*org_id)
+                            .bind(&new.status)
+                            .bind(new.hire_date)
+                            .bind(new.join_date)
+                            .bind(&new.ss_region)
+                            .bind(&new.tags)
+                            .bind(&new.bank_account)
+                            .bind(1_i32)
+                            .bind(at)
+                            .bind(at)
+                            .bind(&new.bank_branch);
+                    }
+                    q.execute(&mut *tx).await?;
                 }
                 Self::stat_apply_members(&mut tx, &stat_delta).await?;
                 for (member, old, new) in &regendered {
@@ -840,7 +847,7 @@ macro_rules! impl_store {
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<()> {
                 use $crate::sql::i64_of;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 sqlx::query("DELETE FROM import_seen WHERE import_id = $1")
                     .bind(import.0)
                     .execute(&mut *tx)
@@ -1042,7 +1049,9 @@ macro_rules! impl_store {
             }
 
             async fn audit(&self, entry: &$crate::AuditEntry) -> $crate::Result<()> {
-                Self::insert_audit(&self.pool, entry).await
+                let mut tx = self.write_tx().await?;
+                Self::insert_audit(&mut *tx, entry).await?;
+                Ok(tx.commit().await?)
             }
 
             async fn audit_log(&self, limit: u32) -> $crate::Result<Vec<$crate::AuditEntry>> {
@@ -1105,14 +1114,16 @@ macro_rules! impl_store {
             }
 
             async fn set_setting(&self, key: &str, value: &str) -> $crate::Result<()> {
+                let mut tx = self.write_tx().await?;
                 sqlx::query(
                     "INSERT INTO settings (key, value) VALUES ($1, $2) \
                      ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 )
                 .bind(key)
                 .bind(value)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -1122,7 +1133,7 @@ macro_rules! impl_store {
                 value: Option<&str>,
                 entry: &$crate::AuditEntry,
             ) -> $crate::Result<Option<String>> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let old: Option<String> =
                     sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
                         .bind(key)

@@ -11,6 +11,19 @@ use std::time::Duration;
 /// How many connections serve reads outside transactions.
 const READERS: u32 = 4;
 
+/// How long a write waits for its turn when another process (a `huzhu import` beside the
+/// server) holds the database's write lock, before it gives up with an error.
+const WRITE_WAIT: Duration = Duration::from_secs(120);
+
+/// How long the writer's own connection waits inside SQLite before it hands a busy database
+/// back to [`SqliteStore::write_tx`], which waits in short steps without blocking the
+/// connection's thread (SQLite's own waits grow to 100 ms a step, and a waiter that looks
+/// that seldom never finds a busy importer's lock free).
+const WRITER_BUSY_TIMEOUT: Duration = Duration::from_millis(1);
+
+/// How often a write waiting for its turn tries again.
+const WRITE_RETRY: Duration = Duration::from_millis(1);
+
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     /// The one writer: every transaction and every write.
@@ -59,8 +72,8 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(60))
-            .connect_with(options.clone())
+            .acquire_timeout(WRITE_WAIT)
+            .connect_with(options.clone().busy_timeout(WRITER_BUSY_TIMEOUT))
             .await?;
         // Reads outside a transaction go to a few more connections: in WAL mode they see the last
         // commit and neither wait for the writer nor block it. An in-memory database is private
@@ -89,15 +102,51 @@ impl SqliteStore {
     }
 
     pub(crate) async fn run_migrations(&self) -> Result<()> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.pool)
-            .await?;
+        // A migration takes the write lock with a plain BEGIN: let it wait in SQLite, as long
+        // as any write may, while an import in another process holds the lock. (The writer pool
+        // is one connection: the pragma and the migrations run on the same one.)
+        let wait = format!("PRAGMA busy_timeout = {}", WRITE_WAIT.as_millis());
+        sqlx::query(&wait).execute(&self.pool).await?;
+        let migrated = sqlx::migrate!("./migrations/sqlite").run(&self.pool).await;
+        let short = format!("PRAGMA busy_timeout = {}", WRITER_BUSY_TIMEOUT.as_millis());
+        sqlx::query(&short).execute(&self.pool).await?;
+        migrated?;
         Ok(())
+    }
+
+    /// A write transaction, begun `IMMEDIATE`: it holds the write lock from its first statement,
+    /// so a read inside it can never be overtaken by another process's commit (a deferred
+    /// transaction that read first and then wrote got SQLITE_BUSY at once, which the server
+    /// answered 500 "database is locked" while `huzhu import` ran beside it: issue 13). When
+    /// another process holds the lock, it waits its turn, trying again every millisecond.
+    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        let deadline = std::time::Instant::now() + WRITE_WAIT;
+        loop {
+            match self.pool.begin_with("BEGIN IMMEDIATE").await {
+                Ok(tx) => return Ok(tx),
+                Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                    tokio::time::sleep(WRITE_RETRY).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     pub async fn close(&self) {
         self.reader.close().await;
         self.pool.close().await;
+    }
+}
+
+/// SQLITE_BUSY and its extended codes (BUSY_RECOVERY, BUSY_SNAPSHOT, BUSY_TIMEOUT): another
+/// connection holds the lock; trying again later is right.
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|c| c.parse::<i32>().ok())
+            .is_some_and(|c| c & 0xff == 5),
+        _ => false,
     }
 }
 

@@ -200,7 +200,7 @@ macro_rules! impl_transfer_store {
                 request: &$crate::transfers::NewTransfer<'_>,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::transfers::Transfer> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let to: Option<(i64, i64)> = sqlx::query_as(
                     "SELECT id, COALESCE(tenant_id, id) FROM orgs WHERE code = $1",
                 )
@@ -303,7 +303,7 @@ macro_rules! impl_transfer_store {
                 use $crate::sql::{MemberRow, MEMBER_COLUMNS};
                 use $crate::transfers::TransferDecision;
                 let not_found = || $crate::StoreError::NotFound(format!("transfer {id}"));
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let requester: Option<String> =
                     sqlx::query_scalar("SELECT requested_by FROM transfers WHERE id = $1")
                         .bind(id)

@@ -9,7 +9,7 @@ macro_rules! impl_money_store {
             }
 
             async fn load_policy(&self, p: &$crate::money::PolicyRecord) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let existing: Option<String> =
                     sqlx::query_scalar("SELECT sha256 FROM policies WHERE id = $1")
                         .bind(&p.id)
@@ -155,7 +155,7 @@ macro_rules! impl_money_store {
                 &self,
                 e: &$crate::money::UnitEnrolment<'_>,
             ) -> $crate::Result<$crate::money::BillId> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let (org_id, tenant) = Self::money_org(&mut tx, e.unit).await?;
                 let payer = match e.payer.filter(|p| *p != e.unit) {
                     None => None,
@@ -318,7 +318,7 @@ macro_rules! impl_money_store {
                 actor: &str,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::money::Bill> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let paid: Option<(i64, i64, i64)> = sqlx::query_as(
                     "UPDATE bills SET status = 'paid', payment_ref = $1, paid_by = $2, \
                      paid_at = $3 WHERE id = $4 AND status = 'unpaid' \
@@ -570,7 +570,7 @@ macro_rules! impl_money_store {
                 &self,
                 decisions: &[($crate::money::ClaimId, String, huzhu_domain::money::Money)],
             ) -> $crate::Result<u64> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let mut written = 0u64;
                 let mut delta = $crate::stats::ClaimDelta::new();
                 for chunk in decisions.chunks($crate::money::sql::UPDATE_CHUNK) {
@@ -622,7 +622,7 @@ macro_rules! impl_money_store {
                 &self,
                 c: &$crate::money::ClaimChange,
             ) -> $crate::Result<$crate::money::StoredClaim> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let mut delta = $crate::stats::ClaimDelta::new();
                 Self::money_apply_change(&mut tx, c, &mut delta).await?;
                 Self::stat_apply_claims(&mut tx, &delta).await?;
@@ -648,7 +648,7 @@ macro_rules! impl_money_store {
                 &self,
                 d: &$crate::money::NewDocument,
             ) -> $crate::Result<$crate::money::StoredDocument> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let tenant: i64 = sqlx::query_scalar("SELECT tenant_id FROM claims WHERE id = $1")
                     .bind(d.claim.0)
                     .fetch_optional(&mut *tx)
@@ -726,7 +726,7 @@ macro_rules! impl_money_store {
                 actor: &str,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::money::Batch> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let (org_id, tenant) = Self::money_org(&mut tx, org).await?;
                 let total: i64 = lines.iter().map(|l| l.amount.fen()).sum();
                 let id: i64 = sqlx::query_scalar(
@@ -837,7 +837,7 @@ macro_rules! impl_money_store {
                 actor: &str,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::money::Batch> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let failed = outcomes.iter().filter(|o| o.failure.is_some()).count();
                 let status = if failed == 0 { "paid" } else { "partly_failed" };
                 let moved = sqlx::query(
@@ -1076,7 +1076,7 @@ macro_rules! impl_money_store {
                 use $crate::money::rows::json_list;
                 use $crate::sql::{HasDb, MemberRow, MEMBER_COLUMNS};
                 const CLAIM_COLS: usize = 19;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let ids: Vec<i64> = sqlx::query_scalar(<$store as HasDb>::NEW_CLAIM_IDS)
                     .bind($crate::sql::i64_of(batch.len() as u64))
                     .fetch_all(&mut *tx)

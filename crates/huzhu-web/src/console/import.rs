@@ -18,7 +18,7 @@ use axum::routing::get;
 use axum::Router;
 use chrono::{DateTime, Utc};
 use huzhu_app::access::{not_found, require};
-use huzhu_app::import::{self, ImportSink, Progress, RosterFile, RowError};
+use huzhu_app::import::{self, FailedRow, ImportSink, Progress, RosterFile, RowError};
 use huzhu_app::model::ImportCounts;
 use huzhu_app::AppError;
 use huzhu_app::Backend;
@@ -69,6 +69,10 @@ pub struct Job {
     pub errors: Vec<RowError>,
     /// Errors beyond [`MAX_ERRORS`], counted but not kept.
     pub errors_dropped: u64,
+    /// The file's header as written, for the error report.
+    pub header: Vec<String>,
+    /// Refused rows with their cells as read (at most [`MAX_ERRORS`]), for the error report.
+    pub failed: Vec<FailedRow>,
     /// The store's record of the run, once finished.
     pub import: Option<i64>,
     pub ignored_columns: Vec<String>,
@@ -148,6 +152,21 @@ impl ImportSink for JobSink {
                 j.errors.push(error.clone());
             } else {
                 j.errors_dropped += 1;
+            }
+        });
+    }
+
+    fn header(&mut self, header: &[String]) {
+        with_job(&self.key, |j| j.header = header.to_vec());
+    }
+
+    fn failed_row(&mut self, row: &FailedRow) {
+        for e in &row.errors {
+            self.row_error(e);
+        }
+        with_job(&self.key, |j| {
+            if j.failed.len() < MAX_ERRORS {
+                j.failed.push(row.clone());
             }
         });
     }
@@ -271,6 +290,8 @@ pub async fn upload<S: Backend>(
             progress: None,
             errors: Vec::new(),
             errors_dropped: 0,
+            header: Vec::new(),
+            failed: Vec::new(),
             import: None,
             ignored_columns: Vec::new(),
         });
@@ -356,7 +377,7 @@ pub async fn errors_csv(Console(c): Console, Path(key): Path<String>) -> Respons
     let r: PageResult = async {
         let job = finished_job(&c, &key)?;
         Ok(download(
-            import::error_report_csv(&job.errors)?,
+            import::error_report_csv(&job.header, &job.failed)?,
             "text/csv; charset=utf-8",
             &format!("导入错误报告-{}.csv", job.file_name),
         ))
@@ -369,7 +390,7 @@ pub async fn errors_xlsx(Console(c): Console, Path(key): Path<String>) -> Respon
     let r: PageResult = async {
         let job = finished_job(&c, &key)?;
         Ok(download(
-            import::error_report_xlsx(&job.errors)?,
+            import::error_report_xlsx(&job.header, &job.failed)?,
             XLSX,
             &format!("导入错误报告-{}.xlsx", job.file_name),
         ))

@@ -596,8 +596,21 @@ async fn a_roster_upload_runs_in_the_background_and_reports_its_bad_rows() {
     let report = get_raw(&app, &officer, &format!("{status_uri}/errors.csv")).await;
     assert_eq!(report.status, StatusCode::OK);
     let text = String::from_utf8(report.body.to_vec()).unwrap();
-    assert!(text.starts_with("\u{feff}row,column,reason"));
-    assert!(text.contains("\n6,工会代码,"));
+    assert!(
+        text.starts_with("\u{feff}错误行号(row),错误列(column),错误原因(reason),"),
+        "{text}"
+    );
+    assert!(text.contains("\n6,工会代码,"), "{text}");
+    assert!(
+        text.contains(&format!(
+            ",邻单位,{},LA-01-002,在职\r\n",
+            id_number("33010619900505006")
+        )) || text.contains(&format!(
+            ",邻单位,{},LA-01-002,在职\n",
+            id_number("33010619900505006")
+        )),
+        "the refused row's own cells: {text}"
+    );
     let xlsx = get_raw(&app, &officer, &format!("{status_uri}/errors.xlsx")).await;
     assert!(xlsx.body.starts_with(b"PK"));
     assert!(app.store.member_by_id_number(&good).await.is_ok());

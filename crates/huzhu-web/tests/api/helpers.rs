@@ -41,6 +41,13 @@ pub async fn spawn_app() -> TestApp {
     }
 }
 
+impl TestApp {
+    /// The SQLite file the app writes: another store may open it, as `huzhu import` would.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("api.db")
+    }
+}
+
 /// An answer as it came: status, headers and the body's bytes.
 pub struct Raw {
     pub status: StatusCode,

@@ -14,6 +14,7 @@ mod console_kept_files;
 mod console_pages;
 mod console_words;
 mod helpers;
+mod import_beside;
 mod import_security;
 mod ledger_scope;
 mod money;

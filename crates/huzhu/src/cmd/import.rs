@@ -4,7 +4,7 @@ use super::{EXIT_BAD_INPUT, EXIT_ROWS_REJECTED};
 use anyhow::Context;
 use huzhu_app::import::{import_members, import_orgs, ImportSink, RosterFile};
 use huzhu_app::SystemClock;
-use huzhu_import::{Progress, ProgressUnit, ReportEncoding, RowError};
+use huzhu_import::{FailedRow, Progress, ProgressUnit, ReportEncoding, RowError};
 use huzhu_store::{ImportCounts, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -22,7 +22,8 @@ pub enum ImportCommand {
 pub struct ImportArgs {
     /// The roster, .xlsx or .csv.
     file: PathBuf,
-    /// Write every bad row to this CSV file (columns row,column,reason), to fix and re-import.
+    /// Write every refused row to this CSV file, to fix and import again: where and why
+    /// (错误行号, 错误列, 错误原因), then the row's cells under the file's own header.
     #[arg(long)]
     errors: Option<PathBuf>,
     /// Who is importing, for the audit trail.
@@ -33,7 +34,9 @@ pub struct ImportArgs {
 /// Shows bad rows and progress on the terminal and keeps the rows for the report file.
 struct CliSink {
     bar: ProgressBar,
-    errors: Vec<RowError>,
+    header: Vec<String>,
+    failed: Vec<FailedRow>,
+    errors: usize,
     shown: usize,
 }
 
@@ -60,7 +63,18 @@ impl ImportSink for CliSink {
                 .suspend(|| eprintln!("第{}行 [{}] {}", e.row, e.column, e.reason));
             self.shown += 1;
         }
-        self.errors.push(e.clone());
+        self.errors += 1;
+    }
+
+    fn header(&mut self, header: &[String]) {
+        self.header = header.to_vec();
+    }
+
+    fn failed_row(&mut self, row: &FailedRow) {
+        for e in &row.errors {
+            self.row_error(e);
+        }
+        self.failed.push(row.clone());
     }
 }
 
@@ -88,7 +102,9 @@ pub async fn run<S: Store>(store: S, cmd: ImportCommand) -> anyhow::Result<ExitC
     bar.set_style(style("字节"));
     let mut sink = CliSink {
         bar,
-        errors: Vec::new(),
+        header: Vec::new(),
+        failed: Vec::new(),
+        errors: 0,
         shown: 0,
     };
     let clock = SystemClock;
@@ -100,18 +116,19 @@ pub async fn run<S: Store>(store: S, cmd: ImportCommand) -> anyhow::Result<ExitC
     }
     .with_context(|| format!("while importing {}", args.file.display()))?;
     sink.bar.finish_and_clear();
-    if sink.errors.len() > sink.shown {
+    if sink.errors > sink.shown {
         eprintln!(
             "…… 另有 {} 条错误未显示 (more errors not shown)",
-            sink.errors.len() - sink.shown
+            sink.errors - sink.shown
         );
     }
     if let Some(path) = &args.errors {
         let out = std::fs::File::create(path)
             .with_context(|| format!("while creating the error report {}", path.display()))?;
-        huzhu_import::write_error_report(
+        huzhu_import::write_row_report(
             std::io::BufWriter::new(out),
-            &sink.errors,
+            &sink.header,
+            &sink.failed,
             ReportEncoding::Utf8,
         )
         .with_context(|| format!("while writing the error report {}", path.display()))?;
