@@ -16,6 +16,7 @@ mod ledger_scope;
 mod money;
 mod money_input;
 mod money_scope;
+mod office;
 mod openapi;
 mod signin;
 mod stats;
