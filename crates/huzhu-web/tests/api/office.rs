@@ -55,7 +55,12 @@ async fn audit_entries(app: &TestApp, action: &str) -> Vec<serde_json::Value> {
             &format!("/api/v1/audit?limit=200&action={action}"),
         )
         .await;
-    log.as_array().cloned().unwrap_or_default()
+    log.as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e["action"] == action)
+        .collect()
 }
 
 /// A claim of the LA district (made by LA-01-001's officer) and its member.
