@@ -87,7 +87,6 @@ async fn some_claim(app: &TestApp) -> (i64, huzhu_store::StoredMember) {
 }
 
 #[tokio::test]
-#[ignore = "unfinished at the deadline: the search by the ID number's last four did not find the claim; to investigate"]
 async fn a_claim_is_found_by_the_members_name_or_id_number_within_scope_and_an_id_search_is_logged()
 {
     let app = spawn_app().await;
