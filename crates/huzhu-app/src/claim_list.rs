@@ -15,6 +15,7 @@ use huzhu_domain::scenario::Claim;
 use huzhu_domain::workflow::ClaimState;
 use huzhu_store::money::{ClaimFilter, ClaimId, StoredClaim};
 use huzhu_store::{AuditEntry, MemberId, Repo};
+use std::collections::hash_map::Entry;
 
 /// How many characters of an ID number a masked one shows at its end: a search by at most this
 /// many tells no more than the masked list.
@@ -169,22 +170,19 @@ pub async fn export_xlsx<S: Repo>(
         std::collections::HashMap::new();
     let mut lines = Vec::with_capacity(rows.len());
     for c in &rows {
-        if !members.contains_key(&c.member.0) {
+        if let Entry::Vacant(e) = members.entry(c.member.0) {
             let m = store.member(c.member).await?;
-            members.insert(
-                c.member.0,
-                (
-                    m.record.name.as_str().to_string(),
-                    m.record.id_number.masked(),
-                ),
-            );
+            e.insert((
+                m.record.name.as_str().to_string(),
+                m.record.id_number.masked(),
+            ));
         }
-        if !policy_names.contains_key(&c.policy) {
+        if let Entry::Vacant(e) = policy_names.entry(c.policy.clone()) {
             let name = match store.policy_record(&c.policy).await {
                 Ok(p) => p.name,
                 Err(_) => c.policy.clone(),
             };
-            policy_names.insert(c.policy.clone(), name);
+            e.insert(name);
         }
         let (name, id_number) = members.get(&c.member.0).cloned().unwrap_or_default();
         lines.push(ExportLine {

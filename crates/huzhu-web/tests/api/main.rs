@@ -20,6 +20,7 @@ mod ledger_scope;
 mod money;
 mod money_input;
 mod money_scope;
+mod office;
 mod openapi;
 mod review_audit;
 mod signin;
