@@ -89,8 +89,9 @@ async fn every_demo_role_signs_in_sees_its_navigation_and_signs_out() {
             "{username} lands on the home page"
         );
         let who = b.text("[data-testid=whoami]").await.unwrap();
+        // The header names the account's org, not its code (issue 13).
         assert!(
-            who.contains(role.label_zh()) && who.contains(org),
+            who.contains(role.label_zh()) && who.contains("工会") && !who.contains(org),
             "{username}: the header says {who:?}"
         );
         let nav = b.texts("nav.main a").await.unwrap();
@@ -185,5 +186,49 @@ async fn a_dead_session_cookie_does_not_stand_in_the_way_of_signing_in() {
     b.sign_in("city.staff").await.unwrap();
     b.goto("/orgs").await.unwrap();
     assert_eq!(b.path().await.unwrap(), "/orgs");
+    b.close().await.unwrap();
+}
+
+/// 账号管理 in a real browser: the administrator creates an officer's account through the form,
+/// reads its temporary password off the page, and the new account signs in with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_creates_an_account_that_then_signs_in() {
+    let Some((_server, b)) = start("accounts_create", Viewport::DESKTOP).await else {
+        return;
+    };
+    b.sign_in("admin").await.unwrap();
+    b.click("nav.main a[href='/accounts']").await.unwrap();
+    b.wait_for("[data-testid=account-form]").await.unwrap();
+    b.type_into("#username", "officer.la01002").await.unwrap();
+    b.type_into("#display_name", "李干事").await.unwrap();
+    b.js(
+        "document.querySelector('#role').value = 'unit_officer';\
+         document.querySelector('#org').value = 'LA-01-002';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    b.click("[data-testid=account-form] button[type=submit]")
+        .await
+        .unwrap();
+    let password = b
+        .wait_for("[data-testid=new-password]")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(password.len() >= 8, "{password}");
+    let row = b.text("tr[data-username='officer.la01002']").await.unwrap();
+    assert!(
+        row.contains("基层工会干事") && !row.contains("LA-01-002"),
+        "{row}"
+    );
+    b.sign_out().await.unwrap();
+    b.submit_sign_in("officer.la01002", &password)
+        .await
+        .unwrap();
+    b.wait_for("[data-testid=whoami]").await.unwrap();
+    assert_eq!(b.path().await.unwrap(), "/");
     b.close().await.unwrap();
 }

@@ -116,7 +116,7 @@ async fn list_page<S: Backend>(
 ) -> PageResult {
     let actor = c.actor()?;
     let accounts = manage::list(&state.store, actor).await?;
-    let status = error.as_ref().map(|_| 400);
+    let invalid = error.is_some();
     let mut r = page(&ListPage {
         c,
         accounts,
@@ -126,8 +126,8 @@ async fn list_page<S: Backend>(
         form,
         error,
     })?;
-    if let Some(s) = status.and_then(|s| axum::http::StatusCode::from_u16(s).ok()) {
-        *r.status_mut() = s;
+    if invalid {
+        *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
     }
     Ok(r)
 }
@@ -153,15 +153,15 @@ pub async fn create<S: Backend>(
 ) -> Response {
     let r = async {
         let actor = c.actor()?;
-        let input = (|| {
-            Ok::<_, PageError>(NewAccount {
+        let input = parse_role(&f.role).and_then(|role| {
+            Ok(NewAccount {
                 username: f.username.clone(),
                 display_name: Some(f.display_name.clone()),
-                role: parse_role(&f.role)?,
+                role,
                 org: parse_org(&f.org)?,
                 password: Some(f.password.clone()),
             })
-        })();
+        });
         let made = match input {
             Ok(input) => manage::create(&state.store, state.clock.as_ref(), actor, &input)
                 .await

@@ -106,8 +106,8 @@ impl PendingUploads {
     pub fn keep(&self, key: &FormKey, files: Vec<Upload>, now: DateTime<Utc>) {
         let mut inner = self.lock();
         inner.expire(now);
-        let mut count = inner.files.values().filter(|k| &k.key == key).count();
-        for f in files {
+        let already = inner.files.values().filter(|k| &k.key == key).count();
+        for (count, f) in (already..).zip(files) {
             if count >= MAX_FILES || f.bytes.len() > MAX_TOTAL_BYTES {
                 break;
             }
@@ -132,7 +132,6 @@ impl PendingUploads {
                     seq,
                 },
             );
-            count += 1;
         }
     }
 
