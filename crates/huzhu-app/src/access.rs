@@ -172,3 +172,43 @@ pub async fn members_in_scope<S: Store + AccountStore>(
         .await?;
     Ok(own.into_iter().filter(|m| m.id.0 == me).collect())
 }
+
+/// The names of the orgs an actor sees, by code, for the console's pages. Read at most once a minute
+/// per scope (a city's subtree is thousands of orgs; a page needs a few of them): an org
+/// renamed or imported a moment ago may show its code until then.
+pub async fn org_names<S: Store + AccountStore + huzhu_store::MoneyStore>(
+    store: &S,
+    actor: &Actor,
+) -> Result<std::sync::Arc<std::collections::BTreeMap<String, String>>, AppError> {
+    use std::collections::{BTreeMap, HashMap};
+    use std::sync::{Arc, Mutex, OnceLock};
+    use std::time::{Duration, Instant};
+    type Names = Arc<BTreeMap<String, String>>;
+    type Key = (usize, String, Option<i64>);
+    static CACHE: OnceLock<Mutex<HashMap<Key, (Instant, Names)>>> = OnceLock::new();
+    const FRESH: Duration = Duration::from_secs(60);
+    let cache = CACHE.get_or_init(Default::default);
+    let key: Key = (
+        huzhu_store::MoneyStore::identity(store),
+        actor.org.to_string(),
+        actor.member_id,
+    );
+    if let Ok(c) = cache.lock() {
+        if let Some((at, names)) = c.get(&key) {
+            if at.elapsed() < FRESH {
+                return Ok(names.clone());
+            }
+        }
+    }
+    let names: Names = Arc::new(
+        orgs_in_scope(store, actor, None)
+            .await?
+            .into_iter()
+            .map(|o| (o.code.to_string(), o.name))
+            .collect(),
+    );
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, (Instant::now(), names.clone()));
+    }
+    Ok(names)
+}

@@ -540,44 +540,12 @@ impl<S: Backend> FromRequestParts<AppState<S>> for Console {
     }
 }
 
-/// The names of the orgs an actor sees, by code, for [`Ctx::org`]. Read at most once a minute
-/// per scope (a city's subtree is thousands of orgs; a page needs a few of them): an org
-/// renamed or imported a moment ago may show its code until then.
-async fn org_names<S: Repo>(
+/// The names of the orgs an actor sees, by code, for [`Ctx::org`] (cached by the app).
+async fn org_names<S: Backend>(
     state: &AppState<S>,
     actor: &Actor,
 ) -> Result<std::sync::Arc<std::collections::BTreeMap<String, String>>, AppError> {
-    use std::collections::{BTreeMap, HashMap};
-    use std::sync::{Arc, Mutex, OnceLock};
-    use std::time::{Duration, Instant};
-    type Names = Arc<BTreeMap<String, String>>;
-    type Key = (usize, String, Option<i64>);
-    static CACHE: OnceLock<Mutex<HashMap<Key, (Instant, Names)>>> = OnceLock::new();
-    const FRESH: Duration = Duration::from_secs(60);
-    let cache = CACHE.get_or_init(Default::default);
-    let key: Key = (
-        huzhu_store::MoneyStore::identity(&state.store),
-        actor.org.to_string(),
-        actor.member_id,
-    );
-    if let Ok(c) = cache.lock() {
-        if let Some((at, names)) = c.get(&key) {
-            if at.elapsed() < FRESH {
-                return Ok(names.clone());
-            }
-        }
-    }
-    let names: Names = Arc::new(
-        huzhu_app::access::orgs_in_scope(&state.store, actor, None)
-            .await?
-            .into_iter()
-            .map(|o| (o.code.to_string(), o.name))
-            .collect(),
-    );
-    if let Ok(mut c) = cache.lock() {
-        c.insert(key, (Instant::now(), names.clone()));
-    }
-    Ok(names)
+    huzhu_app::access::org_names(&state.store, actor).await
 }
 
 /// The page context of a request without a session (the sign-in page).
