@@ -165,3 +165,27 @@ pub async fn names<S: MoneyStore>(
     }
     Ok(out)
 }
+
+/// Every document a policy asks for, by id, as (name, English name), over the stored policies
+/// and the built-ins: the audit log keeps the ids a claim was returned for, and a page names them.
+pub async fn document_names<S: MoneyStore>(
+    store: &S,
+    clock: &dyn Clock,
+) -> Result<std::collections::BTreeMap<String, (String, Option<String>)>, AppError> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut add = |p: &Policy| {
+        for d in &p.documents {
+            out.entry(d.id.clone())
+                .or_insert_with(|| (d.name.clone(), d.name_en.clone()));
+        }
+    };
+    for r in store.policy_records().await? {
+        add(&*policy(store, clock, &r.id).await?);
+    }
+    for name in huzhu_domain::policy::builtin_names() {
+        if let Some(Ok(p)) = builtin(name) {
+            add(&p);
+        }
+    }
+    Ok(out)
+}

@@ -185,7 +185,13 @@ macro_rules! impl_money_store {
                 .bind(e.at)
                 .fetch_one(&mut *tx)
                 .await?;
-                // The entry goes in with the bill: an enrolment refused below rolls both back.
+                // The entry names the policy (its name, not its file id), and goes in with the
+                // bill: an enrolment refused below rolls both back.
+                let policy_name: Option<String> =
+                    sqlx::query_scalar("SELECT name FROM policies WHERE id = $1")
+                        .bind(e.policy)
+                        .fetch_optional(&mut *tx)
+                        .await?;
                 Self::audit_in(
                     &mut tx,
                     &$crate::bank::TxAudit {
@@ -194,7 +200,7 @@ macro_rules! impl_money_store {
                         action: "enrolment",
                         subject: &$crate::money::audit::bill_subject(bill),
                         detail: &$crate::money::audit::enrolment_detail(
-                            e.policy,
+                            policy_name.as_deref().unwrap_or(e.policy),
                             e.members,
                             e.lines.len(),
                             e.total,

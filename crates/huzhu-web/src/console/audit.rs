@@ -92,6 +92,8 @@ pub struct ActionChoice {
 #[template(path = "audit/list.html")]
 struct AuditPage<'a> {
     c: &'a Ctx,
+    /// Document names by id, for the documents a claim was returned for.
+    documents: std::collections::BTreeMap<String, (String, Option<String>)>,
     q: AuditQuery,
     actions: Vec<ActionChoice>,
     rows: Vec<AuditRecord>,
@@ -101,6 +103,32 @@ struct AuditPage<'a> {
 }
 
 impl AuditPage<'_> {
+    /// A stored subject or detail in the page's language, document ids named.
+    fn shown(&self, text: &str) -> String {
+        let text = self.c.words(text);
+        let mut out = String::with_capacity(text.len());
+        let mut word = String::new();
+        let mut flush = |word: &mut String, out: &mut String| {
+            match self.documents.get(word.as_str()) {
+                Some((zh, en)) => {
+                    out.push_str(self.c.t(zh, en.as_deref().unwrap_or(zh)));
+                }
+                _ => out.push_str(word),
+            }
+            word.clear();
+        };
+        for ch in text.chars() {
+            if ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_' {
+                word.push(ch);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(ch);
+            }
+        }
+        flush(&mut word, &mut out);
+        out
+    }
+
     /// What an action code means, in the page's language ("" for one not known).
     fn action_label(&self, code: &str) -> &'static str {
         audit::action_words(code).map_or("", |(zh, en)| self.c.t(zh, en))
@@ -135,7 +163,7 @@ async fn show_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: AuditQuery) -> P
         .map(|a| ActionChoice {
             selected: a == chosen,
             label: audit::action_words(&a)
-                .map(|(zh, en)| format!("{} ({a})", c.t(zh, en)))
+                .map(|(zh, en)| c.t(zh, en).to_string())
                 .unwrap_or_else(|| a.clone()),
             value: a,
         })
@@ -146,8 +174,10 @@ async fn show_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: AuditQuery) -> P
         .flatten();
     let first_page = q.before.is_some().then(|| base.clone());
     let export = q.href("/audit/export.xlsx");
+    let documents = huzhu_app::policies::document_names(&state.store, state.clock.as_ref()).await?;
     page(&AuditPage {
         c,
+        documents,
         q,
         actions,
         rows,

@@ -164,6 +164,11 @@ impl Ctx {
         self.lang.t(zh, en)
     }
 
+    /// A message written both ways (`中文 (English)`) in the page's language ([`words`]).
+    pub fn words<T: AsRef<str>>(&self, text: T) -> String {
+        words::message_in(self.lang, text.as_ref())
+    }
+
     pub fn date<D: Borrow<NaiveDate>>(&self, d: D) -> String {
         self.lang.date(*d.borrow())
     }

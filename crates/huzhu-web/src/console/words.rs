@@ -5,52 +5,143 @@
 
 use super::i18n::Lang;
 
-/// The half of a bilingual message `中文 (English)` in `lang`: the last parenthesised group is
-/// the English. A message without one is shown as it is.
-pub fn message_in(lang: Lang, message: &str) -> String {
-    let trimmed = message.trim_end();
-    let Some(body) = trimmed.strip_suffix(')') else {
-        return message.to_string();
-    };
-    // The '(' that opens the final group, counting nested parentheses from the end.
-    let mut depth = 1usize;
-    let mut open = None;
-    for (i, ch) in body.char_indices().rev() {
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3000}'..='\u{303f}').contains(&c)
+}
+
+/// A run of text or a top-level parenthesised group, as [`message_in`] splits a message.
+enum Piece<'a> {
+    Text(&'a str),
+    /// The inside of `( … )`, nested parentheses included.
+    Group(&'a str),
+}
+
+fn pieces(message: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0usize;
+    for (i, ch) in message.char_indices() {
         match ch {
-            ')' => depth += 1,
             '(' => {
+                if depth == 0 {
+                    out.push(Piece::Text(&message[start..i]));
+                    start = i + 1;
+                }
+                depth += 1;
+            }
+            ')' if depth > 0 => {
                 depth -= 1;
                 if depth == 0 {
-                    open = Some(i);
-                    break;
+                    out.push(Piece::Group(&message[start..i]));
+                    start = i + 1;
                 }
             }
             _ => {}
         }
     }
-    let Some(open) = open else {
-        return message.to_string();
-    };
-    let zh = body[..open].trim_end();
-    let en = body[open + 1..].trim();
-    // Only a Chinese sentence followed by an English one is split.
-    let has_cjk = zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    if zh.is_empty()
-        || en.is_empty()
-        || !has_cjk
-        || en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-    {
+    if depth > 0 {
+        // Unbalanced: not a message this function understands.
+        return vec![Piece::Text(message)];
+    }
+    out.push(Piece::Text(&message[start..]));
+    out
+}
+
+/// A message in the page's language. The use cases and the audit log write every message both
+/// ways at once, each Chinese part followed by its English in parentheses —
+/// `中文 (English)`, or several such parts: `已审核 → 已审批；核准 100.00 元 (Reviewed → Approved;
+/// 100.00 yuan approved)；理由 (reason)：…`. Chinese keeps the text without the English groups;
+/// English keeps the groups, joined as the Chinese parts were (`；` → `; `, `：` → `: `), and
+/// any Chinese text left untranslated at the end (a reason someone typed). A message that is not
+/// written this way is shown as it is.
+pub fn message_in(lang: Lang, message: &str) -> String {
+    let parts = pieces(message);
+    // A group is an English translation when it holds no Chinese and follows Chinese text.
+    let mut english = vec![false; parts.len()];
+    let mut pending_cjk = false;
+    for (i, p) in parts.iter().enumerate() {
+        match p {
+            Piece::Text(t) => pending_cjk |= t.chars().any(is_cjk),
+            Piece::Group(g) => {
+                if pending_cjk
+                    && !g.chars().any(is_cjk)
+                    && g.chars().any(|c| c.is_ascii_alphabetic())
+                {
+                    english[i] = true;
+                    pending_cjk = false;
+                }
+            }
+        }
+    }
+    if !english.iter().any(|e| *e) {
         return message.to_string();
     }
+    let mut out = String::new();
     match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => {
-            let mut s = en.to_string();
-            if let Some(first) = s.get(..1) {
-                s.replace_range(..1, &first.to_uppercase());
+        Lang::Zh => {
+            for (i, p) in parts.iter().enumerate() {
+                match p {
+                    Piece::Text(t) => {
+                        if english.get(i + 1).copied().unwrap_or(false) {
+                            out.push_str(t.trim_end());
+                        } else {
+                            out.push_str(t);
+                        }
+                    }
+                    Piece::Group(g) if !english[i] => {
+                        out.push('(');
+                        out.push_str(g);
+                        out.push(')');
+                    }
+                    Piece::Group(_) => {}
+                }
             }
-            s
         }
+        Lang::En => {
+            let last = english.iter().rposition(|e| *e).unwrap_or(0);
+            let mut first = true;
+            for (i, p) in parts.iter().enumerate() {
+                match p {
+                    Piece::Group(g) if english[i] => {
+                        if !first {
+                            // The separator the Chinese text put between the two parts.
+                            let between = match &parts[i - 1] {
+                                Piece::Text(t) => *t,
+                                Piece::Group(_) => "",
+                            };
+                            out.push_str(separator(between));
+                        }
+                        out.push_str(g.trim());
+                        first = false;
+                    }
+                    Piece::Text(t) if i > last && t.chars().any(is_cjk) => {
+                        // Untranslated text after the last translation (typed by someone).
+                        out.push_str(separator(t));
+                        out.push_str(t.trim_start_matches([' ', '；', '：', ':', ';']).trim_end());
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(first) = out.get(..1) {
+                let upper = first.to_uppercase();
+                out.replace_range(..1, &upper);
+            }
+        }
+    }
+    out
+}
+
+/// The English separator for the Chinese text between two translated parts.
+fn separator(between: &str) -> &'static str {
+    let t = between.trim_start();
+    if t.starts_with('；') || t.starts_with(';') {
+        "; "
+    } else if t.starts_with('：') || t.starts_with(':') {
+        ": "
+    } else if t.starts_with('，') || t.starts_with(',') {
+        ", "
+    } else {
+        " "
     }
 }
 
@@ -144,6 +235,21 @@ mod tests {
         let m = "单位（基层）不在范围内 (unit (grassroots) is out of scope)";
         assert_eq!(message_in(Lang::Zh, m), "单位（基层）不在范围内");
         assert_eq!(message_in(Lang::En, m), "Unit (grassroots) is out of scope");
+        // Several parts, and a reason typed in Chinese only.
+        let m = "已审核 → 已审批；核准 100.00 元 (Reviewed → Approved; 100.00 yuan approved)；理由 (reason)：原位癌诊断需核实";
+        assert_eq!(
+            message_in(Lang::En, m),
+            "Reviewed → Approved; 100.00 yuan approved; reason: 原位癌诊断需核实"
+        );
+        assert_eq!(
+            message_in(Lang::Zh, m),
+            "已审核 → 已审批；核准 100.00 元；理由：原位癌诊断需核实"
+        );
+        let m = "已审批 → 已支付；累计已付 1.00 元 (Approved → Paid; 1.00 yuan paid in all)；批次 (batch)：支付批次 1 (batch 1)";
+        assert_eq!(
+            message_in(Lang::En, m),
+            "Approved → Paid; 1.00 yuan paid in all; batch: batch 1"
+        );
         // Not bilingual: as it is.
         assert_eq!(message_in(Lang::En, "未找到"), "未找到");
         assert_eq!(message_in(Lang::Zh, "bad (thing)"), "bad (thing)");
