@@ -108,7 +108,7 @@ impl AuditPage<'_> {
         let text = self.c.words(text);
         let mut out = String::with_capacity(text.len());
         let mut word = String::new();
-        let mut flush = |word: &mut String, out: &mut String| {
+        let flush = |word: &mut String, out: &mut String| {
             match self.documents.get(word.as_str()) {
                 Some((zh, en)) => {
                     out.push_str(self.c.t(zh, en.as_deref().unwrap_or(zh)));
