@@ -21,14 +21,7 @@ use serde::Serialize;
 /// A payout batch's or line's state in words, (Chinese, English); `None` for an unknown code.
 /// One list for the console and the audit log.
 pub fn status_words(code: &str) -> Option<(&'static str, &'static str)> {
-    Some(match code {
-        "open" => ("待结算", "Open"),
-        "paid" => ("已支付", "Paid"),
-        "partly_failed" => ("部分失败", "Partly failed"),
-        "failed" => ("支付失败", "Failed"),
-        "pending" => ("待支付", "Pending"),
-        _ => return None,
-    })
+    huzhu_store::money::audit::batch_status_words(code)
 }
 
 /// Why an approved claim was left out of a batch.
@@ -99,26 +92,11 @@ pub async fn build_batch<S: Repo>(
             "没有待支付的已审批申请 (no approved claims await payment)".into(),
         ));
     }
+    // The batch and its audit entry are written in one transaction.
     let batch = store
-        .create_batch(org, &lines, &actor.username, clock.now())
+        .create_batch(org, &lines, skipped.len(), &actor.username, clock.now())
         .await?;
     let (batch, lines) = store.batch(batch.id).await?;
-    store
-        .audit(&AuditEntry {
-            at: clock.now(),
-            actor: actor.username.clone(),
-            action: "payout.build".into(),
-            subject: format!("支付批次 batch {}", batch.id.0),
-            // Amounts in the log read in 元 (issue 13: "1665000 fen").
-            detail: format!(
-                "{n}笔，合计{total}元，未纳入{s}笔 ({n} lines, {total} yuan, {s} left out)",
-                n = lines.len(),
-                total = batch.total.yuan_string(),
-                s = skipped.len()
-            ),
-            org: Some(org.clone()),
-        })
-        .await?;
     Ok(BatchView {
         batch,
         lines,
@@ -293,26 +271,9 @@ pub async fn settle_batch<S: Repo>(
             entries: vec![entry],
         });
     }
-    let failed = failures.len();
+    // The settlement, its claims' payments and its audit entry are written in one transaction.
     let settled = store
         .settle_batch(id, &outcomes, &changes, &actor.username, at)
-        .await?;
-    store
-        .audit(&AuditEntry {
-            at,
-            actor: actor.username.clone(),
-            action: "payout.settle".into(),
-            subject: format!("支付批次 batch {}", id.0),
-            // The state in words (issue 13: "partly_failed" in the log).
-            detail: format!(
-                "{}：{} 笔中 {failed} 笔失败 ({}: {failed} of {} lines failed)",
-                status_words(&settled.status).map_or("已结算", |(zh, _)| zh),
-                lines.len(),
-                status_words(&settled.status).map_or("settled", |(_, en)| en),
-                lines.len()
-            ),
-            org: OrgCode::parse(&settled.org).ok(),
-        })
         .await?;
     Ok(settled)
 }

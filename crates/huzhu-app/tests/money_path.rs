@@ -386,6 +386,29 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
         .unwrap();
     assert!(!batch.lines.is_empty());
     let first = batch.lines[0].clone();
+    // A batch refused by the store (its claim is already in a live batch) leaves no audit entry:
+    // the entry is written in the batch's own transaction.
+    let builds =
+        |log: &[huzhu_store::AuditEntry]| log.iter().filter(|e| e.action == "payout.build").count();
+    let before = builds(&s.audit_log(500).await.unwrap());
+    let refused = s
+        .create_batch(
+            &code("HZ"),
+            &[huzhu_store::money::NewPayoutLine {
+                claim: first.claim,
+                member: first.member,
+                amount: first.amount,
+                account_name: first.account_name.clone(),
+                bank_account: first.bank_account.clone(),
+                bank_branch: None,
+            }],
+            0,
+            "finance",
+            clock.now(),
+        )
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert_eq!(builds(&s.audit_log(500).await.unwrap()), before);
     let csv = payouts::bank_file_csv(&batch.batch, &batch.lines).unwrap();
     // Amounts as a bank reads them: plain decimals, no thousands separator.
     let fen = first.amount.fen();

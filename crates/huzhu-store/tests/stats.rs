@@ -314,6 +314,7 @@ async fn aggregates_follow_every_write_and_equal_a_recount<S: Repo>(s: S) {
                 bank_account: "6222".into(),
                 bank_branch: None,
             }],
+            0,
             "tester",
             at(6),
         )

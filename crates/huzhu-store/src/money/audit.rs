@@ -78,6 +78,38 @@ pub fn enrolment_detail(policy: &str, members: u32, lines: usize, total: Money) 
     )
 }
 
+/// A payout batch's or line's state in words, (Chinese, English); `None` for an unknown code.
+/// One list for the console and the audit log.
+pub fn batch_status_words(code: &str) -> Option<(&'static str, &'static str)> {
+    Some(match code {
+        "open" => ("待结算", "Open"),
+        "paid" => ("已支付", "Paid"),
+        "partly_failed" => ("部分失败", "Partly failed"),
+        "failed" => ("支付失败", "Failed"),
+        "pending" => ("待支付", "Pending"),
+        _ => return None,
+    })
+}
+
+/// The subject of a payout batch's entries.
+pub fn batch_subject(id: i64) -> String {
+    format!("支付批次 batch {id}")
+}
+
+/// The detail of a batch built: its lines, its total in 元, and the approved claims left out.
+pub fn batch_built_detail(lines: usize, total: Money, skipped: usize) -> String {
+    format!(
+        "{lines}笔，合计{t}元，未纳入{skipped}笔 ({lines} lines, {t} yuan, {skipped} left out)",
+        t = total.yuan_string()
+    )
+}
+
+/// The detail of a batch settled: its state in words and how many of its lines failed.
+pub fn batch_settled_detail(status: &str, failed: usize, lines: usize) -> String {
+    let (zh, en) = batch_status_words(status).unwrap_or(("已结算", "settled"));
+    format!("{zh}：{lines} 笔中 {failed} 笔失败 ({en}: {failed} of {lines} lines failed)")
+}
+
 /// The subject of a bill's entries.
 pub fn bill_subject(id: i64) -> String {
     format!("缴费账单 {id} (bill {id})")

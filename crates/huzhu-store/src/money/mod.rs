@@ -542,6 +542,8 @@ pub trait MoneyStore: Clone + Send + Sync + 'static {
         &self,
         org: &OrgCode,
         lines: &[NewPayoutLine],
+        // How many approved claims were left out (no bank account), for the audit entry.
+        skipped: usize,
         actor: &str,
         at: DateTime<Utc>,
     ) -> impl Future<Output = Result<Batch>> + Send;

@@ -729,6 +729,7 @@ macro_rules! impl_money_store {
                 &self,
                 org: &huzhu_domain::org::OrgCode,
                 lines: &[$crate::money::NewPayoutLine],
+                skipped: usize,
                 actor: &str,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::money::Batch> {
@@ -788,6 +789,24 @@ macro_rules! impl_money_store {
                         });
                     }
                 }
+                // The entry goes in with the batch (issue 13: every money change, in its
+                // transaction).
+                Self::audit_in(
+                    &mut tx,
+                    &$crate::bank::TxAudit {
+                        at,
+                        actor,
+                        action: "payout.build",
+                        subject: &$crate::money::audit::batch_subject(id),
+                        detail: &$crate::money::audit::batch_built_detail(
+                            lines.len(),
+                            huzhu_domain::money::Money::from_fen(total),
+                            skipped,
+                        ),
+                        org_id: Some(org_id),
+                    },
+                )
+                .await?;
                 tx.commit().await?;
                 Ok(self.batch($crate::money::BatchId(id)).await?.0)
             }
@@ -889,6 +908,27 @@ macro_rules! impl_money_store {
                     Self::money_apply_change(&mut tx, c, &mut delta).await?;
                 }
                 Self::stat_apply_claims(&mut tx, &delta).await?;
+                let org_id: i64 =
+                    sqlx::query_scalar("SELECT org_id FROM payout_batches WHERE id = $1")
+                        .bind(id.0)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                Self::audit_in(
+                    &mut tx,
+                    &$crate::bank::TxAudit {
+                        at,
+                        actor,
+                        action: "payout.settle",
+                        subject: &$crate::money::audit::batch_subject(id.0),
+                        detail: &$crate::money::audit::batch_settled_detail(
+                            status,
+                            failed,
+                            outcomes.len(),
+                        ),
+                        org_id: Some(org_id),
+                    },
+                )
+                .await?;
                 tx.commit().await?;
                 Ok(self.batch(id).await?.0)
             }
