@@ -145,28 +145,29 @@ fn separator(between: &str) -> &'static str {
     }
 }
 
-/// The words for one field name (the last part of a path, without its index).
+/// The words for one field name (the last part of a path, without its index): one list for the
+/// error page and the claim form's "请修改" line.
 fn leaf(name: &str) -> Option<(&'static str, &'static str)> {
     Some(match name {
-        "kind" => ("申请类别", "claim type"),
-        "admitted" => ("入院日期", "admission date"),
-        "discharged" => ("出院日期", "discharge date"),
-        "period_start" => ("就诊开始日期", "treatment start date"),
-        "period_end" => ("就诊结束日期", "treatment end date"),
-        "hospital_grade" => ("医院等级", "hospital grade"),
-        "designated_disease" => ("指定病种", "designated disease"),
+        "kind" => ("申请类型", "Kind of claim"),
+        "admitted" => ("入院日期", "Admitted"),
+        "discharged" => ("出院日期", "Discharged"),
+        "period_start" => ("治疗开始日期", "Period start"),
+        "period_end" => ("治疗结束日期", "Period end"),
+        "hospital_grade" => ("医院等级", "Hospital grade"),
+        "designated_disease" => ("特定病种代码", "Designated disease code"),
         "diagnoses" => ("诊断", "diagnoses"),
         "disease" => ("疾病", "disease"),
         "date" => ("日期", "date"),
         "death_date" => ("死亡日期", "date of death"),
         "first" | "first_diagnosis" => ("首次确诊", "first diagnosis"),
-        "invoices" => ("发票", "invoices"),
+        "invoices" => ("发票号码", "Invoice numbers"),
         "costs_fen" => ("费用", "costs"),
         "total" => ("费用总额", "total cost"),
         "self_borne" => ("自付金额", "amount paid by the member"),
         "self_pay" => ("自费金额", "out-of-pocket amount"),
         "insurance_paid" | "covered" => ("医保支付金额", "amount paid by medical insurance"),
-        "member" => ("会员", "member"),
+        "member" => ("会员", "Member"),
         "id_number" => ("身份证号", "ID number"),
         "social_security_region" | "ss_region" => ("参保地", "social security region"),
         "name" => ("姓名", "name"),

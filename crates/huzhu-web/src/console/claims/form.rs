@@ -567,20 +567,10 @@ impl NewPage<'_> {
         if let Some((_, zh, en)) = COSTS.iter().find(|(f, _, _)| *f == i.field) {
             return c.t(zh, en).to_string();
         }
-        let fixed = match i.field.as_str() {
-            "kind" => Some(c.t("申请类型", "Kind of claim")),
-            "member" => Some(c.t("会员", "Member")),
-            "admitted" => Some(c.t("入院日期", "Admitted")),
-            "discharged" => Some(c.t("出院日期", "Discharged")),
-            "period_start" => Some(c.t("治疗开始日期", "Period start")),
-            "period_end" => Some(c.t("治疗结束日期", "Period end")),
-            "designated_disease" => Some(c.t("特定病种代码", "Designated disease code")),
-            "hospital_grade" => Some(c.t("医院等级", "Hospital grade")),
-            "invoices" => Some(c.t("发票号码", "Invoice numbers")),
-            _ => None,
-        };
+        // The form's own field names that are also the claim's (kind, dates, …) read as the
+        // error page reads them.
+        let fixed = crate::console::words::field_label(c.lang, &i.field);
         fixed
-            .map(str::to_string)
             .or_else(|| numbered("diag_disease_", "疾病代码", "Disease code"))
             .or_else(|| numbered("diag_date_", "确诊日期", "Diagnosed on"))
             .or_else(|| numbered("diag_death_", "死亡日期", "Date of death"))
