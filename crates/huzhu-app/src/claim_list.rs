@@ -262,13 +262,7 @@ struct ExportLine {
 }
 
 fn kind_zh(code: &str) -> &'static str {
-    match code {
-        "hospital_stay" => "住院",
-        "outpatient" => "特定病种门诊",
-        "diagnosis" => "疾病确诊",
-        "care_payment" => "关爱金",
-        _ => "其他",
-    }
+    huzhu_domain::scenario::kind_words(code).map_or("其他", |(zh, _)| zh)
 }
 
 const FLAGS: [ReviewFlag; 4] = [

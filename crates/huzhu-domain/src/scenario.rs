@@ -157,6 +157,18 @@ struct RawEnrolment {
     renewal: bool,
 }
 
+/// A claim kind's name by its code (`hospital_stay`, …), (Chinese, English): one list for
+/// messages, pages and exports.
+pub fn kind_words(code: &str) -> Option<(&'static str, &'static str)> {
+    Some(match code {
+        "hospital_stay" => ("住院", "Hospital stay"),
+        "outpatient" => ("特定病种门诊", "Designated-disease outpatient"),
+        "diagnosis" => ("疾病确诊", "Diagnosis"),
+        "care_payment" => ("关爱金", "Care payment"),
+        _ => return None,
+    })
+}
+
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 enum Kind {
@@ -468,10 +480,14 @@ impl RawClaim {
 
     fn validate_at(self, prefix: &str) -> Result<Claim, ScenarioError> {
         let p = |f: &str| format!("{prefix}.{f}");
-        let required = |f: &str, (zh, en): (&str, &str)| {
+        let required = |f: &str, code: &str| {
+            let (zh, en) = kind_words(code).unwrap_or((code, code));
             err(
                 p(f),
-                format!("{zh}申请必须填写 (required for a {en} claim)"),
+                format!(
+                    "{zh}申请必须填写 (required for a {} claim)",
+                    en.to_lowercase()
+                ),
             )
         };
         if self.id.trim().is_empty() {
@@ -498,12 +514,11 @@ impl RawClaim {
                 "病种代码不能为空 (disease code must not be empty)",
             ));
         }
-        // The kind in words, in both languages (the message is read by people).
         let kind_name = match self.kind {
-            Kind::HospitalStay => ("住院", "hospital stay"),
-            Kind::Outpatient => ("特定病种门诊", "designated-disease outpatient"),
-            Kind::Diagnosis => ("疾病确诊", "diagnosis"),
-            Kind::CarePayment => ("关爱金", "care payment"),
+            Kind::HospitalStay => "hospital_stay",
+            Kind::Outpatient => "outpatient",
+            Kind::Diagnosis => "diagnosis",
+            Kind::CarePayment => "care_payment",
         };
         let event = match self.kind {
             Kind::HospitalStay => {

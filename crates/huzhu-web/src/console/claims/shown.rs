@@ -9,13 +9,8 @@ use serde::Deserialize;
 
 /// A claim kind's name, by its code.
 pub fn kind_label<'a>(c: &'a Ctx, code: &str) -> &'a str {
-    match code {
-        "hospital_stay" => c.t("住院", "Hospital stay"),
-        "outpatient" => c.t("特定病种门诊", "Designated-disease outpatient"),
-        "diagnosis" => c.t("疾病确诊", "Diagnosis"),
-        "care_payment" => c.t("关爱金", "Care payment"),
-        _ => c.t("其他", "Other"),
-    }
+    let (zh, en) = huzhu_domain::scenario::kind_words(code).unwrap_or(("其他", "Other"));
+    c.t(zh, en)
 }
 
 /// Why a benefit is not payable, by its code (SPEC 4.1 reason codes), in the page's language
