@@ -13,6 +13,7 @@
 //! `bench/dashboard.sh`) times the statistics dashboard from the maintained aggregates against the
 //! same tables by full scan (see [`dashboard`]).
 
+mod assess;
 mod cycle;
 mod dashboard;
 mod floor;
@@ -252,6 +253,14 @@ fn main() -> ExitCode {
             }
         }
         Some("roster-orgs") => roster::orgs(&mut out),
+        Some("assess-cases") => match (args.get(1).and_then(|n| n.parse().ok()), args.get(2)) {
+            (Some(n), Some(p)) => assess::cases(&mut out, n, p),
+            _ => {
+                eprintln!("usage: huzhu-bench assess-cases N PROGRAMME");
+                return ExitCode::from(2);
+            }
+        },
+        Some("json-echo") => assess::echo(&mut out),
         Some("roster-members") => match args.get(1).and_then(|n| n.parse().ok()) {
             Some(n) => roster::members(&mut out, n),
             None => {
@@ -261,7 +270,7 @@ fn main() -> ExitCode {
         },
         Some(other) => {
             eprintln!(
-                "unknown benchmark `{other}`; try: engine, cycle, dashboard, roster-orgs, roster-members N"
+                "unknown benchmark `{other}`; try: engine, cycle, dashboard, roster-orgs, roster-members N, assess-cases N PROGRAMME, json-echo"
             );
             return ExitCode::from(2);
         }

@@ -50,6 +50,10 @@ enum Command {
     Adjudicate(cmd::adjudicate::AdjudicateArgs),
     /// Check, list, show and compare policy files.
     Policy(cmd::policy::PolicyArgs),
+    /// Assess a case (SPEC section 11) under an assistance programme; prints JSON.
+    Assess(cmd::assess::AssessArgs),
+    /// Check, list, show and compare assistance programme files.
+    Programme(cmd::programme::ProgrammeArgs),
     /// Check the double-entry ledger.
     #[command(subcommand)]
     Ledger(cmd::ledger::LedgerCommand),
@@ -91,6 +95,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let cli = match cli.command {
         Command::Adjudicate(args) => return cmd::adjudicate::run(args),
         Command::Policy(args) => return cmd::policy::run(args),
+        Command::Assess(args) => return cmd::assess::run(args),
+        Command::Programme(args) => return cmd::programme::run(args),
         command => Cli { command, ..cli },
     };
     let location = backend::Location::resolve(cli.database_url.as_deref(), &cli.data_dir)?;
@@ -107,7 +113,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo => backend::with_store!(store, s => cmd::serve::load_demo(&s).await),
         Command::Ledger(args) => backend::with_store!(store, s => cmd::ledger::run(s, args).await),
         Command::Replay(args) => backend::with_store!(store, s => cmd::replay::run(s, args).await),
-        Command::Adjudicate(_) | Command::Policy(_) => Ok(ExitCode::SUCCESS),
+        Command::Adjudicate(_)
+        | Command::Policy(_)
+        | Command::Assess(_)
+        | Command::Programme(_) => Ok(ExitCode::SUCCESS),
     }
 }
 

@@ -1077,3 +1077,116 @@ fn cross_checks(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    const ONE_OFF: &str = include_str!("../../../../programmes/one-off-relief.toml");
+    const ILLNESS: &str = include_str!("../../../../programmes/major-illness-relief.toml");
+
+    /// The lines and problems of a broken file.
+    fn errors(text: &str) -> Vec<(usize, String)> {
+        parse(text)
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| (e.line, e.problem))
+            .collect()
+    }
+
+    fn line_of_text(text: &str, needle: &str) -> usize {
+        text.lines().position(|l| l.contains(needle)).unwrap() + 1
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_its_line() {
+        let text = ONE_OFF.replace("min = 500", "min = 500\nminimum = 400");
+        let e = errors(&text);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].0, line_of_text(&text, "minimum"));
+        assert!(e[0].1.contains("minimum"), "{}", e[0].1);
+    }
+
+    #[test]
+    fn an_unknown_rule_a_key_that_does_not_apply_and_a_missing_key_are_all_reported() {
+        let text = ONE_OFF
+            .replace("rule = \"requested\"", "rule = \"requestd\"")
+            .replace("count = 2\n", "count = 2\namount = 3\n")
+            .replace("amount = 5000\n", "");
+        let e = errors(&text);
+        let lines: Vec<usize> = e.iter().map(|(l, _)| *l).collect();
+        assert!(lines.contains(&line_of_text(&text, "requestd")), "{e:?}");
+        assert!(lines.contains(&line_of_text(&text, "amount = 3")), "{e:?}");
+        assert!(
+            e.iter()
+                .any(|(_, p)| p.contains("max_amount_per_cycle") && p.contains("amount")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_disease_code_not_in_the_policy_is_an_error_at_its_line() {
+        let text = ILLNESS.replace("list = \"major\"", "codes = [\"md01\", \"md99\"]");
+        let e = errors(&text);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].0, line_of_text(&text, "md99"));
+        let text = ILLNESS.replace(
+            "from_policy = \"hangzhou-2022\"",
+            "from_policy = \"nowhere\"",
+        );
+        assert_eq!(errors(&text)[0].0, line_of_text(&text, "nowhere"));
+    }
+
+    #[test]
+    fn bands_with_a_gap_and_approvals_out_of_order_are_reported() {
+        let text = ILLNESS.replace("{ from = 50000, to = 100000", "{ from = 60000, to = 100000");
+        let e = errors(&text);
+        assert_eq!(e[0].0, line_of_text(&text, "from = 60000"));
+        let text = ONE_OFF.replace("up_to = 2000\nlevel = \"street\"", "level = \"street\"");
+        assert!(!errors(&text).is_empty());
+        let text = ONE_OFF.replace("level = \"district\"", "level = \"province\"");
+        assert_eq!(errors(&text)[0].0, line_of_text(&text, "province"));
+    }
+
+    #[test]
+    fn several_grants_a_cycle_need_their_limit() {
+        let text = ONE_OFF.replace("count = 2", "count = 3");
+        let e = errors(&text);
+        assert_eq!(e[0].0, line_of_text(&text, "per_cycle"));
+    }
+
+    #[test]
+    fn a_bad_enum_a_bad_rate_and_a_bad_format_are_each_reported() {
+        let text = ILLNESS
+            .replace("fund = \"hardship\"", "fund = \"lottery\"")
+            .replace("rate = \"50%\"", "rate = \"0.5\"")
+            .replace("format = 1", "format = 2");
+        let e = errors(&text);
+        let lines: Vec<usize> = e.iter().map(|(l, _)| *l).collect();
+        assert_eq!(
+            lines,
+            [
+                line_of_text(&text, "format = 2"),
+                line_of_text(&text, "lottery"),
+                line_of_text(&text, "rate = \"0.5\"")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_window_cycle_needs_its_dates_and_a_year_cycle_takes_none() {
+        let text = ONE_OFF.replace(
+            "kind = \"calendar_year\"",
+            "kind = \"window\"\nlabel = \"2026\"",
+        );
+        let e = errors(&text);
+        assert!(e.iter().any(|(_, p)| p.contains("start")), "{e:?}");
+        let text = ONE_OFF.replace(
+            "kind = \"calendar_year\"",
+            "kind = \"calendar_year\"\nstart = 2026-01-01",
+        );
+        assert_eq!(errors(&text)[0].0, line_of_text(&text, "start = 2026"));
+    }
+}

@@ -3,10 +3,12 @@
 //! rejected (the good rows are stored, the bad ones are in the report).
 
 pub mod adjudicate;
+pub mod assess;
 pub mod import;
 pub mod ledger;
 pub mod members;
 pub mod policy;
+pub mod programme;
 pub mod replay;
 pub mod serve;
 pub mod user;

@@ -4,5 +4,6 @@
 
 mod engine;
 mod money;
+mod programme;
 mod roster;
 mod user;
