@@ -253,6 +253,19 @@ pub fn subject_key(cycle: &str, id_number: &str) -> String {
     format!("{cycle}:{id_number}")
 }
 
+/// A member tag as a programme case names it (SPEC 11, 7.4: `model_worker`, `new_form_worker`,
+/// `migrant_worker`, …).
+pub fn case_tag(t: &crate::member::MemberTag) -> &'static str {
+    use crate::member::MemberTag as T;
+    match t {
+        T::ModelWorker(_) => "model_worker",
+        T::Hardship => "hardship",
+        T::Migrant => "migrant_worker",
+        T::NewForm => "new_form_worker",
+        T::Craftsman(_) => "craftsman",
+    }
+}
+
 /// 资金拨入 — the federation appropriates money to a fund: the bank holds it for the fund.
 pub fn fund_deposited(fund: FundKind, amount: Money, memo: &str) -> Result<Entry, LedgerError> {
     Entry::transfer(
