@@ -22,6 +22,7 @@ pub mod enrolment;
 pub mod grant;
 pub mod ledger;
 pub mod policy;
+pub mod programme;
 pub mod review;
 pub mod scenario;
 pub mod stats;
