@@ -8,6 +8,7 @@
 //! in).
 
 mod accounts;
+pub mod archive;
 pub mod bank;
 mod error;
 mod group_commit;
@@ -20,6 +21,7 @@ mod sqlite;
 pub mod stats;
 pub mod transfers;
 
+pub use archive::ArchiveStore;
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
 pub use bank::{BankChange, BankChangeStore, BankDecision};
 pub use error::StoreError;
@@ -176,11 +178,18 @@ pub trait Store: Clone + Send + Sync + 'static {
 /// Everything the use cases need of a backend: the registry, the money path, accounts, statistics,
 /// bank account changes and transfers.
 pub trait Repo:
-    Store + MoneyStore + AccountStore + StatsStore + BankChangeStore + TransferStore
+    Store + MoneyStore + AccountStore + StatsStore + BankChangeStore + TransferStore + ArchiveStore
 {
 }
 
-impl<T: Store + MoneyStore + AccountStore + StatsStore + BankChangeStore + TransferStore> Repo
-    for T
+impl<
+        T: Store
+            + MoneyStore
+            + AccountStore
+            + StatsStore
+            + BankChangeStore
+            + TransferStore
+            + ArchiveStore,
+    > Repo for T
 {
 }
