@@ -181,7 +181,9 @@ pub enum ArchiveError {
     },
     #[error("区级审核须由入户核查人以外的人进行 (the district review is made by someone other than who visited)")]
     SameReviewer,
-    #[error("核查日期{on}早于申请日期{opened} (the visit date {on} is before the application {opened})")]
+    #[error(
+        "核查日期{on}早于申请日期{opened} (the visit date {on} is before the application {opened})"
+    )]
     VisitBeforeApplication { on: NaiveDate, opened: NaiveDate },
     #[error("核查日期{on}晚于今天 (the visit date {on} is in the future)")]
     VisitInFuture { on: NaiveDate },
@@ -194,15 +196,21 @@ pub enum ArchiveError {
 /// A step asked for, with what it carries that the state machine judges.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
-    Visit { on: NaiveDate },
+    Visit {
+        on: NaiveDate,
+    },
     Review,
     StartNotice,
     Admit,
     Refuse,
     /// The category recomputed from new facts: `in_hardship` when the engine gave one.
-    YearlyReview { in_hardship: bool },
+    YearlyReview {
+        in_hardship: bool,
+    },
     Lapse,
-    Exit { reason: ExitReason },
+    Exit {
+        reason: ExitReason,
+    },
 }
 
 impl Step {
@@ -406,11 +414,15 @@ impl FactsInput {
             let f = |name: &str| format!("people[{i}].{name}");
             let id = IdNumber::parse(&p.id_number, today)
                 .map_err(|e| fact_error(f("id_number"), e.to_string()))?;
-            let name = PersonName::parse(&p.name).map_err(|e| fact_error(f("name"), e.to_string()))?;
+            let name =
+                PersonName::parse(&p.name).map_err(|e| fact_error(f("name"), e.to_string()))?;
             let relation = Relation::parse(&p.relation).ok_or_else(|| {
                 fact_error(
                     f("relation"),
-                    format!("与户主关系“{}”无效 (unknown relation '{}')", p.relation, p.relation),
+                    format!(
+                        "与户主关系“{}”无效 (unknown relation '{}')",
+                        p.relation, p.relation
+                    ),
                 )
             })?;
             let school_level = match p.school_level.as_deref().map(str::trim) {
@@ -510,7 +522,9 @@ mod tests {
     fn the_happy_path_runs_from_application_to_admission() {
         let mut s = S::Applied;
         for step in [
-            Step::Visit { on: d("2026-03-02") },
+            Step::Visit {
+                on: d("2026-03-02"),
+            },
             Step::Review,
             Step::StartNotice,
             Step::Admit,
@@ -533,12 +547,14 @@ mod tests {
         assert!(transition(S::Reviewed, &Step::Admit).is_err());
         assert!(transition(S::Applied, &Step::Lapse).is_err());
         assert!(transition(S::Admitted, &Step::Refuse).is_err());
-        assert!(transition(S::Refused, &Step::Visit { on: d("2026-03-02") }).is_err());
         assert!(transition(
-            S::Exited,
-            &Step::YearlyReview { in_hardship: true }
+            S::Refused,
+            &Step::Visit {
+                on: d("2026-03-02")
+            }
         )
         .is_err());
+        assert!(transition(S::Exited, &Step::YearlyReview { in_hardship: true }).is_err());
         assert!(transition(S::Lapsed, &Step::Lapse).is_err());
     }
 
@@ -693,6 +709,9 @@ mod tests {
             assert_eq!(ExitReason::parse(r.code()), Some(*r));
         }
         assert_eq!(Relation::parse("self"), Some(Relation::Head));
-        assert_eq!(SchoolLevel::parse("junior_college"), Some(SchoolLevel::JuniorCollege));
+        assert_eq!(
+            SchoolLevel::parse("junior_college"),
+            Some(SchoolLevel::JuniorCollege)
+        );
     }
 }

@@ -192,9 +192,9 @@ impl WorkCalendar {
                     return Ok(day);
                 }
             }
-            day = day.succ_opt().ok_or(CalendarError::YearNotCovered {
-                year: day.year(),
-            })?;
+            day = day
+                .succ_opt()
+                .ok_or(CalendarError::YearNotCovered { year: day.year() })?;
         }
     }
 }

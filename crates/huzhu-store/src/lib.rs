@@ -21,8 +21,8 @@ mod sqlite;
 pub mod stats;
 pub mod transfers;
 
-pub use archive::ArchiveStore;
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
+pub use archive::ArchiveStore;
 pub use bank::{BankChange, BankChangeStore, BankDecision};
 pub use error::StoreError;
 pub use model::*;

@@ -1665,3 +1665,6 @@ mod transfers;
 
 #[path = "conformance/office.rs"]
 mod office;
+
+#[path = "conformance/archive.rs"]
+mod archive;

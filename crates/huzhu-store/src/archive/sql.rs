@@ -349,7 +349,8 @@ macro_rules! impl_archive_store {
                 let row = row
                     .ok_or_else(|| $crate::StoreError::NotFound(format!("household {id}")))?;
                 let (tenant_id, org_id) = (row.tenant_id, row.org_id);
-                let current = row.into_household()?;
+                // With its latest notice and objections, read in this transaction.
+                let current = Self::household_in(&mut tx, id).await?;
                 let step = match change {
                     ArchiveChange::Visit { on, .. } => Step::Visit { on: *on },
                     ArchiveChange::Review { .. } => Step::Review,
