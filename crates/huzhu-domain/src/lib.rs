@@ -23,6 +23,7 @@ pub mod engine;
 pub mod enrolment;
 pub mod ledger;
 pub mod policy;
+pub mod programme;
 pub mod review;
 pub mod scenario;
 pub mod stats;
