@@ -8,6 +8,7 @@
 //! in).
 
 mod accounts;
+pub mod archive;
 pub mod bank;
 mod error;
 mod group_commit;
@@ -23,6 +24,7 @@ pub mod grant;
 pub mod campaign;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
+pub use archive::ArchiveStore;
 pub use bank::{BankChange, BankChangeStore, BankDecision};
 pub use error::StoreError;
 pub use model::*;
@@ -188,6 +190,7 @@ pub trait Repo:
     + TransferStore
     + GrantStore
     + CampaignStore
+    + ArchiveStore
 {
 }
 
@@ -199,7 +202,8 @@ impl<
             + BankChangeStore
             + TransferStore
             + GrantStore
-            + CampaignStore,
+            + CampaignStore
+            + ArchiveStore,
     > Repo for T
 {
 }
