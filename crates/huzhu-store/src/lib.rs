@@ -8,6 +8,7 @@
 //! in).
 
 mod accounts;
+pub mod archive;
 pub mod bank;
 mod error;
 mod group_commit;
@@ -19,8 +20,11 @@ mod sql;
 mod sqlite;
 pub mod stats;
 pub mod transfers;
+pub mod grant;
+pub mod campaign;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
+pub use archive::ArchiveStore;
 pub use bank::{BankChange, BankChangeStore, BankDecision};
 pub use error::StoreError;
 pub use model::*;
@@ -29,6 +33,8 @@ pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use stats::StatsStore;
 pub use transfers::{NewTransfer, Transfer, TransferDecision, TransferStore};
+pub use grant::GrantStore;
+pub use campaign::CampaignStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -176,11 +182,28 @@ pub trait Store: Clone + Send + Sync + 'static {
 /// Everything the use cases need of a backend: the registry, the money path, accounts, statistics,
 /// bank account changes and transfers.
 pub trait Repo:
-    Store + MoneyStore + AccountStore + StatsStore + BankChangeStore + TransferStore
+    Store
+    + MoneyStore
+    + AccountStore
+    + StatsStore
+    + BankChangeStore
+    + TransferStore
+    + GrantStore
+    + CampaignStore
+    + ArchiveStore
 {
 }
 
-impl<T: Store + MoneyStore + AccountStore + StatsStore + BankChangeStore + TransferStore> Repo
-    for T
+impl<
+        T: Store
+            + MoneyStore
+            + AccountStore
+            + StatsStore
+            + BankChangeStore
+            + TransferStore
+            + GrantStore
+            + CampaignStore
+            + ArchiveStore,
+    > Repo for T
 {
 }

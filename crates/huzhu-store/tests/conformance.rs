@@ -1665,3 +1665,8 @@ mod transfers;
 
 #[path = "conformance/office.rs"]
 mod office;
+
+#[path = "conformance/grants.rs"]
+mod grants;
+#[path = "conformance/archive.rs"]
+mod archive;
