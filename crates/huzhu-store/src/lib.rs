@@ -9,6 +9,7 @@
 
 mod accounts;
 pub mod bank;
+pub(crate) mod decision;
 mod error;
 mod group_commit;
 mod model;
@@ -21,14 +22,15 @@ pub mod stats;
 pub mod transfers;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
-pub use bank::{BankChange, BankChangeStore, BankDecision};
+pub use bank::{BankChange, BankChangeStore};
 pub use error::StoreError;
+pub use huzhu_domain::decision::Decision;
 pub use model::*;
 pub use money::MoneyStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use stats::StatsStore;
-pub use transfers::{NewTransfer, Transfer, TransferDecision, TransferStore};
+pub use transfers::{NewTransfer, Transfer, TransferStore};
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
