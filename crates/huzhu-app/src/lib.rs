@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod archive;
 pub mod audit;
 pub mod bank_changes;
 pub mod batch;
@@ -44,6 +45,7 @@ pub use huzhu_store::Repo as Backend;
 /// The records the use cases hand out: one type per concept, declared once (in the store, which
 /// fills them) and named here so that callers of this crate need no other.
 pub mod model {
+    pub use huzhu_store::archive::{HouseholdEvent, Objection};
     pub use huzhu_store::money::{
         Batch, BatchId, Bill, BillId, ClaimEvent, ClaimId, LedgerEntryView, PayoutLine,
         PolicyRecord, StoredDocument, StoredEnrolment,

@@ -395,7 +395,7 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
         .create_batch(
             &code("HZ"),
             &[huzhu_store::money::NewPayoutLine {
-                claim: first.claim,
+                subject: first.subject,
                 member: first.member,
                 amount: first.amount,
                 account_name: first.account_name.clone(),
@@ -436,7 +436,7 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
         .await
         .unwrap();
     assert_eq!(again.lines.len(), 1);
-    assert_eq!(again.lines[0].claim, first.claim);
+    assert_eq!(again.lines[0].subject, first.subject);
     payouts::settle_batch(&s, &clock, &cashier(), again.batch.id, &[])
         .await
         .unwrap();
@@ -1439,6 +1439,10 @@ async fn one_account_cannot_both_make_and_pass_a_claim_or_a_batch<S: Repo>(s: S)
 mod review_audit;
 use review_audit::*;
 
+#[path = "money_path/archive.rs"]
+mod archive;
+use archive::*;
+
 #[path = "../../huzhu-store/tests/harness/mod.rs"]
 #[macro_use]
 mod harness;
@@ -1467,4 +1471,6 @@ on_both!(
     an_appeal_is_taken_until_the_deadline_the_letter_gives,
     every_change_of_money_writes_one_audit_entry_that_reads_in_yuan,
     the_audit_log_is_filtered_and_exported_and_the_export_is_logged,
+    a_household_is_archived_from_application_to_admission_through_the_use_cases,
+    a_household_above_the_line_is_not_opened_and_its_arithmetic_says_why,
 );

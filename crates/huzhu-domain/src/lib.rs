@@ -7,9 +7,11 @@
 #![deny(clippy::float_arithmetic)]
 
 pub mod access;
+pub mod archive;
 pub mod id_number;
 pub mod member;
 pub mod money;
+pub mod notice;
 pub mod org;
 pub mod personal;
 
@@ -20,8 +22,10 @@ pub mod claim_input;
 pub mod decision;
 pub mod engine;
 pub mod enrolment;
+pub mod grant;
 pub mod ledger;
 pub mod policy;
+pub mod programme;
 pub mod review;
 pub mod scenario;
 pub mod stats;

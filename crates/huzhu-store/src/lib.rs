@@ -8,9 +8,12 @@
 //! in).
 
 mod accounts;
+pub mod archive;
 pub mod bank;
+pub mod campaign;
 pub(crate) mod decision;
 mod error;
+pub mod grant;
 mod group_commit;
 mod model;
 pub mod money;
@@ -22,8 +25,11 @@ pub mod stats;
 pub mod transfers;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
+pub use archive::ArchiveStore;
 pub use bank::{BankChange, BankChangeStore};
+pub use campaign::CampaignStore;
 pub use error::StoreError;
+pub use grant::GrantStore;
 pub use huzhu_domain::decision::Decision;
 pub use model::*;
 pub use money::MoneyStore;
@@ -178,11 +184,28 @@ pub trait Store: Clone + Send + Sync + 'static {
 /// Everything the use cases need of a backend: the registry, the money path, accounts, statistics,
 /// bank account changes and transfers.
 pub trait Repo:
-    Store + MoneyStore + AccountStore + StatsStore + BankChangeStore + TransferStore
+    Store
+    + MoneyStore
+    + AccountStore
+    + StatsStore
+    + BankChangeStore
+    + TransferStore
+    + GrantStore
+    + CampaignStore
+    + ArchiveStore
 {
 }
 
-impl<T: Store + MoneyStore + AccountStore + StatsStore + BankChangeStore + TransferStore> Repo
-    for T
+impl<
+        T: Store
+            + MoneyStore
+            + AccountStore
+            + StatsStore
+            + BankChangeStore
+            + TransferStore
+            + GrantStore
+            + CampaignStore
+            + ArchiveStore,
+    > Repo for T
 {
 }

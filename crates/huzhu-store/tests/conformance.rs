@@ -1665,3 +1665,8 @@ mod transfers;
 
 #[path = "conformance/office.rs"]
 mod office;
+
+#[path = "conformance/archive.rs"]
+mod archive;
+#[path = "conformance/grants.rs"]
+mod grants;

@@ -124,7 +124,7 @@ pub enum Problem {
 }
 
 /// Puts the Chinese name of the common problems before the parser's English message.
-fn syntax_message(m: &str) -> String {
+pub(crate) fn syntax_message(m: &str) -> String {
     if m.starts_with("unknown field") {
         format!("未知的键 (unknown key): {m}")
     } else if m.starts_with("missing field") {
@@ -136,7 +136,7 @@ fn syntax_message(m: &str) -> String {
     }
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()
         .iter()
         .take(offset)
@@ -147,7 +147,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// Yuan as an officer writes them: `36`, `"12.50"`. Floats are refused (they are not exact).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Yuan(Money);
+pub(crate) struct Yuan(pub(crate) Money);
 
 impl<'de> Deserialize<'de> for Yuan {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Yuan, D::Error> {
@@ -186,7 +186,7 @@ impl<'de> Deserialize<'de> for Yuan {
 type S<T> = Spanned<T>;
 
 /// An optional English name (`name_en`): blank is the same as absent.
-fn english(raw: &Option<String>) -> Option<String> {
+pub(crate) fn english(raw: &Option<String>) -> Option<String> {
     raw.as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty())

@@ -10,6 +10,7 @@ mod rate;
 
 pub use builtin::{builtin, builtin_names, BUILTIN};
 pub use diff::{describe, diff};
+pub(crate) use file::{english, line_of, syntax_message, Yuan};
 pub use file::{PolicyError, PolicyErrors};
 pub use next::{move_date, next_cycle, with_enrolment_window, NextCycle, NextCycleError};
 pub use rate::{Rate, RateError};

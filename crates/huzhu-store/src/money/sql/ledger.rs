@@ -144,6 +144,56 @@ macro_rules! money_ledger {
                 .fetch_all(&self.reader)
                 .await?;
             f.owed_to_members = owed.into_iter().collect();
+            // Grants and funds (docs/grants.md): what each fund received and paid out, and
+            // what the members are owed by grants approved and not yet paid.
+            let grants = scope.grants();
+            let granted_sql = format!(
+                "SELECT g.fund, CAST(SUM(CASE WHEN g.state IN ('approved', 'in_batch', 'paid') \
+                 THEN g.amount_fen ELSE 0 END) AS BIGINT), CAST(SUM(g.paid_fen) AS BIGINT) \
+                 {grants} GROUP BY g.fund"
+            );
+            let granted: Vec<(String, i64, i64)> = scoped!(&granted_sql)
+                .fetch_all(&self.reader)
+                .await?;
+            for (fund, approved, paid) in granted {
+                let e = f.funds.entry(fund).or_insert((0, 0, 0));
+                e.1 += approved;
+                e.2 += paid;
+            }
+            let deposits = scope.deposits();
+            let deposited_sql = format!(
+                "SELECT d.fund, CAST(SUM(d.amount_fen) AS BIGINT) {deposits} GROUP BY d.fund"
+            );
+            let deposited: Vec<(String, i64)> = scoped!(&deposited_sql)
+                .fetch_all(&self.reader)
+                .await?;
+            for (fund, amount) in deposited {
+                f.funds.entry(fund).or_insert((0, 0, 0)).0 += amount;
+            }
+            let grant_owed_sql = format!(
+                "SELECT g.member_id, CAST(SUM(g.amount_fen - g.paid_fen) AS BIGINT) {grants} \
+                 AND g.state IN ('approved', 'in_batch', 'paid') GROUP BY g.member_id \
+                 HAVING SUM(g.amount_fen - g.paid_fen) <> 0"
+            );
+            let grant_owed: Vec<(i64, i64)> = scoped!(&grant_owed_sql)
+                .fetch_all(&self.reader)
+                .await?;
+            for (member, owed) in grant_owed {
+                let e = f.owed_to_members.entry(member).or_insert(0);
+                *e += owed;
+                if *e == 0 {
+                    f.owed_to_members.remove(&member);
+                }
+            }
+            if let $crate::OrgScope::Everything = scope {
+                let table: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT fund, CAST(SUM(balance_fen) AS BIGINT) FROM programme_funds \
+                     GROUP BY fund",
+                )
+                .fetch_all(&self.reader)
+                .await?;
+                f.fund_table = table.into_iter().collect();
+            }
             Ok(f)
         }
     };

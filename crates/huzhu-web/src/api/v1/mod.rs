@@ -2,10 +2,12 @@
 //! workflow ([`claims`]), their documents ([`documents`]), the review rule ([`review`]), payouts
 //! ([`payouts`]), the ledger and the audit log ([`ledger`]), statistics ([`stats`]), pending bank account
 //! changes ([`bank_changes`]), transfer requests between units ([`transfers`]), both decided
-//! through one shape ([`decision`]). Each handler extracts, calls the use case in `huzhu_app` and
-//! answers the app's own view (documented there, `utoipa::ToSchema`), so a concept has one view in
-//! every layer and the OpenAPI document says what the app hands out.
+//! through one shape ([`decision`]), the hardship-worker archive and its public notice
+//! ([`archive`]). Each handler extracts, calls the use case in `huzhu_app` and answers the app's
+//! own view (documented there, `utoipa::ToSchema`), so a concept has one view in every layer and
+//! the OpenAPI document says what the app hands out.
 
+pub mod archive;
 pub mod bank_changes;
 pub mod claims;
 pub mod decision;
@@ -33,4 +35,5 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(stats::routes::<S>())
         .merge(bank_changes::routes::<S>())
         .merge(transfers::routes::<S>())
+        .merge(archive::routes::<S>())
 }
