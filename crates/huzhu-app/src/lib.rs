@@ -13,6 +13,7 @@ pub mod batch;
 pub mod claim_list;
 pub mod claims;
 pub mod clock;
+pub mod decision;
 pub mod demo;
 pub mod demo_claims;
 pub mod demo_cycle;
@@ -50,8 +51,8 @@ pub mod model {
         PolicyRecord, StoredDocument, StoredEnrolment,
     };
     pub use huzhu_store::{
-        AuditEntry, AuditRecord, BankChange, BankDecision, ImportCounts, MemberFilter, MemberId,
-        Org, OrgScope, Page, StoredMember, Transfer, TransferDecision,
+        AuditEntry, AuditRecord, BankChange, Decision, ImportCounts, MemberFilter, MemberId, Org,
+        OrgScope, Page, StoredMember, Transfer,
     };
 }
 

@@ -10,7 +10,10 @@
 mod accounts;
 pub mod archive;
 pub mod bank;
+pub mod campaign;
+pub(crate) mod decision;
 mod error;
+pub mod grant;
 mod group_commit;
 mod model;
 pub mod money;
@@ -20,21 +23,20 @@ mod sql;
 mod sqlite;
 pub mod stats;
 pub mod transfers;
-pub mod grant;
-pub mod campaign;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
 pub use archive::ArchiveStore;
-pub use bank::{BankChange, BankChangeStore, BankDecision};
+pub use bank::{BankChange, BankChangeStore};
+pub use campaign::CampaignStore;
 pub use error::StoreError;
+pub use grant::GrantStore;
+pub use huzhu_domain::decision::Decision;
 pub use model::*;
 pub use money::MoneyStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use stats::StatsStore;
-pub use transfers::{NewTransfer, Transfer, TransferDecision, TransferStore};
-pub use grant::GrantStore;
-pub use campaign::CampaignStore;
+pub use transfers::{NewTransfer, Transfer, TransferStore};
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;

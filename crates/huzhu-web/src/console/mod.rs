@@ -30,6 +30,7 @@ mod audit;
 mod bank_changes;
 mod claims;
 pub mod csrf;
+mod decision;
 mod enrolment;
 mod home;
 pub mod i18n;
