@@ -20,31 +20,15 @@ use crate::money::Money;
 use crate::OrgLevel;
 use std::fmt;
 
-/// 资金 — the fund a programme pays from (SPEC 7.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FundKind {
-    /// 帮扶资金 — hardship reliefs.
-    Hardship,
-    /// 春风基金 — the spring-breeze donations.
-    SpringBreeze,
-    /// 送温暖经费 — care campaigns.
-    Campaign,
-}
+/// 资金 — the fund a programme pays from (SPEC 7.1): the programme file's `fund`, one type.
+pub use crate::programme::Fund as FundKind;
 
 impl FundKind {
-    pub const ALL: [FundKind; 3] = [FundKind::Hardship, FundKind::SpringBreeze, FundKind::Campaign];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            FundKind::Hardship => "hardship",
-            FundKind::SpringBreeze => "spring_breeze",
-            FundKind::Campaign => "campaign",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<FundKind> {
-        FundKind::ALL.into_iter().find(|f| f.code() == raw)
-    }
+    pub const ALL: [FundKind; 3] = [
+        FundKind::Hardship,
+        FundKind::SpringBreeze,
+        FundKind::Campaign,
+    ];
 
     /// (Chinese, English).
     pub fn words(self) -> (&'static str, &'static str) {
@@ -63,7 +47,8 @@ impl fmt::Display for FundKind {
 }
 
 /// A grant's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum GrantState {
     Applied,
     Checked,
@@ -342,14 +327,25 @@ mod tests {
     fn an_actor_below_the_assessment_level_cannot_approve() {
         let street = actor(OrgLevel::Street);
         assert_eq!(
-            transition(GrantState::Checked, &GrantAction::Approve, street, OrgLevel::City),
+            transition(
+                GrantState::Checked,
+                &GrantAction::Approve,
+                street,
+                OrgLevel::City
+            ),
             Err(GrantError::LevelTooLow {
                 needed: OrgLevel::City,
                 actual: OrgLevel::Street
             })
         );
         let unit = actor(OrgLevel::Grassroots);
-        assert!(transition(GrantState::Applied, &GrantAction::Check, unit, OrgLevel::Street).is_err());
+        assert!(transition(
+            GrantState::Applied,
+            &GrantAction::Check,
+            unit,
+            OrgLevel::Street
+        )
+        .is_err());
     }
 
     #[test]
@@ -359,14 +355,24 @@ mod tests {
             applied_it: true,
         };
         assert_eq!(
-            transition(GrantState::Applied, &GrantAction::Check, own, OrgLevel::Street),
+            transition(
+                GrantState::Applied,
+                &GrantAction::Check,
+                own,
+                OrgLevel::Street
+            ),
             Err(GrantError::OwnApplication)
         );
         let refuse = GrantAction::Refuse {
             reason: "  ".into(),
         };
         assert_eq!(
-            transition(GrantState::Applied, &refuse, actor(OrgLevel::Street), OrgLevel::Street),
+            transition(
+                GrantState::Applied,
+                &refuse,
+                actor(OrgLevel::Street),
+                OrgLevel::Street
+            ),
             Err(GrantError::NoReason)
         );
     }
@@ -384,7 +390,10 @@ mod tests {
                 GrantAction::Fail,
                 GrantAction::Refuse { reason: "x".into() },
             ] {
-                assert!(transition(s, &a, city, OrgLevel::Street).is_err(), "{s:?} {a:?}");
+                assert!(
+                    transition(s, &a, city, OrgLevel::Street).is_err(),
+                    "{s:?} {a:?}"
+                );
             }
         }
     }
@@ -405,7 +414,11 @@ mod tests {
         ];
         let postings: Vec<(String, i64)> = entries
             .iter()
-            .flat_map(|e| e.as_ref().map(|e| e.postings().to_vec()).unwrap_or_default())
+            .flat_map(|e| {
+                e.as_ref()
+                    .map(|e| e.postings().to_vec())
+                    .unwrap_or_default()
+            })
             .map(|p| (p.account.key(), p.fen))
             .collect();
         let b = balances(postings.iter().map(|(k, v)| (k.as_str(), *v)));
