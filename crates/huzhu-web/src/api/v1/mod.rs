@@ -6,9 +6,11 @@
 //! types apart field by field, so a field added there does not compile until it is decided here.
 
 pub mod bank_changes;
+pub mod campaigns;
 pub mod claims;
 pub mod documents;
 pub mod enrolment;
+pub mod grants;
 pub mod ledger;
 pub mod payouts;
 pub mod review;
@@ -31,4 +33,6 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(stats::routes::<S>())
         .merge(bank_changes::routes::<S>())
         .merge(transfers::routes::<S>())
+        .merge(grants::routes::<S>())
+        .merge(campaigns::routes::<S>())
 }
