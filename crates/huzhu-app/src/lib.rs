@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod archive;
 pub mod audit;
 pub mod bank_changes;
 pub mod batch;
@@ -50,6 +51,7 @@ pub mod model {
     };
     pub use huzhu_store::grant::{FundBalance, Grant, GrantFilter, GrantId};
     pub use huzhu_store::money::PayoutSubject;
+    pub use huzhu_store::archive::{HouseholdEvent, Objection};
     pub use huzhu_store::money::{
         Batch, BatchId, Bill, BillId, ClaimEvent, ClaimId, LedgerEntryView, PayoutLine,
         PolicyRecord, StoredDocument, StoredEnrolment,

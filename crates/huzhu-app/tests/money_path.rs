@@ -1442,6 +1442,9 @@ use review_audit::*;
 #[path = "money_path/grants.rs"]
 mod grants;
 use grants::*;
+#[path = "money_path/archive.rs"]
+mod archive;
+use archive::*;
 
 #[path = "../../huzhu-store/tests/harness/mod.rs"]
 #[macro_use]
@@ -1473,4 +1476,6 @@ on_both!(
     the_audit_log_is_filtered_and_exported_and_the_export_is_logged,
     a_relief_goes_from_application_to_a_paid_batch_approved_at_its_level,
     a_campaign_refuses_a_second_listing_and_pays_through_the_batch,
+    a_household_is_archived_from_application_to_admission_through_the_use_cases,
+    a_household_above_the_line_is_not_opened_and_its_arithmetic_says_why,
 );

@@ -59,6 +59,13 @@ pub enum Capability {
     ManageUsers,
     /// Set the review-selection rules of the federation.
     ConfigureReview,
+    /// Read the hardship archive 困难职工档案 in scope (households, their timeline).
+    ReadArchive,
+    /// Open a household's record with its facts (the unit, SPEC 7.2).
+    ApplyArchive,
+    /// Take the archive's steps after the application: the home visit (street level or above),
+    /// review, notice, objections, admission, yearly review, lapse and exit (district or above).
+    ManageArchive,
 }
 
 impl Role {
@@ -123,6 +130,9 @@ impl Role {
             (R::UnitOfficer, C::ManageRoster | C::Enrol | C::RecordPayment | C::SubmitClaim) => {
                 true
             }
+            (R::UnitOfficer, C::ReadArchive | C::ApplyArchive) => true,
+            (R::FederationStaff, C::ReadArchive | C::ManageArchive) => true,
+            (R::Auditor, C::ReadArchive) => true,
             (R::FederationStaff, C::HandleClaims | C::ApproveClaims | C::SubmitClaim) => true,
             (R::FederationStaff, C::ManageRoster | C::Enrol | C::RecordPayment) => true,
             (R::FederationStaff, C::RevealPersonal | C::ConfigureReview) => true,
@@ -185,5 +195,16 @@ mod tests {
         assert!(!Role::Auditor.can(Capability::ApproveClaims));
         assert!(Role::Finance.can(Capability::ManagePayouts));
         assert!(!Role::UnitOfficer.can(Capability::ApproveClaims));
+    }
+
+    #[test]
+    fn the_unit_applies_to_the_archive_and_the_federation_decides() {
+        assert!(Role::UnitOfficer.can(Capability::ApplyArchive));
+        assert!(!Role::UnitOfficer.can(Capability::ManageArchive));
+        assert!(Role::FederationStaff.can(Capability::ManageArchive));
+        assert!(!Role::FederationStaff.can(Capability::ApplyArchive));
+        assert!(Role::Auditor.can(Capability::ReadArchive));
+        assert!(!Role::Auditor.can(Capability::ManageArchive));
+        assert!(!Role::Member.can(Capability::ReadArchive));
     }
 }

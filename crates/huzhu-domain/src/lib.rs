@@ -7,9 +7,11 @@
 #![deny(clippy::float_arithmetic)]
 
 pub mod access;
+pub mod archive;
 pub mod id_number;
 pub mod member;
 pub mod money;
+pub mod notice;
 pub mod org;
 pub mod personal;
 

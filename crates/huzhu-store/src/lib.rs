@@ -8,6 +8,7 @@
 //! in).
 
 mod accounts;
+pub mod archive;
 pub mod bank;
 pub mod campaign;
 mod error;
@@ -23,6 +24,7 @@ pub mod stats;
 pub mod transfers;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
+pub use archive::ArchiveStore;
 pub use bank::{BankChange, BankChangeStore, BankDecision};
 pub use campaign::CampaignStore;
 pub use error::StoreError;
@@ -188,6 +190,7 @@ pub trait Repo:
     + TransferStore
     + GrantStore
     + CampaignStore
+    + ArchiveStore
 {
 }
 
@@ -199,7 +202,8 @@ impl<
             + BankChangeStore
             + TransferStore
             + GrantStore
-            + CampaignStore,
+            + CampaignStore
+            + ArchiveStore,
     > Repo for T
 {
 }

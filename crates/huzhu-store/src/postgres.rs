@@ -129,4 +129,5 @@ crate::bank::impl_bank_store!(PgStore);
 crate::transfers::impl_transfer_store!(PgStore);
 crate::grant::impl_grant_store!(PgStore);
 crate::campaign::impl_campaign_store!(PgStore);
+crate::archive::impl_archive_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);

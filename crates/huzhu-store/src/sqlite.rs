@@ -157,4 +157,5 @@ crate::bank::impl_bank_store!(SqliteStore);
 crate::transfers::impl_transfer_store!(SqliteStore);
 crate::grant::impl_grant_store!(SqliteStore);
 crate::campaign::impl_campaign_store!(SqliteStore);
+crate::archive::impl_archive_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);

@@ -1668,3 +1668,5 @@ mod office;
 
 #[path = "conformance/grants.rs"]
 mod grants;
+#[path = "conformance/archive.rs"]
+mod archive;

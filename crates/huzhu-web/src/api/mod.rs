@@ -55,6 +55,7 @@ pub const SESSION_COOKIE: &str = "huzhu_session";
         (name = "ledger", description = "账簿 (the double-entry ledger)"),
         (name = "audit", description = "审计日志 (the audit log)"),
         (name = "stats", description = "统计 (figures of an org's subtree, JSON or Excel)"),
+        (name = "archive", description = "困难职工档案与公示 (the hardship-worker archive and its public notice)"),
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&SecuritySchemes)

@@ -1,10 +1,12 @@
 //! The money path's JSON routes (issue 5): enrolment and bills ([`enrolment`]), claims and the
 //! workflow ([`claims`]), their documents ([`documents`]), the review rule ([`review`]), payouts
 //! ([`payouts`]), the ledger and the audit log ([`ledger`]), statistics ([`stats`]), pending bank account
-//! changes ([`bank_changes`]), transfer requests between units ([`transfers`]). Each handler extracts, calls the
+//! changes ([`bank_changes`]), transfer requests between units ([`transfers`]), the hardship-worker archive and its public
+//! notice ([`archive`]). Each handler extracts, calls the
 //! use case in `huzhu_app` and maps its answer to a view of this crate; the views take the app's
 //! types apart field by field, so a field added there does not compile until it is decided here.
 
+pub mod archive;
 pub mod bank_changes;
 pub mod campaigns;
 pub mod claims;
@@ -35,4 +37,5 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(transfers::routes::<S>())
         .merge(grants::routes::<S>())
         .merge(campaigns::routes::<S>())
+        .merge(archive::routes::<S>())
 }
