@@ -10,6 +10,7 @@ pub mod archive;
 pub mod audit;
 pub mod bank_changes;
 pub mod batch;
+pub mod campaign;
 pub mod claim_list;
 pub mod claims;
 pub mod clock;
@@ -22,6 +23,7 @@ pub mod digest;
 pub mod documents;
 pub mod enrolment;
 pub mod error;
+pub mod grant;
 pub mod import;
 pub mod ledger;
 pub mod members;
@@ -45,6 +47,11 @@ pub use huzhu_store::Repo as Backend;
 /// The records the use cases hand out: one type per concept, declared once (in the store, which
 /// fills them) and named here so that callers of this crate need no other.
 pub mod model {
+    pub use huzhu_store::campaign::{
+        AlreadyListed, Campaign, CampaignGranted, GrantRefusal, Listed, Recipient,
+    };
+    pub use huzhu_store::grant::{FundBalance, Grant, GrantFilter, GrantId};
+    pub use huzhu_store::money::PayoutSubject;
     pub use huzhu_store::archive::{HouseholdEvent, Objection};
     pub use huzhu_store::money::{
         Batch, BatchId, Bill, BillId, ClaimEvent, ClaimId, LedgerEntryView, PayoutLine,

@@ -13,6 +13,7 @@ mod console_helpers;
 mod console_kept_files;
 mod console_pages;
 mod console_words;
+mod grants;
 mod helpers;
 mod import_beside;
 mod import_security;

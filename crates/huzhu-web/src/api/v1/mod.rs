@@ -9,10 +9,12 @@
 
 pub mod archive;
 pub mod bank_changes;
+pub mod campaigns;
 pub mod claims;
 pub mod decision;
 pub mod documents;
 pub mod enrolment;
+pub mod grants;
 pub mod ledger;
 pub mod payouts;
 pub mod review;
@@ -35,5 +37,7 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(stats::routes::<S>())
         .merge(bank_changes::routes::<S>())
         .merge(transfers::routes::<S>())
+        .merge(grants::routes::<S>())
+        .merge(campaigns::routes::<S>())
         .merge(archive::routes::<S>())
 }
