@@ -102,6 +102,8 @@ pub struct HouseholdView {
     pub level_date: Option<NaiveDate>,
     pub opened_by: String,
     pub opened_on: NaiveDate,
+    /// Who visited: the review is someone else's.
+    pub visited_by: Option<String>,
     pub visited_on: Option<NaiveDate>,
     pub admitted_on: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
@@ -180,6 +182,7 @@ impl HouseholdView {
             level_date: h.level_date,
             opened_by: h.opened_by.clone(),
             opened_on: h.opened_on,
+            visited_by: h.visited_by.clone(),
             visited_on: h.visited_on,
             admitted_on: h.admitted_on,
             valid_until: h.valid_until,

@@ -3,7 +3,7 @@
 //! its notice and objections, its timeline and the steps the signed-in role may take; and the
 //! public notice page `/notices`, readable without signing in (masked names, unit, category).
 
-use super::{finish, page, redirect, Console, Ctx, PageError};
+use super::{finish, page, redirect, Console, Ctx, PageError, Visitor};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -335,7 +335,8 @@ impl DetailPage<'_> {
 
 /// The steps the actor's role and level may take on a record in `state` (the app decides; this
 /// only chooses which buttons to show).
-fn steps_for(c: &Ctx, state: HouseholdState) -> Vec<&'static str> {
+fn steps_for(c: &Ctx, h: &HouseholdView) -> Vec<&'static str> {
+    let state = h.state;
     let Some(a) = &c.actor else {
         return Vec::new();
     };
@@ -348,7 +349,9 @@ fn steps_for(c: &Ctx, state: HouseholdState) -> Vec<&'static str> {
     use HouseholdState as S;
     match state {
         S::Applied if street => v.push("visit"),
-        S::Visited if district => v.push("review"),
+        S::Visited if district && h.visited_by.as_deref() != Some(a.username.as_str()) => {
+            v.push("review")
+        }
         S::Reviewed if district => v.push("notice"),
         S::InNotice => {
             if street {
@@ -382,7 +385,7 @@ pub async fn detail<S: Backend>(
         let id = record_id(&id)?;
         let h = archive::get(&state.store, state.clock.as_ref(), actor, id).await?;
         let events = archive::timeline(&state.store, actor, id).await?;
-        let steps = steps_for(&c, h.state);
+        let steps = steps_for(&c, &h);
         page(&DetailPage {
             c: &c,
             w: Words(&c),
@@ -551,7 +554,7 @@ impl PublicPage<'_> {
 }
 
 /// 公示 — no sign-in: what SPEC 7.2 allows and nothing more.
-pub async fn public<S: Backend>(State(state): State<AppState<S>>, Console(c): Console) -> Response {
+pub async fn public<S: Backend>(State(state): State<AppState<S>>, Visitor(c): Visitor) -> Response {
     let r = async {
         let list = archive::public_notices(&state.store, state.clock.as_ref()).await?;
         page(&PublicPage { c: &c, list })
