@@ -99,12 +99,37 @@ pub fn check(f: &LedgerFacts) -> LedgerReport {
             ));
         }
     }
+    // Programme funds (docs/grants.md): deposits in, approved grants out.
+    for (fund, (deposited, approved, _)) in &f.funds {
+        let want = approved - deposited;
+        let got = bal(&format!("programme_fund:{fund}"));
+        if got != want {
+            problems.push(format!(
+                "帮扶资金 {fund} 余额 {got} 分，按拨入与已批救助应为 {want} 分 \
+                 (programme fund {fund} balance {got}, deposits and approved grants say {want})"
+            ));
+        }
+        if let Some(table) = f.fund_table.get(fund) {
+            if *table != -want {
+                problems.push(format!(
+                    "帮扶资金 {fund} 余额表 {table} 分，账上 {} 分 \
+                     (programme fund {fund} table holds {table}, the ledger {})",
+                    -want, -want
+                ));
+            }
+        }
+    }
     let paid_bills: i64 = f.bills.values().map(|(_, paid)| paid).sum();
     let paid_claims: i64 = f.claims.values().map(|(_, paid)| paid).sum();
-    if bal("bank") != paid_bills - paid_claims {
+    let deposits: i64 = f.funds.values().map(|(d, _, _)| d).sum();
+    let paid_grants: i64 = f.funds.values().map(|(_, _, paid)| paid).sum();
+    let want_bank = paid_bills - paid_claims + deposits - paid_grants;
+    if bal("bank") != want_bank {
         problems.push(format!(
             "银行存款 {} 分，应为会费到账 {paid_bills} 减补助支付 {paid_claims} \
-             (bank is {}, contributions received {paid_bills} less claims paid {paid_claims})",
+             加资金拨入 {deposits} 减救助支付 {paid_grants} \
+             (bank is {}, contributions received {paid_bills} less claims paid {paid_claims} \
+             plus fund deposits {deposits} less grants paid {paid_grants})",
             bal("bank"),
             bal("bank")
         ));

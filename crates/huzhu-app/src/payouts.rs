@@ -11,10 +11,12 @@ use huzhu_domain::ledger;
 use huzhu_domain::money::Money;
 use huzhu_domain::org::OrgCode;
 use huzhu_domain::workflow::{transition, Action, ClaimState, Guards};
+use huzhu_store::grant::{GrantFilter, GrantId};
 use huzhu_store::money::{
-    Batch, BatchId, ClaimChange, ClaimEvent, ClaimFilter, LineOutcome, NewPayoutLine, PayoutLine,
+    Batch, BatchId, ClaimChange, ClaimEvent, ClaimFilter, GrantPayment, LineOutcome,
+    NewPayoutLine, PayoutLine, PayoutSubject,
 };
-use huzhu_store::{AuditEntry, Repo};
+use huzhu_store::{AuditEntry, OrgScope, Repo};
 use serde::Serialize;
 
 /// A claim that could not go into the batch, and why.
@@ -33,11 +35,19 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// A grant that could not go into the batch, and why (docs/grants.md: grants share batches).
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedGrant {
+    pub grant: i64,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct BatchView {
     pub batch: Batch,
     pub lines: Vec<PayoutLine>,
     pub skipped: Vec<Skipped>,
+    pub skipped_grants: Vec<SkippedGrant>,
 }
 
 /// The most claims one batch carries; the rest wait for the next.
@@ -75,7 +85,7 @@ pub async fn build_batch<S: Repo>(
             continue;
         };
         lines.push(NewPayoutLine {
-            claim: c.id,
+            subject: PayoutSubject::Claim(c.id),
             member: c.member,
             amount: Money::from_fen(c.fields.approved.fen() - c.fields.paid.fen()),
             account_name: m.record.name.as_str().to_string(),
@@ -87,20 +97,66 @@ pub async fn build_batch<S: Repo>(
                 .map(|b| b.as_str().to_string()),
         });
     }
+    let mut skipped_grants = Vec::new();
+    // Approved grants of the subtree go into the same batch and bank file (SPEC 7.1).
+    let room = MAX_BATCH_LINES.saturating_sub(u32::try_from(lines.len()).unwrap_or(u32::MAX));
+    let grants = if room == 0 {
+        Vec::new()
+    } else {
+        store
+            .grants_under(
+                &OrgScope::Under(org.clone()),
+                &GrantFilter {
+                    awaiting_payout: true,
+                    limit: room,
+                    ..Default::default()
+                },
+            )
+            .await?
+    };
+    for g in grants {
+        let m = store.member(g.member).await?;
+        let Some(account) = &m.record.bank_account else {
+            skipped_grants.push(SkippedGrant {
+                grant: g.id.0,
+                reason: NO_BANK_ACCOUNT.into(),
+            });
+            continue;
+        };
+        lines.push(NewPayoutLine {
+            subject: PayoutSubject::Grant(g.id),
+            member: g.member,
+            amount: Money::from_fen(g.amount.fen() - g.paid.fen()),
+            account_name: m.record.name.as_str().to_string(),
+            bank_account: account.as_str().to_string(),
+            bank_branch: m
+                .record
+                .bank_branch
+                .as_ref()
+                .map(|b| b.as_str().to_string()),
+        });
+    }
     if lines.is_empty() {
         return Err(AppError::Conflict(
-            "没有待支付的已审批申请 (no approved claims await payment)".into(),
+            "没有待支付的已审批申请或救助 (no approved claims or grants await payment)".into(),
         ));
     }
     // The batch and its audit entry are written in one transaction.
     let batch = store
-        .create_batch(org, &lines, skipped.len(), &actor.username, clock.now())
+        .create_batch(
+            org,
+            &lines,
+            skipped.len() + skipped_grants.len(),
+            &actor.username,
+            clock.now(),
+        )
         .await?;
     let (batch, lines) = store.batch(batch.id).await?;
     Ok(BatchView {
         batch,
         lines,
         skipped,
+        skipped_grants,
     })
 }
 
@@ -219,6 +275,7 @@ pub async fn settle_batch<S: Repo>(
     let at = clock.now();
     let mut outcomes = Vec::new();
     let mut changes = Vec::new();
+    let mut grant_payments = Vec::new();
     for l in &lines {
         let failure = failures
             .iter()
@@ -231,7 +288,14 @@ pub async fn settle_batch<S: Repo>(
         if failure.is_some() {
             continue;
         }
-        let claim = visible_claim(store, actor, l.claim).await?;
+        let claim_id = match l.subject {
+            PayoutSubject::Claim(c) => c,
+            PayoutSubject::Grant(g) => {
+                grant_payments.push(grant_payment(g, l)?);
+                continue;
+            }
+        };
+        let claim = visible_claim(store, actor, claim_id).await?;
         let to = transition(
             claim.fields.state,
             &Action::Pay,
@@ -253,10 +317,10 @@ pub async fn settle_batch<S: Repo>(
             .paid
             .checked_add(l.amount)
             .ok_or_else(|| AppError::invalid("amount", "金额溢出 (overflow)".into()))?;
-        let entry = ledger::claim_paid(l.member.0, &l.claim.0.to_string(), l.amount)
+        let entry = ledger::claim_paid(l.member.0, &claim_id.0.to_string(), l.amount)
             .map_err(|e| AppError::invalid("amount", e.to_string()))?;
         changes.push(ClaimChange {
-            claim: l.claim,
+            claim: claim_id,
             expected_version: claim.version,
             fields: f,
             event: ClaimEvent {
@@ -273,9 +337,24 @@ pub async fn settle_batch<S: Repo>(
     }
     // The settlement, its claims' payments and its audit entry are written in one transaction.
     let settled = store
-        .settle_batch(id, &outcomes, &changes, &actor.username, at)
+        .settle_batch(id, &outcomes, &changes, &grant_payments, &actor.username, at)
         .await?;
     Ok(settled)
+}
+
+/// The entry of a grant's paid line (payable → bank), from the domain.
+fn grant_payment(grant: GrantId, l: &PayoutLine) -> Result<GrantPayment, AppError> {
+    let entry = huzhu_domain::grant::grant_paid(l.member.0, grant.0, l.amount)
+        .map_err(|e| AppError::invalid("amount", e.to_string()))?;
+    Ok(GrantPayment { grant, entry })
+}
+
+/// The 摘要 of a bank file line: what it pays.
+fn memo(batch: &Batch, l: &PayoutLine) -> String {
+    match l.subject {
+        PayoutSubject::Claim(c) => format!("职工医疗互助补助 批次{} 申请{}", batch.id.0, c.0),
+        PayoutSubject::Grant(g) => format!("困难职工帮扶救助 批次{} 救助{}", batch.id.0, g.0),
+    }
 }
 
 /// The bank file's columns; 开户行 is empty for an account whose branch the roster did not give.
@@ -308,7 +387,7 @@ fn bank_rows(batch: &Batch, lines: &[PayoutLine]) -> Vec<[String; 6]> {
                 l.bank_account.clone(),
                 l.bank_branch.clone().unwrap_or_default(),
                 plain_yuan(l.amount),
-                format!("职工医疗互助补助 批次{} 申请{}", batch.id.0, l.claim.0),
+                memo(batch, l),
             ]
         })
         .collect()

@@ -395,7 +395,7 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
         .create_batch(
             &code("HZ"),
             &[huzhu_store::money::NewPayoutLine {
-                claim: first.claim,
+                subject: first.subject,
                 member: first.member,
                 amount: first.amount,
                 account_name: first.account_name.clone(),
@@ -436,7 +436,7 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
         .await
         .unwrap();
     assert_eq!(again.lines.len(), 1);
-    assert_eq!(again.lines[0].claim, first.claim);
+    assert_eq!(again.lines[0].subject, first.subject);
     payouts::settle_batch(&s, &clock, &cashier(), again.batch.id, &[])
         .await
         .unwrap();

@@ -9,11 +9,14 @@
 //!   federation of a federation-paid policy (`crate::enrolment::bill_payer`);
 //! - `payable:<member id>` — what the fund owes a member for approved claims, until paid;
 //! - `bank` — the federation's bank account (debit-normal: money in, payouts out);
-//! - `programme:<id>` — assistance programmes' funds (SPEC 7), the same way as policy funds.
+//! - `programme:<id>` — assistance programmes' funds (SPEC 7), the same way as policy funds;
+//! - `programme_fund:<fund>` — the funds grants are paid from (SPEC 7.1: `hardship`,
+//!   `spring_breeze`, `campaign`; credit-normal: appropriations in, approved grants out).
 //!
 //! Signs: a posting's amount is positive for a debit and negative for a credit, so an entry
 //! balances when its amounts sum to zero and the whole ledger always sums to zero.
 
+use crate::grant::FundKind;
 use crate::money::Money;
 use crate::org::OrgCode;
 use std::collections::BTreeMap;
@@ -27,6 +30,8 @@ pub enum Account {
     MemberPayable { member: i64 },
     Bank,
     Programme { id: String },
+    /// 帮扶资金 / 春风基金 / 送温暖经费 (SPEC 7.1).
+    ProgrammeFund { fund: FundKind },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,6 +59,7 @@ impl Account {
             Account::MemberPayable { member } => format!("payable:{member}"),
             Account::Bank => "bank".into(),
             Account::Programme { id } => format!("programme:{id}"),
+            Account::ProgrammeFund { fund } => format!("programme_fund:{fund}"),
         }
     }
 
@@ -69,6 +75,9 @@ impl Account {
             ("bank", None, None) => Account::Bank,
             ("fund", Some(p), None) if !p.is_empty() => Account::Fund { policy: p.into() },
             ("programme", Some(p), None) if !p.is_empty() => Account::Programme { id: p.into() },
+            ("programme_fund", Some(f), None) => Account::ProgrammeFund {
+                fund: FundKind::parse(f).ok_or_else(bad)?,
+            },
             ("payable", Some(m), None) => Account::MemberPayable {
                 member: m.parse().map_err(|_| bad())?,
             },
@@ -87,6 +96,7 @@ impl Account {
             Account::MemberPayable { member } => format!("应付会员补助 #{member}"),
             Account::Bank => "银行存款".into(),
             Account::Programme { id } => format!("帮扶项目资金 {id}"),
+            Account::ProgrammeFund { fund } => fund.words().0.to_string(),
         }
     }
 }
@@ -110,15 +120,24 @@ pub enum EntryKind {
     ClaimPaid,
     /// A correction undoing an earlier entry.
     Reversal,
+    /// The federation appropriated money to a programme fund (SPEC 7.1).
+    FundDeposited,
+    /// A grant was approved: the programme fund owes the member.
+    GrantApproved,
+    /// A grant's payout line was paid from the bank.
+    GrantPaid,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 5] = [
+    pub const ALL: [EntryKind; 8] = [
         EntryKind::ContributionBilled,
         EntryKind::ContributionPaid,
         EntryKind::ClaimApproved,
         EntryKind::ClaimPaid,
         EntryKind::Reversal,
+        EntryKind::FundDeposited,
+        EntryKind::GrantApproved,
+        EntryKind::GrantPaid,
     ];
 
     pub fn code(self) -> &'static str {
@@ -128,6 +147,9 @@ impl EntryKind {
             EntryKind::ClaimApproved => "claim_approved",
             EntryKind::ClaimPaid => "claim_paid",
             EntryKind::Reversal => "reversal",
+            EntryKind::FundDeposited => "fund_deposited",
+            EntryKind::GrantApproved => "grant_approved",
+            EntryKind::GrantPaid => "grant_paid",
         }
     }
 
@@ -142,6 +164,9 @@ impl EntryKind {
             EntryKind::ClaimApproved => "补助审批",
             EntryKind::ClaimPaid => "补助支付",
             EntryKind::Reversal => "冲正",
+            EntryKind::FundDeposited => "资金拨入",
+            EntryKind::GrantApproved => "救助批准",
+            EntryKind::GrantPaid => "救助支付",
         }
     }
 }

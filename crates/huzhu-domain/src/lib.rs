@@ -21,6 +21,7 @@ pub use org::{OrgCode, OrgLevel, RegionCode};
 pub mod claim_input;
 pub mod engine;
 pub mod enrolment;
+pub mod grant;
 pub mod ledger;
 pub mod policy;
 pub mod programme;

@@ -20,6 +20,8 @@ mod sql;
 mod sqlite;
 pub mod stats;
 pub mod transfers;
+pub mod grant;
+pub mod campaign;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
 pub use archive::ArchiveStore;
@@ -31,6 +33,8 @@ pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use stats::StatsStore;
 pub use transfers::{NewTransfer, Transfer, TransferDecision, TransferStore};
+pub use grant::GrantStore;
+pub use campaign::CampaignStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -178,7 +182,15 @@ pub trait Store: Clone + Send + Sync + 'static {
 /// Everything the use cases need of a backend: the registry, the money path, accounts, statistics,
 /// bank account changes and transfers.
 pub trait Repo:
-    Store + MoneyStore + AccountStore + StatsStore + BankChangeStore + TransferStore + ArchiveStore
+    Store
+    + MoneyStore
+    + AccountStore
+    + StatsStore
+    + BankChangeStore
+    + TransferStore
+    + GrantStore
+    + CampaignStore
+    + ArchiveStore
 {
 }
 
@@ -189,6 +201,8 @@ impl<
             + StatsStore
             + BankChangeStore
             + TransferStore
+            + GrantStore
+            + CampaignStore
             + ArchiveStore,
     > Repo for T
 {

@@ -127,5 +127,7 @@ crate::accounts::impl_account_store!(PgStore);
 crate::stats::sql::impl_stats_store!(PgStore);
 crate::bank::impl_bank_store!(PgStore);
 crate::transfers::impl_transfer_store!(PgStore);
+crate::grant::impl_grant_store!(PgStore);
+crate::campaign::impl_campaign_store!(PgStore);
 crate::archive::impl_archive_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);

@@ -251,6 +251,16 @@ pub(crate) fn value_rows<S: HasDb>(first: usize, rows: usize, cols: usize) -> St
     out
 }
 
+/// Parameter `n` of a statement that also holds a [`value_rows`] list: `?` on SQLite, so every
+/// parameter is bound in the order it appears (each must appear once, in the order bound).
+pub(crate) fn param<S: HasDb>(n: usize) -> String {
+    if S::ANONYMOUS_PARAMS {
+        "?".into()
+    } else {
+        format!("${n}")
+    }
+}
+
 /// How many parameters one multi-row statement binds at most (both backends allow many more;
 /// this keeps statements small enough to prepare quickly).
 pub(crate) const PARAMS_PER_STATEMENT: usize = 2_000;

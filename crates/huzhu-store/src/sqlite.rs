@@ -155,5 +155,7 @@ crate::accounts::impl_account_store!(SqliteStore);
 crate::stats::sql::impl_stats_store!(SqliteStore);
 crate::bank::impl_bank_store!(SqliteStore);
 crate::transfers::impl_transfer_store!(SqliteStore);
+crate::grant::impl_grant_store!(SqliteStore);
+crate::campaign::impl_campaign_store!(SqliteStore);
 crate::archive::impl_archive_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);

@@ -307,7 +307,7 @@ async fn aggregates_follow_every_write_and_equal_a_recount<S: Repo>(s: S) {
         .create_batch(
             &code("HZ"),
             &[NewPayoutLine {
-                claim: paid.id,
+                subject: huzhu_store::money::PayoutSubject::Claim(paid.id),
                 member: paid.member,
                 amount: paid.fields.approved,
                 account_name: "会员".into(),
@@ -337,6 +337,7 @@ async fn aggregates_follow_every_write_and_equal_a_recount<S: Repo>(s: S) {
             event: event(ClaimState::Paid, 7),
             entries: vec![],
         }],
+        &[],
         "tester",
         at(7),
     )

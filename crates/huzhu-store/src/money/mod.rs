@@ -306,9 +306,41 @@ pub struct StoredDocument {
     pub uploaded_at: DateTime<Utc>,
 }
 
+/// What a payout line pays: a claim, or a programme's grant (SPEC 7.1: the same batches and bank
+/// file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayoutSubject {
+    Claim(ClaimId),
+    Grant(crate::grant::GrantId),
+}
+
+impl PayoutSubject {
+    pub fn claim(self) -> Option<ClaimId> {
+        match self {
+            PayoutSubject::Claim(c) => Some(c),
+            PayoutSubject::Grant(_) => None,
+        }
+    }
+
+    pub fn grant(self) -> Option<crate::grant::GrantId> {
+        match self {
+            PayoutSubject::Grant(g) => Some(g),
+            PayoutSubject::Claim(_) => None,
+        }
+    }
+}
+
+/// A paid grant line's entry (payable → bank), built by the domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantPayment {
+    pub grant: crate::grant::GrantId,
+    pub entry: Entry,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPayoutLine {
-    pub claim: ClaimId,
+    pub subject: PayoutSubject,
     pub member: MemberId,
     pub amount: Money,
     pub account_name: String,
@@ -334,7 +366,7 @@ pub struct Batch {
 pub struct PayoutLine {
     pub id: i64,
     pub batch: BatchId,
-    pub claim: ClaimId,
+    pub subject: PayoutSubject,
     pub member: MemberId,
     pub amount: Money,
     pub account_name: String,
@@ -381,8 +413,13 @@ pub struct LedgerFacts {
     pub unpaid_by_unit: BTreeMap<(String, String), i64>,
     /// Per policy: (approved, paid) in fen over its claims.
     pub claims: BTreeMap<String, (i64, i64)>,
-    /// Per member: approved − paid in fen, where not zero.
+    /// Per member: approved − paid in fen over claims and grants, where not zero.
     pub owed_to_members: BTreeMap<i64, i64>,
+    /// Per fund: (deposited, approved grants, paid grants) in fen.
+    pub funds: BTreeMap<String, (i64, i64, i64)>,
+    /// Per fund: the balance the fund table holds (the whole tenant's; the check over
+    /// everything compares it).
+    pub fund_table: BTreeMap<String, i64>,
 }
 
 /// How an entry refers to what caused it.
@@ -537,7 +574,8 @@ pub trait MoneyStore: Clone + Send + Sync + 'static {
     /// A stored file: (content type, bytes).
     fn blob(&self, sha256: &str) -> impl Future<Output = Result<(String, Vec<u8>)>> + Send;
 
-    /// Creates a payout batch of approved claims; a claim already in a live batch is a conflict.
+    /// Creates a payout batch of approved claims and grants (a grant moves to `in_batch`); one
+    /// already in a live batch, or that moved, is a conflict.
     fn create_batch(
         &self,
         org: &OrgCode,
@@ -553,12 +591,14 @@ pub trait MoneyStore: Clone + Send + Sync + 'static {
     fn batches_under(&self, org: &OrgCode) -> impl Future<Output = Result<Vec<Batch>>> + Send;
 
     /// Settles an open batch: line outcomes, the paid claims' changes and their ledger entries,
-    /// all in one transaction.
+    /// the paid grants' entries (a paid grant line moves its grant to `paid`, a failed one back
+    /// to `approved`), all in one transaction.
     fn settle_batch(
         &self,
         id: BatchId,
         outcomes: &[LineOutcome],
         changes: &[ClaimChange],
+        grants: &[GrantPayment],
         actor: &str,
         at: DateTime<Utc>,
     ) -> impl Future<Output = Result<Batch>> + Send;

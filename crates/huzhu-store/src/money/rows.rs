@@ -275,7 +275,8 @@ impl From<BatchRow> for Batch {
 pub(crate) struct LineRow {
     pub id: i64,
     pub batch_id: i64,
-    pub claim_id: i64,
+    pub claim_id: Option<i64>,
+    pub grant_id: Option<i64>,
     pub member_id: i64,
     pub amount_fen: i64,
     pub account_name: String,
@@ -290,7 +291,13 @@ impl From<LineRow> for PayoutLine {
         PayoutLine {
             id: r.id,
             batch: BatchId(r.batch_id),
-            claim: ClaimId(r.claim_id),
+            // A line names a claim or a grant (a CHECK of the table).
+            subject: match r.claim_id {
+                Some(c) => super::PayoutSubject::Claim(ClaimId(c)),
+                None => super::PayoutSubject::Grant(crate::grant::GrantId(
+                    r.grant_id.unwrap_or_default(),
+                )),
+            },
             member: MemberId(r.member_id),
             amount: Money::from_fen(r.amount_fen),
             account_name: r.account_name,

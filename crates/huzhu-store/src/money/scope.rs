@@ -6,6 +6,8 @@
 //! - else the **bill** it names: the org that owes it (`bills.payer_org_id`, the federation of a
 //!   federation-paid policy, always the unit or an org above it; NULL: `bills.org_id`, the unit);
 //! - else the **payout batch** it names (`payout_batches.org_id`: the org that built it);
+//! - else the **grant** it names (`grants.org_id`: the member's unit when applied), or the
+//!   **fund deposit** (`fund_deposits.org_id`: the org that made it; docs/grants.md);
 //! - else (an entry naming none of them — huzhu posts none today, every entry names a claim or a
 //!   bill) the **tenant root**: only the city federation's own scope sees it.
 //!
@@ -57,10 +59,23 @@ impl OrgScope {
                  JOIN ledger_entries e ON e.batch_id = pb.id AND e.tenant_id = pb.tenant_id \
                  WHERE top.code = $1 AND e.claim_id IS NULL AND e.bill_id IS NULL \
                  UNION ALL \
+                 SELECT {cols} FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
+                 JOIN grants g ON g.org_id = cl.descendant_id \
+                 JOIN ledger_entries e ON e.grant_id = g.id AND e.tenant_id = g.tenant_id \
+                 WHERE top.code = $1 AND e.claim_id IS NULL AND e.bill_id IS NULL \
+                 AND e.batch_id IS NULL \
+                 UNION ALL \
+                 SELECT {cols} FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
+                 JOIN fund_deposits d ON d.org_id = cl.descendant_id \
+                 JOIN ledger_entries e ON e.deposit_id = d.id AND e.tenant_id = d.tenant_id \
+                 WHERE top.code = $1 AND e.claim_id IS NULL AND e.bill_id IS NULL \
+                 AND e.batch_id IS NULL AND e.grant_id IS NULL \
+                 UNION ALL \
                  SELECT {cols} FROM orgs top \
                  JOIN ledger_entries e ON e.tenant_id = COALESCE(top.tenant_id, top.id) \
                  WHERE top.code = $1 AND top.parent_id IS NULL AND e.claim_id IS NULL \
-                 AND e.bill_id IS NULL AND e.batch_id IS NULL"
+                 AND e.bill_id IS NULL AND e.batch_id IS NULL AND e.grant_id IS NULL \
+                 AND e.deposit_id IS NULL"
             ),
         }
     }
@@ -80,6 +95,28 @@ impl OrgScope {
                  JOIN orgs bo ON bo.id = COALESCE(b.payer_org_id, b.org_id) \
                  WHERE top.code = $1 AND {PAYER_IN_SCOPE}"
             ),
+        }
+    }
+
+    /// `FROM … WHERE …` over the grants in scope (alias `g`); callers may append `AND …`.
+    pub(crate) fn grants(&self) -> &'static str {
+        match self {
+            OrgScope::Everything => "FROM grants g WHERE 1 = 1",
+            OrgScope::Under(_) => {
+                "FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
+                 JOIN grants g ON g.org_id = cl.descendant_id WHERE top.code = $1"
+            }
+        }
+    }
+
+    /// `FROM … WHERE …` over the fund deposits in scope (alias `d`).
+    pub(crate) fn deposits(&self) -> &'static str {
+        match self {
+            OrgScope::Everything => "FROM fund_deposits d WHERE 1 = 1",
+            OrgScope::Under(_) => {
+                "FROM orgs top JOIN org_closure cl ON cl.ancestor_id = top.id \
+                 JOIN fund_deposits d ON d.org_id = cl.descendant_id WHERE top.code = $1"
+            }
         }
     }
 

@@ -749,29 +749,52 @@ macro_rules! impl_money_store {
                 .fetch_one(&mut *tx)
                 .await?;
                 for l in lines {
-                    // The claim must still be approved with this amount owed: re-checked here,
-                    // inside the transaction, so a batch never carries a claim that moved.
-                    let owed: Option<i64> = sqlx::query_scalar(
-                        "SELECT approved_fen - paid_fen FROM claims \
-                         WHERE id = $1 AND state = 'approved'",
-                    )
-                    .bind(l.claim.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                    let (claim, grant) = (l.subject.claim(), l.subject.grant());
+                    // The claim or grant must still be approved with this amount owed:
+                    // re-checked here, inside the transaction, so a batch never carries one that
+                    // moved. A grant moves to `in_batch` with it.
+                    let owed: Option<i64> = match (claim, grant) {
+                        (Some(c), _) => {
+                            sqlx::query_scalar(
+                                "SELECT approved_fen - paid_fen FROM claims \
+                                 WHERE id = $1 AND state = 'approved'",
+                            )
+                            .bind(c.0)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                        }
+                        (None, Some(g)) => {
+                            sqlx::query_scalar(
+                                "UPDATE grants SET state = 'in_batch', version = version + 1 \
+                                 WHERE id = $1 AND state = 'approved' RETURNING amount_fen - paid_fen",
+                            )
+                            .bind(g.0)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                        }
+                        (None, None) => None,
+                    };
+                    let what = match (claim, grant) {
+                        (Some(c), _) => format!("申请 {} (claim {})", c.0, c.0),
+                        (None, g) => {
+                            let g = g.map_or(0, |g| g.0);
+                            format!("救助 {g} (grant {g})")
+                        }
+                    };
                     if owed != Some(l.amount.fen()) {
                         return Err($crate::StoreError::Conflict(format!(
-                            "申请 {} 不是待支付状态或金额已变 (claim {} is not awaiting payment of this amount)",
-                            l.claim.0, l.claim.0
+                            "{what} 不是待支付状态或金额已变 (not awaiting payment of this amount)"
                         )));
                     }
                     let done = sqlx::query(
-                        "INSERT INTO payout_lines (tenant_id, batch_id, claim_id, member_id, \
-                         amount_fen, account_name, bank_account, status, bank_branch) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
+                        "INSERT INTO payout_lines (tenant_id, batch_id, claim_id, grant_id, \
+                         member_id, amount_fen, account_name, bank_account, status, bank_branch) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9)",
                     )
                     .bind(tenant)
                     .bind(id)
-                    .bind(l.claim.0)
+                    .bind(claim.map(|c| c.0))
+                    .bind(grant.map(|g| g.0))
                     .bind(l.member.0)
                     .bind(l.amount.fen())
                     .bind(&l.account_name)
@@ -782,8 +805,7 @@ macro_rules! impl_money_store {
                     if let Err(err) = done {
                         return Err(match $crate::StoreError::from(err) {
                             $crate::StoreError::Conflict(_) => $crate::StoreError::Conflict(format!(
-                                "申请 {} 已在另一支付批次中 (claim {} is already in a live batch)",
-                                l.claim.0, l.claim.0
+                                "{what} 已在另一支付批次中 (already in a live batch)"
                             )),
                             other => other,
                         });
@@ -826,7 +848,7 @@ macro_rules! impl_money_store {
                 let batch = row
                     .ok_or_else(|| $crate::StoreError::NotFound(format!("batch {}", id.0)))?;
                 let lines: Vec<LineRow> = sqlx::query_as(
-                    "SELECT id, batch_id, claim_id, member_id, amount_fen, account_name, \
+                    "SELECT id, batch_id, claim_id, grant_id, member_id, amount_fen, account_name, \
                      bank_account, bank_branch, status, failure FROM payout_lines \
                      WHERE batch_id = $1 \
                      ORDER BY id",
@@ -859,6 +881,7 @@ macro_rules! impl_money_store {
                 id: $crate::money::BatchId,
                 outcomes: &[$crate::money::LineOutcome],
                 changes: &[$crate::money::ClaimChange],
+                grants: &[$crate::money::GrantPayment],
                 actor: &str,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::money::Batch> {
@@ -886,21 +909,54 @@ macro_rules! impl_money_store {
                         None => ("paid", None),
                         Some(f) => ("failed", Some(f.as_str())),
                     };
-                    let done = sqlx::query(
+                    let done: Option<(Option<i64>, i64, i64)> = sqlx::query_as(
                         "UPDATE payout_lines SET status = $1, failure = $2 \
-                         WHERE id = $3 AND batch_id = $4 AND status = 'pending'",
+                         WHERE id = $3 AND batch_id = $4 AND status = 'pending' \
+                         RETURNING grant_id, amount_fen, tenant_id",
                     )
                     .bind(status)
                     .bind(failure)
                     .bind(o.line)
                     .bind(id.0)
-                    .execute(&mut *tx)
+                    .fetch_optional(&mut *tx)
                     .await?;
-                    if done.rows_affected() != 1 {
+                    let Some((grant, amount, tenant)) = done else {
                         return Err($crate::StoreError::Conflict(format!(
                             "支付明细 {} 不属于批次 {} (line {} is not a pending line of batch {})",
                             o.line, id.0, o.line, id.0
                         )));
+                    };
+                    // A grant's line: paid moves it to `paid` with its entry; failed, back to
+                    // `approved` for the next batch.
+                    if let Some(grant) = grant {
+                        let payment = grants.iter().find(|g| g.grant.0 == grant);
+                        let (to, entry) = match (&o.failure, payment) {
+                            (None, Some(p)) => ("paid", Some(&p.entry)),
+                            (None, None) => {
+                                return Err($crate::StoreError::Conflict(format!(
+                                    "救助 {grant} 的支付分录缺失 (grant {grant} has no payment entry)"
+                                )))
+                            }
+                            (Some(_), _) => ("approved", None),
+                        };
+                        let moved = sqlx::query(
+                            "UPDATE grants SET state = $1, paid_fen = paid_fen + $2, \
+                             version = version + 1 WHERE id = $3 AND state = 'in_batch'",
+                        )
+                        .bind(to)
+                        .bind(if entry.is_some() { amount } else { 0 })
+                        .bind(grant)
+                        .execute(&mut *tx)
+                        .await?;
+                        if moved.rows_affected() != 1 {
+                            return Err($crate::StoreError::Conflict(format!(
+                                "救助 {grant} 不在支付中 (grant {grant} is not in a batch)"
+                            )));
+                        }
+                        if let Some(entry) = entry {
+                            Self::grant_post(&mut tx, tenant, entry, Some(grant), None, actor, at)
+                                .await?;
+                        }
                     }
                 }
                 let mut delta = $crate::stats::ClaimDelta::new();
@@ -1072,6 +1128,56 @@ macro_rules! impl_money_store {
                     .fetch_all(&self.reader)
                     .await?;
                 f.owed_to_members = owed.into_iter().collect();
+                // Grants and funds (docs/grants.md): what each fund received and paid out, and
+                // what the members are owed by grants approved and not yet paid.
+                let grants = scope.grants();
+                let granted_sql = format!(
+                    "SELECT g.fund, CAST(SUM(CASE WHEN g.state IN ('approved', 'in_batch', 'paid') \
+                     THEN g.amount_fen ELSE 0 END) AS BIGINT), CAST(SUM(g.paid_fen) AS BIGINT) \
+                     {grants} GROUP BY g.fund"
+                );
+                let granted: Vec<(String, i64, i64)> = scoped!(&granted_sql)
+                    .fetch_all(&self.reader)
+                    .await?;
+                for (fund, approved, paid) in granted {
+                    let e = f.funds.entry(fund).or_insert((0, 0, 0));
+                    e.1 += approved;
+                    e.2 += paid;
+                }
+                let deposits = scope.deposits();
+                let deposited_sql = format!(
+                    "SELECT d.fund, CAST(SUM(d.amount_fen) AS BIGINT) {deposits} GROUP BY d.fund"
+                );
+                let deposited: Vec<(String, i64)> = scoped!(&deposited_sql)
+                    .fetch_all(&self.reader)
+                    .await?;
+                for (fund, amount) in deposited {
+                    f.funds.entry(fund).or_insert((0, 0, 0)).0 += amount;
+                }
+                let grant_owed_sql = format!(
+                    "SELECT g.member_id, CAST(SUM(g.amount_fen - g.paid_fen) AS BIGINT) {grants} \
+                     AND g.state IN ('approved', 'in_batch', 'paid') GROUP BY g.member_id \
+                     HAVING SUM(g.amount_fen - g.paid_fen) <> 0"
+                );
+                let grant_owed: Vec<(i64, i64)> = scoped!(&grant_owed_sql)
+                    .fetch_all(&self.reader)
+                    .await?;
+                for (member, owed) in grant_owed {
+                    let e = f.owed_to_members.entry(member).or_insert(0);
+                    *e += owed;
+                    if *e == 0 {
+                        f.owed_to_members.remove(&member);
+                    }
+                }
+                if let $crate::OrgScope::Everything = scope {
+                    let table: Vec<(String, i64)> = sqlx::query_as(
+                        "SELECT fund, CAST(SUM(balance_fen) AS BIGINT) FROM programme_funds \
+                         GROUP BY fund",
+                    )
+                    .fetch_all(&self.reader)
+                    .await?;
+                    f.fund_table = table.into_iter().collect();
+                }
                 Ok(f)
             }
         }

@@ -64,17 +64,22 @@ pub fn account_name(c: &Ctx, key: &str) -> String {
         Ok(Account::Programme { id }) => {
             format!("{} {id}", c.t("帮扶项目资金", "Assistance programme"))
         }
+        Ok(Account::ProgrammeFund { fund }) => {
+            let (zh, en) = fund.words();
+            c.t(zh, en).to_string()
+        }
         Err(_) => key.to_string(),
     }
 }
 
 fn groups(c: &Ctx, report: &LedgerReport) -> Vec<BalanceGroup> {
-    let kinds: [(&str, &'static str); 5] = [
+    let kinds: [(&str, &'static str); 6] = [
         ("fund:", c.t("互助基金", "Funds")),
         ("receivable:", c.t("应收会费", "Receivables")),
         ("payable:", c.t("应付补助", "Payables")),
         ("bank", c.t("银行存款", "Bank")),
         ("programme:", c.t("帮扶项目", "Programmes")),
+        ("programme_fund:", c.t("帮扶资金", "Programme funds")),
     ];
     kinds
         .iter()

@@ -79,7 +79,8 @@ pub async fn list<S: Backend>(State(state): State<AppState<S>>, Console(c): Cons
 /// A payout line as the page shows it: name and account masked.
 pub struct LineRow {
     pub id: i64,
-    pub claim: i64,
+    pub claim: Option<i64>,
+    pub grant: Option<i64>,
     pub name: String,
     pub account: String,
     pub amount: i64,
@@ -91,7 +92,8 @@ impl LineRow {
     fn of(l: &PayoutLine) -> LineRow {
         LineRow {
             id: l.id,
-            claim: l.claim.0,
+            claim: l.subject.claim().map(|c| c.0),
+            grant: l.subject.grant().map(|g| g.0),
             name: PersonName::parse(&l.account_name)
                 .map(|n| n.masked())
                 .unwrap_or_else(|_| mask_middle(&l.account_name, 1, 0)),

@@ -77,7 +77,10 @@ impl BatchSummary {
 pub struct PayoutLineView {
     pub id: i64,
     pub batch: i64,
-    pub claim: i64,
+    /// The claim the line pays, or
+    pub claim: Option<i64>,
+    /// the programme grant it pays (docs/grants.md).
+    pub grant: Option<i64>,
     pub member: i64,
     pub amount_fen: i64,
     /// 户名.
@@ -97,7 +100,7 @@ impl PayoutLineView {
         let PayoutLine {
             id,
             batch,
-            claim,
+            subject,
             member,
             amount,
             account_name,
@@ -109,7 +112,8 @@ impl PayoutLineView {
         PayoutLineView {
             id,
             batch: batch.0,
-            claim: claim.0,
+            claim: subject.claim().map(|c| c.0),
+            grant: subject.grant().map(|g| g.0),
             member: member.0,
             amount_fen: amount.fen(),
             account_name,
@@ -128,12 +132,20 @@ pub struct SkippedView {
     pub reason: String,
 }
 
-/// A new batch: its lines and the claims left out.
+/// A grant left out of a new batch, and why.
+#[derive(Serialize, ToSchema)]
+pub struct SkippedGrantView {
+    pub grant: i64,
+    pub reason: String,
+}
+
+/// A new batch: its lines and the claims and grants left out.
 #[derive(Serialize, ToSchema)]
 pub struct NewBatchView {
     pub batch: BatchSummary,
     pub lines: Vec<PayoutLineView>,
     pub skipped: Vec<SkippedView>,
+    pub skipped_grants: Vec<SkippedGrantView>,
 }
 
 /// A batch with its lines.
@@ -178,6 +190,7 @@ async fn build<S: Backend>(
         batch,
         lines,
         skipped,
+        skipped_grants,
     } = payouts::build_batch(&state.store, state.clock.as_ref(), &actor, &org).await?;
     Ok((
         StatusCode::CREATED,
@@ -189,6 +202,13 @@ async fn build<S: Backend>(
                 .map(|s| {
                     let Skipped { claim, reason } = s;
                     SkippedView { claim, reason }
+                })
+                .collect(),
+            skipped_grants: skipped_grants
+                .into_iter()
+                .map(|s| SkippedGrantView {
+                    grant: s.grant,
+                    reason: s.reason,
                 })
                 .collect(),
         }),

@@ -1,0 +1,211 @@
+//! Applying for a relief: the case is built from the member's record, the facts the application
+//! carries (household, archive, medical, donations, the officer's amount, documents: SPEC 11's
+//! case fields) and the grants made already anywhere in the city federation; the programme's
+//! engine decides; the application is stored with its assessment — refused with the reasons when
+//! the programme refuses it. A household with several subjects (patients, students) gives one
+//! grant per subject key, each unique on its own.
+
+use super::scope;
+use crate::access::{not_found, require};
+use crate::{AppError, Clock};
+use huzhu_domain::access::{Actor, Capability, Role};
+use huzhu_domain::grant::{approval_level, case_tag, FundKind, GrantState};
+use huzhu_domain::money::Money;
+use huzhu_domain::programme::{self, Assessment, Case};
+use huzhu_store::grant::{self as sg, Grant, GrantFilter, NewGrant};
+use huzhu_store::{MemberId, OrgScope, Repo};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// An application as a unit officer makes it.
+#[derive(Debug, Clone)]
+pub struct ApplyRequest {
+    pub programme: String,
+    pub member: MemberId,
+    /// SPEC 11's case fields other than `as_of`, `member` and `grants` (huzhu fills those).
+    pub facts: serde_json::Map<String, serde_json::Value>,
+}
+
+/// What became of one subject of an application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Applied {
+    /// Stored as applied (waiting for the street's check) or refused by the programme.
+    Recorded {
+        #[serde(skip)]
+        grant: Grant,
+    },
+    /// The key was granted already: stored refused `already_granted`, naming the first grant.
+    AlreadyGranted {
+        #[serde(skip)]
+        grant: Grant,
+        #[serde(skip)]
+        first: Grant,
+    },
+}
+
+impl Applied {
+    pub fn grant(&self) -> &Grant {
+        match self {
+            Applied::Recorded { grant } | Applied::AlreadyGranted { grant, .. } => grant,
+        }
+    }
+}
+
+/// The case fields a request may carry.
+const FACTS: [&str; 6] = [
+    "household",
+    "archive",
+    "medical",
+    "donations",
+    "requested_fen",
+    "documents",
+];
+
+/// 申请救助 — a unit officer (or federation staff) applies for a member of their subtree.
+pub async fn apply<S: Repo>(
+    store: &S,
+    clock: &dyn Clock,
+    actor: &Actor,
+    req: ApplyRequest,
+) -> Result<Vec<Applied>, AppError> {
+    require(actor, Capability::SubmitClaim)?;
+    if actor.role == Role::Member {
+        return Err(AppError::Forbidden {
+            capability: "ApplyForRelief".into(),
+        });
+    }
+    let p = match programme::builtin(req.programme.trim()) {
+        Some(Ok(p)) => p,
+        _ => {
+            return Err(AppError::invalid(
+                "programme",
+                format!("未知的帮扶项目“{}” (unknown programme)", req.programme),
+            ))
+        }
+    };
+    let fund = FundKind::parse(p.fund.code()).ok_or_else(|| {
+        AppError::invalid("programme", "项目资金无法识别 (unknown fund)".into())
+    })?;
+    for k in req.facts.keys() {
+        if !FACTS.contains(&k.as_str()) {
+            return Err(AppError::invalid(
+                &format!("facts.{k}"),
+                format!("未知字段“{k}” (unknown field; one of {})", FACTS.join(", ")),
+            ));
+        }
+    }
+    let member = store
+        .member_under(req.member, &actor.org)
+        .await?
+        .ok_or_else(|| not_found(&format!("会员 {} (member {})", req.member.0, req.member.0)))?;
+    let today = clock.today();
+    // The grants made already, anywhere in the city federation (SPEC 7.1, 11).
+    let earlier = store
+        .grants_under(
+            &OrgScope::Everything,
+            &GrantFilter {
+                member: Some(member.id),
+                limit: 500,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let grants: Vec<serde_json::Value> = earlier
+        .iter()
+        .filter(|g| g.state.is_live())
+        .map(|g| {
+            serde_json::json!({
+                "programme": g.programme_id, "key": g.key, "amount_fen": g.amount.fen(),
+                "date": g.applied_at.date_naive(),
+            })
+        })
+        .collect();
+    let r = &member.record;
+    let mut case = req.facts.clone();
+    case.insert("as_of".into(), serde_json::json!(today));
+    case.insert(
+        "member".into(),
+        serde_json::json!({
+            "id_number": r.id_number.as_str(),
+            "status": r.status.code(),
+            "tags": r.tags.iter().map(case_tag).collect::<Vec<_>>(),
+            "employed_in_city_since": r.hire_date,
+        }),
+    );
+    case.insert("grants".into(), serde_json::Value::Array(grants));
+    let case = Case::from_json(&serde_json::Value::Object(case).to_string())
+        .map_err(|e| AppError::invalid(&e.field, e.problem.clone()))?;
+    let a = programme::assess(&p, &case)
+        .map_err(|e| AppError::invalid(&e.field, e.problem.clone()))?;
+    let json = a.to_json();
+    let mut out = Vec::new();
+    for (key, amount) in subjects(&a) {
+        let subject = key.split(':').nth(1).unwrap_or(r.id_number.as_str()).to_string();
+        let reason = if a.eligible {
+            None
+        } else {
+            Some(
+                a.refusals
+                    .iter()
+                    .map(|f| format!("{}: {}", f.reason, f.explain))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        };
+        let applied = store
+            .apply_grant(
+                &NewGrant {
+                    programme_id: &a.programme,
+                    programme_version: &a.version,
+                    cycle: &a.cycle,
+                    key: &key,
+                    subject_id_number: &subject,
+                    member: member.id,
+                    fund,
+                    amount,
+                    state: if a.eligible {
+                        GrantState::Applied
+                    } else {
+                        GrantState::Refused
+                    },
+                    assessment: &json,
+                    approval_level: approval_level(a.approval.as_deref().unwrap_or("city")),
+                    reason: reason.as_deref(),
+                    by: &actor.username,
+                    at: clock.now(),
+                },
+                &scope(actor),
+            )
+            .await?;
+        out.push(match applied {
+            sg::Applied::Recorded(grant) => Applied::Recorded { grant },
+            sg::Applied::AlreadyGranted { refused, first } => Applied::AlreadyGranted {
+                grant: refused,
+                first,
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// The subjects an assessment pays, by key, with their amounts: one per line key when the lines
+/// name their subjects (several patients or students), else the assessment's key and amount.
+fn subjects(a: &Assessment) -> Vec<(String, Money)> {
+    let mut by_key: BTreeMap<String, i64> = BTreeMap::new();
+    if a.eligible {
+        for l in &a.lines {
+            if let Some(k) = &l.key {
+                *by_key.entry(k.clone()).or_insert(0) += l.amount_fen;
+            }
+        }
+    }
+    if by_key.is_empty() {
+        let amount = if a.eligible { a.amount_fen } else { 0 };
+        return vec![(a.key.clone(), Money::from_fen(amount))];
+    }
+    by_key
+        .into_iter()
+        .map(|(k, fen)| (k, Money::from_fen(fen)))
+        .collect()
+}
