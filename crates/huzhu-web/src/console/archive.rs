@@ -25,7 +25,7 @@ use serde::Deserialize;
 pub fn routes<S: Backend>() -> Router<AppState<S>> {
     Router::new()
         .route("/archive", get(list::<S>).post(create::<S>))
-        .route("/archive/new", get(new_form::<S>))
+        .route("/archive/new", get(new_form))
         .route("/archive/{id}", get(detail::<S>))
         .route("/archive/{id}/step/{step}", post(take_step::<S>))
         .route("/archive/notices/{id}/objections", post(object::<S>))
@@ -208,7 +208,7 @@ struct NewPage<'a> {
     rows: Vec<usize>,
 }
 
-pub async fn new_form<S: Backend>(Console(c): Console) -> Response {
+pub async fn new_form(Console(c): Console) -> Response {
     let r = async {
         let actor = c.actor()?;
         if !actor.can(Capability::ApplyArchive) {
