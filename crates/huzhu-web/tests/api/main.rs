@@ -3,6 +3,7 @@
 //! document ([`helpers::TestApp::send`]); the document itself is tested in [`openapi`].
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod archive;
 mod audit_scope;
 mod auth;
 mod conformance;
