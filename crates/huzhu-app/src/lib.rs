@@ -47,12 +47,12 @@ pub use huzhu_store::Repo as Backend;
 /// The records the use cases hand out: one type per concept, declared once (in the store, which
 /// fills them) and named here so that callers of this crate need no other.
 pub mod model {
+    pub use huzhu_store::archive::{HouseholdEvent, Objection};
     pub use huzhu_store::campaign::{
         AlreadyListed, Campaign, CampaignGranted, GrantRefusal, Listed, Recipient,
     };
     pub use huzhu_store::grant::{FundBalance, Grant, GrantFilter, GrantId};
     pub use huzhu_store::money::PayoutSubject;
-    pub use huzhu_store::archive::{HouseholdEvent, Objection};
     pub use huzhu_store::money::{
         Batch, BatchId, Bill, BillId, ClaimEvent, ClaimId, LedgerEntryView, PayoutLine,
         PolicyRecord, StoredDocument, StoredEnrolment,
