@@ -168,17 +168,30 @@ pub async fn list_from_tags<S: Repo>(
         .await?)
 }
 
+/// A member an officer adds to a campaign's list by hand.
+#[derive(Debug, Clone, Copy)]
+pub struct ByHand<'a> {
+    pub member: MemberId,
+    /// Why (required).
+    pub reason: &'a str,
+    pub cash: Money,
+    pub gift_pack: bool,
+}
+
 /// 手工添加 — a member added by hand, with the reason, the cash amount and whether a gift pack.
 pub async fn add_by_hand<S: Repo>(
     store: &S,
     clock: &dyn Clock,
     actor: &Actor,
     id: i64,
-    member: MemberId,
-    reason: &str,
-    cash: Money,
-    gift_pack: bool,
+    added: ByHand<'_>,
 ) -> Result<Listed, AppError> {
+    let ByHand {
+        member,
+        reason,
+        cash,
+        gift_pack,
+    } = added;
     require(actor, Capability::SubmitClaim)?;
     get(store, actor, id).await?;
     let reason = reason.trim();

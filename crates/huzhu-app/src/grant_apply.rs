@@ -40,7 +40,7 @@ pub enum Applied {
         #[serde(skip)]
         grant: Grant,
         #[serde(skip)]
-        first: Grant,
+        first: Box<Grant>,
     },
 }
 

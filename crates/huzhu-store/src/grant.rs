@@ -79,7 +79,7 @@ pub enum Applied {
     /// Recorded as asked (applied, or refused by the programme).
     Recorded(Grant),
     /// The key was taken: recorded refused `already_granted`, naming `first`.
-    AlreadyGranted { refused: Grant, first: Grant },
+    AlreadyGranted { refused: Grant, first: Box<Grant> },
 }
 
 /// A step of a grant's workflow, computed by the domain from `expected_version`.
@@ -433,7 +433,7 @@ macro_rules! impl_grant_store {
                     None => Applied::Recorded(grant),
                     Some(first) => Applied::AlreadyGranted {
                         refused: grant,
-                        first,
+                        first: Box::new(first),
                     },
                 })
             }

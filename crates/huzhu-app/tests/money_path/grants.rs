@@ -147,10 +147,12 @@ pub async fn a_campaign_refuses_a_second_listing_and_pays_through_the_batch<S: R
         &clock,
         &city_staff(),
         c.id,
-        m,
-        "突发困难，市总走访",
-        Money::from_yuan(1_000),
-        true,
+        campaign::ByHand {
+            member: m,
+            reason: "突发困难，市总走访",
+            cash: Money::from_yuan(1_000),
+            gift_pack: true,
+        },
     )
     .await
     .unwrap();
@@ -160,10 +162,12 @@ pub async fn a_campaign_refuses_a_second_listing_and_pays_through_the_batch<S: R
         &clock,
         &district_staff(),
         c.id,
-        m,
-        "区总走访名单",
-        Money::from_yuan(500),
-        true,
+        campaign::ByHand {
+            member: m,
+            reason: "区总走访名单",
+            cash: Money::from_yuan(500),
+            gift_pack: true,
+        },
     )
     .await
     .unwrap();

@@ -343,10 +343,12 @@ async fn add<S: Backend>(
         state.clock.as_ref(),
         &actor,
         id,
-        MemberId(req.member),
-        &req.reason,
-        Money::from_fen(req.cash_fen),
-        req.gift_pack,
+        campaign::ByHand {
+            member: MemberId(req.member),
+            reason: &req.reason,
+            cash: Money::from_fen(req.cash_fen),
+            gift_pack: req.gift_pack,
+        },
     )
     .await?;
     Ok(Json(ListedBody::of(l)))

@@ -276,7 +276,7 @@ async fn apply<S: Backend>(
                     Applied::AlreadyGranted { grant, first } => AppliedBody {
                         outcome: "already_granted".into(),
                         grant: GrantBody::of(grant),
-                        first: Some(GrantBody::of(first)),
+                        first: Some(GrantBody::of(*first)),
                     },
                 })
                 .collect(),
