@@ -13,7 +13,9 @@ async fn a_relief_is_applied_checked_approved_and_paid_in_the_claims_batch() {
     let city = app.login("city.staff").await;
     let finance = app.login("finance").await;
     let cashier = app.login("cashier").await;
-    let (s, members) = app.get_as(&officer, "/api/v1/members?limit=50").await;
+    let (s, members) = app
+        .get_as(&officer, "/api/v1/members?org=LA-01-001&limit=50")
+        .await;
     assert_eq!(s, StatusCode::OK, "{members}");
     let member = members["members"]
         .as_array()
@@ -128,7 +130,9 @@ async fn a_campaign_refuses_a_second_listing_naming_the_first() {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{body}");
     let c = body["id"].as_i64().unwrap();
-    let (_, members) = app.get_as(&district, "/api/v1/members?limit=5").await;
+    let (_, members) = app
+        .get_as(&district, "/api/v1/members?org=LA&limit=5")
+        .await;
     let member = members["members"]
         .as_array()
         .and_then(|a| a.first())

@@ -158,7 +158,7 @@ pub struct ReasonBody {
 
 /// 救助决定书 — the decision clause by clause.
 #[derive(Serialize, ToSchema)]
-pub struct NoticeBody {
+pub struct DecisionNoticeBody {
     pub grant: i64,
     pub programme: String,
     pub version: String,
@@ -166,20 +166,20 @@ pub struct NoticeBody {
     pub state: String,
     pub state_words: String,
     pub amount_fen: i64,
-    pub lines: Vec<NoticeLineBody>,
+    pub lines: Vec<DecisionNoticeLineBody>,
     pub reason: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct NoticeLineBody {
+pub struct DecisionNoticeLineBody {
     pub clause: String,
     pub explain: String,
     pub amount_fen: i64,
 }
 
-impl NoticeBody {
-    fn of(n: Notice) -> NoticeBody {
-        NoticeBody {
+impl DecisionNoticeBody {
+    fn of(n: Notice) -> DecisionNoticeBody {
+        DecisionNoticeBody {
             grant: n.grant.0,
             programme: n.programme,
             version: n.version,
@@ -190,7 +190,7 @@ impl NoticeBody {
             lines: n
                 .lines
                 .into_iter()
-                .map(|l| NoticeLineBody {
+                .map(|l| DecisionNoticeLineBody {
                     clause: l.clause,
                     explain: l.explain,
                     amount_fen: l.amount.fen(),
@@ -468,7 +468,7 @@ async fn withdraw<S: Backend>(
     params(("id" = i64, Path, description = "grant id")),
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = OK, description = "the notice", body = NoticeBody),
+        (status = OK, description = "the notice", body = DecisionNoticeBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = NOT_FOUND, description = "no such grant for the actor", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
@@ -478,9 +478,9 @@ async fn notice<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<NoticeBody>, ApiError> {
+) -> Result<Json<DecisionNoticeBody>, ApiError> {
     let n = grant::notice(&state.store, &actor, GrantId(id)).await?;
-    Ok(Json(NoticeBody::of(n)))
+    Ok(Json(DecisionNoticeBody::of(n)))
 }
 
 /// 会员的救助 — a member's grants, newest first (the member themselves, or staff in scope).
