@@ -291,7 +291,11 @@ pub async fn load_money_demo<S: Repo>(store: &S) -> Result<bool, AppError> {
     let failures: Vec<(i64, String)> = batch
         .lines
         .iter()
-        .filter(|l| l.subject.claim().is_some_and(|c| keep_approved.contains(&c)))
+        .filter(|l| {
+            l.subject
+                .claim()
+                .is_some_and(|c| keep_approved.contains(&c))
+        })
         .map(|l| {
             (
                 l.id,

@@ -13,8 +13,8 @@ use huzhu_domain::org::OrgCode;
 use huzhu_domain::workflow::{transition, Action, ClaimState, Guards};
 use huzhu_store::grant::{GrantFilter, GrantId};
 use huzhu_store::money::{
-    Batch, BatchId, ClaimChange, ClaimEvent, ClaimFilter, GrantPayment, LineOutcome,
-    NewPayoutLine, PayoutLine, PayoutSubject,
+    Batch, BatchId, ClaimChange, ClaimEvent, ClaimFilter, GrantPayment, LineOutcome, NewPayoutLine,
+    PayoutLine, PayoutSubject,
 };
 use huzhu_store::{AuditEntry, OrgScope, Repo};
 use serde::Serialize;
@@ -337,7 +337,14 @@ pub async fn settle_batch<S: Repo>(
     }
     // The settlement, its claims' payments and its audit entry are written in one transaction.
     let settled = store
-        .settle_batch(id, &outcomes, &changes, &grant_payments, &actor.username, at)
+        .settle_batch(
+            id,
+            &outcomes,
+            &changes,
+            &grant_payments,
+            &actor.username,
+            at,
+        )
         .await?;
     Ok(settled)
 }

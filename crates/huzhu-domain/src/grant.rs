@@ -32,7 +32,11 @@ pub enum FundKind {
 }
 
 impl FundKind {
-    pub const ALL: [FundKind; 3] = [FundKind::Hardship, FundKind::SpringBreeze, FundKind::Campaign];
+    pub const ALL: [FundKind; 3] = [
+        FundKind::Hardship,
+        FundKind::SpringBreeze,
+        FundKind::Campaign,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -342,14 +346,25 @@ mod tests {
     fn an_actor_below_the_assessment_level_cannot_approve() {
         let street = actor(OrgLevel::Street);
         assert_eq!(
-            transition(GrantState::Checked, &GrantAction::Approve, street, OrgLevel::City),
+            transition(
+                GrantState::Checked,
+                &GrantAction::Approve,
+                street,
+                OrgLevel::City
+            ),
             Err(GrantError::LevelTooLow {
                 needed: OrgLevel::City,
                 actual: OrgLevel::Street
             })
         );
         let unit = actor(OrgLevel::Grassroots);
-        assert!(transition(GrantState::Applied, &GrantAction::Check, unit, OrgLevel::Street).is_err());
+        assert!(transition(
+            GrantState::Applied,
+            &GrantAction::Check,
+            unit,
+            OrgLevel::Street
+        )
+        .is_err());
     }
 
     #[test]
@@ -359,14 +374,24 @@ mod tests {
             applied_it: true,
         };
         assert_eq!(
-            transition(GrantState::Applied, &GrantAction::Check, own, OrgLevel::Street),
+            transition(
+                GrantState::Applied,
+                &GrantAction::Check,
+                own,
+                OrgLevel::Street
+            ),
             Err(GrantError::OwnApplication)
         );
         let refuse = GrantAction::Refuse {
             reason: "  ".into(),
         };
         assert_eq!(
-            transition(GrantState::Applied, &refuse, actor(OrgLevel::Street), OrgLevel::Street),
+            transition(
+                GrantState::Applied,
+                &refuse,
+                actor(OrgLevel::Street),
+                OrgLevel::Street
+            ),
             Err(GrantError::NoReason)
         );
     }
@@ -384,7 +409,10 @@ mod tests {
                 GrantAction::Fail,
                 GrantAction::Refuse { reason: "x".into() },
             ] {
-                assert!(transition(s, &a, city, OrgLevel::Street).is_err(), "{s:?} {a:?}");
+                assert!(
+                    transition(s, &a, city, OrgLevel::Street).is_err(),
+                    "{s:?} {a:?}"
+                );
             }
         }
     }
@@ -405,7 +433,11 @@ mod tests {
         ];
         let postings: Vec<(String, i64)> = entries
             .iter()
-            .flat_map(|e| e.as_ref().map(|e| e.postings().to_vec()).unwrap_or_default())
+            .flat_map(|e| {
+                e.as_ref()
+                    .map(|e| e.postings().to_vec())
+                    .unwrap_or_default()
+            })
             .map(|p| (p.account.key(), p.fen))
             .collect();
         let b = balances(postings.iter().map(|(k, v)| (k.as_str(), *v)));

@@ -25,13 +25,24 @@ use std::fmt;
 /// A ledger account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Account {
-    Fund { policy: String },
-    UnitReceivable { unit: OrgCode, policy: String },
-    MemberPayable { member: i64 },
+    Fund {
+        policy: String,
+    },
+    UnitReceivable {
+        unit: OrgCode,
+        policy: String,
+    },
+    MemberPayable {
+        member: i64,
+    },
     Bank,
-    Programme { id: String },
+    Programme {
+        id: String,
+    },
     /// 帮扶资金 / 春风基金 / 送温暖经费 (SPEC 7.1).
-    ProgrammeFund { fund: FundKind },
+    ProgrammeFund {
+        fund: FundKind,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -139,8 +139,10 @@ pub trait CampaignStore: Send + Sync {
         scope: &OrgScope,
     ) -> impl Future<Output = crate::Result<Campaign>> + Send;
 
-    fn campaigns(&self, scope: &OrgScope)
-        -> impl Future<Output = crate::Result<Vec<Campaign>>> + Send;
+    fn campaigns(
+        &self,
+        scope: &OrgScope,
+    ) -> impl Future<Output = crate::Result<Vec<Campaign>>> + Send;
 
     /// Lists members of `scope` on the campaign as `org`'s list, in one transaction; a member
     /// listed already (by anyone) is refused naming the first listing.

@@ -10,7 +10,9 @@
 mod accounts;
 pub mod archive;
 pub mod bank;
+pub mod campaign;
 mod error;
+pub mod grant;
 mod group_commit;
 mod model;
 pub mod money;
@@ -20,21 +22,20 @@ mod sql;
 mod sqlite;
 pub mod stats;
 pub mod transfers;
-pub mod grant;
-pub mod campaign;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
 pub use archive::ArchiveStore;
 pub use bank::{BankChange, BankChangeStore, BankDecision};
+pub use campaign::CampaignStore;
 pub use error::StoreError;
+pub use grant::GrantStore;
 pub use model::*;
 pub use money::MoneyStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use stats::programmes::ProgrammeStatsStore;
 pub use stats::StatsStore;
 pub use transfers::{NewTransfer, Transfer, TransferDecision, TransferStore};
-pub use grant::GrantStore;
-pub use campaign::CampaignStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -191,6 +192,7 @@ pub trait Repo:
     + GrantStore
     + CampaignStore
     + ArchiveStore
+    + ProgrammeStatsStore
 {
 }
 
@@ -203,7 +205,8 @@ impl<
             + TransferStore
             + GrantStore
             + CampaignStore
-            + ArchiveStore,
+            + ArchiveStore
+            + ProgrammeStatsStore,
     > Repo for T
 {
 }

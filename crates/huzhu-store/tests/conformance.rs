@@ -1666,7 +1666,9 @@ mod transfers;
 #[path = "conformance/office.rs"]
 mod office;
 
-#[path = "conformance/grants.rs"]
-mod grants;
 #[path = "conformance/archive.rs"]
 mod archive;
+#[path = "conformance/grants.rs"]
+mod grants;
+#[path = "conformance/programme_stats.rs"]
+mod programme_stats;

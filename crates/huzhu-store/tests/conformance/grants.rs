@@ -3,8 +3,8 @@
 use super::*;
 use huzhu_domain::grant::{self as dg, FundKind, GrantState};
 use huzhu_domain::ledger::Entry;
-use huzhu_domain::personal::BankAccount;
 use huzhu_domain::money::Money;
+use huzhu_domain::personal::BankAccount;
 use huzhu_store::campaign::{CampaignStore, NewCampaign, NewRecipient, Visit};
 use huzhu_store::grant::{Applied, GrantChange, GrantFilter, GrantStore, NewDeposit, NewGrant};
 use huzhu_store::money::{
@@ -130,7 +130,10 @@ async fn ledger_agrees<S: MoneyStore>(s: &S) -> i64 {
     let (deposited, approved, _) = f.funds.get("hardship").copied().unwrap_or_default();
     let left = deposited - approved;
     assert_eq!(
-        f.balances.get("programme_fund:hardship").copied().unwrap_or(0),
+        f.balances
+            .get("programme_fund:hardship")
+            .copied()
+            .unwrap_or(0),
         -left
     );
     assert_eq!(f.fund_table.get("hardship").copied().unwrap_or(0), left);
@@ -208,9 +211,7 @@ async fn a_second_grant_with_one_key_is_refused_naming_the_first_and_its_org<
     );
 }
 
-async fn a_hundred_concurrent_grants_with_one_key_give_exactly_one_grant<
-    S: Store + GrantStore,
->(
+async fn a_hundred_concurrent_grants_with_one_key_give_exactly_one_grant<S: Store + GrantStore>(
     s: S,
 ) {
     let m = people(&s).await;
@@ -288,15 +289,17 @@ async fn a_fund_never_goes_negative_under_concurrent_approvals<
     assert_eq!((approved, exhausted), (10, 2));
     let funds = s.fund_balances(&code("LA-JN-001")).await.unwrap();
     assert_eq!(
-        funds.iter().find(|f| f.fund == FundKind::Hardship).unwrap().balance,
+        funds
+            .iter()
+            .find(|f| f.fund == FundKind::Hardship)
+            .unwrap()
+            .balance,
         Money::ZERO
     );
     assert_eq!(ledger_agrees(&s).await, 0);
 }
 
-async fn a_grant_line_paid_through_a_batch_settles_and_posts<
-    S: Store + GrantStore + MoneyStore,
->(
+async fn a_grant_line_paid_through_a_batch_settles_and_posts<S: Store + GrantStore + MoneyStore>(
     s: S,
 ) {
     let m = people(&s).await;
@@ -304,14 +307,20 @@ async fn a_grant_line_paid_through_a_batch_settles_and_posts<
     let key1 = format!("2026:{}", id(1).as_str());
     let key2 = format!("2026:{}", id(2).as_str());
     let g1 = recorded(
-        s.apply_grant(&application(m[0], &key1, id(1).as_str(), 4500), &under("LA"))
-            .await
-            .unwrap(),
+        s.apply_grant(
+            &application(m[0], &key1, id(1).as_str(), 4500),
+            &under("LA"),
+        )
+        .await
+        .unwrap(),
     );
     let g2 = recorded(
-        s.apply_grant(&application(m[1], &key2, id(2).as_str(), 4500), &under("LA"))
-            .await
-            .unwrap(),
+        s.apply_grant(
+            &application(m[1], &key2, id(2).as_str(), 4500),
+            &under("LA"),
+        )
+        .await
+        .unwrap(),
     );
     let g1 = approve(&s, &g1).await.unwrap();
     let g2 = approve(&s, &g2).await.unwrap();
@@ -346,7 +355,8 @@ async fn a_grant_line_paid_through_a_batch_settles_and_posts<
     );
     // A grant in a live batch cannot go into another.
     assert!(matches!(
-        s.create_batch(&code("LA"), &[line(&g1)], 0, "finance", at(6)).await,
+        s.create_batch(&code("LA"), &[line(&g1)], 0, "finance", at(6))
+            .await,
         Err(StoreError::Conflict(_))
     ));
     let (_, lines) = s.batch(batch.id).await.unwrap();
@@ -448,7 +458,10 @@ async fn a_campaign_lists_a_member_once_and_grants_them_once<
     assert_eq!(district.added, 1);
     assert_eq!(district.already.len(), 2);
     let two = district.already.iter().find(|a| a.member == m[1]).unwrap();
-    assert_eq!((two.org.as_str(), two.listed_by.as_str()), ("HZ", "city.staff"));
+    assert_eq!(
+        (two.org.as_str(), two.listed_by.as_str()),
+        ("HZ", "city.staff")
+    );
     let la_list = s.recipients(c.id, &under("LA"), 0, 100).await.unwrap();
     assert_eq!(la_list.len(), 3);
     let r3 = la_list.iter().find(|r| r.member == m[2]).unwrap();

@@ -332,9 +332,17 @@ async fn finance_builds_downloads_and_settles_a_batch_with_one_failed_line() {
     );
     let (batch, _) = app.store.batch(BatchId(id)).await.unwrap();
     assert_eq!(batch.status, "partly_failed");
-    let back = app.store.claim(failed.subject.claim().unwrap()).await.unwrap();
+    let back = app
+        .store
+        .claim(failed.subject.claim().unwrap())
+        .await
+        .unwrap();
     assert_eq!(back.fields.state, ClaimState::Approved, "back in the queue");
-    let paid = app.store.claim(lines[1].subject.claim().unwrap()).await.unwrap();
+    let paid = app
+        .store
+        .claim(lines[1].subject.claim().unwrap())
+        .await
+        .unwrap();
     assert_eq!(paid.fields.state, ClaimState::Paid);
     let (_, page) = get_page(&app, &finance, &format!("/payouts/{id}")).await;
     assert!(page.contains("账户冻结"));

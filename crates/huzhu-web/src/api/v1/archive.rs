@@ -540,7 +540,11 @@ async fn list<S: Backend>(
         category: q
             .category
             .as_deref()
-            .map(|c| parsed("category", c, |c| huzhu_domain::programme::Category::parse(c)))
+            .map(|c| {
+                parsed("category", c, |c| {
+                    huzhu_domain::programme::Category::parse(c)
+                })
+            })
             .transpose()?
             .map(|c| c.code().to_string()),
         level: q
