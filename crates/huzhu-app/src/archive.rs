@@ -102,6 +102,8 @@ pub struct HouseholdView {
     pub level_date: Option<NaiveDate>,
     pub opened_by: String,
     pub opened_on: NaiveDate,
+    /// Who visited: the review is someone else's.
+    pub visited_by: Option<String>,
     pub visited_on: Option<NaiveDate>,
     pub admitted_on: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
@@ -180,6 +182,7 @@ impl HouseholdView {
             level_date: h.level_date,
             opened_by: h.opened_by.clone(),
             opened_on: h.opened_on,
+            visited_by: h.visited_by.clone(),
             visited_on: h.visited_on,
             admitted_on: h.admitted_on,
             valid_until: h.valid_until,
@@ -734,4 +737,26 @@ pub async fn public_notices<S: ArchiveStore>(
         .into_iter()
         .map(PublicNoticeView::of)
         .collect())
+}
+
+/// The member with this ID number in the actor's subtree (the head a console form names), else
+/// not found — whether they exist elsewhere or not at all.
+pub async fn head_by_id_number<S: MoneyStore + huzhu_store::Store>(
+    store: &S,
+    actor: &Actor,
+    id_number: &str,
+) -> Result<MemberId, AppError> {
+    require(actor, Capability::ApplyArchive)?;
+    let normalised = huzhu_domain::id_number::normalise(id_number);
+    let member = match store.member_by_id_number(&normalised).await {
+        Ok(m) => m,
+        Err(huzhu_store::StoreError::NotFound(_)) => {
+            return Err(crate::access::not_found("member"))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match store.member_under(member.id, &actor.org).await? {
+        Some(m) => Ok(m.id),
+        None => Err(crate::access::not_found("member")),
+    }
 }

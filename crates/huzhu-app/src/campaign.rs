@@ -43,7 +43,7 @@ pub async fn create<S: Repo>(
             ))
         }
     };
-    if p.fund.code() != FundKind::Campaign.code() {
+    if p.fund != FundKind::Campaign {
         return Err(AppError::invalid(
             "programme",
             format!("“{}”不是慰问活动项目 (not a campaign programme)", p.id),
@@ -213,7 +213,10 @@ pub async fn add_by_hand<S: Repo>(
         )
         .await?;
     if !listed.not_found.is_empty() {
-        return Err(not_found(&format!("会员 {} (member {})", member.0, member.0)));
+        return Err(not_found(&format!(
+            "会员 {} (member {})",
+            member.0, member.0
+        )));
     }
     Ok(listed)
 }

@@ -26,7 +26,9 @@ use huzhu_store::money::{
     StoredEnrolment,
 };
 use huzhu_store::{MemberId, Repo, StoredMember};
-use serde::Serialize;
+
+mod view;
+pub use view::{verdict_words, ClaimEventView, ClaimSummary, ClaimView, ExpertOpinion};
 
 /// What the caller sends to make a claim: the claim object of SPEC 10 without `id`,
 /// `submitted` and `documents`, which huzhu assigns (documents are uploaded files).
@@ -38,71 +40,6 @@ pub struct ClaimRequest {
     pub claim: serde_json::Value,
     /// Submit at once (else the claim is kept as a draft).
     pub submit: bool,
-}
-
-/// A claim as the API and the console show it.
-#[derive(Debug, Clone, Serialize)]
-pub struct ClaimView {
-    pub id: i64,
-    pub member: i64,
-    pub member_name: String,
-    pub unit: String,
-    pub policy: String,
-    pub kind: String,
-    pub state: &'static str,
-    pub state_label: &'static str,
-    pub event_date: chrono::NaiveDate,
-    pub submitted_on: Option<chrono::NaiveDate>,
-    pub payable_fen: Option<i64>,
-    pub approved_fen: i64,
-    pub paid_fen: i64,
-    pub flags: Vec<String>,
-    pub review_reason: Option<String>,
-    pub expert_cleared: bool,
-    /// The medical reviewer's last opinion since the claim was last computed or sent to them.
-    pub expert_opinion: Option<ExpertOpinion>,
-    /// The last day the decision may be appealed, once approved or rejected.
-    pub appeal_deadline: Option<chrono::NaiveDate>,
-    pub returned_for: Vec<String>,
-    /// Documents the policy requires that have not been uploaded yet.
-    pub missing_documents: Vec<String>,
-    /// The claim as SPEC 10 writes it.
-    pub claim: serde_json::Value,
-    /// The engine's decision in SPEC 10's shape, once computed.
-    pub decision: Option<serde_json::Value>,
-    pub documents: Vec<StoredDocument>,
-    pub events: Vec<ClaimEvent>,
-    pub version: i32,
-    pub created_by: String,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-}
-
-/// 专家意见 — what a medical reviewer said of a claim.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ExpertOpinion {
-    /// `agree`, `disagree` or `more_documents`.
-    pub verdict: &'static str,
-    /// The opinion, the reasons for disagreeing, or the documents asked for (their ids, `,`).
-    pub text: String,
-    pub by: String,
-    pub at: chrono::DateTime<chrono::Utc>,
-}
-
-impl ExpertOpinion {
-    /// The verdict in words: (Chinese, English).
-    pub fn verdict_words(&self) -> (&'static str, &'static str) {
-        verdict_words(self.verdict)
-    }
-}
-
-/// A verdict code in words: (Chinese, English).
-pub fn verdict_words(code: &str) -> (&'static str, &'static str) {
-    match code {
-        "agree" => ("同意", "Agrees"),
-        "disagree" => ("不同意", "Disagrees"),
-        _ => ("需补充材料", "More documents needed"),
-    }
 }
 
 /// The medical reviewer's last opinion, if one was given since the claim was last computed,
@@ -118,6 +55,7 @@ pub fn expert_opinion(events: &[ClaimEvent]) -> Option<ExpertOpinion> {
         };
         Some(Some(ExpertOpinion {
             verdict,
+            verdict_label: verdict_words(verdict).0,
             text: e.reason.clone(),
             by: e.actor.clone(),
             at: e.at,
@@ -354,54 +292,13 @@ fn new_claim_view(
     let body = stored_body(c, Vec::new())?;
     let engine_member = engine_member_from(member, &[], &policy.id);
     let decision = adjudicate(policy, &engine_member, &mut History::new(policy), &body)?;
-    Ok(claim_view(
+    Ok(ClaimView::of(
         c,
         member,
         decision.missing_documents,
         Vec::new(),
         vec![first],
     ))
-}
-
-/// The view of a stored claim, given what is read beside it.
-fn claim_view(
-    c: &StoredClaim,
-    member: &StoredMember,
-    missing_documents: Vec<String>,
-    documents: Vec<StoredDocument>,
-    events: Vec<ClaimEvent>,
-) -> ClaimView {
-    let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).ok();
-    ClaimView {
-        id: c.id.0,
-        member: c.member.0,
-        member_name: member.record.name.as_str().to_string(),
-        unit: c.unit.clone(),
-        policy: c.policy.clone(),
-        kind: c.kind.clone(),
-        state: c.fields.state.code(),
-        state_label: c.fields.state.label_zh(),
-        event_date: c.fields.event_date,
-        submitted_on: c.fields.submitted_on,
-        payable_fen: c.fields.payable.map(|m| m.fen()),
-        approved_fen: c.fields.approved.fen(),
-        paid_fen: c.fields.paid.fen(),
-        flags: c.fields.flags.clone(),
-        review_reason: c.fields.review_reason.clone(),
-        expert_cleared: c.fields.expert_cleared,
-        expert_opinion: expert_opinion(&events),
-        appeal_deadline: appeal_deadline(&events),
-        returned_for: c.fields.returned_for.clone(),
-        missing_documents,
-        claim: parse(&c.fields.body).unwrap_or(serde_json::Value::Null),
-        decision: c.fields.decision.as_deref().and_then(parse),
-        documents,
-        events,
-        version: c.version,
-        created_by: c.created_by.clone(),
-        created_at: c.created_at,
-        updated_at: c.updated_at,
-    }
 }
 
 fn open_guards(actor: &Actor) -> Guards {
@@ -799,33 +696,13 @@ pub async fn view<S: Repo>(
         ..
     } = decide(store, &policy, c).await?;
     let events = store.claim_events(c.id).await?;
-    Ok(claim_view(
+    Ok(ClaimView::of(
         c,
         &member,
         decision.missing_documents,
         documents,
         events,
     ))
-}
-
-/// A claim in a list or a work queue.
-#[derive(Debug, Clone, Serialize)]
-pub struct ClaimSummary {
-    pub id: i64,
-    pub member: i64,
-    pub member_name: String,
-    pub unit: String,
-    pub policy: String,
-    pub kind: String,
-    pub state: &'static str,
-    pub state_label: &'static str,
-    pub event_date: chrono::NaiveDate,
-    pub submitted_on: Option<chrono::NaiveDate>,
-    pub payable_fen: Option<i64>,
-    pub approved_fen: i64,
-    pub paid_fen: i64,
-    pub flags: Vec<String>,
-    pub review_reason: Option<String>,
 }
 
 /// What to list: claims of the subtree under `org` (default: the actor's own organisation), in
@@ -873,23 +750,7 @@ pub async fn list_claims<S: Repo>(
                 n
             }
         };
-        out.push(ClaimSummary {
-            id: c.id.0,
-            member: c.member.0,
-            member_name: name,
-            unit: c.unit.clone(),
-            policy: c.policy.clone(),
-            kind: c.kind.clone(),
-            state: c.fields.state.code(),
-            state_label: c.fields.state.label_zh(),
-            event_date: c.fields.event_date,
-            submitted_on: c.fields.submitted_on,
-            payable_fen: c.fields.payable.map(|m| m.fen()),
-            approved_fen: c.fields.approved.fen(),
-            paid_fen: c.fields.paid.fen(),
-            flags: c.fields.flags.clone(),
-            review_reason: c.fields.review_reason.clone(),
-        });
+        out.push(ClaimSummary::of(&c, name));
     }
     Ok(out)
 }

@@ -9,6 +9,41 @@ use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::workflow::ClaimState;
 use huzhu_store::money::{ClaimId, NewDocument, StoredDocument};
 use huzhu_store::Repo;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// 材料 — an uploaded document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DocumentView {
+    pub id: i64,
+    pub claim: i64,
+    /// The policy's document id, e.g. `discharge_record`.
+    pub kind: String,
+    pub sha256: String,
+    pub file_name: String,
+    /// `image/jpeg`, `image/png` or `application/pdf`, as sniffed from the bytes.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl DocumentView {
+    pub fn of(d: &StoredDocument) -> DocumentView {
+        DocumentView {
+            id: d.id,
+            claim: d.claim.0,
+            kind: d.kind.clone(),
+            sha256: d.sha256.clone(),
+            file_name: d.file_name.clone(),
+            content_type: d.content_type.clone(),
+            size: d.size,
+            uploaded_by: d.uploaded_by.clone(),
+            uploaded_at: d.uploaded_at,
+        }
+    }
+}
 
 /// The largest file accepted: a phone photo of a page is well under it.
 pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;

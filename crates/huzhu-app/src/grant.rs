@@ -17,7 +17,7 @@ use huzhu_store::grant::{FundBalance, Grant, GrantChange, GrantFilter, GrantId, 
 use huzhu_store::{MemberId, OrgScope, Repo};
 use serde::Serialize;
 
-pub use apply::{apply, ApplyRequest, Applied};
+pub use apply::{apply, Applied, ApplyRequest};
 
 #[path = "grant_apply.rs"]
 mod apply;
@@ -55,13 +55,10 @@ pub async fn get<S: Repo>(store: &S, actor: &Actor, id: GrantId) -> Result<Grant
             Err(grant_not_found(id))
         };
     }
-    store
-        .grant(id, &scope(actor))
-        .await
-        .map_err(|e| match e {
-            huzhu_store::StoreError::NotFound(_) => grant_not_found(id),
-            other => other.into(),
-        })
+    store.grant(id, &scope(actor)).await.map_err(|e| match e {
+        huzhu_store::StoreError::NotFound(_) => grant_not_found(id),
+        other => other.into(),
+    })
 }
 
 /// Grants of the actor's subtree matching the filter.
@@ -260,7 +257,8 @@ pub async fn deposit<S: Repo>(
 
 /// What is left in each fund of the actor's city federation.
 pub async fn funds<S: Repo>(store: &S, actor: &Actor) -> Result<Vec<FundBalance>, AppError> {
-    require(actor, Capability::ReadLedger).or_else(|_| require(actor, Capability::ApproveClaims))?;
+    require(actor, Capability::ReadLedger)
+        .or_else(|_| require(actor, Capability::ApproveClaims))?;
     Ok(store.fund_balances(&actor.org).await?)
 }
 

@@ -84,9 +84,7 @@ pub async fn apply<S: Repo>(
             ))
         }
     };
-    let fund = FundKind::parse(p.fund.code()).ok_or_else(|| {
-        AppError::invalid("programme", "项目资金无法识别 (unknown fund)".into())
-    })?;
+    let fund: FundKind = p.fund;
     for k in req.facts.keys() {
         if !FACTS.contains(&k.as_str()) {
             return Err(AppError::invalid(
@@ -136,12 +134,16 @@ pub async fn apply<S: Repo>(
     case.insert("grants".into(), serde_json::Value::Array(grants));
     let case = Case::from_json(&serde_json::Value::Object(case).to_string())
         .map_err(|e| AppError::invalid(&e.field, e.problem.clone()))?;
-    let a = programme::assess(&p, &case)
-        .map_err(|e| AppError::invalid(&e.field, e.problem.clone()))?;
+    let a =
+        programme::assess(&p, &case).map_err(|e| AppError::invalid(&e.field, e.problem.clone()))?;
     let json = a.to_json();
     let mut out = Vec::new();
     for (key, amount) in subjects(&a) {
-        let subject = key.split(':').nth(1).unwrap_or(r.id_number.as_str()).to_string();
+        let subject = key
+            .split(':')
+            .nth(1)
+            .unwrap_or(r.id_number.as_str())
+            .to_string();
         let reason = if a.eligible {
             None
         } else {

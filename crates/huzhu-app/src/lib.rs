@@ -10,9 +10,11 @@ pub mod archive;
 pub mod audit;
 pub mod bank_changes;
 pub mod batch;
+pub mod campaign;
 pub mod claim_list;
 pub mod claims;
 pub mod clock;
+pub mod decision;
 pub mod demo;
 pub mod demo_claims;
 pub mod demo_cycle;
@@ -21,6 +23,7 @@ pub mod digest;
 pub mod documents;
 pub mod enrolment;
 pub mod error;
+pub mod grant;
 pub mod import;
 pub mod ledger;
 pub mod members;
@@ -46,13 +49,18 @@ pub use huzhu_store::Repo as Backend;
 /// fills them) and named here so that callers of this crate need no other.
 pub mod model {
     pub use huzhu_store::archive::{HouseholdEvent, Objection};
+    pub use huzhu_store::campaign::{
+        AlreadyListed, Campaign, CampaignGranted, GrantRefusal, Listed, Recipient,
+    };
+    pub use huzhu_store::grant::{FundBalance, Grant, GrantFilter, GrantId};
+    pub use huzhu_store::money::PayoutSubject;
     pub use huzhu_store::money::{
         Batch, BatchId, Bill, BillId, ClaimEvent, ClaimId, LedgerEntryView, PayoutLine,
         PolicyRecord, StoredDocument, StoredEnrolment,
     };
     pub use huzhu_store::{
-        AuditEntry, AuditRecord, BankChange, BankDecision, ImportCounts, MemberFilter, MemberId,
-        Org, OrgScope, Page, StoredMember, Transfer, TransferDecision,
+        AuditEntry, AuditRecord, BankChange, Decision, ImportCounts, MemberFilter, MemberId, Org,
+        OrgScope, Page, StoredMember, Transfer,
     };
 }
 

@@ -8,17 +8,17 @@
 //! deciding transaction.
 
 use crate::access::{ensure_org_in_scope, read_scope, require};
+use crate::decision::{self, DecisionView};
 use crate::{AppError, Clock};
 use chrono::{DateTime, Utc};
 use huzhu_domain::access::{Actor, Capability};
+use huzhu_domain::decision::{Decision, DecisionError};
 use huzhu_domain::id_number::IdNumber;
 use huzhu_domain::org::{OrgCode, OrgLevel};
 use huzhu_domain::personal::{mask_middle, PersonName};
-use huzhu_store::{AccountStore, NewTransfer, Store, Transfer, TransferDecision, TransferStore};
+use huzhu_store::{AccountStore, NewTransfer, Store, Transfer, TransferStore};
 use serde::Serialize;
-
-/// The longest reason kept, in characters.
-pub const REASON_MAX: usize = 200;
+use utoipa::ToSchema;
 
 /// What the receiving unit's officer types.
 #[derive(Debug, Clone)]
@@ -29,13 +29,16 @@ pub struct TransferInput<'a> {
     pub reason: &'a str,
 }
 
-/// A request as its requester sees it: what they typed and its state, nothing of what it matched.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// 调动申请 — a request as its requester sees it: what they typed and its state, nothing of
+/// what it matched (not even who decided: that would tell).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = TransferRequestView)]
 pub struct RequestView {
     pub id: i64,
     /// Masked.
     pub id_number: String,
     pub name: String,
+    /// The receiving unit.
     pub to: String,
     pub reason: String,
     /// `pending`, `confirmed` or `refused`.
@@ -62,21 +65,24 @@ impl RequestView {
     }
 }
 
-/// A request as the deciding side sees it: the ID number masked like every list (SPEC 3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// 调动申请（待处理方） — a request as the deciding side sees it: the ID number masked like
+/// every list (SPEC 3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct TransferView {
     pub id: i64,
+    /// Masked.
     pub id_number: String,
     pub name: String,
-    /// The member's unit when requested; `None` when the request matched no member.
+    /// The member's unit when requested; null when the request matched no member.
     pub from: Option<String>,
+    /// The receiving unit.
     pub to: String,
     pub reason: String,
-    pub status: String,
     pub requested_by: String,
     pub requested_at: DateTime<Utc>,
-    pub decided_by: Option<String>,
-    pub decision_reason: Option<String>,
+    /// `pending`, `confirmed` or `refused`, who decided, when and why.
+    #[serde(flatten)]
+    pub decision: DecisionView,
 }
 
 impl TransferView {
@@ -88,31 +94,22 @@ impl TransferView {
             from: t.from.as_ref().map(|c| c.as_str().to_string()),
             to: t.to.as_str().to_string(),
             reason: t.reason.clone(),
-            status: t.status.clone(),
             requested_by: t.requested_by.clone(),
             requested_at: t.requested_at,
-            decided_by: t.decided_by.clone(),
-            decision_reason: t.decision_reason.clone(),
+            decision: DecisionView::of(
+                &t.status,
+                t.decided_by.as_deref(),
+                t.decided_at,
+                t.decision_reason.as_deref(),
+            ),
         }
     }
 }
 
-/// A reason: trimmed, not empty, at most [`REASON_MAX`] characters.
+/// The reason a request carries: like a refusal's ([`huzhu_domain::decision::reason`]).
 fn reason(field: &str, raw: &str) -> Result<String, AppError> {
-    let r = raw.trim();
-    if r.is_empty() {
-        return Err(AppError::invalid(
-            field,
-            "请填写理由 (a reason is required)".into(),
-        ));
-    }
-    if r.chars().count() > REASON_MAX {
-        return Err(AppError::invalid(
-            field,
-            format!("理由过长，最多{REASON_MAX}个字符 (the reason is longer than {REASON_MAX} characters)"),
-        ));
-    }
-    Ok(r.to_string())
+    huzhu_domain::decision::reason(raw)
+        .map_err(|e: DecisionError| AppError::invalid(field, e.to_string()))
 }
 
 /// Requests `input.id_number` into `input.to`, a unit in the actor's subtree. The answer is the
@@ -180,14 +177,11 @@ pub async fn decide<S: TransferStore + AccountStore>(
     clock: &dyn Clock,
     actor: &Actor,
     id: i64,
-    decision: TransferDecision,
+    decision: Decision,
     refusal: Option<&str>,
 ) -> Result<TransferView, AppError> {
     let scope = read_scope(store, actor, Capability::ManageRoster, None).await?;
-    let why = match decision {
-        TransferDecision::Confirm => None,
-        TransferDecision::Refuse => Some(reason("reason", refusal.unwrap_or_default())?),
-    };
+    let why = decision::reason(decision, refusal)?;
     let t = store
         .decide_transfer(
             id,

@@ -1439,6 +1439,9 @@ async fn one_account_cannot_both_make_and_pass_a_claim_or_a_batch<S: Repo>(s: S)
 mod review_audit;
 use review_audit::*;
 
+#[path = "money_path/grants.rs"]
+mod grants;
+use grants::*;
 #[path = "money_path/archive.rs"]
 mod archive;
 use archive::*;
@@ -1471,6 +1474,8 @@ on_both!(
     an_appeal_is_taken_until_the_deadline_the_letter_gives,
     every_change_of_money_writes_one_audit_entry_that_reads_in_yuan,
     the_audit_log_is_filtered_and_exported_and_the_export_is_logged,
+    a_relief_goes_from_application_to_a_paid_batch_approved_at_its_level,
+    a_campaign_refuses_a_second_listing_and_pays_through_the_batch,
     a_household_is_archived_from_application_to_admission_through_the_use_cases,
     a_household_above_the_line_is_not_opened_and_its_arithmetic_says_why,
 );

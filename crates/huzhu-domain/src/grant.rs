@@ -20,16 +20,8 @@ use crate::money::Money;
 use crate::OrgLevel;
 use std::fmt;
 
-/// 资金 — the fund a programme pays from (SPEC 7.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FundKind {
-    /// 帮扶资金 — hardship reliefs.
-    Hardship,
-    /// 春风基金 — the spring-breeze donations.
-    SpringBreeze,
-    /// 送温暖经费 — care campaigns.
-    Campaign,
-}
+/// 资金 — the fund a programme pays from (SPEC 7.1): the programme file's `fund`, one type.
+pub use crate::programme::Fund as FundKind;
 
 impl FundKind {
     pub const ALL: [FundKind; 3] = [
@@ -37,18 +29,6 @@ impl FundKind {
         FundKind::SpringBreeze,
         FundKind::Campaign,
     ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            FundKind::Hardship => "hardship",
-            FundKind::SpringBreeze => "spring_breeze",
-            FundKind::Campaign => "campaign",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<FundKind> {
-        FundKind::ALL.into_iter().find(|f| f.code() == raw)
-    }
 
     /// (Chinese, English).
     pub fn words(self) -> (&'static str, &'static str) {
@@ -67,7 +47,8 @@ impl fmt::Display for FundKind {
 }
 
 /// A grant's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum GrantState {
     Applied,
     Checked,

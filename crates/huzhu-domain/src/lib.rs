@@ -19,6 +19,7 @@ pub use id_number::{Gender, IdKind, IdNumber, IdNumberError};
 pub use money::Money;
 pub use org::{OrgCode, OrgLevel, RegionCode};
 pub mod claim_input;
+pub mod decision;
 pub mod engine;
 pub mod enrolment;
 pub mod grant;

@@ -1,11 +1,13 @@
 //! 银行账号变更 — a member's bank account changes only when a second person confirms it (issue
 //! 14). Whatever proposes another account (today: a roster import) records a [`BankChange`] and
 //! leaves `members.bank_account`, the account payouts are built from, as it was; an account other
-//! than the proposer's, with the member's unit in its scope, confirms or rejects it. Proposal,
-//! confirmation and rejection are written to the audit log with both accounts masked.
+//! than the proposer's, with the member's unit in its scope, confirms or rejects it with a reason
+//! (the pending-decision pattern, [`crate::decision`]). Proposal, confirmation and rejection are
+//! written to the audit log with both accounts masked.
 
-use crate::{ImportId, MemberId, OrgScope};
+use crate::{Decision, ImportId, MemberId, OrgScope};
 use chrono::{DateTime, Utc};
+use huzhu_domain::decision::DecisionState;
 use huzhu_domain::org::OrgCode;
 use serde::Serialize;
 use std::future::Future;
@@ -29,20 +31,17 @@ pub struct BankChange {
     pub import: Option<ImportId>,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// Why it was rejected.
+    pub decision_reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BankDecision {
-    Confirm,
-    Reject,
-}
-
-impl BankDecision {
-    pub fn status(self) -> &'static str {
-        match self {
-            BankDecision::Confirm => "confirmed",
-            BankDecision::Reject => "rejected",
-        }
+/// The word `bank_changes.status` holds for a decision's outcome: a refused change is
+/// `rejected` (the column's word since it landed).
+pub(crate) fn status_word(state: DecisionState) -> &'static str {
+    match state {
+        DecisionState::Pending => "pending",
+        DecisionState::Confirmed => "confirmed",
+        DecisionState::Refused => "rejected",
     }
 }
 
@@ -53,15 +52,16 @@ pub trait BankChangeStore: Send + Sync {
         scope: &OrgScope,
     ) -> impl Future<Output = crate::Result<Vec<BankChange>>> + Send;
 
-    /// Confirms or rejects the pending proposal `id` as `by`, in one transaction: a proposal
-    /// that is not pending or whose member is outside `scope` is [`crate::StoreError::NotFound`];
-    /// `by` being its proposer, or (to confirm) the member's account having changed since, is
-    /// [`crate::StoreError::Conflict`]. Confirming changes the member's account (a new version,
-    /// the old one kept in history).
+    /// Confirms or rejects (with `reason`) the pending proposal `id` as `by`, in one
+    /// transaction: a proposal that is not pending or whose member is outside `scope` is
+    /// [`crate::StoreError::NotFound`]; `by` being its proposer ([`SAME_PERSON`]), or (to
+    /// confirm) the member's account having changed since, is [`crate::StoreError::Conflict`].
+    /// Confirming changes the member's account (a new version, the old one kept in history).
     fn decide_bank_change(
         &self,
         id: i64,
-        decision: BankDecision,
+        decision: Decision,
+        reason: Option<&str>,
         by: &str,
         scope: &OrgScope,
         at: DateTime<Utc>,
@@ -106,7 +106,7 @@ pub(crate) struct TxAudit<'a> {
 
 pub(crate) const BANK_COLUMNS: &str = "b.id, b.member_id, m.name AS member_name, \
      o.code AS org_code, b.old_account, b.new_account, b.new_branch, b.status, b.proposed_by, \
-     b.proposed_at, b.import_id, b.decided_by, b.decided_at";
+     b.proposed_at, b.import_id, b.decided_by, b.decided_at, b.decision_reason";
 
 /// Members whose unit lies under the org code bound as `$n` (or every member when it is NULL).
 pub(crate) fn member_in_scope(n: usize) -> String {
@@ -131,6 +131,7 @@ pub(crate) struct BankRow {
     pub import_id: Option<i64>,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
+    pub decision_reason: Option<String>,
 }
 
 impl BankRow {
@@ -150,6 +151,7 @@ impl BankRow {
             import: self.import_id.map(ImportId),
             decided_by: self.decided_by,
             decided_at: self.decided_at,
+            decision_reason: self.decision_reason,
         })
     }
 }
@@ -285,7 +287,8 @@ macro_rules! impl_bank_store {
             async fn decide_bank_change(
                 &self,
                 id: i64,
-                decision: $crate::bank::BankDecision,
+                decision: $crate::Decision,
+                reason: Option<&str>,
                 by: &str,
                 scope: &$crate::OrgScope,
                 at: chrono::DateTime<chrono::Utc>,
@@ -307,11 +310,14 @@ macro_rules! impl_bank_store {
                 let mut change = row
                     .ok_or_else(|| $crate::StoreError::NotFound(format!("bank change {id}")))?
                     .into_change()?;
-                if change.proposed_by == by {
-                    return Err($crate::StoreError::Conflict(
-                        $crate::bank::SAME_PERSON.to_string(),
-                    ));
-                }
+                let decided = huzhu_domain::decision::decide(
+                    by,
+                    &change.proposed_by,
+                    decision,
+                    reason,
+                    at,
+                )
+                .map_err(|e| $crate::decision::refused(e, $crate::bank::SAME_PERSON))?;
                 let member: MemberRow = sqlx::query_as(&format!(
                     "SELECT {MEMBER_COLUMNS} FROM members m JOIN orgs o ON o.id = m.org_id \
                      WHERE m.id = $1"
@@ -319,7 +325,7 @@ macro_rules! impl_bank_store {
                 .bind(change.member.0)
                 .fetch_one(&mut *tx)
                 .await?;
-                if decision == $crate::bank::BankDecision::Confirm {
+                if decision == $crate::Decision::Confirm {
                     if member.bank_account != change.old_account {
                         return Err($crate::StoreError::Conflict(
                             "会员的银行账号在提出变更后已改变，请重新提出 \
@@ -365,22 +371,17 @@ macro_rules! impl_bank_store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                let done = sqlx::query(
-                    "UPDATE bank_changes SET status = $1, decided_by = $2, decided_at = $3 \
-                     WHERE id = $4 AND status = 'pending'",
-                )
-                .bind(decision.status())
-                .bind(by)
-                .bind(at)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() != 1 {
+                let status = $crate::bank::status_word(decided.state);
+                if !Self::decision_in(&mut tx, "bank_changes", id, status, &decided).await? {
                     return Err($crate::StoreError::NotFound(format!("bank change {id}")));
                 }
                 let action = match decision {
-                    $crate::bank::BankDecision::Confirm => "member.bank_change.confirmed",
-                    $crate::bank::BankDecision::Reject => "member.bank_change.rejected",
+                    $crate::Decision::Confirm => "member.bank_change.confirmed",
+                    $crate::Decision::Refuse => "member.bank_change.rejected",
+                };
+                let why = match &decided.reason {
+                    Some(r) => format!("，理由 (reason) {r}"),
+                    None => String::new(),
                 };
                 Self::audit_in(
                     &mut tx,
@@ -390,7 +391,7 @@ macro_rules! impl_bank_store {
                         action,
                         subject: &format!("member {}", member.id),
                         detail: &format!(
-                            "变更 (change) {id}: {} → {}，提出人 (proposed by) {}",
+                            "变更 (change) {id}: {} → {}，提出人 (proposed by) {}{why}",
                             $crate::bank::masked(change.old_account.as_deref()),
                             $crate::bank::masked(Some(&change.new_account)),
                             change.proposed_by
@@ -400,9 +401,10 @@ macro_rules! impl_bank_store {
                 )
                 .await?;
                 tx.commit().await?;
-                change.status = decision.status().to_string();
-                change.decided_by = Some(by.to_string());
-                change.decided_at = Some(at);
+                change.status = status.to_string();
+                change.decided_by = Some(decided.by);
+                change.decided_at = Some(decided.at);
+                change.decision_reason = decided.reason;
                 Ok(change)
             }
         }

@@ -11,6 +11,7 @@ mod accounts;
 pub mod archive;
 pub mod bank;
 pub mod campaign;
+pub(crate) mod decision;
 mod error;
 pub mod grant;
 mod group_commit;
@@ -25,17 +26,18 @@ pub mod transfers;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
 pub use archive::ArchiveStore;
-pub use bank::{BankChange, BankChangeStore, BankDecision};
+pub use bank::{BankChange, BankChangeStore};
 pub use campaign::CampaignStore;
 pub use error::StoreError;
 pub use grant::GrantStore;
+pub use huzhu_domain::decision::Decision;
 pub use model::*;
 pub use money::MoneyStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use stats::programmes::ProgrammeStatsStore;
 pub use stats::StatsStore;
-pub use transfers::{NewTransfer, Transfer, TransferDecision, TransferStore};
+pub use transfers::{NewTransfer, Transfer, TransferStore};
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;

@@ -125,6 +125,7 @@ impl PgStore {
 crate::money::sql::impl_money_store!(PgStore);
 crate::accounts::impl_account_store!(PgStore);
 crate::stats::sql::impl_stats_store!(PgStore);
+crate::decision::impl_decision_store!(PgStore);
 crate::bank::impl_bank_store!(PgStore);
 crate::transfers::impl_transfer_store!(PgStore);
 crate::grant::impl_grant_store!(PgStore);

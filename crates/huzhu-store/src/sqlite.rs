@@ -153,6 +153,7 @@ fn is_busy(e: &sqlx::Error) -> bool {
 crate::money::sql::impl_money_store!(SqliteStore);
 crate::accounts::impl_account_store!(SqliteStore);
 crate::stats::sql::impl_stats_store!(SqliteStore);
+crate::decision::impl_decision_store!(SqliteStore);
 crate::bank::impl_bank_store!(SqliteStore);
 crate::transfers::impl_transfer_store!(SqliteStore);
 crate::grant::impl_grant_store!(SqliteStore);

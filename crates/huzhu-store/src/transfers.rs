@@ -6,7 +6,7 @@
 //! same way (the requester never learns the difference) and can only be refused, by federation
 //! staff above the receiving unit.
 
-use crate::{MemberId, OrgScope};
+use crate::{Decision, MemberId, OrgScope};
 use chrono::{DateTime, Utc};
 use huzhu_domain::org::OrgCode;
 use serde::Serialize;
@@ -48,21 +48,6 @@ pub struct NewTransfer<'a> {
     pub by: &'a str,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TransferDecision {
-    Confirm,
-    Refuse,
-}
-
-impl TransferDecision {
-    pub fn status(self) -> &'static str {
-        match self {
-            TransferDecision::Confirm => "confirmed",
-            TransferDecision::Refuse => "refused",
-        }
-    }
-}
-
 pub trait TransferStore: Send + Sync {
     /// Records a pending request. It matches a member when the ID number and the name are a
     /// member's of the receiving unit's city who is in another unit; either way the answer is
@@ -87,7 +72,8 @@ pub trait TransferStore: Send + Sync {
         scope: &OrgScope,
     ) -> impl Future<Output = crate::Result<Vec<Transfer>>> + Send;
 
-    /// Confirms or refuses request `id` as `by` in one transaction. Its requester deciding is
+    /// Confirms or refuses (with `reason`) request `id` as `by` in one transaction (the
+    /// pending-decision pattern, [`crate::decision`]). Its requester deciding is
     /// [`crate::StoreError::Conflict`] ([`SAME_PERSON`]); a request `scope` does not decide is
     /// [`crate::StoreError::NotFound`]; one already decided, a confirmation of a request that
     /// matched no one, or of one whose member has changed unit since, is a conflict. Confirming
@@ -96,7 +82,7 @@ pub trait TransferStore: Send + Sync {
     fn decide_transfer(
         &self,
         id: i64,
-        decision: TransferDecision,
+        decision: Decision,
         reason: Option<&str>,
         by: &str,
         scope: &OrgScope,
@@ -294,14 +280,14 @@ macro_rules! impl_transfer_store {
             async fn decide_transfer(
                 &self,
                 id: i64,
-                decision: $crate::transfers::TransferDecision,
+                decision: $crate::Decision,
                 reason: Option<&str>,
                 by: &str,
                 scope: &$crate::OrgScope,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::transfers::Transfer> {
                 use $crate::sql::{MemberRow, MEMBER_COLUMNS};
-                use $crate::transfers::TransferDecision;
+                use $crate::Decision;
                 let not_found = || $crate::StoreError::NotFound(format!("transfer {id}"));
                 let mut tx = self.write_tx().await?;
                 let requester: Option<String> =
@@ -309,11 +295,12 @@ macro_rules! impl_transfer_store {
                         .bind(id)
                         .fetch_optional(&mut *tx)
                         .await?;
-                if requester.ok_or_else(not_found)? == by {
-                    return Err($crate::StoreError::Conflict(
-                        $crate::transfers::SAME_PERSON.to_string(),
-                    ));
-                }
+                let requester = requester.ok_or_else(not_found)?;
+                let decided =
+                    huzhu_domain::decision::decide(by, &requester, decision, reason, at)
+                        .map_err(|e| {
+                            $crate::decision::refused(e, $crate::transfers::SAME_PERSON)
+                        })?;
                 let row: Option<(i64, i64, Option<i64>, Option<i64>, String)> =
                     sqlx::query_as(&format!(
                         "SELECT t.tenant_id, t.to_org_id, t.member_id, t.from_org_id, t.status \
@@ -333,7 +320,7 @@ macro_rules! impl_transfer_store {
                 }
                 let mut units = vec![to_org_id];
                 let action = match (decision, member_id, from_org_id) {
-                    (TransferDecision::Confirm, Some(member_id), Some(from_org_id)) => {
+                    (Decision::Confirm, Some(member_id), Some(from_org_id)) => {
                         let member: MemberRow = sqlx::query_as(&format!(
                             "SELECT {MEMBER_COLUMNS} FROM members m \
                              JOIN orgs o ON o.id = m.org_id \
@@ -389,37 +376,27 @@ macro_rules! impl_transfer_store {
                         units.insert(0, from_org_id);
                         "member.transfer"
                     }
-                    (TransferDecision::Confirm, _, _) => {
+                    (Decision::Confirm, _, _) => {
                         return Err($crate::StoreError::Conflict(
                             "该申请未对应任何会员，只能拒绝 \
                              (the request matches no member; it can only be refused)"
                                 .to_string(),
                         ));
                     }
-                    (TransferDecision::Refuse, _, from) => {
+                    (Decision::Refuse, _, from) => {
                         units.extend(from);
                         "member.transfer.refused"
                     }
                 };
-                let done = sqlx::query(
-                    "UPDATE transfers SET status = $1, decided_by = $2, decided_at = $3, \
-                     decision_reason = $4 WHERE id = $5 AND status = 'pending'",
-                )
-                .bind(decision.status())
-                .bind(by)
-                .bind(at)
-                .bind(reason)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() != 1 {
+                let status = decided.state.as_str();
+                if !Self::decision_in(&mut tx, "transfers", id, status, &decided).await? {
                     return Err($crate::StoreError::Conflict(
                         $crate::transfers::DECIDED.to_string(),
                     ));
                 }
                 let transfer = Self::transfer_in(&mut tx, id).await?;
                 let detail = match decision {
-                    TransferDecision::Confirm => format!(
+                    Decision::Confirm => format!(
                         "调出 {} → 调入 {} (transfer from {} to {}), 调动申请 (transfer request) \
                          {id}, 申请人 (requested by) {}",
                         transfer.from.as_ref().map(|c| c.as_str()).unwrap_or_default(),
@@ -428,13 +405,13 @@ macro_rules! impl_transfer_store {
                         transfer.to,
                         transfer.requested_by
                     ),
-                    TransferDecision::Refuse => format!(
+                    Decision::Refuse => format!(
                         "调动申请 (transfer request) {id} 已拒绝 (refused): {}",
-                        reason.unwrap_or_default()
+                        decided.reason.as_deref().unwrap_or_default()
                     ),
                 };
                 let subject = match member_id {
-                    Some(m) if decision == TransferDecision::Confirm => format!("member {m}"),
+                    Some(m) if decision == Decision::Confirm => format!("member {m}"),
                     _ => format!("transfer {id}"),
                 };
                 for unit in units {

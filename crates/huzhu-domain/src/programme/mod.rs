@@ -148,7 +148,7 @@ impl Owner {
 }
 
 /// The fund a programme pays from (SPEC 7.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Fund {
     /// 帮扶资金
     Hardship,

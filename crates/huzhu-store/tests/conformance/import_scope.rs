@@ -325,14 +325,14 @@ async fn a_new_bank_account_is_held_until_another_account_confirms_it<
     assert_eq!(s.pending_bank_changes(&under("LA")).await.unwrap().len(), 1);
 
     // Not by its proposer, not from outside the member's subtree.
-    let confirm = BankDecision::Confirm;
+    let confirm = Decision::Confirm;
     assert!(matches!(
-        s.decide_bank_change(change.id, confirm, "test", &under("LA"), at(5))
+        s.decide_bank_change(change.id, confirm, None, "test", &under("LA"), at(5))
             .await,
         Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
-        s.decide_bank_change(change.id, confirm, "sc.officer", &under("SC"), at(5))
+        s.decide_bank_change(change.id, confirm, None, "sc.officer", &under("SC"), at(5))
             .await,
         Err(StoreError::NotFound(_))
     ));
@@ -347,7 +347,7 @@ async fn a_new_bank_account_is_held_until_another_account_confirms_it<
     );
 
     let done = s
-        .decide_bank_change(change.id, confirm, "la.staff", &under("LA"), at(5))
+        .decide_bank_change(change.id, confirm, None, "la.staff", &under("LA"), at(5))
         .await
         .unwrap();
     assert_eq!(
@@ -372,7 +372,7 @@ async fn a_new_bank_account_is_held_until_another_account_confirms_it<
         .unwrap()
         .is_empty());
     assert!(matches!(
-        s.decide_bank_change(change.id, confirm, "la.staff", &under("LA"), at(5))
+        s.decide_bank_change(change.id, confirm, None, "la.staff", &under("LA"), at(5))
             .await,
         Err(StoreError::NotFound(_))
     ));
@@ -385,15 +385,37 @@ async fn a_new_bank_account_is_held_until_another_account_confirms_it<
         .unwrap();
     let next = s.pending_bank_changes(&OrgScope::Everything).await.unwrap();
     assert_eq!(next[0].old_account.as_deref(), Some(ACCOUNT_B));
-    s.decide_bank_change(
-        next[0].id,
-        BankDecision::Reject,
-        "la.staff",
-        &under("LA"),
-        at(7),
-    )
-    .await
-    .unwrap();
+    // A rejection without a reason is refused; with one, the reason is kept.
+    assert!(matches!(
+        s.decide_bank_change(
+            next[0].id,
+            Decision::Refuse,
+            Some(" "),
+            "la.staff",
+            &under("LA"),
+            at(7)
+        )
+        .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let rejected = s
+        .decide_bank_change(
+            next[0].id,
+            Decision::Refuse,
+            Some("账号有误"),
+            "la.staff",
+            &under("LA"),
+            at(7),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            rejected.status.as_str(),
+            rejected.decision_reason.as_deref()
+        ),
+        ("rejected", Some("账号有误"))
+    );
     let now = s.member_by_id_number(id(1).as_str()).await.unwrap();
     assert_eq!(
         now.record.bank_account.as_ref().map(|b| b.as_str()),

@@ -291,7 +291,8 @@ async fn a_bank_branch_is_kept_with_the_member_and_held_with_a_new_account<
     );
     s.decide_bank_change(
         pending[0].id,
-        BankDecision::Confirm,
+        Decision::Confirm,
+        None,
         "la.staff",
         &OrgScope::Under(code("LA")),
         at(5),

@@ -64,7 +64,7 @@ async fn a_confirmed_transfer_moves_the_member_with_history_statistics_and_audit
     assert!(matches!(
         s.decide_transfer(
             t.id,
-            TransferDecision::Confirm,
+            Decision::Confirm,
             None,
             "la.staff",
             &under("LA"),
@@ -77,7 +77,7 @@ async fn a_confirmed_transfer_moves_the_member_with_history_statistics_and_audit
     let done = s
         .decide_transfer(
             t.id,
-            TransferDecision::Confirm,
+            Decision::Confirm,
             None,
             "sc.officer",
             &under("SC-XH-001"),
@@ -124,7 +124,7 @@ async fn a_confirmed_transfer_moves_the_member_with_history_statistics_and_audit
     assert!(matches!(
         s.decide_transfer(
             t.id,
-            TransferDecision::Refuse,
+            Decision::Refuse,
             Some("不同意"),
             "sc.officer",
             &under("SC-XH-001"),
@@ -147,7 +147,7 @@ async fn a_confirmed_transfer_moves_the_member_with_history_statistics_and_audit
 async fn the_requester_cannot_decide_their_own_transfer_request<S: Store + TransferStore>(s: S) {
     let t = requested(&s, id(1).as_str(), "张三").await;
     assert!(matches!(
-        s.decide_transfer(t.id, TransferDecision::Confirm, None, "la.officer", &OrgScope::Everything, at(4))
+        s.decide_transfer(t.id, Decision::Confirm, None, "la.officer", &OrgScope::Everything, at(4))
             .await,
         Err(StoreError::Conflict(m)) if m == huzhu_store::transfers::SAME_PERSON
     ));
@@ -198,7 +198,7 @@ async fn a_request_matching_no_member_moves_nothing_and_only_federation_staff_ab
     assert!(matches!(
         s.decide_transfer(
             t.id,
-            TransferDecision::Confirm,
+            Decision::Confirm,
             None,
             "la.staff",
             &under("LA"),
@@ -210,7 +210,7 @@ async fn a_request_matching_no_member_moves_nothing_and_only_federation_staff_ab
     assert!(matches!(
         s.decide_transfer(
             t.id,
-            TransferDecision::Refuse,
+            Decision::Refuse,
             Some("查无此人"),
             "sc.officer",
             &under("SC-XH-001"),
@@ -222,7 +222,7 @@ async fn a_request_matching_no_member_moves_nothing_and_only_federation_staff_ab
     let refused = s
         .decide_transfer(
             t.id,
-            TransferDecision::Refuse,
+            Decision::Refuse,
             Some("查无此人"),
             "la.staff",
             &under("LA"),

@@ -50,6 +50,8 @@ pub const SESSION_COOKIE: &str = "huzhu_session";
         (name = "enrolment", description = "参保与缴费 (enrolment by unit, contribution bills, cover)"),
         (name = "claims", description = "理赔申请、材料与审批流程 (claims, their documents and the workflow)"),
         (name = "payouts", description = "支付批次与银行文件 (payout batches and bank files)"),
+        (name = "grants", description = "帮扶救助与资金 (reliefs, grants and their funds)"),
+        (name = "campaigns", description = "送温暖活动 (care campaigns)"),
         (name = "ledger", description = "账簿 (the double-entry ledger)"),
         (name = "audit", description = "审计日志 (the audit log)"),
         (name = "stats", description = "统计 (figures of an org's subtree, JSON or Excel)"),

@@ -25,11 +25,13 @@
 //!   sniffing, same-origin referrers; pages are `no-store`.
 
 mod accounts;
+mod archive;
 mod assets;
 mod audit;
 mod bank_changes;
 mod claims;
 pub mod csrf;
+mod decision;
 mod enrolment;
 mod home;
 pub mod i18n;
@@ -83,6 +85,7 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         .merge(import::routes::<S>())
         .merge(bank_changes::routes::<S>())
         .merge(transfers::routes::<S>())
+        .merge(archive::routes::<S>())
         .merge(ledger::routes::<S>())
         .merge(audit::routes::<S>())
         .merge(stats::routes::<S>())
@@ -382,6 +385,9 @@ impl Ctx {
                 items.push(("/import", l.t("名册导入", "Roster import")));
                 items.push(("/bank-changes", l.t("银行账号变更", "Bank account changes")));
                 items.push(("/transfers", l.t("会员调动", "Transfers")));
+            }
+            if actor.can(Capability::ReadArchive) {
+                items.push(("/archive", l.t("困难职工档案", "Hardship archive")));
             }
             if actor.can(Capability::Enrol) || actor.can(Capability::RecordPayment) {
                 items.push(("/enrolment", l.t("参保缴费", "Enrolment")));

@@ -2,6 +2,7 @@
 //! states, and confirm or refuse the requests one decides (issue 14; docs/import.md,
 //! "Transfers"). ID numbers are masked; a request never shows whom it matched to its requester.
 
+use super::decision::{proposal_id, DecisionForm, RefusalForm};
 use super::{finish, page, redirect, Console, Ctx, PageError};
 use crate::AppState;
 use askama::Template;
@@ -9,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use huzhu_app::model::TransferDecision;
+use huzhu_app::model::Decision;
 use huzhu_app::transfers::{self, RequestView, TransferInput, TransferView};
 use huzhu_app::Backend;
 use huzhu_domain::org::OrgCode;
@@ -26,12 +27,10 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
 #[template(path = "transfers/list.html")]
 struct ListPage<'a> {
     c: &'a Ctx,
-    /// Requests the signed-in account decides.
-    pending: Vec<TransferView>,
+    /// Requests the signed-in account decides, each with its confirm/refuse form.
+    pending: Vec<(TransferView, DecisionForm)>,
     /// The signed-in account's own requests.
     mine: Vec<RequestView>,
-    /// The signed-in account: its own requests get no buttons.
-    me: String,
     /// The receiving unit the form proposes: the account's own org.
     unit: String,
 }
@@ -39,13 +38,28 @@ struct ListPage<'a> {
 pub async fn list<S: Backend>(State(state): State<AppState<S>>, Console(c): Console) -> Response {
     let r = async {
         let actor = c.actor()?;
-        let pending = transfers::pending(&state.store, actor, None).await?;
+        let pending = transfers::pending(&state.store, actor, None)
+            .await?
+            .into_iter()
+            .map(|t| {
+                let form = DecisionForm {
+                    path: format!("/transfers/{}", t.id),
+                    id: t.id,
+                    own: t.requested_by == actor.username,
+                    can_confirm: t.from.is_some(),
+                    confirm_prompt: (
+                        "确认后会员将转入调入单位，确定？",
+                        "The member will move to the receiving unit. Confirm?",
+                    ),
+                };
+                (t, form)
+            })
+            .collect();
         let mine = transfers::mine(&state.store, actor).await?;
         page(&ListPage {
             c: &c,
             pending,
             mine,
-            me: actor.username.clone(),
             unit: actor.org.as_str().to_string(),
         })
     }
@@ -87,20 +101,15 @@ pub async fn create<S: Backend>(
     finish(&c, r)
 }
 
-fn request_id(raw: &str) -> Result<i64, PageError> {
-    raw.parse()
-        .map_err(|_| PageError::invalid("id", "申请编号应为数字 (the request id is a number)"))
-}
-
 async fn decide<S: Backend>(
     state: &AppState<S>,
     c: &Ctx,
     raw_id: &str,
-    decision: TransferDecision,
+    decision: Decision,
     reason: Option<&str>,
 ) -> Result<Response, PageError> {
     let actor = c.actor()?;
-    let id = request_id(raw_id)?;
+    let id = proposal_id(raw_id)?;
     transfers::decide(
         &state.store,
         state.clock.as_ref(),
@@ -118,22 +127,16 @@ pub async fn confirm<S: Backend>(
     Console(c): Console,
     Path(id): Path<String>,
 ) -> Response {
-    let r = decide(&state, &c, &id, TransferDecision::Confirm, None).await;
+    let r = decide(&state, &c, &id, Decision::Confirm, None).await;
     finish(&c, r)
-}
-
-#[derive(Deserialize)]
-pub struct RefuseForm {
-    #[serde(default)]
-    reason: String,
 }
 
 pub async fn refuse<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,
-    Form(f): Form<RefuseForm>,
+    Form(f): Form<RefusalForm>,
 ) -> Response {
-    let r = decide(&state, &c, &id, TransferDecision::Refuse, Some(&f.reason)).await;
+    let r = decide(&state, &c, &id, Decision::Refuse, Some(&f.reason)).await;
     finish(&c, r)
 }

@@ -258,6 +258,10 @@ async fn pages(app: &TestApp) -> Vec<String> {
         "/audit",
         "/import",
         "/transfers",
+        "/archive",
+        "/archive/new",
+        "/archive?state=applied&category=deep",
+        "/notices",
         "/bank-changes",
         "/accounts",
     ]
@@ -333,6 +337,10 @@ async fn every_console_page_shows_words_not_codes_for_every_role_in_both_languag
     .await;
     let import = crate::console_pages::location(&raw);
     assert!(import.starts_with("/import/"), "{import}");
+    // A household's record, so that its page (people, arithmetic, timeline) is visited too.
+    let household = crate::archive::opened(&app, &officer).await;
+    let mut uris = uris;
+    uris.push(format!("/archive/{household}"));
 
     let mut opened: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut problems: Vec<String> = Vec::new();

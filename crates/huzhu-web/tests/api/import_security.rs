@@ -235,3 +235,82 @@ async fn the_console_lists_a_held_bank_account_change_and_another_account_confir
     let (_, after) = get_page(&app, &district, "/bank-changes").await;
     assert!(after.contains("data-testid=\"no-bank-changes\""), "{after}");
 }
+
+#[tokio::test]
+async fn a_bank_account_change_is_refused_with_a_reason_through_the_same_shape_as_a_transfer() {
+    use crate::console_pages::{get_page, post_form};
+    let app = crate::helpers::spawn_app().await;
+    let mine = first_member_of(&app, "LA-01-001").await;
+    let officer = app.login("officer.la01001").await;
+    import(&app, &officer, &roster(&mine, "LA-01-001", NEW_ACCOUNT)).await;
+    let district = app.login("district.staff").await;
+    let (_, pending) = app.get_as(&district, "/api/v1/bank-changes").await;
+    let change = pending[0]["id"].as_i64().unwrap();
+    let refuse = format!("/api/v1/bank-changes/{change}/refuse");
+
+    // The console offers the one confirm/refuse form, the reason required.
+    let (_, page) = get_page(&app, &district, "/bank-changes").await;
+    assert!(
+        page.contains(&format!("action=\"/bank-changes/{change}/refuse\"")),
+        "{page}"
+    );
+    assert!(page.contains(&format!("id=\"refuse-{change}\"")), "{page}");
+    let raw = post_form(
+        &app,
+        &district,
+        &format!("/bank-changes/{change}/refuse"),
+        &[("reason", " ".to_string())],
+    )
+    .await;
+    assert_eq!(raw.status, StatusCode::BAD_REQUEST);
+
+    let (status, body) = app.json_as(&district, "POST", &refuse, &json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "no reason: {body}");
+    let (status, body) = app
+        .json_as(&district, "POST", &refuse, &json!({"reason": "  "}))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a blank reason: {body}");
+    assert_eq!(body["field"], "reason", "{body}");
+    let (status, body) = app
+        .json_as(&officer, "POST", &refuse, &json!({"reason": "填错了"}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "not by its proposer: {body}");
+
+    let (status, done) = app
+        .json_as(
+            &district,
+            "POST",
+            &refuse,
+            &json!({"reason": " 账号与本人不符 "}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(
+        (
+            &done["status"],
+            &done["decided_by"],
+            &done["decision_reason"]
+        ),
+        (
+            &json!("rejected"),
+            &json!("district.staff"),
+            &json!("账号与本人不符")
+        )
+    );
+    let now = app
+        .store
+        .member_by_id_number(mine.record.id_number.as_str())
+        .await
+        .unwrap();
+    assert_eq!(now.record.bank_account, mine.record.bank_account);
+    let log = app.store.audit_log(50).await.unwrap();
+    let rejected = log
+        .iter()
+        .find(|e| e.action == "member.bank_change.rejected")
+        .unwrap();
+    assert!(
+        rejected.detail.contains("账号与本人不符"),
+        "{}",
+        rejected.detail
+    );
+}

@@ -3,6 +3,7 @@
 //! document ([`helpers::TestApp::send`]); the document itself is tested in [`openapi`].
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod archive;
 mod audit_scope;
 mod auth;
 mod conformance;
@@ -13,6 +14,7 @@ mod console_helpers;
 mod console_kept_files;
 mod console_pages;
 mod console_words;
+mod grants;
 mod helpers;
 mod import_beside;
 mod import_security;

@@ -1,77 +1,26 @@
 //! 银行账号变更 — changes of members' bank accounts waiting for a second person (issue 14): a
-//! roster import proposes, another account with the member's unit in scope confirms or rejects.
-//! Accounts are masked here like in every list.
+//! roster import proposes, another account with the member's unit in scope confirms or refuses
+//! with a reason ([`super::decision`]). Accounts are masked here like in every list.
 
-use crate::api::{route, ApiPath, ApiQuery};
+use super::decision::RefusalRequest;
+use crate::api::{route, ApiJson, ApiPath, ApiQuery};
 use crate::auth::Authenticated;
 use crate::error::ErrorBody;
 use crate::{org_code, ApiError, AppState};
 use axum::extract::State;
 use axum::Json;
 use huzhu_app::bank_changes::{self, BankChangeView};
-use huzhu_app::model::BankDecision;
+use huzhu_app::model::Decision;
 use huzhu_app::Backend;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 
 pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::new()
         .routes(route!(list::<S>))
         .routes(route!(confirm::<S>))
-        .routes(route!(reject::<S>))
-}
-
-/// 银行账号变更 — a proposed change of a member's bank account.
-#[derive(Serialize, ToSchema)]
-pub struct BankChangeBody {
-    pub id: i64,
-    pub member_id: i64,
-    pub member_name: String,
-    /// The member's unit now.
-    pub org: String,
-    /// Masked; null when the member had no account.
-    pub old_account: Option<String>,
-    /// Masked.
-    pub new_account: String,
-    /// `pending`, `confirmed` or `rejected`.
-    pub status: String,
-    pub proposed_by: String,
-    pub proposed_at: chrono::DateTime<chrono::Utc>,
-    /// The import run that proposed it.
-    pub import: Option<i64>,
-    pub decided_by: Option<String>,
-}
-
-impl BankChangeBody {
-    fn of(v: BankChangeView) -> BankChangeBody {
-        let BankChangeView {
-            id,
-            member_id,
-            member_name,
-            org,
-            old_account,
-            new_account,
-            status,
-            proposed_by,
-            proposed_at,
-            import,
-            decided_by,
-        } = v;
-        BankChangeBody {
-            id,
-            member_id,
-            member_name,
-            org,
-            old_account,
-            new_account,
-            status,
-            proposed_by,
-            proposed_at,
-            import,
-            decided_by,
-        }
-    }
+        .routes(route!(refuse::<S>))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -90,7 +39,7 @@ struct PendingQuery {
     params(PendingQuery),
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = OK, description = "pending changes", body = Vec<BankChangeBody>),
+        (status = OK, description = "pending changes", body = Vec<BankChangeView>),
         (status = BAD_REQUEST, description = "bad `org`", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not manage the roster", body = ErrorBody),
@@ -102,10 +51,10 @@ async fn list<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<PendingQuery>,
-) -> Result<Json<Vec<BankChangeBody>>, ApiError> {
+) -> Result<Json<Vec<BankChangeView>>, ApiError> {
     let org = q.org.as_deref().map(|c| org_code("org", c)).transpose()?;
     let changes = bank_changes::pending(&state.store, &actor, org.as_ref()).await?;
-    Ok(Json(changes.into_iter().map(BankChangeBody::of).collect()))
+    Ok(Json(changes))
 }
 
 /// 确认银行账号变更 — the member's payouts go to the new account from now on (audited).
@@ -116,7 +65,7 @@ async fn list<S: Backend>(
     params(("id" = i64, Path, description = "change id")),
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = OK, description = "the confirmed change", body = BankChangeBody),
+        (status = OK, description = "the confirmed change", body = BankChangeView),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not manage the roster", body = ErrorBody),
         (status = NOT_FOUND, description = "no such pending change in scope", body = ErrorBody),
@@ -128,27 +77,30 @@ async fn confirm<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<BankChangeBody>, ApiError> {
+) -> Result<Json<BankChangeView>, ApiError> {
     let done = bank_changes::decide(
         &state.store,
         state.clock.as_ref(),
         &actor,
         id,
-        BankDecision::Confirm,
+        Decision::Confirm,
+        None,
     )
     .await?;
-    Ok(Json(BankChangeBody::of(done)))
+    Ok(Json(done))
 }
 
-/// 驳回银行账号变更 — the member keeps the account payouts use (audited).
+/// 驳回银行账号变更 — the member keeps the account payouts use; the reason is kept (audited).
 #[utoipa::path(
     post,
-    path = "/api/v1/bank-changes/{id}/reject",
+    path = "/api/v1/bank-changes/{id}/refuse",
     tag = "members",
     params(("id" = i64, Path, description = "change id")),
+    request_body = RefusalRequest,
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = OK, description = "the rejected change", body = BankChangeBody),
+        (status = OK, description = "the rejected change", body = BankChangeView),
+        (status = BAD_REQUEST, description = "no reason, or a malformed body", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not manage the roster", body = ErrorBody),
         (status = NOT_FOUND, description = "no such pending change in scope", body = ErrorBody),
@@ -156,18 +108,20 @@ async fn confirm<S: Backend>(
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
-async fn reject<S: Backend>(
+async fn refuse<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<BankChangeBody>, ApiError> {
+    ApiJson(req): ApiJson<RefusalRequest>,
+) -> Result<Json<BankChangeView>, ApiError> {
     let done = bank_changes::decide(
         &state.store,
         state.clock.as_ref(),
         &actor,
         id,
-        BankDecision::Reject,
+        Decision::Refuse,
+        Some(&req.reason),
     )
     .await?;
-    Ok(Json(BankChangeBody::of(done)))
+    Ok(Json(done))
 }

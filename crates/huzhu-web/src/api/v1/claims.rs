@@ -1,7 +1,6 @@
 //! 理赔 — claims: making one, the lists and work queues, one claim with its documents, events
 //! and decision, and the workflow's actions (SPEC 5).
 
-use super::documents::DocumentView;
 use crate::api::{route, ApiJson, ApiPath, ApiQuery};
 use crate::auth::Authenticated;
 use crate::error::ErrorBody;
@@ -10,8 +9,8 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::Json;
 use huzhu_app::claims::{self, ClaimQuery, ClaimRequest, ClaimSummary, ClaimView};
+use huzhu_app::model::ClaimId;
 use huzhu_app::model::MemberId;
-use huzhu_app::model::{ClaimEvent, ClaimId};
 use huzhu_app::Backend;
 use huzhu_domain::workflow::{Action, ClaimState};
 use serde::{Deserialize, Serialize};
@@ -61,185 +60,6 @@ pub struct CreateClaimRequest {
     pub claim: serde_json::Value,
 }
 
-/// One step of a claim's workflow: who, when, why.
-#[derive(Serialize, ToSchema)]
-pub struct ClaimEventView {
-    /// `submit`, `accept`, `compute`, `approve`, …
-    pub action: String,
-    /// The state before; null for the claim's creation.
-    pub from: Option<&'static str>,
-    pub to: &'static str,
-    pub actor: String,
-    pub actor_role: String,
-    /// The reason, opinion or missing documents given; empty when none.
-    pub reason: String,
-    pub at: chrono::DateTime<chrono::Utc>,
-}
-
-impl ClaimEventView {
-    fn of(e: ClaimEvent) -> ClaimEventView {
-        let ClaimEvent {
-            action,
-            from,
-            to,
-            actor,
-            actor_role,
-            reason,
-            at,
-        } = e;
-        ClaimEventView {
-            action,
-            from: from.map(ClaimState::code),
-            to: to.code(),
-            actor,
-            actor_role,
-            reason,
-            at,
-        }
-    }
-}
-
-/// 专家意见 — what the medical reviewer said.
-#[derive(Serialize, ToSchema)]
-pub struct ExpertOpinionView {
-    /// `agree`, `disagree` or `more_documents`.
-    #[schema(example = "disagree")]
-    pub verdict: &'static str,
-    /// The verdict in Chinese (同意, 不同意, 需补充材料).
-    pub verdict_label: &'static str,
-    /// The opinion, the reasons for disagreeing, or the documents asked for (`,` between).
-    pub text: String,
-    pub by: String,
-    pub at: chrono::DateTime<chrono::Utc>,
-}
-
-impl ExpertOpinionView {
-    fn of(o: claims::ExpertOpinion) -> ExpertOpinionView {
-        ExpertOpinionView {
-            verdict: o.verdict,
-            verdict_label: o.verdict_words().0,
-            text: o.text,
-            by: o.by,
-            at: o.at,
-        }
-    }
-}
-
-/// 理赔申请 — one claim as its member and the officers who may see it see it.
-#[derive(Serialize, ToSchema)]
-pub struct ClaimDetail {
-    pub id: i64,
-    pub member: i64,
-    pub member_name: String,
-    /// The member's grassroots union when the claim was made.
-    pub unit: String,
-    pub policy: String,
-    /// `hospital_stay`, `outpatient`, `diagnosis`, …
-    pub kind: String,
-    /// `draft`, `submitted`, `returned`, `computed`, `reviewed`, `expert_review`, `approved`,
-    /// `rejected`, `paid`, `appealed`.
-    pub state: &'static str,
-    /// The state's Chinese name.
-    pub state_label: &'static str,
-    pub event_date: chrono::NaiveDate,
-    pub submitted_on: Option<chrono::NaiveDate>,
-    /// 应付 — the engine's amount, once computed.
-    pub payable_fen: Option<i64>,
-    pub approved_fen: i64,
-    pub paid_fen: i64,
-    /// Review flags, e.g. `duplicate_invoice`.
-    pub flags: Vec<String>,
-    /// Why the claim was selected for expert review.
-    pub review_reason: Option<String>,
-    pub expert_cleared: bool,
-    /// 专家意见 — the medical reviewer's last opinion since the claim was last computed or sent
-    /// to them.
-    pub expert_opinion: Option<ExpertOpinionView>,
-    /// 申诉期限 — the last day the decision may be appealed, once approved or rejected.
-    pub appeal_deadline: Option<chrono::NaiveDate>,
-    /// Documents named when the claim was returned (by the window or the expert).
-    pub returned_for: Vec<String>,
-    /// Documents the policy requires that have not been uploaded yet.
-    pub missing_documents: Vec<String>,
-    /// The claim as SPEC 10 writes it.
-    #[schema(value_type = Object)]
-    pub claim: serde_json::Value,
-    /// The engine's decision in SPEC 10's shape, once computed.
-    #[schema(value_type = Option<Object>)]
-    pub decision: Option<serde_json::Value>,
-    pub documents: Vec<DocumentView>,
-    pub events: Vec<ClaimEventView>,
-    pub version: i32,
-    pub created_by: String,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-}
-
-impl ClaimDetail {
-    fn of(c: ClaimView) -> ClaimDetail {
-        let ClaimView {
-            id,
-            member,
-            member_name,
-            unit,
-            policy,
-            kind,
-            state,
-            state_label,
-            event_date,
-            submitted_on,
-            payable_fen,
-            approved_fen,
-            paid_fen,
-            flags,
-            review_reason,
-            expert_cleared,
-            expert_opinion,
-            appeal_deadline,
-            returned_for,
-            missing_documents,
-            claim,
-            decision,
-            documents,
-            events,
-            version,
-            created_by,
-            created_at,
-            updated_at,
-        } = c;
-        ClaimDetail {
-            id,
-            member,
-            member_name,
-            unit,
-            policy,
-            kind,
-            state,
-            state_label,
-            event_date,
-            submitted_on,
-            payable_fen,
-            approved_fen,
-            paid_fen,
-            flags,
-            review_reason,
-            expert_cleared,
-            expert_opinion: expert_opinion.map(ExpertOpinionView::of),
-            appeal_deadline,
-            returned_for,
-            missing_documents,
-            claim,
-            decision,
-            documents: documents.into_iter().map(DocumentView::of).collect(),
-            events: events.into_iter().map(ClaimEventView::of).collect(),
-            version,
-            created_by,
-            created_at,
-            updated_at,
-        }
-    }
-}
-
 /// 理赔申请 — make a claim for a member in scope, submitted at once unless `submit` is false.
 #[utoipa::path(
     post,
@@ -248,7 +68,7 @@ impl ClaimDetail {
     request_body = CreateClaimRequest,
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = CREATED, description = "the claim", body = ClaimDetail),
+        (status = CREATED, description = "the claim", body = ClaimView),
         (status = BAD_REQUEST, description = "malformed body or claim; `field` names where (`claim.costs_fen.self_borne`)", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not submit claims", body = ErrorBody),
@@ -262,7 +82,7 @@ async fn create<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiJson(req): ApiJson<CreateClaimRequest>,
-) -> Result<(StatusCode, Json<ClaimDetail>), ApiError> {
+) -> Result<(StatusCode, Json<ClaimView>), ApiError> {
     let request = ClaimRequest {
         member: MemberId(req.member_id),
         policy: req.policy,
@@ -270,7 +90,7 @@ async fn create<S: Backend>(
         submit: req.submit,
     };
     let claim = claims::create_claim(&state.store, state.clock.as_ref(), &actor, &request).await?;
-    Ok((StatusCode::CREATED, Json(ClaimDetail::of(claim))))
+    Ok((StatusCode::CREATED, Json(claim)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -297,69 +117,10 @@ struct ClaimListQuery {
     limit: Option<u32>,
 }
 
-/// A claim in a list or a work queue.
-#[derive(Serialize, ToSchema)]
-pub struct ClaimSummaryView {
-    pub id: i64,
-    pub member: i64,
-    pub member_name: String,
-    pub unit: String,
-    pub policy: String,
-    pub kind: String,
-    pub state: &'static str,
-    pub state_label: &'static str,
-    pub event_date: chrono::NaiveDate,
-    pub submitted_on: Option<chrono::NaiveDate>,
-    pub payable_fen: Option<i64>,
-    pub approved_fen: i64,
-    pub paid_fen: i64,
-    pub flags: Vec<String>,
-    pub review_reason: Option<String>,
-}
-
-impl ClaimSummaryView {
-    fn of(c: ClaimSummary) -> ClaimSummaryView {
-        let ClaimSummary {
-            id,
-            member,
-            member_name,
-            unit,
-            policy,
-            kind,
-            state,
-            state_label,
-            event_date,
-            submitted_on,
-            payable_fen,
-            approved_fen,
-            paid_fen,
-            flags,
-            review_reason,
-        } = c;
-        ClaimSummaryView {
-            id,
-            member,
-            member_name,
-            unit,
-            policy,
-            kind,
-            state,
-            state_label,
-            event_date,
-            submitted_on,
-            payable_fen,
-            approved_fen,
-            paid_fen,
-            flags,
-            review_reason,
-        }
-    }
-}
-
 /// One page of claims, in id order.
 #[derive(Serialize, ToSchema)]
 pub struct ClaimPage {
-    pub claims: Vec<ClaimSummaryView>,
+    pub claims: Vec<ClaimSummary>,
     /// Pass as `after` for the next page; null on the last page.
     pub next_after: Option<i64>,
     /// How many claims match the query in all (every page).
@@ -433,7 +194,7 @@ async fn list<S: Backend>(
         None
     };
     Ok(Json(ClaimPage {
-        claims: claims.into_iter().map(ClaimSummaryView::of).collect(),
+        claims,
         next_after,
         total,
     }))
@@ -448,7 +209,7 @@ async fn list<S: Backend>(
     params(("id" = i64, Path, description = "claim id")),
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = OK, description = "the claim", body = ClaimDetail),
+        (status = OK, description = "the claim", body = ClaimView),
         (status = BAD_REQUEST, description = "malformed id", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = NOT_FOUND, description = "no such claim in scope", body = ErrorBody),
@@ -459,9 +220,9 @@ async fn show<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<ClaimDetail>, ApiError> {
+) -> Result<Json<ClaimView>, ApiError> {
     let claim = claims::get_claim(&state.store, state.clock.as_ref(), &actor, ClaimId(id)).await?;
-    Ok(Json(ClaimDetail::of(claim)))
+    Ok(Json(claim))
 }
 
 /// A step of the workflow asked for by a person (`pay` and `compute` are done by huzhu).
@@ -562,7 +323,7 @@ fn action_of(req: ActionRequest) -> Result<Action, ApiError> {
     request_body = ActionRequest,
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = OK, description = "the claim after the step", body = ClaimDetail),
+        (status = OK, description = "the claim after the step", body = ClaimView),
         (status = BAD_REQUEST, description = "unknown `action`, or its `reason` or `missing` not given", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not take this action", body = ErrorBody),
@@ -576,7 +337,7 @@ async fn act<S: Backend>(
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ActionRequest>,
-) -> Result<Json<ClaimDetail>, ApiError> {
+) -> Result<Json<ClaimView>, ApiError> {
     let action = action_of(req)?;
     let claim = claims::act(
         &state.store,
@@ -586,5 +347,5 @@ async fn act<S: Backend>(
         action,
     )
     .await?;
-    Ok(Json(ClaimDetail::of(claim)))
+    Ok(Json(claim))
 }

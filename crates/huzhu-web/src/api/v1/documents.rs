@@ -11,11 +11,11 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIO
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use huzhu_app::documents::{self, MAX_DOCUMENT_BYTES};
-use huzhu_app::model::{ClaimId, StoredDocument};
+use huzhu_app::documents::{self, DocumentView, MAX_DOCUMENT_BYTES};
+use huzhu_app::model::ClaimId;
 use huzhu_app::Backend;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 
 /// The upload route reads this much at most: the app's limit and room to say the file is too
@@ -31,50 +31,6 @@ pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
             upload.layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         ))
         .routes(route!(download::<S>))
-}
-
-/// 材料 — an uploaded document.
-#[derive(Serialize, ToSchema)]
-pub struct DocumentView {
-    pub id: i64,
-    pub claim: i64,
-    /// The policy's document id, e.g. `discharge_record`.
-    pub kind: String,
-    pub sha256: String,
-    pub file_name: String,
-    /// `image/jpeg`, `image/png` or `application/pdf`, as sniffed from the bytes.
-    pub content_type: String,
-    /// Bytes.
-    pub size: i64,
-    pub uploaded_by: String,
-    pub uploaded_at: chrono::DateTime<chrono::Utc>,
-}
-
-impl DocumentView {
-    pub(crate) fn of(d: StoredDocument) -> DocumentView {
-        let StoredDocument {
-            id,
-            claim,
-            kind,
-            sha256,
-            file_name,
-            content_type,
-            size,
-            uploaded_by,
-            uploaded_at,
-        } = d;
-        DocumentView {
-            id,
-            claim: claim.0,
-            kind,
-            sha256,
-            file_name,
-            content_type,
-            size,
-            uploaded_by,
-            uploaded_at,
-        }
-    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -153,7 +109,7 @@ async fn upload<S: Backend>(
         bytes,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(DocumentView::of(doc))))
+    Ok((StatusCode::CREATED, Json(DocumentView::of(&doc))))
 }
 
 /// 下载材料 — a document's bytes, with the content type sniffed at upload.

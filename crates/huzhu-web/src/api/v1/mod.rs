@@ -1,16 +1,20 @@
 //! The money path's JSON routes (issue 5): enrolment and bills ([`enrolment`]), claims and the
 //! workflow ([`claims`]), their documents ([`documents`]), the review rule ([`review`]), payouts
 //! ([`payouts`]), the ledger and the audit log ([`ledger`]), statistics ([`stats`]), pending bank account
-//! changes ([`bank_changes`]), transfer requests between units ([`transfers`]), the hardship-worker archive and its public
-//! notice ([`archive`]). Each handler extracts, calls the
-//! use case in `huzhu_app` and maps its answer to a view of this crate; the views take the app's
-//! types apart field by field, so a field added there does not compile until it is decided here.
+//! changes ([`bank_changes`]), transfer requests between units ([`transfers`]), both decided
+//! through one shape ([`decision`]), the hardship-worker archive and its public notice
+//! ([`archive`]). Each handler extracts, calls the use case in `huzhu_app` and answers the app's
+//! own view (documented there, `utoipa::ToSchema`), so a concept has one view in every layer and
+//! the OpenAPI document says what the app hands out.
 
 pub mod archive;
 pub mod bank_changes;
+pub mod campaigns;
 pub mod claims;
+pub mod decision;
 pub mod documents;
 pub mod enrolment;
+pub mod grants;
 pub mod ledger;
 pub mod payouts;
 pub mod review;
@@ -33,5 +37,7 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(stats::routes::<S>())
         .merge(bank_changes::routes::<S>())
         .merge(transfers::routes::<S>())
+        .merge(grants::routes::<S>())
+        .merge(campaigns::routes::<S>())
         .merge(archive::routes::<S>())
 }

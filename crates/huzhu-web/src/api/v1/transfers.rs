@@ -2,6 +2,7 @@
 //! the giving side (or a federation above both units) confirms or refuses. The request's answer
 //! never tells whether the person exists; ID numbers are masked here like in every list.
 
+use super::decision::RefusalRequest;
 use crate::api::{route, ApiJson, ApiPath, ApiQuery};
 use crate::auth::Authenticated;
 use crate::error::ErrorBody;
@@ -9,10 +10,10 @@ use crate::{org_code, ApiError, AppState};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use huzhu_app::model::TransferDecision;
+use huzhu_app::model::Decision;
 use huzhu_app::transfers::{self, RequestView, TransferInput, TransferView};
 use huzhu_app::Backend;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
@@ -23,104 +24,6 @@ pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(mine::<S>))
         .routes(route!(confirm::<S>))
         .routes(route!(refuse::<S>))
-}
-
-/// 调动申请 — a request as its requester sees it: what was asked and its state, nothing of
-/// whom it matched.
-#[derive(Serialize, ToSchema)]
-pub struct TransferRequestBody {
-    pub id: i64,
-    /// Masked.
-    pub id_number: String,
-    pub name: String,
-    /// The receiving unit.
-    pub to: String,
-    pub reason: String,
-    /// `pending`, `confirmed` or `refused`.
-    pub status: String,
-    pub requested_at: chrono::DateTime<chrono::Utc>,
-    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Why it was refused.
-    pub decision_reason: Option<String>,
-}
-
-impl TransferRequestBody {
-    fn of(v: RequestView) -> TransferRequestBody {
-        let RequestView {
-            id,
-            id_number,
-            name,
-            to,
-            reason,
-            status,
-            requested_at,
-            decided_at,
-            decision_reason,
-        } = v;
-        TransferRequestBody {
-            id,
-            id_number,
-            name,
-            to,
-            reason,
-            status,
-            requested_at,
-            decided_at,
-            decision_reason,
-        }
-    }
-}
-
-/// 调动申请（待处理方） — a request as the side that decides it sees it.
-#[derive(Serialize, ToSchema)]
-pub struct TransferBody {
-    pub id: i64,
-    /// Masked.
-    pub id_number: String,
-    pub name: String,
-    /// The member's unit when requested; null when the request matched no member.
-    pub from: Option<String>,
-    /// The receiving unit.
-    pub to: String,
-    pub reason: String,
-    /// `pending`, `confirmed` or `refused`.
-    pub status: String,
-    pub requested_by: String,
-    pub requested_at: chrono::DateTime<chrono::Utc>,
-    pub decided_by: Option<String>,
-    /// Why it was refused.
-    pub decision_reason: Option<String>,
-}
-
-impl TransferBody {
-    fn of(v: TransferView) -> TransferBody {
-        let TransferView {
-            id,
-            id_number,
-            name,
-            from,
-            to,
-            reason,
-            status,
-            requested_by,
-            requested_at,
-            decided_by,
-            decision_reason,
-        } = v;
-        TransferBody {
-            id,
-            id_number,
-            name,
-            from,
-            to,
-            reason,
-            status,
-            requested_by,
-            requested_at,
-            decided_by,
-            decision_reason,
-        }
-    }
 }
 
 /// 调动申请 — what the receiving unit's officer sends.
@@ -136,13 +39,6 @@ pub struct CreateTransferRequest {
     #[schema(example = "LA-01-001")]
     pub to: String,
     /// 调动理由
-    pub reason: String,
-}
-
-/// 拒绝理由
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RefuseTransferRequest {
     pub reason: String,
 }
 
@@ -162,7 +58,7 @@ struct PendingQuery {
     request_body = CreateTransferRequest,
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = CREATED, description = "the pending request", body = TransferRequestBody),
+        (status = CREATED, description = "the pending request", body = RequestView),
         (status = BAD_REQUEST, description = "malformed body; `field` names which", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not manage the roster", body = ErrorBody),
@@ -174,7 +70,7 @@ async fn create<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiJson(req): ApiJson<CreateTransferRequest>,
-) -> Result<(StatusCode, Json<TransferRequestBody>), ApiError> {
+) -> Result<(StatusCode, Json<RequestView>), ApiError> {
     let to = org_code("to", &req.to)?;
     let input = TransferInput {
         id_number: &req.id_number,
@@ -183,7 +79,7 @@ async fn create<S: Backend>(
         reason: &req.reason,
     };
     let done = transfers::request(&state.store, state.clock.as_ref(), &actor, &input).await?;
-    Ok((StatusCode::CREATED, Json(TransferRequestBody::of(done))))
+    Ok((StatusCode::CREATED, Json(done)))
 }
 
 /// 待处理的调动申请 — pending requests the actor may confirm or refuse, oldest first.
@@ -194,7 +90,7 @@ async fn create<S: Backend>(
     params(PendingQuery),
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = OK, description = "pending requests", body = Vec<TransferBody>),
+        (status = OK, description = "pending requests", body = Vec<TransferView>),
         (status = BAD_REQUEST, description = "bad `org`", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not manage the roster", body = ErrorBody),
@@ -206,10 +102,10 @@ async fn list<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<PendingQuery>,
-) -> Result<Json<Vec<TransferBody>>, ApiError> {
+) -> Result<Json<Vec<TransferView>>, ApiError> {
     let org = q.org.as_deref().map(|c| org_code("org", c)).transpose()?;
     let list = transfers::pending(&state.store, &actor, org.as_ref()).await?;
-    Ok(Json(list.into_iter().map(TransferBody::of).collect()))
+    Ok(Json(list))
 }
 
 /// 我的调动申请 — the actor's own requests and their states, newest first.
@@ -219,7 +115,7 @@ async fn list<S: Backend>(
     tag = "members",
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = OK, description = "the actor's requests", body = Vec<TransferRequestBody>),
+        (status = OK, description = "the actor's requests", body = Vec<RequestView>),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not manage the roster", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
@@ -228,11 +124,9 @@ async fn list<S: Backend>(
 async fn mine<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
-) -> Result<Json<Vec<TransferRequestBody>>, ApiError> {
+) -> Result<Json<Vec<RequestView>>, ApiError> {
     let list = transfers::mine(&state.store, &actor).await?;
-    Ok(Json(
-        list.into_iter().map(TransferRequestBody::of).collect(),
-    ))
+    Ok(Json(list))
 }
 
 /// 确认调动 — the member moves to the receiving unit (audited under both units).
@@ -243,7 +137,7 @@ async fn mine<S: Backend>(
     params(("id" = i64, Path, description = "request id")),
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = OK, description = "the confirmed request", body = TransferBody),
+        (status = OK, description = "the confirmed request", body = TransferView),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not manage the roster", body = ErrorBody),
         (status = NOT_FOUND, description = "no such request for the actor to decide", body = ErrorBody),
@@ -255,17 +149,17 @@ async fn confirm<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<TransferBody>, ApiError> {
+) -> Result<Json<TransferView>, ApiError> {
     let done = transfers::decide(
         &state.store,
         state.clock.as_ref(),
         &actor,
         id,
-        TransferDecision::Confirm,
+        Decision::Confirm,
         None,
     )
     .await?;
-    Ok(Json(TransferBody::of(done)))
+    Ok(Json(done))
 }
 
 /// 拒绝调动 — the member stays; the requester sees the reason.
@@ -274,10 +168,10 @@ async fn confirm<S: Backend>(
     path = "/api/v1/transfers/{id}/refuse",
     tag = "members",
     params(("id" = i64, Path, description = "request id")),
-    request_body = RefuseTransferRequest,
+    request_body = RefusalRequest,
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = OK, description = "the refused request", body = TransferBody),
+        (status = OK, description = "the refused request", body = TransferView),
         (status = BAD_REQUEST, description = "no reason, or a malformed body", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not manage the roster", body = ErrorBody),
@@ -290,16 +184,16 @@ async fn refuse<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(req): ApiJson<RefuseTransferRequest>,
-) -> Result<Json<TransferBody>, ApiError> {
+    ApiJson(req): ApiJson<RefusalRequest>,
+) -> Result<Json<TransferView>, ApiError> {
     let done = transfers::decide(
         &state.store,
         state.clock.as_ref(),
         &actor,
         id,
-        TransferDecision::Refuse,
+        Decision::Refuse,
         Some(&req.reason),
     )
     .await?;
-    Ok(Json(TransferBody::of(done)))
+    Ok(Json(done))
 }

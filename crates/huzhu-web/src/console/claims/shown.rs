@@ -5,6 +5,7 @@ use super::super::Ctx;
 use huzhu_app::claims::ClaimView;
 use huzhu_domain::policy::Policy;
 use huzhu_domain::review::ReviewFlag;
+use huzhu_domain::scenario::{Claim, Event};
 use serde::Deserialize;
 
 /// A claim kind's name, by its code.
@@ -50,41 +51,6 @@ pub fn pick(c: &Ctx, both: &str) -> String {
     both.to_string()
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Body {
-    admitted: Option<chrono::NaiveDate>,
-    discharged: Option<chrono::NaiveDate>,
-    period_start: Option<chrono::NaiveDate>,
-    period_end: Option<chrono::NaiveDate>,
-    designated_disease: Option<String>,
-    hospital_grade: Option<u8>,
-    rehabilitation: bool,
-    diagnoses: Vec<BodyDiagnosis>,
-    costs_fen: BodyCosts,
-    invoices: Vec<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct BodyDiagnosis {
-    disease: String,
-    date: Option<chrono::NaiveDate>,
-    first_diagnosis: bool,
-    death_date: Option<chrono::NaiveDate>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct BodyCosts {
-    total: i64,
-    pooled_fund: i64,
-    personal_account: i64,
-    self_borne: i64,
-    self_pay_class_b: i64,
-    self_pay_excluded: i64,
-}
-
 /// One diagnosis, with the policy's name for its code.
 pub struct DiagnosisShown {
     pub code: String,
@@ -95,6 +61,7 @@ pub struct DiagnosisShown {
 }
 
 /// The event's facts.
+#[derive(Default)]
 pub struct ClaimShown {
     pub admitted: Option<chrono::NaiveDate>,
     pub discharged: Option<chrono::NaiveDate>,
@@ -119,9 +86,14 @@ fn disease_name(policy: &Policy, code: &str) -> String {
 }
 
 impl ClaimShown {
+    /// The facts of `v`'s claim, read as the domain reads a SPEC 10 claim
+    /// ([`huzhu_domain::scenario::Claim`]); a body that does not read (none is stored so) shows
+    /// nothing.
     pub fn of(v: &ClaimView, policy: &Policy) -> ClaimShown {
-        let b: Body = serde_json::from_value(v.claim.clone()).unwrap_or_default();
-        let k = &b.costs_fen;
+        let Ok(b) = Claim::from_json(&v.claim.to_string(), "claim") else {
+            return ClaimShown::default();
+        };
+        let k = &b.costs;
         let costs = [
             ("医疗费总额", "Total cost", k.total),
             ("统筹支付", "Pooled fund", k.pooled_fund),
@@ -131,17 +103,33 @@ impl ClaimShown {
             ("自费", "Excluded self-pay", k.self_pay_excluded),
         ]
         .into_iter()
-        .filter(|(_, _, f)| *f != 0 || k.self_borne == 0)
+        .map(|(zh, en, m)| (zh, en, m.fen()))
+        .filter(|(_, _, f)| *f != 0 || k.self_borne.fen() == 0)
         .collect();
+        let (admitted, discharged, period_start, period_end, designated) = match &b.event {
+            Event::HospitalStay {
+                admitted,
+                discharged,
+            } => (Some(*admitted), Some(*discharged), None, None, None),
+            Event::Outpatient {
+                start,
+                end,
+                disease,
+            } => (
+                None,
+                None,
+                Some(*start),
+                Some(*end),
+                Some((disease.clone(), disease_name(policy, disease))),
+            ),
+            Event::Diagnosis | Event::CarePayment => (None, None, None, None, None),
+        };
         ClaimShown {
-            admitted: b.admitted,
-            discharged: b.discharged,
-            period_start: b.period_start,
-            period_end: b.period_end,
-            designated: b
-                .designated_disease
-                .as_ref()
-                .map(|d| (d.clone(), disease_name(policy, d))),
+            admitted,
+            discharged,
+            period_start,
+            period_end,
+            designated,
             hospital_grade: b.hospital_grade,
             rehabilitation: b.rehabilitation,
             diagnoses: b
@@ -150,7 +138,7 @@ impl ClaimShown {
                 .map(|d| DiagnosisShown {
                     code: d.disease.clone(),
                     name: disease_name(policy, &d.disease),
-                    date: d.date,
+                    date: Some(d.date),
                     first: d.first_diagnosis,
                     death_date: d.death_date,
                 })
@@ -233,7 +221,7 @@ impl EventRow {
                     .map(|r| c.t(r.label_zh(), r.label_en()).to_string())
                     .unwrap_or_else(|| e.actor_role.clone()),
                 action: action_label(c, &e.action).to_string(),
-                to: e.to.code(),
+                to: e.to,
                 reason: e
                     .reason
                     .split("; ")

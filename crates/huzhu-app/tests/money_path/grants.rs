@@ -1,0 +1,207 @@
+//! Issue 15 through the use cases: a relief from application to a paid batch, approved at the
+//! level its amount needs; a campaign whose duplicate listing is refused; the ledger agrees.
+
+use super::*;
+use huzhu_app::{campaign, grant};
+use huzhu_domain::grant::{FundKind, GrantState};
+use huzhu_domain::money::Money;
+use huzhu_store::grant::GrantId;
+
+fn street_staff() -> Actor {
+    actor(
+        "street",
+        Role::FederationStaff,
+        "LA-01",
+        OrgLevel::Street,
+        None,
+    )
+}
+
+fn relief(member: MemberId, yuan: i64) -> grant::ApplyRequest {
+    let facts = json!({"requested_fen": yuan * 100, "documents": ["application_form"]});
+    grant::ApplyRequest {
+        programme: "one-off-relief".into(),
+        member,
+        facts: facts.as_object().cloned().unwrap_or_default(),
+    }
+}
+
+fn only(out: Vec<grant::Applied>) -> huzhu_store::grant::Grant {
+    assert_eq!(out.len(), 1, "{out:?}");
+    out[0].grant().clone()
+}
+
+pub async fn a_relief_goes_from_application_to_a_paid_batch_approved_at_its_level<S: Repo>(s: S) {
+    let clock = TestClock::on(2026, 3, 2);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    let m = a_member(&s).await;
+    grant::deposit(
+        &s,
+        &clock,
+        &finance(),
+        FundKind::Hardship,
+        Money::from_yuan(10_000),
+        "2026年帮扶资金",
+    )
+    .await
+    .unwrap();
+    // 3,000元: above the street's 2,000, so the district approves.
+    let g = only(
+        grant::apply(&s, &clock, &officer(), relief(m, 3_000))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(g.state, GrantState::Applied);
+    assert_eq!(g.amount, Money::from_yuan(3_000));
+    assert_eq!(g.approval_level, OrgLevel::District);
+    // The officer who applied cannot check it; another unit's officer does not see it.
+    assert!(matches!(
+        grant::check(&s, &clock, &officer(), g.id).await,
+        Err(AppError::Forbidden { .. })
+    ));
+    assert!(matches!(
+        grant::get(&s, &other_officer(), g.id).await,
+        Err(AppError::NotFound { .. })
+    ));
+    let g = grant::check(&s, &clock, &street_staff(), g.id)
+        .await
+        .unwrap();
+    assert_eq!(g.state, GrantState::Checked);
+    // The street is below the district: 403.
+    assert!(matches!(
+        grant::approve(&s, &clock, &street_staff(), g.id).await,
+        Err(AppError::Forbidden { .. })
+    ));
+    let g = grant::approve(&s, &clock, &district_staff(), g.id)
+        .await
+        .unwrap();
+    assert_eq!(g.state, GrantState::Approved);
+    let notice = grant::notice(&s, &officer(), g.id).await.unwrap();
+    assert!(!notice.lines.is_empty());
+    assert!(notice
+        .lines
+        .iter()
+        .all(|l| l.clause.starts_with("one-off-relief")));
+    // A second application this year counts the first: 3,000 + 3,000 > 5,000 is refused.
+    let second = only(
+        grant::apply(&s, &clock, &officer(), relief(m, 3_000))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(second.state, GrantState::Refused);
+    assert!(
+        second
+            .reason
+            .clone()
+            .unwrap_or_default()
+            .contains("cap_reached"),
+        "{:?}",
+        second.reason
+    );
+    // The grant goes into the same batch as the claims and is paid.
+    let batch = payouts::build_batch(&s, &clock, &finance(), &code("HZ"))
+        .await
+        .unwrap();
+    let line = batch
+        .lines
+        .iter()
+        .find(|l| l.subject.grant() == Some(g.id))
+        .expect("the grant's line");
+    assert_eq!(line.amount, Money::from_yuan(3_000));
+    let csv = payouts::bank_file_csv(&batch.batch, &batch.lines).unwrap();
+    assert!(String::from_utf8_lossy(&csv).contains(&format!("救助{}", g.id.0)));
+    payouts::settle_batch(&s, &clock, &cashier(), batch.batch.id, &[])
+        .await
+        .unwrap();
+    let paid = grant::get(&s, &officer(), g.id).await.unwrap();
+    assert_eq!(
+        (paid.state, paid.paid),
+        (GrantState::Paid, Money::from_yuan(3_000))
+    );
+    let mine = grant::member_grants(&s, &officer(), m).await.unwrap();
+    assert_eq!(mine.len(), 2);
+    let report = ledger::check_store(&s, &LedgerScope::Everything)
+        .await
+        .unwrap();
+    assert!(report.ok, "{:?}", report.problems);
+    assert_eq!(report.balances["programme_fund:hardship"], -700_000);
+}
+
+pub async fn a_campaign_refuses_a_second_listing_and_pays_through_the_batch<S: Repo>(s: S) {
+    let clock = TestClock::on(2026, 1, 10);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    let m = a_member(&s).await;
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let end = chrono::NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
+    let c = campaign::create(
+        &s,
+        &clock,
+        &city_staff(),
+        "two-festivals-2026",
+        (start, end),
+    )
+    .await
+    .unwrap();
+    let city = campaign::add_by_hand(
+        &s,
+        &clock,
+        &city_staff(),
+        c.id,
+        m,
+        "突发困难，市总走访",
+        Money::from_yuan(1_000),
+        true,
+    )
+    .await
+    .unwrap();
+    assert_eq!(city.added, 1);
+    let district = campaign::add_by_hand(
+        &s,
+        &clock,
+        &district_staff(),
+        c.id,
+        m,
+        "区总走访名单",
+        Money::from_yuan(500),
+        true,
+    )
+    .await
+    .unwrap();
+    assert_eq!(district.added, 0);
+    assert_eq!(district.already[0].org, "HZ");
+    // Without money in the campaign fund nothing is granted.
+    assert!(matches!(
+        campaign::grant(&s, &clock, &city_staff(), c.id).await,
+        Err(AppError::Conflict(why)) if why.starts_with("fund_exhausted")
+    ));
+    grant::deposit(
+        &s,
+        &clock,
+        &finance(),
+        FundKind::Campaign,
+        Money::from_yuan(5_000),
+        "送温暖经费",
+    )
+    .await
+    .unwrap();
+    let done = campaign::grant(&s, &clock, &city_staff(), c.id)
+        .await
+        .unwrap();
+    assert_eq!((done.granted, done.total), (1, Money::from_yuan(1_000)));
+    let r = campaign::recipients(&s, &officer(), c.id, 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(r.len(), 1);
+    let g: GrantId = r[0].grant.expect("granted");
+    let batch = payouts::build_batch(&s, &clock, &finance(), &code("HZ"))
+        .await
+        .unwrap();
+    assert!(batch.lines.iter().any(|l| l.subject.grant() == Some(g)));
+    payouts::settle_batch(&s, &clock, &cashier(), batch.batch.id, &[])
+        .await
+        .unwrap();
+    let report = ledger::check_store(&s, &LedgerScope::Everything)
+        .await
+        .unwrap();
+    assert!(report.ok, "{:?}", report.problems);
+}
