@@ -30,6 +30,7 @@ pub mod members;
 pub mod orgs;
 pub mod payouts;
 pub mod policies;
+pub mod programme_stats;
 pub mod replay;
 pub mod review;
 pub mod stats;

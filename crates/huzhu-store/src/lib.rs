@@ -35,6 +35,7 @@ pub use model::*;
 pub use money::MoneyStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use stats::programmes::ProgrammeStatsStore;
 pub use stats::StatsStore;
 pub use transfers::{NewTransfer, Transfer, TransferStore};
 
@@ -193,6 +194,7 @@ pub trait Repo:
     + GrantStore
     + CampaignStore
     + ArchiveStore
+    + ProgrammeStatsStore
 {
 }
 
@@ -205,7 +207,8 @@ impl<
             + TransferStore
             + GrantStore
             + CampaignStore
-            + ArchiveStore,
+            + ArchiveStore
+            + ProgrammeStatsStore,
     > Repo for T
 {
 }

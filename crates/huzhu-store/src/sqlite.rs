@@ -159,4 +159,5 @@ crate::transfers::impl_transfer_store!(SqliteStore);
 crate::grant::impl_grant_store!(SqliteStore);
 crate::campaign::impl_campaign_store!(SqliteStore);
 crate::archive::impl_archive_store!(SqliteStore);
+crate::stats::programmes::impl_programme_stats_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);

@@ -1670,3 +1670,5 @@ mod office;
 mod archive;
 #[path = "conformance/grants.rs"]
 mod grants;
+#[path = "conformance/programme_stats.rs"]
+mod programme_stats;

@@ -8,6 +8,7 @@
 //! [`StatsStore::recount_stats`] rebuilds them after a bulk load and [`StatsStore::check_stats`]
 //! says where they drifted.
 
+pub mod programmes;
 pub(crate) mod sql;
 
 use crate::Result;
