@@ -142,16 +142,7 @@ coded_enum! {
     }
 }
 
-coded_enum! {
-    /// The school level of a person in education (SPEC 11).
-    SchoolLevel {
-        Postgraduate = ("postgraduate", "研究生", "postgraduate"),
-        Undergraduate = ("undergraduate", "本科", "undergraduate"),
-        JuniorCollege = ("junior_college", "大专", "junior college"),
-        SeniorSecondary = ("senior_secondary", "高中/中职", "senior secondary"),
-        None = ("none", "不在学", "not in school"),
-    }
-}
+pub use crate::programme::SchoolLevel;
 
 coded_enum! {
     /// A step in a record's life: the timeline's vocabulary.

@@ -13,7 +13,7 @@ use crate::id_number::IdNumber;
 use crate::member::EmploymentStatus;
 use crate::money::Money;
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A field that is missing, unknown or malformed, by its path; or a fact the programme needs that
@@ -91,7 +91,8 @@ pub struct Person {
     pub dialysis: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+/// The school level of a person in education (SPEC 11); the archive's household facts use it too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SchoolLevel {
     Postgraduate,
@@ -128,6 +129,15 @@ impl SchoolLevel {
             SchoolLevel::JuniorCollege => "大专",
             SchoolLevel::SeniorSecondary => "高中（中职）",
             SchoolLevel::None => "非在学",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            SchoolLevel::Postgraduate => "postgraduate",
+            SchoolLevel::Undergraduate => "undergraduate",
+            SchoolLevel::JuniorCollege => "junior college",
+            SchoolLevel::SeniorSecondary => "senior secondary",
+            SchoolLevel::None => "not in school",
         }
     }
 }
