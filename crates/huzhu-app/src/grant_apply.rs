@@ -132,8 +132,10 @@ pub async fn apply<S: Repo>(
         }),
     );
     case.insert("grants".into(), serde_json::Value::Array(grants));
-    let case = Case::from_json(&serde_json::Value::Object(case).to_string())
-        .map_err(|e| AppError::invalid(&e.field, e.problem.clone()))?;
+    // Kept with the application: `huzhu replay --programme` re-decides it under another file.
+    let case_json = serde_json::Value::Object(case).to_string();
+    let case =
+        Case::from_json(&case_json).map_err(|e| AppError::invalid(&e.field, e.problem.clone()))?;
     let a =
         programme::assess(&p, &case).map_err(|e| AppError::invalid(&e.field, e.problem.clone()))?;
     let json = a.to_json();
@@ -172,6 +174,7 @@ pub async fn apply<S: Repo>(
                         GrantState::Refused
                     },
                     assessment: &json,
+                    case_json: Some(&case_json),
                     approval_level: approval_level(a.approval.as_deref().unwrap_or("city")),
                     reason: reason.as_deref(),
                     by: &actor.username,

@@ -67,6 +67,8 @@ pub struct NewGrant<'a> {
     /// `Applied`, or `Refused` when the programme refused the case.
     pub state: GrantState,
     pub assessment: &'a str,
+    /// The case the engine decided on (SPEC 11 JSON), kept for `huzhu replay --programme`.
+    pub case_json: Option<&'a str>,
     pub approval_level: OrgLevel,
     pub reason: Option<&'a str>,
     pub by: &'a str,
@@ -174,6 +176,16 @@ pub trait GrantStore: Send + Sync {
         scope: &OrgScope,
         filter: &GrantFilter,
     ) -> impl Future<Output = crate::Result<Vec<Grant>>> + Send;
+
+    /// The applications of a programme in `scope` whose cycle label begins with `year` (a
+    /// calendar or academic year `2026`, a window `2026春节`), by id, each with the case it was
+    /// decided on (`None` for grants made before cases were kept, and campaign grants).
+    fn grant_cases(
+        &self,
+        programme_id: &str,
+        year: i32,
+        scope: &OrgScope,
+    ) -> impl Future<Output = crate::Result<Vec<(Grant, Option<String>)>>> + Send;
 
     /// Moves a grant in `scope` one step; a grant that moved since `expected_version` is a
     /// conflict. An approval with an entry takes its amount from the fund first: a fund holding
@@ -349,9 +361,10 @@ macro_rules! impl_grant_store {
                     format!(
                         "INSERT INTO grants (tenant_id, programme_id, programme_version, cycle, \
                          grant_key, subject_id_number, member_id, org_id, fund, amount_fen, \
-                         state, assessment, approval_level, reason, applied_by, applied_at) \
+                         state, assessment, approval_level, reason, applied_by, applied_at, \
+                         case_json) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '{state}', $11, $12, \
-                         $13, $14, $15) {}RETURNING id",
+                         $13, $14, $15, $16) {}RETURNING id",
                         if huzhu_domain::grant::GrantState::parse(state)
                             .is_some_and(|s| s.is_live())
                         {
@@ -380,6 +393,7 @@ macro_rules! impl_grant_store {
                             .bind($reason)
                             .bind(g.by)
                             .bind(g.at)
+                            .bind(g.case_json)
                     };
                 }
                 let sql = insert(g.state.code());
@@ -455,6 +469,35 @@ macro_rules! impl_grant_store {
                 .await?;
                 row.ok_or_else(|| $crate::StoreError::NotFound(format!("grant {}", id.0)))?
                     .into_grant()
+            }
+
+            async fn grant_cases(
+                &self,
+                programme_id: &str,
+                year: i32,
+                scope: &$crate::OrgScope,
+            ) -> $crate::Result<Vec<($crate::grant::Grant, Option<String>)>> {
+                #[derive(sqlx::FromRow)]
+                struct Row {
+                    #[sqlx(flatten)]
+                    grant: $crate::grant::GrantRow,
+                    case_json: Option<String>,
+                }
+                let rows: Vec<Row> = sqlx::query_as(&format!(
+                    "SELECT {}, g.case_json FROM {} WHERE {} AND g.programme_id = $2 \
+                     AND g.cycle LIKE $3 ORDER BY g.id",
+                    $crate::grant::GRANT_COLUMNS,
+                    $crate::grant::GRANT_FROM,
+                    $crate::grant::in_scope(1)
+                ))
+                .bind(scope.org())
+                .bind(programme_id)
+                .bind(format!("{year}%"))
+                .fetch_all(&self.reader)
+                .await?;
+                rows.into_iter()
+                    .map(|r| Ok((r.grant.into_grant()?, r.case_json)))
+                    .collect()
             }
 
             async fn grants_under(

@@ -209,3 +209,61 @@ pub async fn a_campaign_refuses_a_second_listing_and_pays_through_the_batch<S: R
         .unwrap();
     assert!(report.ok, "{:?}", report.problems);
 }
+
+pub async fn a_years_applications_replay_under_a_changed_programme_file_changing_nothing<
+    S: Repo,
+>(
+    s: S,
+) {
+    let clock = TestClock::on(2026, 3, 2);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    let m = a_member(&s).await;
+    let g = only(
+        grant::apply(&s, &clock, &officer(), relief(m, 3_000))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(g.amount, Money::from_yuan(3_000));
+    let same = huzhu_domain::programme::builtin("one-off-relief")
+        .unwrap()
+        .unwrap();
+    let r = huzhu_app::replay::replay_programme(&s, 2026, &same)
+        .await
+        .unwrap();
+    assert_eq!(r.applications, 1, "{r:?}");
+    assert_eq!(r.changed, 0);
+    assert_eq!(r.total.old_fen, 300_000);
+    assert_eq!(r.total.new_fen, 300_000);
+    // A stricter file: at most 2,000元 a request. The 3,000元 application would be refused.
+    let text = include_str!("../../../../programmes/one-off-relief.toml")
+        .replace("max = 5000", "max = 2000")
+        .replace("version = \"2026.1\"", "version = \"2026.2\"");
+    let stricter = huzhu_domain::programme::Programme::from_toml(&text).unwrap();
+    let r = huzhu_app::replay::replay_programme(&s, 2026, &stricter)
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.applications, r.changed, r.newly_refused),
+        (1, 1, 1),
+        "{r:?}"
+    );
+    assert_eq!(r.total.new_fen, 0);
+    assert_eq!(r.old_versions, vec!["2026.1".to_string()]);
+    assert_eq!(r.new_version, "2026.2");
+    let d = &r.largest[0];
+    assert_eq!((d.grant, d.old_fen, d.new_fen), (g.id.0, 300_000, 0));
+    assert_eq!(d.new_refusals, vec!["amount_out_of_range".to_string()]);
+    assert_eq!(r.new_refusals.get("amount_out_of_range"), Some(&1));
+    assert!(
+        !d.subject.contains(&g.subject_id_number),
+        "masked: {}",
+        d.subject
+    );
+    // Nothing changed: the grant is as it was; another year has nothing to replay.
+    let after = grant::get(&s, &officer(), g.id).await.unwrap();
+    assert_eq!(after, g);
+    let none = huzhu_app::replay::replay_programme(&s, 2025, &same)
+        .await
+        .unwrap();
+    assert_eq!(none.applications, 0);
+}

@@ -54,6 +54,7 @@ fn application<'a>(member: MemberId, key: &'a str, subject: &'a str, yuan: i64) 
         amount: Money::from_yuan(yuan),
         state: GrantState::Applied,
         assessment: "{\"eligible\":true}",
+        case_json: Some("{\"as_of\":\"2026-03-01\"}"),
         approval_level: OrgLevel::District,
         reason: None,
         by: "la.officer",
@@ -562,7 +563,51 @@ async fn a_campaign_lists_a_member_once_and_grants_them_once<
     assert!(granted.iter().all(|g| g.state == GrantState::Approved));
 }
 
+async fn an_application_keeps_its_case_and_is_found_by_programme_year_and_scope<
+    S: Store + GrantStore,
+>(
+    s: S,
+) {
+    let m = people(&s).await;
+    let key = format!("2026:{}", id(1).as_str());
+    let kept = recorded(
+        s.apply_grant(&application(m[0], &key, id(1).as_str(), 4500), &under("LA"))
+            .await
+            .unwrap(),
+    );
+    let subject = id(1);
+    let mut older = application(m[0], "2025:y", subject.as_str(), 4500);
+    older.cycle = "2025";
+    older.case_json = None;
+    recorded(s.apply_grant(&older, &under("LA")).await.unwrap());
+    let found = s
+        .grant_cases("dialysis-relief", 2026, &under("LA"))
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0.id, kept.id);
+    assert_eq!(found[0].1.as_deref(), Some("{\"as_of\":\"2026-03-01\"}"));
+    let old = s
+        .grant_cases("dialysis-relief", 2025, &OrgScope::Everything)
+        .await
+        .unwrap();
+    assert_eq!(old.len(), 1);
+    assert_eq!(old[0].1, None);
+    // Another district's actor finds none of them; another programme none either.
+    assert!(s
+        .grant_cases("dialysis-relief", 2026, &under("SC"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(s
+        .grant_cases("golden-autumn", 2026, &OrgScope::Everything)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
 on_both!(
+    an_application_keeps_its_case_and_is_found_by_programme_year_and_scope,
     a_second_grant_with_one_key_is_refused_naming_the_first_and_its_org,
     a_hundred_concurrent_grants_with_one_key_give_exactly_one_grant,
     a_fund_never_goes_negative_under_concurrent_approvals,

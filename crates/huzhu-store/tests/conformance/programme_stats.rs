@@ -118,6 +118,7 @@ async fn granted<S: GrantStore>(s: &S, member: MemberId, n: u32) {
                 amount: Money::from_yuan(4_500),
                 state: GrantState::Applied,
                 assessment: "{}",
+                case_json: None,
                 approval_level: OrgLevel::District,
                 reason: None,
                 by: "officer",

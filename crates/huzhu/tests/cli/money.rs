@@ -108,4 +108,40 @@ fn the_demo_ledger_checks_out_and_replay_under_the_same_rules_changes_nothing() 
         .args(["replay", "--cycle", "2022", "--policy", "no-such-policy"])
         .assert()
         .code(2);
+
+    // A year's relief applications under a programme file: `--year` names the year.
+    let out = huzhu(dir.path())
+        .args([
+            "replay",
+            "--programme",
+            "dialysis-relief",
+            "--year",
+            "2026",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let prog: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(prog["programme"], "dialysis-relief", "{prog}");
+    assert_eq!(prog["changed"], 0, "the same file changes nothing: {prog}");
+    assert_eq!(prog["total"]["old_fen"], prog["total"]["new_fen"]);
+    huzhu(dir.path())
+        .args([
+            "replay",
+            "--year",
+            "2026",
+            "--programme",
+            "no-such-programme",
+        ])
+        .assert()
+        .code(2);
+    // Neither a policy nor a programme: a usage error naming them.
+    huzhu(dir.path())
+        .args(["replay", "--year", "2026"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--policy"));
 }
