@@ -11,18 +11,23 @@ fn huzhu(data: &Path) -> Command {
     c
 }
 
-#[test]
-fn the_demo_ledger_checks_out_and_replay_under_the_same_rules_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    huzhu(dir.path()).arg("demo").assert().success();
-    let out = huzhu(dir.path())
-        .args(["ledger", "check", "--json"])
+/// Runs huzhu with `args` (which succeeds) and reads its standard output as JSON.
+fn json_of(data: &Path, args: &[&str]) -> serde_json::Value {
+    let out = huzhu(data)
+        .args(args)
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
-    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn the_demo_ledger_checks_out_and_replay_under_the_same_rules_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    huzhu(dir.path()).arg("demo").assert().success();
+    let report = json_of(dir.path(), &["ledger", "check", "--json"]);
     assert_eq!(report["ok"], true, "{report}");
     assert!(report["entries"].as_u64().unwrap() > 10);
     assert_eq!(
@@ -35,14 +40,7 @@ fn the_demo_ledger_checks_out_and_replay_under_the_same_rules_changes_nothing() 
         0
     );
     // One district's subtree: fewer entries, and they check out on their own.
-    let out = huzhu(dir.path())
-        .args(["ledger", "check", "--json", "--org", "LA-01"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let part: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let part = json_of(dir.path(), &["ledger", "check", "--json", "--org", "LA-01"]);
     assert_eq!(part["ok"], true, "{part}");
     assert!(part["entries"].as_u64().unwrap() < report["entries"].as_u64().unwrap());
     assert!(part["entries"].as_u64().unwrap() > 0);
@@ -51,52 +49,37 @@ fn the_demo_ledger_checks_out_and_replay_under_the_same_rules_changes_nothing() 
         .assert()
         .failure();
 
-    let out = huzhu(dir.path())
-        .args([
+    let same = json_of(
+        dir.path(),
+        &[
             "replay",
             "--cycle",
             "2022",
             "--policy",
             "hangzhou-2022",
             "--json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let same: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        ],
+    );
     assert!(same["claims"].as_u64().unwrap() >= 8, "{same}");
     assert_eq!(same["claims_changed"], 0);
     assert_eq!(same["total"]["old_fen"], same["total"]["new_fen"]);
 
     // Under another scheme every amount is re-decided; the ledger is untouched.
-    let out = huzhu(dir.path())
-        .args([
+    let other = json_of(
+        dir.path(),
+        &[
             "replay",
             "--cycle",
             "2022",
             "--policy",
             "wenzhou-2018",
             "--json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let other: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        ],
+    );
     assert_eq!(other["claims"], same["claims"]);
     assert!(other["claims_changed"].as_u64().unwrap() > 0);
     assert!(!other["largest"].as_array().unwrap().is_empty());
-    let again = huzhu(dir.path())
-        .args(["ledger", "check", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let again: serde_json::Value = serde_json::from_slice(&again).unwrap();
+    let again = json_of(dir.path(), &["ledger", "check", "--json"]);
     assert_eq!(again["entries"], report["entries"], "replay wrote nothing");
     assert_eq!(again["balances"], report["balances"]);
 
@@ -110,21 +93,17 @@ fn the_demo_ledger_checks_out_and_replay_under_the_same_rules_changes_nothing() 
         .code(2);
 
     // A year's relief applications under a programme file: `--year` names the year.
-    let out = huzhu(dir.path())
-        .args([
+    let prog = json_of(
+        dir.path(),
+        &[
             "replay",
             "--programme",
             "dialysis-relief",
             "--year",
             "2026",
             "--json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let prog: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        ],
+    );
     assert_eq!(prog["programme"], "dialysis-relief", "{prog}");
     assert_eq!(prog["changed"], 0, "the same file changes nothing: {prog}");
     assert_eq!(prog["total"]["old_fen"], prog["total"]["new_fen"]);
