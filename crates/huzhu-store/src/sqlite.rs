@@ -136,6 +136,66 @@ impl SqliteStore {
         self.reader.close().await;
         self.pool.close().await;
     }
+
+    /// Writes a consistent copy of the whole database to `path` (which must not exist) while
+    /// others go on reading and writing: SQLite's `VACUUM INTO` copies inside one read
+    /// transaction, so the copy is the database as of one commit, compacted, with no WAL beside
+    /// it. A reader connection does it: the writer is never held up.
+    pub async fn backup_into(&self, path: &Path) -> Result<()> {
+        let path = path.to_str().ok_or_else(|| {
+            crate::StoreError::Corrupt(format!("backup path {} is not UTF-8", path.display()))
+        })?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.reader)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the file is a huzhu database: it records huzhu's first migration (any other
+    /// SQLite file, or an empty one, is not — migrating it would make it look like one).
+    pub async fn is_huzhu_database(&self) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if n == 0 {
+            return Ok(false);
+        }
+        let first: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM _sqlx_migrations WHERE version = 20261123000001",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(first == 1)
+    }
+
+    /// SQLite's own check of the file (`PRAGMA integrity_check`): empty when it is sound, else
+    /// the problems it names.
+    pub async fn integrity_problems(&self) -> Result<Vec<String>> {
+        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().filter(|r| r != "ok").collect())
+    }
+
+    /// Moves everything in the write-ahead log into the database file and empties the log, so
+    /// that the file alone holds every commit. Fails (busy) while another connection reads or
+    /// writes.
+    pub async fn checkpoint_truncate(&self) -> Result<()> {
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.pool)
+            .await?;
+        if busy != 0 {
+            return Err(crate::StoreError::Conflict(
+                "数据库正被其他进程使用 (the database is in use by another process: stop the \
+                 server first)"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// SQLITE_BUSY and its extended codes (BUSY_RECOVERY, BUSY_SNAPSHOT, BUSY_TIMEOUT): another

@@ -59,6 +59,10 @@ enum Command {
     Ledger(cmd::ledger::LedgerCommand),
     /// Re-decide a stored cycle's claims under another policy, changing nothing.
     Replay(cmd::replay::ReplayArgs),
+    /// Write a consistent copy of the running SQLite database to a file (PostgreSQL: pg_dump).
+    Backup(cmd::backup::BackupArgs),
+    /// Check a backup (integrity, migrations, ledger) and put it in place of the SQLite database.
+    Restore(cmd::backup::RestoreArgs),
 }
 
 /// mimalloc instead of the system allocator: the server allocates and frees small buffers on
@@ -100,6 +104,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         command => Cli { command, ..cli },
     };
     let location = backend::Location::resolve(cli.database_url.as_deref(), &cli.data_dir)?;
+    // Backup and restore open the file themselves: neither may create or migrate it first.
+    let cli = match cli.command {
+        Command::Backup(args) => return cmd::backup::backup(&location, args).await,
+        Command::Restore(args) => return cmd::backup::restore(&location, args).await,
+        command => Cli { command, ..cli },
+    };
     let store = backend::AnyStore::open(&location).await?;
     match cli.command {
         Command::Serve(args) => {
@@ -114,6 +124,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ledger(args) => backend::with_store!(store, s => cmd::ledger::run(s, args).await),
         Command::Replay(args) => backend::with_store!(store, s => cmd::replay::run(s, args).await),
         Command::Adjudicate(_)
+        | Command::Backup(_)
+        | Command::Restore(_)
         | Command::Policy(_)
         | Command::Assess(_)
         | Command::Programme(_) => Ok(ExitCode::SUCCESS),

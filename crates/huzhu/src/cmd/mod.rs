@@ -4,6 +4,7 @@
 
 pub mod adjudicate;
 pub mod assess;
+pub mod backup;
 pub mod import;
 pub mod ledger;
 pub mod members;

@@ -2,6 +2,7 @@
 //! the whole command line: each binary costs link time on small machines.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod backup;
 mod engine;
 mod money;
 mod programme;
