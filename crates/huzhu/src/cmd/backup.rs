@@ -155,7 +155,7 @@ pub async fn restore(location: &Location, args: RestoreArgs) -> anyhow::Result<E
             discard(&staged);
             return bad_input(format!("未恢复 (not restored): {e}"));
         }
-        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+        let stamp = huzhu_app::Clock::now(&huzhu_app::SystemClock).format("%Y%m%dT%H%M%SZ");
         let aside = PathBuf::from(format!("{}.before-restore-{stamp}", db.display()));
         std::fs::rename(&db, &aside)
             .with_context(|| format!("while setting {} aside", db.display()))?;
