@@ -9,7 +9,7 @@
 use crate::AppError;
 use huzhu_domain::access::{Actor, Capability, Role};
 use huzhu_domain::org::OrgCode;
-use huzhu_store::{AccountStore, MemberId, Org, OrgScope, Page, Store, StoredMember};
+use huzhu_store::{AccountStore, MemberId, Org, OrgScope, Page, Store, StoredMember, Visibility};
 
 /// The same answer as for an object that does not exist.
 pub fn not_found(what: &str) -> AppError {
@@ -69,23 +69,48 @@ pub async fn ensure_org_in_scope<S: AccountStore>(
     }
 }
 
-/// The member must be the actor (a member account) or belong to a unit in the actor's subtree.
+/// What the actor may see of single objects, as a value for the store's read: a member account
+/// itself, anyone else their org's subtree. `None` for a member account linked to no member,
+/// which sees nothing.
+pub fn visibility(actor: &Actor) -> Option<Visibility> {
+    if actor.role == Role::Member {
+        actor.member_id.map(|m| Visibility::Member(MemberId(m)))
+    } else {
+        Some(Visibility::Orgs(OrgScope::Under(actor.org.clone())))
+    }
+}
+
+/// The member must be the actor (a member account) or belong to a unit in the actor's subtree:
+/// one read that the store filters by the actor's [`visibility`].
 pub async fn ensure_member_in_scope<S: AccountStore>(
     store: &S,
     actor: &Actor,
     member_id: i64,
 ) -> Result<(), AppError> {
-    if actor.role == Role::Member {
-        return if actor.member_id == Some(member_id) {
-            Ok(())
-        } else {
-            Err(member_not_found())
-        };
-    }
-    match store.member_org(member_id).await? {
-        Some(unit) if store.org_within(&unit, &actor.org).await? => Ok(()),
+    match visibility(actor) {
+        Some(v) if store.member_visible(member_id, &v).await? => Ok(()),
         _ => Err(member_not_found()),
     }
+}
+
+/// The member, read through the actor's [`visibility`] (the store filters by it), or not found
+/// — the same answer for a forged id and a missing one.
+pub async fn visible_member<S: huzhu_store::MoneyStore>(
+    store: &S,
+    actor: &Actor,
+    member: MemberId,
+) -> Result<StoredMember, AppError> {
+    let found = match visibility(actor) {
+        Some(Visibility::Orgs(OrgScope::Under(org))) => store.member_under(member, &org).await?,
+        Some(Visibility::Member(me)) if me != member => None,
+        Some(_) => match store.member(member).await {
+            Ok(m) => Some(m),
+            Err(huzhu_store::StoreError::NotFound(_)) => None,
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    found.ok_or_else(member_not_found)
 }
 
 /// A member account's unit and the orgs above it, city first.

@@ -6,7 +6,7 @@
 //! (who, when, why) and, for an approval, its ledger entry, in one transaction that names the
 //! version it was computed from: two approvals of the same claim cannot both land.
 
-use crate::access::{ensure_member_in_scope, not_found, require};
+use crate::access::{not_found, require};
 use crate::{policies, review, AppError, Clock};
 use chrono::SubsecRound;
 use huzhu_domain::access::{Actor, Capability};
@@ -187,7 +187,7 @@ pub async fn create_claim<S: Repo>(
     let within = claim_scope(actor, req.member)?.cloned();
     if req.policy.is_none() {
         // The policy is found from the member's enrolments: only for a member in scope.
-        member_in_scope(store, actor, req.member).await?;
+        crate::access::visible_member(store, actor, req.member).await?;
     }
     let today = clock.today();
     let claim = read_claim(&req.claim, today)?;
@@ -242,24 +242,6 @@ pub async fn create_claim<S: Repo>(
             other => other.into(),
         })?;
     new_claim_view(&policy, &created.member, &created.claim, first)
-}
-
-/// The member of a request, if in the actor's scope (the same answer as
-/// [`crate::access::ensure_member_in_scope`], in one read), else not found.
-async fn member_in_scope<S: Repo>(
-    store: &S,
-    actor: &Actor,
-    member: MemberId,
-) -> Result<StoredMember, AppError> {
-    let found = match claim_scope(actor, member)? {
-        None => match store.member(member).await {
-            Ok(m) => Some(m),
-            Err(huzhu_store::StoreError::NotFound(_)) => None,
-            Err(e) => return Err(e.into()),
-        },
-        Some(org) => store.member_under(member, org).await?,
-    };
-    found.ok_or_else(|| not_found("member"))
 }
 
 /// Whose claims the actor may make: a member only their own (None: no org condition left to
@@ -321,15 +303,14 @@ pub async fn visible_claim<S: Repo>(
     id: ClaimId,
 ) -> Result<StoredClaim, AppError> {
     let missing = || not_found(&format!("申请 {} (claim {})", id.0, id.0));
-    let claim = match store.claim(id).await {
-        Ok(c) => c,
-        Err(huzhu_store::StoreError::NotFound(_)) => return Err(missing()),
-        Err(e) => return Err(e.into()),
+    let Some(visibility) = crate::access::visibility(actor) else {
+        return Err(missing());
     };
-    ensure_member_in_scope(store, actor, claim.member.0)
-        .await
-        .map_err(|_| missing())?;
-    Ok(claim)
+    match store.claim_visible(id, &visibility).await {
+        Ok(c) => Ok(c),
+        Err(huzhu_store::StoreError::NotFound(_)) => Err(missing()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn get_claim<S: Repo>(

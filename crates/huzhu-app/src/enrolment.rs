@@ -283,16 +283,14 @@ pub async fn enrol_unit<S: Repo>(
 /// (a unit officer sees the bill the federation pays for the unit, and cannot pay it).
 pub async fn get_bill<S: Repo>(store: &S, actor: &Actor, id: BillId) -> Result<Bill, AppError> {
     let missing = || not_found(&format!("账单 {} (bill {})", id.0, id.0));
-    let b = match store.bill(id).await {
-        Ok(b) => b,
-        Err(huzhu_store::StoreError::NotFound(_)) => return Err(missing()),
-        Err(e) => return Err(e.into()),
+    let Some(huzhu_store::Visibility::Orgs(scope)) = crate::access::visibility(actor) else {
+        return Err(missing()); // a member account sees no bill
     };
-    let unit = OrgCode::parse(&b.unit).map_err(|_| missing())?;
-    ensure_org_in_scope(store, actor, &unit)
-        .await
-        .map_err(|_| missing())?;
-    Ok(b)
+    match store.bill_under(id, &scope).await {
+        Ok(b) => Ok(b),
+        Err(huzhu_store::StoreError::NotFound(_)) => Err(missing()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Records that a bill was paid (the bank received it). A bill the federation owes (a

@@ -197,8 +197,7 @@ pub async fn detail<S: huzhu_store::Repo>(
     actor: &huzhu_domain::access::Actor,
     member: huzhu_store::MemberId,
 ) -> Result<MemberDetail, AppError> {
-    crate::access::ensure_member_in_scope(store, actor, member.0).await?;
-    let m = store.member(member).await?;
+    let m = crate::access::visible_member(store, actor, member).await?;
     let unit_name = store.org(&m.record.org).await?.name;
     let mut history = store.member_history(member).await?;
     // Personal fields of past versions are masked like the current one.
@@ -261,7 +260,7 @@ pub async fn reveal_member_id_number<S: huzhu_store::Repo>(
     reason: &str,
 ) -> Result<String, AppError> {
     use huzhu_domain::access::Capability;
-    crate::access::ensure_member_in_scope(store, actor, member.0).await?;
+    let m = crate::access::visible_member(store, actor, member).await?;
     crate::access::require(actor, Capability::RevealPersonal)?;
     let reason = reason.trim();
     if reason.is_empty() {
@@ -272,7 +271,6 @@ pub async fn reveal_member_id_number<S: huzhu_store::Repo>(
                     .into(),
         });
     }
-    let m = store.member(member).await?;
     store
         .audit(&AuditEntry {
             at: clock.now(),

@@ -169,16 +169,14 @@ pub async fn get_batch<S: Repo>(
     require(actor, Capability::ReadLedger)
         .or_else(|_| require(actor, Capability::ManagePayouts))?;
     let missing = || not_found(&format!("支付批次 {} (batch {})", id.0, id.0));
-    let (batch, lines) = match store.batch(id).await {
-        Ok(b) => b,
-        Err(huzhu_store::StoreError::NotFound(_)) => return Err(missing()),
-        Err(e) => return Err(e.into()),
+    let Some(huzhu_store::Visibility::Orgs(scope)) = crate::access::visibility(actor) else {
+        return Err(missing()); // a member account sees no batch
     };
-    let org = OrgCode::parse(&batch.org).map_err(|_| missing())?;
-    ensure_org_in_scope(store, actor, &org)
-        .await
-        .map_err(|_| missing())?;
-    Ok((batch, lines))
+    match store.batch_under(id, &scope).await {
+        Ok(b) => Ok(b),
+        Err(huzhu_store::StoreError::NotFound(_)) => Err(missing()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A bank file of a batch, as downloaded: its bytes, MIME type and the batch it is of. Written

@@ -134,6 +134,13 @@ pub trait AccountStore: Clone + Send + Sync + 'static {
 
     /// The grassroots union the member belongs to now, or None for an unknown member.
     fn member_org(&self, member_id: i64) -> impl Future<Output = Result<Option<OrgCode>>> + Send;
+
+    /// Whether the member exists and lies in what `visibility` allows.
+    fn member_visible(
+        &self,
+        member_id: i64,
+        visibility: &crate::Visibility,
+    ) -> impl Future<Output = Result<bool>> + Send;
 }
 
 pub(crate) const USER_COLUMNS: &str = "u.id, u.tenant_id, u.username, u.display_name, \
@@ -498,6 +505,23 @@ macro_rules! impl_account_store {
                 )
                 .bind(ancestor.as_str())
                 .bind(org.as_str())
+                .fetch_one(&self.reader)
+                .await?;
+                Ok(n > 0)
+            }
+
+            async fn member_visible(
+                &self,
+                member_id: i64,
+                visibility: &$crate::Visibility,
+            ) -> $crate::Result<bool> {
+                let n: i64 = sqlx::query_scalar(&format!(
+                    "SELECT COUNT(*) FROM members m WHERE m.id = $1 AND {}",
+                    $crate::model::visible_member("m.id", 2, 3)
+                ))
+                .bind(member_id)
+                .bind(visibility.org())
+                .bind(visibility.member())
                 .fetch_one(&self.reader)
                 .await?;
                 Ok(n > 0)

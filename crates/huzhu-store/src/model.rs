@@ -442,6 +442,53 @@ impl OrgScope {
     }
 }
 
+/// What an actor may see of single objects (a member, a claim), handed to the store as a value
+/// so that the read itself filters: a subtree for staff and officers, one member for a member
+/// account. Outside it the store answers as for a missing object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visibility {
+    /// The subtree of an org (or everything, for the command line).
+    Orgs(OrgScope),
+    /// One member: a member account sees itself only.
+    Member(MemberId),
+}
+
+impl Visibility {
+    /// The org code bound for the subtree, `None` when not limited by org.
+    pub fn org(&self) -> Option<&str> {
+        match self {
+            Visibility::Orgs(scope) => scope.org(),
+            Visibility::Member(_) => None,
+        }
+    }
+
+    /// The member id bound, `None` when not limited to one member.
+    pub fn member(&self) -> Option<i64> {
+        match self {
+            Visibility::Orgs(_) => None,
+            Visibility::Member(m) => Some(m.0),
+        }
+    }
+}
+
+/// `$n` binds [`OrgScope::org`]: the condition that the org id column `col` lies in the scope.
+pub(crate) fn org_under(col: &str, n: usize) -> String {
+    format!(
+        "(${n} IS NULL OR {col} IN (SELECT sc.descendant_id FROM org_closure sc \
+         JOIN orgs sa ON sa.id = sc.ancestor_id WHERE sa.code = ${n}))"
+    )
+}
+
+/// `$o` binds [`Visibility::org`] and `$m` [`Visibility::member`]: the condition on a member id
+/// column `col` that keeps only what the visibility allows (the member's unit of now).
+pub(crate) fn visible_member(col: &str, o: usize, m: usize) -> String {
+    format!(
+        "((${o} IS NULL OR {col} IN (SELECT vm.id FROM members vm WHERE vm.org_id IN \
+         (SELECT vc.descendant_id FROM org_closure vc JOIN orgs va ON va.id = vc.ancestor_id \
+         WHERE va.code = ${o}))) AND (${m} IS NULL OR {col} = ${m}))"
+    )
+}
+
 /// The part of the audit log a read covers: with [`OrgScope::Under`], the entries whose org lies
 /// in the subtree of that org (entries of no org never: they belong to no tenant); with
 /// [`OrgScope::Everything`], all of them.

@@ -806,6 +806,22 @@ mod accounts {
         let m = s.member_by_id_number(id(1).as_str()).await.unwrap();
         assert_eq!(s.member_org(m.id.0).await.unwrap(), Some(code("LA-JN-001")));
         assert_eq!(s.member_org(m.id.0 + 1000).await.unwrap(), None);
+        // One read through the actor's visibility: the unit's ancestors and the member see it.
+        for (v, seen) in [
+            (Visibility::Orgs(OrgScope::Under(code("LA"))), true),
+            (Visibility::Orgs(OrgScope::Under(code("LA-JN-001"))), true),
+            (Visibility::Orgs(OrgScope::Everything), true),
+            (Visibility::Member(m.id), true),
+            (Visibility::Orgs(OrgScope::Under(code("SC"))), false),
+            (Visibility::Orgs(OrgScope::Under(code("LA-JN-002"))), false),
+            (Visibility::Member(MemberId(m.id.0 + 1)), false),
+        ] {
+            assert_eq!(s.member_visible(m.id.0, &v).await.unwrap(), seen, "{v:?}");
+        }
+        assert!(!s
+            .member_visible(m.id.0 + 1000, &Visibility::Orgs(OrgScope::Everything))
+            .await
+            .unwrap());
         let u = s
             .create_user(&new_user("zhang", Role::Member, "LA-JN-001", Some(m.id.0)))
             .await
@@ -1084,7 +1100,7 @@ mod batch {
     }
 
     async fn a_cycle_is_read_by_member_in_pages_and_its_decisions_written_together<
-        S: Store + MoneyStore,
+        S: Store + MoneyStore + AccountStore,
     >(
         s: S,
     ) {
@@ -1199,6 +1215,24 @@ mod batch {
 
         // Decisions land together and move nothing else but the version.
         let before = s.claim(c1).await.unwrap();
+        // A single claim read through a visibility: its member's subtree, or the member itself.
+        let unit = s.member_org(before.member.0).await.unwrap().unwrap();
+        for v in [
+            Visibility::Orgs(OrgScope::Under(unit.clone())),
+            Visibility::Orgs(OrgScope::Everything),
+            Visibility::Member(before.member),
+        ] {
+            assert_eq!(s.claim_visible(c1, &v).await.unwrap(), before, "{v:?}");
+        }
+        for v in [
+            Visibility::Orgs(OrgScope::Under(code("SC"))),
+            Visibility::Member(MemberId(before.member.0 + 999)),
+        ] {
+            assert!(
+                matches!(s.claim_visible(c1, &v).await, Err(StoreError::NotFound(_))),
+                "{v:?}"
+            );
+        }
         let written = s
             .record_decisions(&[
                 (c1, "{\"payable_fen\":100}".into(), Money::from_fen(100)),
@@ -1302,6 +1336,20 @@ mod ledger_scope {
 
     async fn pay<S: MoneyStore>(s: &S, bill: BillId) {
         let b = s.bill(bill).await.unwrap();
+        // Read through a scope: the unit's and its ancestors' see it, another district not.
+        let unit = code(&b.unit);
+        assert_eq!(
+            s.bill_under(bill, &OrgScope::Under(unit.clone()))
+                .await
+                .unwrap(),
+            b
+        );
+        assert_eq!(s.bill_under(bill, &OrgScope::Everything).await.unwrap(), b);
+        let other = if b.unit.starts_with("SC") { "LA" } else { "SC" };
+        assert!(matches!(
+            s.bill_under(bill, &OrgScope::Under(code(other))).await,
+            Err(StoreError::NotFound(_))
+        ));
         let entry = ledger::contribution_paid(&code(&b.payer), POLICY, b.amount).unwrap();
         s.pay_bill(bill, "BANK-1", &entry, "finance", at(3))
             .await

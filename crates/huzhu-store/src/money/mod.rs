@@ -483,6 +483,13 @@ pub trait MoneyStore: Clone + Send + Sync + 'static {
 
     fn bill(&self, id: BillId) -> impl Future<Output = Result<Bill>> + Send;
 
+    /// A bill of a unit in `scope` (whoever pays it); any other is [`crate::StoreError::NotFound`].
+    fn bill_under(
+        &self,
+        id: BillId,
+        scope: &crate::OrgScope,
+    ) -> impl Future<Output = Result<Bill>> + Send;
+
     /// Bills of every unit in the subtree under `org` (whoever pays them), newest first.
     fn bills_under(&self, org: &OrgCode) -> impl Future<Output = Result<Vec<Bill>>> + Send;
 
@@ -503,6 +510,14 @@ pub trait MoneyStore: Clone + Send + Sync + 'static {
     fn create_claim(&self, c: &NewClaim) -> impl Future<Output = Result<CreatedClaim>> + Send;
 
     fn claim(&self, id: ClaimId) -> impl Future<Output = Result<StoredClaim>> + Send;
+
+    /// A claim whose member lies in what `visibility` allows (the member's unit of now); any other
+    /// is [`crate::StoreError::NotFound`], as a missing one.
+    fn claim_visible(
+        &self,
+        id: ClaimId,
+        visibility: &crate::Visibility,
+    ) -> impl Future<Output = Result<StoredClaim>> + Send;
 
     /// Claims of the subtree under `org` matching the filter, by id.
     fn claims_under(
@@ -587,6 +602,13 @@ pub trait MoneyStore: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Batch>> + Send;
 
     fn batch(&self, id: BatchId) -> impl Future<Output = Result<(Batch, Vec<PayoutLine>)>> + Send;
+
+    /// A batch of an org in `scope`, with its lines; any other is [`crate::StoreError::NotFound`].
+    fn batch_under(
+        &self,
+        id: BatchId,
+        scope: &crate::OrgScope,
+    ) -> impl Future<Output = Result<(Batch, Vec<PayoutLine>)>> + Send;
 
     fn batches_under(&self, org: &OrgCode) -> impl Future<Output = Result<Vec<Batch>>> + Send;
 

@@ -362,6 +362,23 @@ async fn a_grant_line_paid_through_a_batch_settles_and_posts<S: Store + GrantSto
     ));
     let (_, lines) = s.batch(batch.id).await.unwrap();
     assert_eq!(lines[0].subject, PayoutSubject::Grant(g1.id));
+    // Read through a scope: the district's own and the city's see it, another district not.
+    assert_eq!(
+        s.batch_under(batch.id, &under("LA")).await.unwrap().1,
+        lines
+    );
+    assert_eq!(
+        s.batch_under(batch.id, &under("HZ")).await.unwrap().1,
+        lines
+    );
+    assert!(matches!(
+        s.batch_under(batch.id, &under("SC")).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        s.batch_under(batch.id, &under("LA-JN-001")).await,
+        Err(StoreError::NotFound(_))
+    ));
     let paid_entry: Entry = dg::grant_paid(g1.member.0, g1.id.0, g1.amount).unwrap();
     s.settle_batch(
         batch.id,

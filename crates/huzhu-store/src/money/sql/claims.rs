@@ -38,6 +38,26 @@ macro_rules! money_claims {
                 .into_claim()
         }
 
+        async fn claim_visible(
+            &self,
+            id: $crate::money::ClaimId,
+            visibility: &$crate::Visibility,
+        ) -> $crate::Result<$crate::money::StoredClaim> {
+            use $crate::money::rows::{ClaimRow, CLAIM_COLUMNS};
+            let row: Option<ClaimRow> = sqlx::query_as(&format!(
+                "SELECT {CLAIM_COLUMNS} FROM claims c JOIN orgs o ON o.id = c.org_id \
+                 WHERE c.id = $1 AND {}",
+                $crate::model::visible_member("c.member_id", 2, 3)
+            ))
+            .bind(id.0)
+            .bind(visibility.org())
+            .bind(visibility.member())
+            .fetch_optional(&self.reader)
+            .await?;
+            row.ok_or_else(|| $crate::StoreError::NotFound(format!("claim {}", id.0)))?
+                .into_claim()
+        }
+
         async fn claims_under(
             &self,
             org: &huzhu_domain::org::OrgCode,

@@ -201,6 +201,25 @@ macro_rules! money_enrolment {
                 .ok_or_else(|| $crate::StoreError::NotFound(format!("bill {}", id.0)))
         }
 
+        async fn bill_under(
+            &self,
+            id: $crate::money::BillId,
+            scope: &$crate::OrgScope,
+        ) -> $crate::Result<$crate::money::Bill> {
+            use $crate::money::rows::{BillRow, BILL_COLUMNS};
+            let row: Option<BillRow> = sqlx::query_as(&format!(
+                "SELECT {BILL_COLUMNS} FROM bills b JOIN orgs o ON o.id = b.org_id \
+                 LEFT JOIN orgs po ON po.id = b.payer_org_id WHERE b.id = $1 AND {}",
+                $crate::model::org_under("b.org_id", 2)
+            ))
+            .bind(id.0)
+            .bind(scope.org())
+            .fetch_optional(&self.reader)
+            .await?;
+            row.map(Into::into)
+                .ok_or_else(|| $crate::StoreError::NotFound(format!("bill {}", id.0)))
+        }
+
         async fn bills_under(
             &self,
             org: &huzhu_domain::org::OrgCode,

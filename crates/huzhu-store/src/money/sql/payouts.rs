@@ -138,6 +138,25 @@ macro_rules! money_payouts {
             Ok((batch.into(), lines.into_iter().map(Into::into).collect()))
         }
 
+        async fn batch_under(
+            &self,
+            id: $crate::money::BatchId,
+            scope: &$crate::OrgScope,
+        ) -> $crate::Result<($crate::money::Batch, Vec<$crate::money::PayoutLine>)> {
+            let inside: i64 = sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM payout_batches b WHERE b.id = $1 AND {}",
+                $crate::model::org_under("b.org_id", 2)
+            ))
+            .bind(id.0)
+            .bind(scope.org())
+            .fetch_one(&self.reader)
+            .await?;
+            if inside == 0 {
+                return Err($crate::StoreError::NotFound(format!("batch {}", id.0)));
+            }
+            self.batch(id).await
+        }
+
         async fn batches_under(
             &self,
             org: &huzhu_domain::org::OrgCode,
