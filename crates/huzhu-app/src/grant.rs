@@ -8,16 +8,19 @@
 //! 404. Who may act on a step is the domain's rule ([`huzhu_domain::grant::transition`]): below the
 //! level the assessment names is 403, the applicant deciding their own application is 409.
 
-use crate::access::{ensure_member_in_scope, not_found, require};
+use crate::access::{ensure_member_in_scope, ensure_org_in_scope, not_found, require};
 use crate::{AppError, Clock};
 use huzhu_domain::access::{Actor, Capability, Role};
 use huzhu_domain::grant::{self as dg, FundKind, GrantAction, GrantActor, GrantError, GrantState};
 use huzhu_domain::money::Money;
-use huzhu_store::grant::{FundBalance, Grant, GrantChange, GrantFilter, GrantId, NewDeposit};
+use huzhu_domain::org::OrgCode;
+use huzhu_store::grant::{
+    FundBalance, FundDeposit, Grant, GrantChange, GrantFilter, GrantId, NewDeposit,
+};
 use huzhu_store::{MemberId, OrgScope, Repo};
 use serde::Serialize;
 
-pub use apply::{apply, Applied, ApplyRequest};
+pub use apply::{applicant, apply, household_case, Applied, ApplyRequest};
 
 #[path = "grant_apply.rs"]
 mod apply;
@@ -100,6 +103,31 @@ pub async fn member_grants<S: Repo>(
     Ok(out)
 }
 
+/// The required documents the application lacked, by name (Chinese, English), from the pinned
+/// assessment's `missing_documents`; a document the programme no longer names shows its id.
+pub fn missing_documents(g: &Grant) -> Vec<(String, String)> {
+    let a: serde_json::Value = serde_json::from_str(&g.assessment).unwrap_or_default();
+    let programme = huzhu_domain::programme::builtin(&g.programme_id).and_then(Result::ok);
+    a["missing_documents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.as_str())
+        .map(|id| {
+            let doc = programme
+                .as_ref()
+                .and_then(|p| p.documents.iter().find(|d| d.id == id));
+            match doc {
+                Some(d) => (
+                    d.name.clone(),
+                    d.name_en.clone().unwrap_or_else(|| d.name.clone()),
+                ),
+                None => (id.to_string(), id.to_string()),
+            }
+        })
+        .collect()
+}
+
 /// One step of a grant by a member of staff: the domain says whether the actor may.
 async fn step<S: Repo>(
     store: &S,
@@ -114,6 +142,9 @@ async fn step<S: Repo>(
         applied_it: g.applied_by == actor.username,
     };
     let to = dg::transition(g.state, &action, who, g.approval_level).map_err(refused_by_rule)?;
+    if to == GrantState::Approved && action == GrantAction::Approve {
+        dg::documents_complete(&missing_documents(&g)).map_err(refused_by_rule)?;
+    }
     let entry = if to == GrantState::Approved && g.amount.fen() > 0 {
         Some(
             dg::grant_approved(g.fund, g.member.0, g.id.0, g.amount)
@@ -260,6 +291,42 @@ pub async fn funds<S: Repo>(store: &S, actor: &Actor) -> Result<Vec<FundBalance>
     require(actor, Capability::ReadLedger)
         .or_else(|_| require(actor, Capability::ApproveClaims))?;
     Ok(store.fund_balances(&actor.org).await?)
+}
+
+/// The appropriations into the funds of the actor's city federation, newest first.
+pub async fn deposits<S: Repo>(
+    store: &S,
+    actor: &Actor,
+    limit: u32,
+) -> Result<Vec<FundDeposit>, AppError> {
+    require(actor, Capability::ReadLedger)
+        .or_else(|_| require(actor, Capability::ApproveClaims))?;
+    Ok(store.fund_deposits(&actor.org, limit.clamp(1, 500)).await?)
+}
+
+/// Grants of `org` (in the actor's subtree, else 404), or of the whole subtree, matching the
+/// filter: the console's list filtered by org.
+pub async fn list_in<S: Repo>(
+    store: &S,
+    actor: &Actor,
+    org: Option<&OrgCode>,
+    filter: &GrantFilter,
+) -> Result<Vec<Grant>, AppError> {
+    let Some(org) = org else {
+        return list(store, actor, filter).await;
+    };
+    require(actor, Capability::ReadMembers)?;
+    if actor.role == Role::Member {
+        return Err(AppError::Forbidden {
+            capability: "ReadGrants".into(),
+        });
+    }
+    ensure_org_in_scope(store, actor, org).await?;
+    let mut f = filter.clone();
+    f.limit = f.limit.clamp(1, 500);
+    Ok(store
+        .grants_under(&OrgScope::Under(org.clone()), &f)
+        .await?)
 }
 
 /// One line of the notice: the clause, the arithmetic, the amount.

@@ -121,6 +121,11 @@ pub async fn apply<S: Repo>(
         .collect();
     let r = &member.record;
     let mut case = req.facts.clone();
+    // Documents not named are documents not handed in: the engine lists every required one
+    // missing, and approval waits for them (docs/grants.md). The CLI's `assess` reads an absent
+    // list as "not checked"; an application always checks.
+    case.entry("documents")
+        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
     case.insert("as_of".into(), serde_json::json!(today));
     case.insert(
         "member".into(),
@@ -139,8 +144,9 @@ pub async fn apply<S: Repo>(
     let a =
         programme::assess(&p, &case).map_err(|e| AppError::invalid(&e.field, e.problem.clone()))?;
     let json = a.to_json();
-    let mut out = Vec::new();
-    for (key, amount) in subjects(&a) {
+    let subjects = subjects(&a);
+    let mut rows = Vec::with_capacity(subjects.len());
+    for (key, amount) in &subjects {
         let subject = key
             .split(':')
             .nth(1)
@@ -157,41 +163,80 @@ pub async fn apply<S: Repo>(
                     .join("; "),
             )
         };
-        let applied = store
-            .apply_grant(
-                &NewGrant {
-                    programme_id: &a.programme,
-                    programme_version: &a.version,
-                    cycle: &a.cycle,
-                    key: &key,
-                    subject_id_number: &subject,
-                    member: member.id,
-                    fund,
-                    amount,
-                    state: if a.eligible {
-                        GrantState::Applied
-                    } else {
-                        GrantState::Refused
-                    },
-                    assessment: &json,
-                    case_json: Some(&case_json),
-                    approval_level: approval_level(a.approval.as_deref().unwrap_or("city")),
-                    reason: reason.as_deref(),
-                    by: &actor.username,
-                    at: clock.now(),
-                },
-                &scope(actor),
-            )
-            .await?;
-        out.push(match applied {
+        rows.push((subject, reason, key, *amount));
+    }
+    let level = approval_level(a.approval.as_deref().unwrap_or("city"));
+    let now = clock.now();
+    let grants: Vec<NewGrant<'_>> = rows
+        .iter()
+        .map(|(subject, reason, key, amount)| NewGrant {
+            programme_id: &a.programme,
+            programme_version: &a.version,
+            cycle: &a.cycle,
+            key,
+            subject_id_number: subject,
+            member: member.id,
+            fund,
+            amount: *amount,
+            state: if a.eligible {
+                GrantState::Applied
+            } else {
+                GrantState::Refused
+            },
+            assessment: &json,
+            case_json: Some(&case_json),
+            approval_level: level,
+            reason: reason.as_deref(),
+            by: &actor.username,
+            at: now,
+        })
+        .collect();
+    // One application, one transaction: a household's several subjects are all recorded or none.
+    let applied = store.apply_grants(&grants, &scope(actor)).await?;
+    Ok(applied
+        .into_iter()
+        .map(|applied| match applied {
             sg::Applied::Recorded(grant) => Applied::Recorded { grant },
             sg::Applied::AlreadyGranted { refused, first } => Applied::AlreadyGranted {
                 grant: refused,
                 first,
             },
-        });
-    }
-    Ok(out)
+        })
+        .collect())
+}
+
+/// SPEC 11's `household` from the facts an officer types (the archive's form): the people
+/// without their names, which the case does not read.
+pub fn household_case(f: &huzhu_domain::archive::FactsInput) -> serde_json::Value {
+    serde_json::json!({
+        "size": f.size,
+        "annual_income_fen": f.annual_income_fen,
+        "medical_self_paid_fen": f.medical_self_paid_fen,
+        "education_fen": f.education_fen,
+        "education_abroad_self_funded_fen": f.education_abroad_self_funded_fen,
+        "disaster_loss_fen": f.disaster_loss_fen,
+        "people": f.people.iter().map(|p| {
+            let mut person = serde_json::json!({
+                "id_number": huzhu_domain::id_number::normalise(&p.id_number),
+                "relation": p.relation,
+                "dialysis": p.dialysis,
+            });
+            if let Some(level) = p.school_level.as_deref().filter(|l| !l.trim().is_empty()) {
+                person["school_level"] = serde_json::json!(level.trim());
+            }
+            person
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// The member an officer applies for, found by ID number in the actor's subtree (else 404).
+pub async fn applicant<S: Repo>(
+    store: &S,
+    actor: &Actor,
+    id_number: &str,
+) -> Result<MemberId, AppError> {
+    require(actor, Capability::SubmitClaim)?;
+    crate::access::member_by_id_number(store, actor, id_number).await
 }
 
 /// The subjects an assessment pays, by key, with their amounts: one per line key when the lines

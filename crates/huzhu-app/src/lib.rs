@@ -52,7 +52,7 @@ pub mod model {
     pub use huzhu_store::campaign::{
         AlreadyListed, Campaign, CampaignGranted, GrantRefusal, Listed, Recipient,
     };
-    pub use huzhu_store::grant::{FundBalance, Grant, GrantFilter, GrantId};
+    pub use huzhu_store::grant::{FundBalance, FundDeposit, Grant, GrantFilter, GrantId};
     pub use huzhu_store::money::PayoutSubject;
     pub use huzhu_store::money::{
         Batch, BatchId, Bill, BillId, ClaimEvent, ClaimId, LedgerEntryView, PayoutLine,

@@ -1476,6 +1476,8 @@ on_both!(
     the_audit_log_is_filtered_and_exported_and_the_export_is_logged,
     a_relief_goes_from_application_to_a_paid_batch_approved_at_its_level,
     a_campaign_refuses_a_second_listing_and_pays_through_the_batch,
+    a_households_several_students_are_granted_in_one_application_all_or_nothing,
+    approval_waits_for_the_documents_the_programme_requires,
     a_years_applications_replay_under_a_changed_programme_file_changing_nothing,
     a_household_is_archived_from_application_to_admission_through_the_use_cases,
     a_household_above_the_line_is_not_opened_and_its_arithmetic_says_why,

@@ -158,6 +158,24 @@ pub enum GrantError {
     OwnApplication,
     #[error("拒绝须写明理由 (a refusal needs a reason)")]
     NoReason,
+    /// The programme's required documents the application did not hand in, named in the
+    /// programme file's order: Chinese names, English names.
+    #[error("缺少材料：{zh}，补齐前不能批准 (documents missing: {en}; the application cannot be approved without them)")]
+    MissingDocuments { zh: String, en: String },
+}
+
+/// Approval waits for every required document (docs/grants.md): `missing` are the pinned
+/// assessment's `missing_documents` as (Chinese name, English name), in the file's order.
+pub fn documents_complete(missing: &[(String, String)]) -> Result<(), GrantError> {
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let zh = missing.iter().map(|(z, _)| z.as_str()).collect::<Vec<_>>();
+    let en = missing.iter().map(|(_, e)| e.as_str()).collect::<Vec<_>>();
+    Err(GrantError::MissingDocuments {
+        zh: zh.join("、"),
+        en: en.join(", "),
+    })
 }
 
 /// Reads the assessment's approval level (`street`, `district`, `city`); anything else is the

@@ -154,14 +154,30 @@ pub fn fund_exhausted_reason(fund: FundKind, amount: Money) -> String {
 }
 
 pub trait GrantStore: Send + Sync {
-    /// Records an application for a member in `scope` (else [`crate::StoreError::NotFound`]),
-    /// under the member's unit of now. A live application whose key is taken is recorded refused
-    /// `already_granted` instead ([`Applied::AlreadyGranted`]).
+    /// Records the grants of one application (one per subject: a household's several patients
+    /// or students) in **one transaction**, all or nothing, for members in `scope` (else
+    /// [`crate::StoreError::NotFound`]), under each member's unit of now. A live grant whose key
+    /// is taken is recorded refused `already_granted` instead ([`Applied::AlreadyGranted`]); the
+    /// others are still recorded. The answers are in the order of `gs`.
+    fn apply_grants(
+        &self,
+        gs: &[NewGrant<'_>],
+        scope: &OrgScope,
+    ) -> impl Future<Output = crate::Result<Vec<Applied>>> + Send;
+
+    /// One application with one subject ([`GrantStore::apply_grants`] with one grant).
     fn apply_grant(
         &self,
         g: &NewGrant<'_>,
         scope: &OrgScope,
-    ) -> impl Future<Output = crate::Result<Applied>> + Send;
+    ) -> impl Future<Output = crate::Result<Applied>> + Send {
+        async move {
+            self.apply_grants(std::slice::from_ref(g), scope)
+                .await?
+                .pop()
+                .ok_or_else(|| crate::StoreError::Corrupt("no grant recorded".into()))
+        }
+    }
 
     /// A grant whose org lies in `scope`; any other is [`crate::StoreError::NotFound`].
     fn grant(
@@ -207,6 +223,28 @@ pub trait GrantStore: Send + Sync {
         &self,
         org: &OrgCode,
     ) -> impl Future<Output = crate::Result<Vec<FundBalance>>> + Send;
+
+    /// The appropriations into the funds of the city federation `org` belongs to, newest first,
+    /// at most `limit`.
+    fn fund_deposits(
+        &self,
+        org: &OrgCode,
+        limit: u32,
+    ) -> impl Future<Output = crate::Result<Vec<FundDeposit>>> + Send;
+}
+
+/// An appropriation as stored (资金拨入).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FundDeposit {
+    pub id: i64,
+    #[serde(serialize_with = "fund_code")]
+    pub fund: FundKind,
+    pub amount: Money,
+    pub reference: String,
+    /// The depositing org.
+    pub org: OrgCode,
+    pub by: String,
+    pub at: DateTime<Utc>,
 }
 
 pub(crate) const GRANT_COLUMNS: &str = "g.id, g.tenant_id, g.programme_id, g.programme_version, \
@@ -338,13 +376,15 @@ macro_rules! impl_grant_store {
         }
 
         impl $crate::grant::GrantStore for $store {
-            async fn apply_grant(
+            async fn apply_grants(
                 &self,
-                g: &$crate::grant::NewGrant<'_>,
+                gs: &[$crate::grant::NewGrant<'_>],
                 scope: &$crate::OrgScope,
-            ) -> $crate::Result<$crate::grant::Applied> {
+            ) -> $crate::Result<Vec<$crate::grant::Applied>> {
                 use $crate::grant::Applied;
                 let mut tx = self.write_tx().await?;
+                let mut out = Vec::with_capacity(gs.len());
+                for g in gs {
                 let member: Option<(i64, i64)> = sqlx::query_as(
                     "SELECT m.tenant_id, m.org_id FROM members m WHERE m.id = $1 AND ($2 IS NULL \
                      OR m.org_id IN (SELECT c.descendant_id FROM org_closure c \
@@ -442,14 +482,16 @@ macro_rules! impl_grant_store {
                     },
                 )
                 .await?;
-                tx.commit().await?;
-                Ok(match outcome {
+                out.push(match outcome {
                     None => Applied::Recorded(grant),
                     Some(first) => Applied::AlreadyGranted {
                         refused: grant,
                         first: Box::new(first),
                     },
-                })
+                });
+                }
+                tx.commit().await?;
+                Ok(out)
             }
 
             async fn grant(
@@ -701,6 +743,42 @@ macro_rules! impl_grant_store {
                     fund: d.fund,
                     balance: huzhu_domain::money::Money::from_fen(balance),
                 })
+            }
+
+            async fn fund_deposits(
+                &self,
+                org: &huzhu_domain::org::OrgCode,
+                limit: u32,
+            ) -> $crate::Result<Vec<$crate::grant::FundDeposit>> {
+                let rows: Vec<(i64, String, i64, String, String, String, chrono::DateTime<chrono::Utc>)> =
+                    sqlx::query_as(
+                        "SELECT d.id, d.fund, d.amount_fen, d.reference, w.code, d.created_by, \
+                         d.created_at FROM orgs o JOIN fund_deposits d \
+                         ON d.tenant_id = COALESCE(o.tenant_id, o.id) \
+                         JOIN orgs w ON w.id = d.org_id WHERE o.code = $1 \
+                         ORDER BY d.id DESC LIMIT $2",
+                    )
+                    .bind(org.as_str())
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.reader)
+                    .await?;
+                rows.into_iter()
+                    .map(|(id, fund, amount, reference, code, by, at)| {
+                        let corrupt =
+                            || $crate::StoreError::Corrupt(format!("deposit {id}"));
+                        Ok($crate::grant::FundDeposit {
+                            id,
+                            fund: huzhu_domain::grant::FundKind::parse(&fund)
+                                .ok_or_else(corrupt)?,
+                            amount: huzhu_domain::money::Money::from_fen(amount),
+                            reference,
+                            org: huzhu_domain::org::OrgCode::parse(&code)
+                                .map_err(|_| corrupt())?,
+                            by,
+                            at,
+                        })
+                    })
+                    .collect()
             }
 
             async fn fund_balances(

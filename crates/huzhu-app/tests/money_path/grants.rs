@@ -267,3 +267,140 @@ pub async fn a_years_applications_replay_under_a_changed_programme_file_changing
         .unwrap();
     assert_eq!(none.applications, 0);
 }
+
+/// A deep household with two students (an undergraduate and a senior-secondary pupil).
+fn golden_autumn(member: MemberId, documents: serde_json::Value) -> grant::ApplyRequest {
+    let facts = json!({
+        "household": {"size": 4, "annual_income_fen": 3_000_000, "medical_self_paid_fen": 0,
+            "people": [
+                {"id_number": "110105200803010026", "relation": "child", "school_level": "undergraduate"},
+                {"id_number": "110105201009010015", "relation": "child", "school_level": "senior_secondary"}
+            ]},
+        "archive": {"category": "deep", "active": true, "since": "2024-03-01"},
+        "documents": documents,
+    });
+    grant::ApplyRequest {
+        programme: "golden-autumn".into(),
+        member,
+        facts: facts.as_object().cloned().unwrap_or_default(),
+    }
+}
+
+pub async fn a_households_several_students_are_granted_in_one_application_all_or_nothing<
+    S: Repo,
+>(
+    s: S,
+) {
+    let clock = TestClock::on(2026, 3, 2);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    let m = a_member(&s).await;
+    let docs = json!(["application_form", "admission_notice"]);
+    let out = grant::apply(&s, &clock, &officer(), golden_autumn(m, docs.clone()))
+        .await
+        .unwrap();
+    let amounts: Vec<(GrantState, i64)> = out
+        .iter()
+        .map(|a| (a.grant().state, a.grant().amount.fen()))
+        .collect();
+    assert_eq!(
+        amounts,
+        vec![
+            (GrantState::Applied, 500_000),
+            (GrantState::Applied, 200_000)
+        ],
+        "one grant per student, each with its own line"
+    );
+    let keys: Vec<String> = out.iter().map(|a| a.grant().key.clone()).collect();
+    assert_eq!(keys, ["2025:110105200803010026", "2025:110105201009010015"]);
+    // The same household again: the engine sees both students granted, one refused record.
+    let again = only(
+        grant::apply(&s, &clock, &officer(), golden_autumn(m, docs))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(again.state, GrantState::Refused);
+    assert!(
+        again
+            .reason
+            .clone()
+            .unwrap_or_default()
+            .contains("already_granted"),
+        "{:?}",
+        again.reason
+    );
+    let all = grant::member_grants(&s, &officer(), m).await.unwrap();
+    assert_eq!(all.len(), 3, "two applied, one refused, nothing else");
+}
+
+pub async fn approval_waits_for_the_documents_the_programme_requires<S: Repo>(s: S) {
+    let clock = TestClock::on(2026, 3, 2);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    let m = a_member(&s).await;
+    grant::deposit(
+        &s,
+        &clock,
+        &finance(),
+        FundKind::Hardship,
+        Money::from_yuan(10_000),
+        "2026年帮扶资金",
+    )
+    .await
+    .unwrap();
+    // 1,000元 without the application form: applied (documents never change the amount) ...
+    let facts = json!({"requested_fen": 100_000});
+    let g = only(
+        grant::apply(
+            &s,
+            &clock,
+            &officer(),
+            grant::ApplyRequest {
+                programme: "one-off-relief".into(),
+                member: m,
+                facts: facts.as_object().cloned().unwrap_or_default(),
+            },
+        )
+        .await
+        .unwrap(),
+    );
+    assert_eq!(g.state, GrantState::Applied);
+    assert_eq!(
+        grant::missing_documents(&g),
+        vec![(
+            "临时救助申请表（含书面理由）".to_string(),
+            "One-off relief application with written reason".to_string()
+        )]
+    );
+    let g = grant::check(&s, &clock, &street_staff(), g.id)
+        .await
+        .unwrap();
+    // ... but not approved: 409 naming the missing document, and nothing moves.
+    match grant::approve(&s, &clock, &street_staff(), g.id).await {
+        Err(AppError::Conflict(message)) => {
+            assert!(message.contains("临时救助申请表"), "{message}");
+            assert!(message.contains("One-off relief application"), "{message}");
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let still = grant::get(&s, &officer(), g.id).await.unwrap();
+    assert_eq!(still.state, GrantState::Checked);
+    let funds = grant::funds(&s, &finance()).await.unwrap();
+    assert!(funds
+        .iter()
+        .any(|f| f.fund == FundKind::Hardship && f.balance == Money::from_yuan(10_000)));
+    // Refused with a reason instead, the key is free for a complete application.
+    grant::refuse(&s, &clock, &street_staff(), g.id, "缺少申请表")
+        .await
+        .unwrap();
+    let ok = only(
+        grant::apply(&s, &clock, &officer(), relief(m, 1_000))
+            .await
+            .unwrap(),
+    );
+    let ok = grant::check(&s, &clock, &street_staff(), ok.id)
+        .await
+        .unwrap();
+    let ok = grant::approve(&s, &clock, &street_staff(), ok.id)
+        .await
+        .unwrap();
+    assert_eq!(ok.state, GrantState::Approved);
+}

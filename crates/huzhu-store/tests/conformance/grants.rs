@@ -623,7 +623,43 @@ async fn an_application_keeps_its_case_and_is_found_by_programme_year_and_scope<
         .is_empty());
 }
 
+async fn an_applications_several_grants_are_written_all_or_nothing<S: Store + GrantStore>(s: S) {
+    let m = people(&s).await;
+    let (k1, k2) = ("2026:110105200803010026", "2026:110105201009010015");
+    let good = application(m[0], k1, "110105200803010026", 4500);
+    let mut bad = application(m[0], k2, "110105201009010015", 4500);
+    // The second subject breaks a CHECK (an amount below zero): the first is not kept either.
+    bad.amount = Money::from_fen(-1);
+    assert!(s
+        .apply_grants(&[good.clone(), bad], &under("LA"))
+        .await
+        .is_err());
+    let none = s
+        .grants_under(
+            &OrgScope::Everything,
+            &GrantFilter {
+                member: Some(m[0]),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "nothing written: {none:?}");
+    // Both good: both written, in order, each under its own key.
+    let both = s
+        .apply_grants(
+            &[good, application(m[0], k2, "110105201009010015", 4500)],
+            &under("LA"),
+        )
+        .await
+        .unwrap();
+    let keys: Vec<String> = both.into_iter().map(|a| recorded(a).key).collect();
+    assert_eq!(keys, [k1, k2]);
+}
+
 on_both!(
+    an_applications_several_grants_are_written_all_or_nothing,
     an_application_keeps_its_case_and_is_found_by_programme_year_and_scope,
     a_second_grant_with_one_key_is_refused_naming_the_first_and_its_org,
     a_hundred_concurrent_grants_with_one_key_give_exactly_one_grant,

@@ -198,7 +198,7 @@ impl ListPage<'_> {
 }
 
 /// Rows of people the form offers.
-const PEOPLE_ROWS: usize = 4;
+pub(super) const PEOPLE_ROWS: usize = 4;
 
 #[derive(Template)]
 #[template(path = "archive/new.html")]
@@ -227,7 +227,7 @@ pub async fn new_form(Console(c): Console) -> Response {
 }
 
 /// Yuan as typed (`1234.5`) into fen; empty is 0.
-fn fen(field: &str, raw: &str) -> Result<i64, PageError> {
+pub(super) fn fen(field: &str, raw: &str) -> Result<i64, PageError> {
     let t = raw.trim().replace(',', "");
     if t.is_empty() {
         return Ok(0);
@@ -257,11 +257,11 @@ pub struct FactsForm {
     #[serde(default)]
     note: String,
     #[serde(flatten)]
-    rows: std::collections::BTreeMap<String, String>,
+    pub(super) rows: std::collections::BTreeMap<String, String>,
 }
 
 impl FactsForm {
-    fn facts(&self) -> Result<FactsInput, PageError> {
+    pub(super) fn facts(&self) -> Result<FactsInput, PageError> {
         let size = self.size.trim().parse::<u32>().map_err(|_| {
             PageError::invalid(
                 "size",

@@ -33,6 +33,7 @@ mod claims;
 pub mod csrf;
 mod decision;
 mod enrolment;
+mod grants;
 mod home;
 pub mod i18n;
 mod import;
@@ -86,6 +87,7 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         .merge(bank_changes::routes::<S>())
         .merge(transfers::routes::<S>())
         .merge(archive::routes::<S>())
+        .merge(grants::routes::<S>())
         .merge(ledger::routes::<S>())
         .merge(audit::routes::<S>())
         .merge(stats::routes::<S>())
@@ -376,6 +378,7 @@ impl Ctx {
         if actor.role == Role::Member {
             items.push(("/claims", l.t("我的理赔", "My claims")));
             items.push(("/claims/new", l.t("申请理赔", "New claim")));
+            items.push(("/my-grants", l.t("我的救助", "My reliefs")));
         } else {
             if actor.can(Capability::ReadMembers) {
                 items.push(("/orgs", l.t("组织", "Organisations")));
@@ -388,6 +391,12 @@ impl Ctx {
             }
             if actor.can(Capability::ReadArchive) {
                 items.push(("/archive", l.t("困难职工档案", "Hardship archive")));
+            }
+            if actor.can(Capability::ReadMembers) {
+                items.push(("/grants", l.t("救助申请", "Reliefs")));
+            }
+            if grants::can_see_funds(actor) {
+                items.push(("/funds", l.t("资金", "Funds")));
             }
             if actor.can(Capability::Enrol) || actor.can(Capability::RecordPayment) {
                 items.push(("/enrolment", l.t("参保缴费", "Enrolment")));
