@@ -212,3 +212,22 @@ pub async fn org_names<S: Store + AccountStore + huzhu_store::MoneyStore>(
     }
     Ok(names)
 }
+
+/// The member with this ID number in the actor's subtree (whom a console form names), else not
+/// found — whether they exist elsewhere or not at all. The caller checks the capability.
+pub async fn member_by_id_number_in_scope<S: huzhu_store::MoneyStore + Store>(
+    store: &S,
+    actor: &Actor,
+    id_number: &str,
+) -> Result<huzhu_store::MemberId, AppError> {
+    let normalised = huzhu_domain::id_number::normalise(id_number);
+    let member = match store.member_by_id_number(&normalised).await {
+        Ok(m) => m,
+        Err(huzhu_store::StoreError::NotFound(_)) => return Err(not_found("member")),
+        Err(e) => return Err(e.into()),
+    };
+    match store.member_under(member.id, &actor.org).await? {
+        Some(m) => Ok(m.id),
+        None => Err(not_found("member")),
+    }
+}

@@ -748,16 +748,5 @@ pub async fn head_by_id_number<S: MoneyStore + huzhu_store::Store>(
     id_number: &str,
 ) -> Result<MemberId, AppError> {
     require(actor, Capability::ApplyArchive)?;
-    let normalised = huzhu_domain::id_number::normalise(id_number);
-    let member = match store.member_by_id_number(&normalised).await {
-        Ok(m) => m,
-        Err(huzhu_store::StoreError::NotFound(_)) => {
-            return Err(crate::access::not_found("member"))
-        }
-        Err(e) => return Err(e.into()),
-    };
-    match store.member_under(member.id, &actor.org).await? {
-        Some(m) => Ok(m.id),
-        None => Err(crate::access::not_found("member")),
-    }
+    crate::access::member_by_id_number_in_scope(store, actor, id_number).await
 }

@@ -8,7 +8,7 @@
 use crate::access::{not_found, require};
 use crate::{AppError, Clock};
 use chrono::NaiveDate;
-use huzhu_domain::access::{Actor, Capability};
+use huzhu_domain::access::{Actor, Capability, Role};
 use huzhu_domain::archive::HouseholdState;
 use huzhu_domain::grant::{case_tag, FundKind};
 use huzhu_domain::money::Money;
@@ -23,6 +23,18 @@ use std::collections::BTreeMap;
 
 fn scope(actor: &Actor) -> OrgScope {
     OrgScope::Under(actor.org.clone())
+}
+
+/// Campaign work is the offices' (SPEC 7.4): `SubmitClaim`, which members hold for their own
+/// claims, and not a member — a member neither reads nor builds anyone's list.
+fn require_office(actor: &Actor) -> Result<(), AppError> {
+    require(actor, Capability::SubmitClaim)?;
+    if actor.role == Role::Member {
+        return Err(AppError::Forbidden {
+            capability: "Campaigns".into(),
+        });
+    }
+    Ok(())
 }
 
 fn campaign_not_found(id: i64) -> AppError {
@@ -76,7 +88,7 @@ pub async fn create<S: Repo>(
 
 /// A campaign of the actor's city federation.
 pub async fn get<S: Repo>(store: &S, actor: &Actor, id: i64) -> Result<Campaign, AppError> {
-    require(actor, Capability::SubmitClaim)?;
+    require_office(actor)?;
     store
         .campaign(id, &scope(actor))
         .await
@@ -84,7 +96,7 @@ pub async fn get<S: Repo>(store: &S, actor: &Actor, id: i64) -> Result<Campaign,
 }
 
 pub async fn list<S: Repo>(store: &S, actor: &Actor) -> Result<Vec<Campaign>, AppError> {
-    require(actor, Capability::SubmitClaim)?;
+    require_office(actor)?;
     Ok(store.campaigns(&scope(actor)).await?)
 }
 
@@ -195,7 +207,7 @@ pub async fn list_from_tags<S: Repo>(
     actor: &Actor,
     id: i64,
 ) -> Result<Listed, AppError> {
-    require(actor, Capability::SubmitClaim)?;
+    require_office(actor)?;
     let c = get(store, actor, id).await?;
     let p = campaign_programme(&c)?;
     let archive = admitted_households(store, &scope(actor)).await?;
@@ -269,7 +281,7 @@ pub async fn list_from_archive<S: Repo>(
     actor: &Actor,
     id: i64,
 ) -> Result<ArchiveListed, AppError> {
-    require(actor, Capability::SubmitClaim)?;
+    require_office(actor)?;
     let c = get(store, actor, id).await?;
     let p = campaign_programme(&c)?;
     let archive = admitted_households(store, &scope(actor)).await?;
@@ -327,7 +339,7 @@ pub async fn add_by_hand<S: Repo>(
         cash,
         gift_pack,
     } = added;
-    require(actor, Capability::SubmitClaim)?;
+    require_office(actor)?;
     get(store, actor, id).await?;
     let reason = reason.trim();
     if reason.is_empty() {
@@ -392,7 +404,7 @@ pub async fn record_visit<S: Repo>(
     date: NaiveDate,
     visitor: &str,
 ) -> Result<Recipient, AppError> {
-    require(actor, Capability::SubmitClaim)?;
+    require_office(actor)?;
     let visitor = visitor.trim();
     if visitor.is_empty() {
         return Err(AppError::invalid(
@@ -428,7 +440,7 @@ pub async fn hand_gift<S: Repo>(
     actor: &Actor,
     recipient: i64,
 ) -> Result<Recipient, AppError> {
-    require(actor, Capability::SubmitClaim)?;
+    require_office(actor)?;
     Ok(store
         .hand_gift(recipient, &scope(actor), &actor.username, clock.now())
         .await?)
@@ -453,4 +465,57 @@ pub async fn grant<S: Repo>(
             clock.now(),
         )
         .await?)
+}
+
+/// The member a form names by ID number, in the actor's subtree (else not found).
+pub async fn member_by_id_number<S: Repo>(
+    store: &S,
+    actor: &Actor,
+    id_number: &str,
+) -> Result<MemberId, AppError> {
+    require_office(actor)?;
+    crate::access::member_by_id_number_in_scope(store, actor, id_number).await
+}
+
+/// What granting the cash would do, shown before confirming: the recipients of the actor's
+/// subtree with cash and no grant yet, their total, and what the campaign fund holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GrantPreview {
+    pub due: u64,
+    pub total: Money,
+    pub fund_balance: Money,
+}
+
+pub async fn grant_preview<S: Repo>(
+    store: &S,
+    actor: &Actor,
+    id: i64,
+) -> Result<GrantPreview, AppError> {
+    require(actor, Capability::ApproveClaims)?;
+    get(store, actor, id).await?;
+    let (mut due, mut total, mut after) = (0u64, 0i64, 0i64);
+    loop {
+        let page = store.recipients(id, &scope(actor), after, 1000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for r in page
+            .iter()
+            .filter(|r| r.grant.is_none() && r.cash.fen() > 0)
+        {
+            due += 1;
+            total += r.cash.fen();
+        }
+    }
+    let fund_balance = store
+        .fund_balances(&actor.org)
+        .await?
+        .into_iter()
+        .find(|f| f.fund == FundKind::Campaign)
+        .map(|f| f.balance)
+        .unwrap_or(Money::ZERO);
+    Ok(GrantPreview {
+        due,
+        total: Money::from_fen(total),
+        fund_balance,
+    })
 }

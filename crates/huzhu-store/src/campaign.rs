@@ -70,8 +70,9 @@ pub struct Recipient {
     pub visit_date: Option<NaiveDate>,
     pub visitor: Option<String>,
     pub photo_sha256: Option<String>,
-    /// The campaign's live grant of the member, once granted.
+    /// The campaign's live grant of the member, once granted, and its state.
     pub grant: Option<GrantId>,
+    pub grant_state: Option<huzhu_domain::grant::GrantState>,
     pub listed_by: String,
     pub listed_at: DateTime<Utc>,
 }
@@ -218,6 +219,8 @@ pub(crate) const RECIPIENT_COLUMNS: &str = "r.id, r.campaign_id, r.member_id, \
      r.reason, r.cash_fen, r.gift_pack, r.gift_handed_at, r.visit_date, r.visitor, \
      r.photo_sha256, (SELECT g.id FROM grants g WHERE g.campaign_id = r.campaign_id \
      AND g.member_id = r.member_id AND g.state NOT IN ('refused', 'withdrawn')) AS grant_id, \
+     (SELECT g.state FROM grants g WHERE g.campaign_id = r.campaign_id \
+     AND g.member_id = r.member_id AND g.state NOT IN ('refused', 'withdrawn')) AS grant_state, \
      r.listed_by, r.listed_at";
 
 pub(crate) const RECIPIENT_FROM: &str = "campaign_recipients r JOIN members m \
@@ -287,6 +290,7 @@ pub(crate) struct RecipientRow {
     pub visitor: Option<String>,
     pub photo_sha256: Option<String>,
     pub grant_id: Option<i64>,
+    pub grant_state: Option<String>,
     pub listed_by: String,
     pub listed_at: DateTime<Utc>,
 }
@@ -312,6 +316,10 @@ impl From<RecipientRow> for Recipient {
             visitor: r.visitor,
             photo_sha256: r.photo_sha256,
             grant: r.grant_id.map(GrantId),
+            grant_state: r
+                .grant_state
+                .as_deref()
+                .and_then(huzhu_domain::grant::GrantState::parse),
             listed_by: r.listed_by,
             listed_at: r.listed_at,
         }

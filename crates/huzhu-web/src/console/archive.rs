@@ -227,7 +227,7 @@ pub async fn new_form(Console(c): Console) -> Response {
 }
 
 /// Yuan as typed (`1234.5`) into fen; empty is 0.
-fn fen(field: &str, raw: &str) -> Result<i64, PageError> {
+pub(super) fn fen(field: &str, raw: &str) -> Result<i64, PageError> {
     let t = raw.trim().replace(',', "");
     if t.is_empty() {
         return Ok(0);
@@ -370,7 +370,7 @@ fn steps_for(c: &Ctx, h: &HouseholdView) -> Vec<&'static str> {
     v
 }
 
-fn record_id(raw: &str) -> Result<i64, PageError> {
+pub(super) fn record_id(raw: &str) -> Result<i64, PageError> {
     raw.parse()
         .map_err(|_| PageError::invalid("id", "编号应为数字 (the id is a number)"))
 }
@@ -415,7 +415,7 @@ pub struct StepForm {
     facts: FactsForm,
 }
 
-fn date(field: &str, raw: &str) -> Result<NaiveDate, PageError> {
+pub(super) fn date(field: &str, raw: &str) -> Result<NaiveDate, PageError> {
     raw.trim()
         .parse()
         .map_err(|_| PageError::invalid(field, "日期格式应为 2026-03-02 (a date like 2026-03-02)"))

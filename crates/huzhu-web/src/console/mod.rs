@@ -29,6 +29,7 @@ mod archive;
 mod assets;
 mod audit;
 mod bank_changes;
+mod campaigns;
 mod claims;
 pub mod csrf;
 mod decision;
@@ -86,6 +87,7 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         .merge(bank_changes::routes::<S>())
         .merge(transfers::routes::<S>())
         .merge(archive::routes::<S>())
+        .merge(campaigns::routes::<S>())
         .merge(ledger::routes::<S>())
         .merge(audit::routes::<S>())
         .merge(stats::routes::<S>())
@@ -388,6 +390,9 @@ impl Ctx {
             }
             if actor.can(Capability::ReadArchive) {
                 items.push(("/archive", l.t("困难职工档案", "Hardship archive")));
+            }
+            if actor.can(Capability::SubmitClaim) {
+                items.push(("/campaigns", l.t("送温暖", "Care campaigns")));
             }
             if actor.can(Capability::Enrol) || actor.can(Capability::RecordPayment) {
                 items.push(("/enrolment", l.t("参保缴费", "Enrolment")));
