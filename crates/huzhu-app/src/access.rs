@@ -251,8 +251,5 @@ pub async fn member_by_id_number<S: Store + huzhu_store::money::MoneyStore>(
         Err(huzhu_store::StoreError::NotFound(_)) => return Err(not_found("member")),
         Err(e) => return Err(e.into()),
     };
-    match store.member_under(member.id, &actor.org).await? {
-        Some(m) => Ok(m.id),
-        None => Err(not_found("member")),
-    }
+    Ok(visible_member(store, actor, member.id).await?.id)
 }

@@ -718,6 +718,7 @@ pub async fn list<S: ArchiveStore + AccountStore>(
                 state: filter.state,
                 category: filter.category.clone(),
                 level: filter.level,
+                before: None,
                 limit: 500,
             },
         )

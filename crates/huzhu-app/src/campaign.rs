@@ -8,17 +8,33 @@
 use crate::access::{not_found, require};
 use crate::{AppError, Clock};
 use chrono::NaiveDate;
-use huzhu_domain::access::{Actor, Capability};
+use huzhu_domain::access::{Actor, Capability, Role};
+use huzhu_domain::archive::HouseholdState;
 use huzhu_domain::grant::{case_tag, FundKind};
 use huzhu_domain::money::Money;
-use huzhu_domain::programme::{self, Case};
+use huzhu_domain::programme::{self, Case, Refusal};
+use huzhu_store::archive::{Household, HouseholdFilter};
 use huzhu_store::campaign::{
     Campaign, CampaignGranted, Listed, NewCampaign, NewRecipient, Recipient, Visit,
 };
 use huzhu_store::{MemberFilter, MemberId, OrgScope, Page, Repo};
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 fn scope(actor: &Actor) -> OrgScope {
     OrgScope::Under(actor.org.clone())
+}
+
+/// Campaign work is the offices' (SPEC 7.4): `SubmitClaim`, which members hold for their own
+/// claims, and not a member — a member neither reads nor builds anyone's list.
+fn require_office(actor: &Actor) -> Result<(), AppError> {
+    require(actor, Capability::SubmitClaim)?;
+    if actor.role == Role::Member {
+        return Err(AppError::Forbidden {
+            capability: "Campaigns".into(),
+        });
+    }
+    Ok(())
 }
 
 fn campaign_not_found(id: i64) -> AppError {
@@ -72,7 +88,7 @@ pub async fn create<S: Repo>(
 
 /// A campaign of the actor's city federation.
 pub async fn get<S: Repo>(store: &S, actor: &Actor, id: i64) -> Result<Campaign, AppError> {
-    require(actor, Capability::SubmitClaim)?;
+    require_office(actor)?;
     store
         .campaign(id, &scope(actor))
         .await
@@ -80,27 +96,121 @@ pub async fn get<S: Repo>(store: &S, actor: &Actor, id: i64) -> Result<Campaign,
 }
 
 pub async fn list<S: Repo>(store: &S, actor: &Actor) -> Result<Vec<Campaign>, AppError> {
-    require(actor, Capability::SubmitClaim)?;
+    require_office(actor)?;
     Ok(store.campaigns(&scope(actor)).await?)
 }
 
 /// The tags a campaign list is built from (SPEC 7.4), as member tags are filtered.
 const LIST_TAGS: [&str; 3] = ["model_worker", "new_form", "hardship"];
 
+fn campaign_programme(c: &Campaign) -> Result<programme::Programme, AppError> {
+    match programme::builtin(&c.programme_id) {
+        Some(Ok(p)) => Ok(p),
+        _ => Err(campaign_not_found(c.id)),
+    }
+}
+
+/// The admitted households 已建档 of `scope`, by their head: the archive side of every case.
+async fn admitted_households<S: Repo>(
+    store: &S,
+    scope: &OrgScope,
+) -> Result<BTreeMap<MemberId, Household>, AppError> {
+    let mut out = BTreeMap::new();
+    let mut before = None;
+    loop {
+        let page = store
+            .households(
+                scope,
+                &HouseholdFilter {
+                    state: Some(HouseholdState::Admitted),
+                    before,
+                    limit: 1000,
+                    ..HouseholdFilter::default()
+                },
+            )
+            .await?;
+        let Some(last) = page.last() else { break };
+        before = Some(last.id);
+        out.extend(page.into_iter().map(|h| (h.head, h)));
+    }
+    Ok(out)
+}
+
+/// The SPEC 11 case of a member for the campaign: their tags and, when they head an admitted
+/// household, its record (active, with its category), so a member qualifying several ways gets
+/// the largest amount once and one gift pack whichever list names them first.
+fn campaign_case(
+    c: &Campaign,
+    member: &huzhu_domain::member::MemberRecord,
+    household: Option<&Household>,
+) -> Result<Case, AppError> {
+    let mut case = serde_json::json!({
+        "as_of": c.window_start,
+        "member": {
+            "id_number": member.id_number.as_str(),
+            "status": member.status.code(),
+            "tags": member.tags.iter().map(case_tag).collect::<Vec<_>>(),
+        },
+    });
+    if let (Some(h), Some(o)) = (household, case.as_object_mut()) {
+        if let Some(category) = &h.category {
+            o.insert(
+                "archive".into(),
+                serde_json::json!({"category": category, "active": true, "since": h.admitted_on}),
+            );
+        }
+    }
+    Case::from_json(&case.to_string()).map_err(|e| AppError::invalid(&e.field, e.problem))
+}
+
+/// The list entry the engine's answer makes, or the refusals when it grants nothing.
+fn entry_of(
+    p: &programme::Programme,
+    case: &Case,
+    member: MemberId,
+    basis: &str,
+) -> Result<NewRecipient, Vec<Refusal>> {
+    let a = match programme::assess(p, case) {
+        Ok(a) => a,
+        Err(e) => {
+            return Err(vec![Refusal {
+                reason: "missing_fact".into(),
+                clause: p.id.clone(),
+                explain: e.to_string(),
+            }])
+        }
+    };
+    let gift = a.gift_packs.unwrap_or(0) > 0;
+    if !a.eligible || (a.amount_fen == 0 && !gift) {
+        return Err(a.refusals);
+    }
+    Ok(NewRecipient {
+        member,
+        basis: basis.into(),
+        reason: a
+            .lines
+            .iter()
+            .map(|l| format!("{} {}", l.clause, l.explain))
+            .collect::<Vec<_>>()
+            .join("; "),
+        cash: Money::from_fen(a.amount_fen),
+        gift_pack: gift,
+    })
+}
+
 /// 按标签生成名单 — lists the members of the actor's subtree whom the campaign's programme grants
-/// something for their tags: each decided by the engine once, with all their tags.
+/// something for their tags: each decided by the engine once, with all their tags and their
+/// household's archive record.
 pub async fn list_from_tags<S: Repo>(
     store: &S,
     clock: &dyn Clock,
     actor: &Actor,
     id: i64,
 ) -> Result<Listed, AppError> {
-    require(actor, Capability::SubmitClaim)?;
+    require_office(actor)?;
     let c = get(store, actor, id).await?;
-    let p = match programme::builtin(&c.programme_id) {
-        Some(Ok(p)) => p,
-        _ => return Err(campaign_not_found(id)),
-    };
+    let p = campaign_programme(&c)?;
+    let archive = admitted_households(store, &scope(actor)).await?;
     let mut seen = std::collections::BTreeSet::new();
     let mut entries = Vec::new();
     for tag in LIST_TAGS {
@@ -122,37 +232,12 @@ pub async fn list_from_tags<S: Repo>(
                 if !seen.insert(m.id) {
                     continue;
                 }
-                let r = &m.record;
-                let case = serde_json::json!({
-                    "as_of": c.window_start,
-                    "member": {
-                        "id_number": r.id_number.as_str(),
-                        "status": r.status.code(),
-                        "tags": r.tags.iter().map(case_tag).collect::<Vec<_>>(),
-                    },
-                });
-                let Ok(case) = Case::from_json(&case.to_string()) else {
+                let Ok(case) = campaign_case(&c, &m.record, archive.get(&m.id)) else {
                     continue;
                 };
-                let Ok(a) = programme::assess(&p, &case) else {
-                    continue;
-                };
-                let gift = a.gift_packs.unwrap_or(0) > 0;
-                if !a.eligible || (a.amount_fen == 0 && !gift) {
-                    continue;
+                if let Ok(e) = entry_of(&p, &case, m.id, "tag") {
+                    entries.push(e);
                 }
-                entries.push(NewRecipient {
-                    member: m.id,
-                    basis: "tag".into(),
-                    reason: a
-                        .lines
-                        .iter()
-                        .map(|l| format!("{} {}", l.clause, l.explain))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    cash: Money::from_fen(a.amount_fen),
-                    gift_pack: gift,
-                });
             }
         }
     }
@@ -166,6 +251,68 @@ pub async fn list_from_tags<S: Repo>(
             clock.now(),
         )
         .await?)
+}
+
+/// An admitted household whose head the campaign's programme grants nothing, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotEligible {
+    pub member: MemberId,
+    pub household: i64,
+    /// The engine's refusals (`category_not_covered`, `outside_window`, …) with their clauses.
+    pub refusals: Vec<Refusal>,
+}
+
+/// What listing from the archive did: the listing (added, listed already naming the first
+/// listing's org) and the households the programme grants nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ArchiveListed {
+    pub listed: Listed,
+    pub not_eligible: Vec<NotEligible>,
+}
+
+/// 按档案生成名单 — lists the head of every admitted household of the actor's subtree whom the
+/// campaign's programme grants something (SPEC 7.4: by category; issue 15), decided by the engine
+/// from the archive record and the head's tags, so the amount comes from the rule with its
+/// clause. The list is written in one transaction; a member listed already (from tags, by hand,
+/// by another org) is not listed twice and the answer names the first listing's org.
+pub async fn list_from_archive<S: Repo>(
+    store: &S,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: i64,
+) -> Result<ArchiveListed, AppError> {
+    require_office(actor)?;
+    let c = get(store, actor, id).await?;
+    let p = campaign_programme(&c)?;
+    let archive = admitted_households(store, &scope(actor)).await?;
+    let mut entries = Vec::new();
+    let mut not_eligible = Vec::new();
+    for (member, h) in &archive {
+        let head = store.member(*member).await?;
+        let case = campaign_case(&c, &head.record, Some(h))?;
+        match entry_of(&p, &case, *member, "archive") {
+            Ok(e) => entries.push(e),
+            Err(refusals) => not_eligible.push(NotEligible {
+                member: *member,
+                household: h.id,
+                refusals,
+            }),
+        }
+    }
+    let listed = store
+        .list_recipients(
+            id,
+            &scope(actor),
+            &actor.org,
+            &entries,
+            &actor.username,
+            clock.now(),
+        )
+        .await?;
+    Ok(ArchiveListed {
+        listed,
+        not_eligible,
+    })
 }
 
 /// A member an officer adds to a campaign's list by hand.
@@ -192,7 +339,7 @@ pub async fn add_by_hand<S: Repo>(
         cash,
         gift_pack,
     } = added;
-    require(actor, Capability::SubmitClaim)?;
+    require_office(actor)?;
     get(store, actor, id).await?;
     let reason = reason.trim();
     if reason.is_empty() {
@@ -257,7 +404,7 @@ pub async fn record_visit<S: Repo>(
     date: NaiveDate,
     visitor: &str,
 ) -> Result<Recipient, AppError> {
-    require(actor, Capability::SubmitClaim)?;
+    require_office(actor)?;
     let visitor = visitor.trim();
     if visitor.is_empty() {
         return Err(AppError::invalid(
@@ -293,7 +440,7 @@ pub async fn hand_gift<S: Repo>(
     actor: &Actor,
     recipient: i64,
 ) -> Result<Recipient, AppError> {
-    require(actor, Capability::SubmitClaim)?;
+    require_office(actor)?;
     Ok(store
         .hand_gift(recipient, &scope(actor), &actor.username, clock.now())
         .await?)
@@ -318,4 +465,57 @@ pub async fn grant<S: Repo>(
             clock.now(),
         )
         .await?)
+}
+
+/// The member a form names by ID number, in the actor's subtree (else not found).
+pub async fn member_by_id_number<S: Repo>(
+    store: &S,
+    actor: &Actor,
+    id_number: &str,
+) -> Result<MemberId, AppError> {
+    require_office(actor)?;
+    crate::access::member_by_id_number(store, actor, id_number).await
+}
+
+/// What granting the cash would do, shown before confirming: the recipients of the actor's
+/// subtree with cash and no grant yet, their total, and what the campaign fund holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GrantPreview {
+    pub due: u64,
+    pub total: Money,
+    pub fund_balance: Money,
+}
+
+pub async fn grant_preview<S: Repo>(
+    store: &S,
+    actor: &Actor,
+    id: i64,
+) -> Result<GrantPreview, AppError> {
+    require(actor, Capability::ApproveClaims)?;
+    get(store, actor, id).await?;
+    let (mut due, mut total, mut after) = (0u64, 0i64, 0i64);
+    loop {
+        let page = store.recipients(id, &scope(actor), after, 1000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for r in page
+            .iter()
+            .filter(|r| r.grant.is_none() && r.cash.fen() > 0)
+        {
+            due += 1;
+            total += r.cash.fen();
+        }
+    }
+    let fund_balance = store
+        .fund_balances(&actor.org)
+        .await?
+        .into_iter()
+        .find(|f| f.fund == FundKind::Campaign)
+        .map(|f| f.balance)
+        .unwrap_or(Money::ZERO);
+    Ok(GrantPreview {
+        due,
+        total: Money::from_fen(total),
+        fund_balance,
+    })
 }

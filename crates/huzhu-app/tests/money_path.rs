@@ -1445,6 +1445,9 @@ use grants::*;
 #[path = "money_path/archive.rs"]
 mod archive;
 use archive::*;
+#[path = "money_path/campaign.rs"]
+mod campaign_list;
+use campaign_list::*;
 
 #[path = "../../huzhu-store/tests/harness/mod.rs"]
 #[macro_use]
@@ -1481,4 +1484,5 @@ on_both!(
     a_years_applications_replay_under_a_changed_programme_file_changing_nothing,
     a_household_is_archived_from_application_to_admission_through_the_use_cases,
     a_household_above_the_line_is_not_opened_and_its_arithmetic_says_why,
+    a_campaign_lists_admitted_households_by_the_rule_and_never_twice,
 );

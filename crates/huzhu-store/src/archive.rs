@@ -180,6 +180,8 @@ pub struct HouseholdFilter {
     pub state: Option<HouseholdState>,
     pub category: Option<String>,
     pub level: Option<Level>,
+    /// Only records whose id is below this one (the next page of a newest-first list).
+    pub before: Option<i64>,
     pub limit: u32,
 }
 

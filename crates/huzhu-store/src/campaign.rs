@@ -57,8 +57,10 @@ pub struct Recipient {
     pub id_number: String,
     /// The member's unit now.
     pub unit: String,
+    pub unit_name: String,
     /// The org whose list named them.
     pub listed_by_org: String,
+    pub listed_by_org_name: String,
     /// `archive`, `tag` or `manual`.
     pub basis: String,
     pub reason: String,
@@ -68,8 +70,9 @@ pub struct Recipient {
     pub visit_date: Option<NaiveDate>,
     pub visitor: Option<String>,
     pub photo_sha256: Option<String>,
-    /// The campaign's live grant of the member, once granted.
+    /// The campaign's live grant of the member, once granted, and its state.
     pub grant: Option<GrantId>,
+    pub grant_state: Option<huzhu_domain::grant::GrantState>,
     pub listed_by: String,
     pub listed_at: DateTime<Utc>,
 }
@@ -91,6 +94,7 @@ pub struct AlreadyListed {
     pub member: MemberId,
     pub first: i64,
     pub org: String,
+    pub org_name: String,
     pub listed_by: String,
 }
 
@@ -210,10 +214,13 @@ pub(crate) fn campaign_tenant(n: usize) -> String {
 }
 
 pub(crate) const RECIPIENT_COLUMNS: &str = "r.id, r.campaign_id, r.member_id, \
-     m.name AS member_name, m.id_number, mo.code AS unit_code, lo.code AS listed_org, r.basis, \
+     m.name AS member_name, m.id_number, mo.code AS unit_code, mo.name AS unit_name, \
+     lo.code AS listed_org, lo.name AS listed_org_name, r.basis, \
      r.reason, r.cash_fen, r.gift_pack, r.gift_handed_at, r.visit_date, r.visitor, \
      r.photo_sha256, (SELECT g.id FROM grants g WHERE g.campaign_id = r.campaign_id \
      AND g.member_id = r.member_id AND g.state NOT IN ('refused', 'withdrawn')) AS grant_id, \
+     (SELECT g.state FROM grants g WHERE g.campaign_id = r.campaign_id \
+     AND g.member_id = r.member_id AND g.state NOT IN ('refused', 'withdrawn')) AS grant_state, \
      r.listed_by, r.listed_at";
 
 pub(crate) const RECIPIENT_FROM: &str = "campaign_recipients r JOIN members m \
@@ -271,7 +278,9 @@ pub(crate) struct RecipientRow {
     pub member_name: String,
     pub id_number: String,
     pub unit_code: String,
+    pub unit_name: String,
     pub listed_org: String,
+    pub listed_org_name: String,
     pub basis: String,
     pub reason: String,
     pub cash_fen: i64,
@@ -281,6 +290,7 @@ pub(crate) struct RecipientRow {
     pub visitor: Option<String>,
     pub photo_sha256: Option<String>,
     pub grant_id: Option<i64>,
+    pub grant_state: Option<String>,
     pub listed_by: String,
     pub listed_at: DateTime<Utc>,
 }
@@ -294,7 +304,9 @@ impl From<RecipientRow> for Recipient {
             member_name: r.member_name,
             id_number: r.id_number,
             unit: r.unit_code,
+            unit_name: r.unit_name,
             listed_by_org: r.listed_org,
+            listed_by_org_name: r.listed_org_name,
             basis: r.basis,
             reason: r.reason,
             cash: Money::from_fen(r.cash_fen),
@@ -304,6 +316,10 @@ impl From<RecipientRow> for Recipient {
             visitor: r.visitor,
             photo_sha256: r.photo_sha256,
             grant: r.grant_id.map(GrantId),
+            grant_state: r
+                .grant_state
+                .as_deref()
+                .and_then(huzhu_domain::grant::GrantState::parse),
             listed_by: r.listed_by,
             listed_at: r.listed_at,
         }
@@ -515,21 +531,22 @@ macro_rules! impl_campaign_store {
                     .collect();
                 for chunk in rest.chunks($crate::money::sql::IN_CHUNK) {
                     let sql = format!(
-                        "SELECT r.member_id, r.id, o.code, r.listed_by FROM campaign_recipients r \
+                        "SELECT r.member_id, r.id, o.code, o.name, r.listed_by FROM campaign_recipients r \
                          JOIN orgs o ON o.id = r.org_id WHERE r.campaign_id = $1 \
                          AND r.member_id IN ({})",
                         $crate::sql::placeholders(2, chunk.len())
                     );
-                    let mut q = sqlx::query_as::<_, (i64, i64, String, String)>(&sql)
+                    let mut q = sqlx::query_as::<_, (i64, i64, String, String, String)>(&sql)
                         .bind(campaign);
                     for m in chunk {
                         q = q.bind(*m);
                     }
-                    for (member, first, org, listed_by) in q.fetch_all(&mut *tx).await? {
+                    for (member, first, org, org_name, listed_by) in q.fetch_all(&mut *tx).await? {
                         out.already.push($crate::campaign::AlreadyListed {
                             member: $crate::MemberId(member),
                             first,
                             org,
+                            org_name,
                             listed_by,
                         });
                     }

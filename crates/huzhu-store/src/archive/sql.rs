@@ -287,7 +287,8 @@ macro_rules! impl_archive_store {
                 let rows: Vec<HouseholdRow> = sqlx::query_as(&format!(
                     "SELECT {HOUSEHOLD_COLUMNS} FROM {HOUSEHOLD_FROM} WHERE {} \
                      AND ($2 IS NULL OR h.state = $2) AND ($3 IS NULL OR h.category = $3) \
-                     AND ($4 IS NULL OR h.level = $4) ORDER BY h.id DESC LIMIT $5",
+                     AND ($4 IS NULL OR h.level = $4) AND ($6 IS NULL OR h.id < $6) \
+                     ORDER BY h.id DESC LIMIT $5",
                     $crate::archive::in_scope("h.org_id", 1)
                 ))
                 .bind(scope.org())
@@ -295,6 +296,7 @@ macro_rules! impl_archive_store {
                 .bind(filter.category.as_deref())
                 .bind(filter.level.map(|l| l.code()))
                 .bind(i64::from(filter.limit.clamp(1, 1000)))
+                .bind(filter.before)
                 .fetch_all(&self.reader)
                 .await?;
                 rows.into_iter().map(|r| r.into_household()).collect()

@@ -370,7 +370,7 @@ fn steps_for(c: &Ctx, h: &HouseholdView) -> Vec<&'static str> {
     v
 }
 
-fn record_id(raw: &str) -> Result<i64, PageError> {
+pub(super) fn record_id(raw: &str) -> Result<i64, PageError> {
     raw.parse()
         .map_err(|_| PageError::invalid("id", "编号应为数字 (the id is a number)"))
 }
@@ -415,7 +415,7 @@ pub struct StepForm {
     facts: FactsForm,
 }
 
-fn date(field: &str, raw: &str) -> Result<NaiveDate, PageError> {
+pub(super) fn date(field: &str, raw: &str) -> Result<NaiveDate, PageError> {
     raw.trim()
         .parse()
         .map_err(|_| PageError::invalid(field, "日期格式应为 2026-03-02 (a date like 2026-03-02)"))

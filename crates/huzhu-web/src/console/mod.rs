@@ -29,6 +29,7 @@ mod archive;
 mod assets;
 mod audit;
 mod bank_changes;
+mod campaigns;
 mod claims;
 pub mod csrf;
 mod decision;
@@ -88,6 +89,7 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         .merge(transfers::routes::<S>())
         .merge(archive::routes::<S>())
         .merge(grants::routes::<S>())
+        .merge(campaigns::routes::<S>())
         .merge(ledger::routes::<S>())
         .merge(audit::routes::<S>())
         .merge(stats::routes::<S>())
@@ -394,6 +396,9 @@ impl Ctx {
             }
             if actor.can(Capability::ReadMembers) {
                 items.push(("/grants", l.t("救助申请", "Reliefs")));
+            }
+            if actor.can(Capability::SubmitClaim) {
+                items.push(("/campaigns", l.t("送温暖", "Care campaigns")));
             }
             if grants::can_see_funds(actor) {
                 items.push(("/funds", l.t("资金", "Funds")));

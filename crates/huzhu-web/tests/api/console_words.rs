@@ -261,6 +261,7 @@ async fn pages(app: &TestApp) -> Vec<String> {
         "/archive",
         "/archive/new",
         "/archive?state=applied&category=deep",
+        "/campaigns",
         "/notices",
         "/bank-changes",
         "/accounts",
@@ -341,6 +342,12 @@ async fn every_console_page_shows_words_not_codes_for_every_role_in_both_languag
     let household = crate::archive::opened(&app, &officer).await;
     let mut uris = uris;
     uris.push(format!("/archive/{household}"));
+    // A campaign with a recipient listed by hand and one from the archive's tags, so that its
+    // page (recipients, grant preview, buttons) is visited too.
+    uris.push(format!(
+        "/campaigns/{}",
+        campaign_with_a_recipient(&app).await
+    ));
 
     let mut opened: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut problems: Vec<String> = Vec::new();
@@ -389,6 +396,59 @@ async fn every_console_page_shows_words_not_codes_for_every_role_in_both_languag
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// A campaign opened by city staff, with a member of LA-01-001 listed by hand and the demo's
+/// tagged members listed from their tags.
+async fn campaign_with_a_recipient(app: &TestApp) -> i64 {
+    let city = app.login("city.staff").await;
+    let (s, body) = app
+        .json_as(
+            &city,
+            "POST",
+            "/api/v1/campaigns",
+            &serde_json::json!({"programme": "two-festivals-2026",
+                "window_start": "2026-01-01", "window_end": "2026-02-28"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let c = body["id"].as_i64().unwrap();
+    let member = app
+        .store
+        .members_under(
+            &OrgCode::parse("LA-01-001").unwrap(),
+            huzhu_store::Page {
+                after: None,
+                limit: 1,
+            },
+        )
+        .await
+        .unwrap()[0]
+        .id;
+    let (s, body) = app
+        .json_as(
+            &city,
+            "POST",
+            &format!("/api/v1/campaigns/{c}/recipients"),
+            &serde_json::json!({"member": member.0, "reason": "突发困难", "cash_fen": 50_000,
+                "gift_pack": true}),
+        )
+        .await;
+    assert_eq!(
+        (s, body["added"].as_i64()),
+        (StatusCode::OK, Some(1)),
+        "{body}"
+    );
+    let (s, body) = app
+        .json_as(
+            &city,
+            "POST",
+            &format!("/api/v1/campaigns/{c}/recipients/from-tags"),
+            &serde_json::json!(null),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    c
 }
 
 #[test]

@@ -176,3 +176,119 @@ async fn a_campaign_refuses_a_second_listing_naming_the_first() {
     assert_eq!(s, StatusCode::OK, "{body}");
     assert_eq!(body.as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn listing_from_the_archive_names_the_first_listing_s_org_over_http() {
+    let app = spawn_app().await;
+    let city = app.login("city.staff").await;
+    let (s, body) = app
+        .json_as(
+            &city,
+            "POST",
+            "/api/v1/campaigns",
+            &json!({"programme": "two-festivals-2026",
+            "window_start": "2026-01-01", "window_end": "2026-02-28"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let c = body["id"].as_i64().unwrap();
+    let (s, body) = app
+        .json_as(
+            &city,
+            "POST",
+            &format!("/api/v1/campaigns/{c}/recipients/from-archive"),
+            &json!(null),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert!(body["not_eligible"].is_array(), "{body}");
+    let (s, body) = app
+        .json_as(
+            &app.login("member.demo").await,
+            "POST",
+            &format!("/api/v1/campaigns/{c}/recipients/from-archive"),
+            &json!(null),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+}
+
+#[tokio::test]
+async fn the_campaign_pages_list_by_hand_and_a_district_s_duplicate_is_refused_naming_the_city() {
+    use crate::console_helpers::Browser;
+    use huzhu_store::Store;
+    let app = spawn_app().await;
+    let mut city = Browser::signed_in(&app, "city.staff").await;
+    let list = city.get("/campaigns").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    assert!(list.text.contains("campaign-form"), "{}", list.text);
+    let opened = city
+        .post_form(
+            "/campaigns",
+            &[
+                ("programme", "two-festivals-2026"),
+                ("window_start", "2026-01-01"),
+                ("window_end", "2026-02-28"),
+            ],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.text);
+    let at = opened.location().to_string();
+    let head = app
+        .store
+        .members_under(
+            &huzhu_domain::org::OrgCode::parse("LA-01-001").unwrap(),
+            huzhu_store::Page {
+                after: None,
+                limit: 1,
+            },
+        )
+        .await
+        .unwrap()
+        .remove(0);
+    let id_number = head.record.id_number.as_str();
+    let fields = [
+        ("id_number", id_number),
+        ("reason", "突发困难，市总走访"),
+        ("cash", "1,000"),
+        ("gift_pack", "on"),
+    ];
+    let added = city.post_form(&format!("{at}/recipients"), &fields).await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.text);
+    assert!(added.text.contains("列入名单 1 人"), "{}", added.text);
+    assert!(added.text.contains("1,000.00"), "{}", added.text);
+    assert!(!added.text.contains(id_number), "the ID number is masked");
+    // Before confirming: the count, the total and the fund's balance.
+    assert!(added.text.contains("grant-total"), "{}", added.text);
+    let mut district = Browser::signed_in(&app, "district.staff").await;
+    let refused = district
+        .post_form(&format!("{at}/recipients"), &fields)
+        .await;
+    assert_eq!(refused.status, StatusCode::OK, "{}", refused.text);
+    let city_name = app
+        .store
+        .org(&huzhu_domain::org::OrgCode::parse("HZ").unwrap())
+        .await
+        .unwrap()
+        .name;
+    assert!(
+        refused.text.contains(&format!("已在{city_name}的名单上")),
+        "{}",
+        refused.text
+    );
+    // No reason: refused, nothing listed.
+    let no_reason = district
+        .post_form(
+            &format!("{at}/recipients"),
+            &[("id_number", id_number), ("reason", " "), ("cash", "0")],
+        )
+        .await;
+    assert_eq!(
+        no_reason.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        no_reason.text
+    );
+    let nav = district.get("/").await;
+    assert!(nav.text.contains("href=\"/campaigns\""), "navigation link");
+}

@@ -25,6 +25,7 @@ pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(list::<S>))
         .routes(route!(show::<S>))
         .routes(route!(from_tags::<S>))
+        .routes(route!(from_archive::<S>))
         .routes(route!(add::<S>))
         .routes(route!(recipients::<S>))
         .routes(route!(visit::<S>))
@@ -74,8 +75,10 @@ pub struct RecipientBody {
     pub id_number: String,
     /// The member's unit.
     pub unit: String,
+    pub unit_name: String,
     /// The org whose list named them.
     pub listed_by_org: String,
+    pub listed_by_org_name: String,
     /// `archive`, `tag` or `manual`.
     pub basis: String,
     pub reason: String,
@@ -96,7 +99,9 @@ impl RecipientBody {
             member_name: r.member_name,
             id_number: mask_middle(&r.id_number, 4, 4),
             unit: r.unit,
+            unit_name: r.unit_name,
             listed_by_org: r.listed_by_org,
+            listed_by_org_name: r.listed_by_org_name,
             basis: r.basis,
             reason: r.reason,
             cash_fen: r.cash.fen(),
@@ -124,6 +129,7 @@ pub struct AlreadyListedBody {
     pub first: i64,
     /// The org whose list has them.
     pub org: String,
+    pub org_name: String,
     pub listed_by: String,
 }
 
@@ -138,10 +144,66 @@ impl ListedBody {
                     member: a.member.0,
                     first: a.first,
                     org: a.org,
+                    org_name: a.org_name,
                     listed_by: a.listed_by,
                 })
                 .collect(),
             not_found: l.not_found.into_iter().map(|m| m.0).collect(),
+        }
+    }
+}
+
+/// What listing from the archive did: the listing, and the admitted households the programme
+/// grants nothing (with the engine's refusals).
+#[derive(Serialize, ToSchema)]
+pub struct ArchiveListedBody {
+    pub added: u64,
+    pub already: Vec<AlreadyListedBody>,
+    pub not_found: Vec<i64>,
+    pub not_eligible: Vec<NotEligibleBody>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NotEligibleBody {
+    /// The household's head.
+    pub member: i64,
+    pub household: i64,
+    pub refusals: Vec<CampaignRefusalBody>,
+}
+
+/// One failed condition of the campaign's programme.
+#[derive(Serialize, ToSchema)]
+pub struct CampaignRefusalBody {
+    /// `category_not_covered`, `outside_window`, …
+    pub reason: String,
+    pub clause: String,
+    pub explain: String,
+}
+
+impl ArchiveListedBody {
+    fn of(a: campaign::ArchiveListed) -> ArchiveListedBody {
+        let l = ListedBody::of(a.listed);
+        ArchiveListedBody {
+            added: l.added,
+            already: l.already,
+            not_found: l.not_found,
+            not_eligible: a
+                .not_eligible
+                .into_iter()
+                .map(|n| NotEligibleBody {
+                    member: n.member.0,
+                    household: n.household,
+                    refusals: n
+                        .refusals
+                        .into_iter()
+                        .map(|r| CampaignRefusalBody {
+                            reason: r.reason,
+                            clause: r.clause,
+                            explain: r.explain,
+                        })
+                        .collect(),
+                })
+                .collect(),
         }
     }
 }
@@ -313,6 +375,31 @@ async fn from_tags<S: Backend>(
 ) -> Result<Json<ListedBody>, ApiError> {
     let l = campaign::list_from_tags(&state.store, state.clock.as_ref(), &actor, id).await?;
     Ok(Json(ListedBody::of(l)))
+}
+
+/// 按档案生成名单 — the heads of the admitted households of the actor's subtree, decided by the
+/// campaign programme's engine from the archive record (amount and clause from the rule).
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns/{id}/recipients/from-archive",
+    tag = "campaigns",
+    params(("id" = i64, Path, description = "campaign id")),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "what the listing did, and who the programme grants nothing", body = ArchiveListedBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = FORBIDDEN, description = "the role may not list", body = ErrorBody),
+        (status = NOT_FOUND, description = "no such campaign", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn from_archive<S: Backend>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ArchiveListedBody>, ApiError> {
+    let l = campaign::list_from_archive(&state.store, state.clock.as_ref(), &actor, id).await?;
+    Ok(Json(ArchiveListedBody::of(l)))
 }
 
 /// 手工添加 — one member, with the reason; listed already is answered naming the first listing.
