@@ -144,6 +144,38 @@ pub fn already_granted_reason(first: &Grant) -> String {
     )
 }
 
+/// The audit line of an application, in words: the programme's name, the key and reasons with
+/// the ID numbers masked, the refusal codes left out (their words follow them).
+pub fn apply_audit_detail(g: &Grant) -> String {
+    let name = match huzhu_domain::programme::builtin(&g.programme_id) {
+        Some(Ok(p)) => p.name,
+        _ => g.programme_id.clone(),
+    };
+    let reason = g
+        .reason
+        .as_deref()
+        .unwrap_or_default()
+        .split("; ")
+        .map(|part| match part.split_once(": ") {
+            Some((code, rest)) if code.chars().all(|c| c.is_ascii_lowercase() || c == '_') => rest,
+            _ => part,
+        })
+        .collect::<Vec<_>>()
+        .join("；");
+    let line = format!(
+        "{name} {} {}：{}{}",
+        g.key,
+        g.amount,
+        g.state.words().0,
+        if reason.is_empty() {
+            String::new()
+        } else {
+            format!("（{reason}）")
+        }
+    );
+    huzhu_domain::personal::mask_id_numbers_in(&line)
+}
+
 /// The words of an approval beyond what is left in the fund.
 pub fn fund_exhausted_reason(fund: FundKind, amount: Money) -> String {
     let (zh, en) = fund.words();
@@ -470,14 +502,7 @@ macro_rules! impl_grant_store {
                         actor: g.by,
                         action: "grant.apply",
                         subject: &format!("grant {id}"),
-                        detail: &format!(
-                            "{} {} {}：{} ({})",
-                            grant.programme_id,
-                            grant.key,
-                            grant.amount,
-                            grant.state.words().0,
-                            grant.reason.clone().unwrap_or_default()
-                        ),
+                        detail: &$crate::grant::apply_audit_detail(&grant),
                         org_id: Some(org_id),
                     },
                 )

@@ -24,7 +24,7 @@ use huzhu_domain::access::{Actor, Capability, Role};
 use huzhu_domain::grant::{FundKind, GrantAction, GrantActor, GrantState};
 use huzhu_domain::money::Money;
 use huzhu_domain::org::{OrgCode, OrgLevel};
-use huzhu_domain::personal::mask_middle;
+use huzhu_domain::personal::{mask_id_numbers_in, mask_middle};
 use huzhu_domain::programme::{self, ConditionRule, Programme, ProgrammeKind};
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -90,7 +90,8 @@ impl Words<'_> {
     /// A stored reason in words: each `code: text` of the engine or the store with the code's
     /// words; a person's reason as written.
     pub fn reason(&self, raw: &str) -> String {
-        raw.split("; ")
+        mask_id_numbers_in(raw)
+            .split("; ")
             .map(|part| match part.split_once(": ") {
                 Some((code, rest)) if refusal_words(code).is_some() => {
                     let (zh, en) = refusal_words(code).unwrap_or_default();
@@ -528,7 +529,7 @@ fn decision_lines(c: &Ctx, n: &Notice) -> Vec<Line> {
         .iter()
         .map(|l| Line {
             clause: l.clause.clone(),
-            explain: c.words(&l.explain),
+            explain: mask_id_numbers_in(&c.words(&l.explain)),
             amount: l.amount,
         })
         .collect()
@@ -545,7 +546,7 @@ fn refusals(g: &Grant) -> Vec<(String, Line)> {
                 r["reason"].as_str().unwrap_or_default().to_string(),
                 Line {
                     clause: r["clause"].as_str().unwrap_or_default().to_string(),
-                    explain: r["explain"].as_str().unwrap_or_default().to_string(),
+                    explain: mask_id_numbers_in(r["explain"].as_str().unwrap_or_default()),
                     amount: Money::from_fen(0),
                 },
             )

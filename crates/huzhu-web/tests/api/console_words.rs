@@ -265,6 +265,14 @@ async fn pages(app: &TestApp) -> Vec<String> {
         "/notices",
         "/bank-changes",
         "/accounts",
+        "/grants",
+        "/grants?state=refused&programme=one-off-relief&org=LA-01-001",
+        "/grants/new",
+        "/grants/new?programme=golden-autumn",
+        "/grants/new?programme=dialysis-relief",
+        "/grants/new?programme=major-illness-relief",
+        "/funds",
+        "/my-grants",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -348,6 +356,28 @@ async fn every_console_page_shows_words_not_codes_for_every_role_in_both_languag
         "/campaigns/{}",
         campaign_with_a_recipient(&app).await
     ));
+    // Reliefs of the demo member: one applied, one refused by the programme, with their pages
+    // and notices.
+    for (yuan, docs) in [(3_000, true), (10, false)] {
+        let member = crate::console_grants::demo_member_id(&app).await;
+        let facts = if docs {
+            serde_json::json!({"requested_fen": yuan * 100, "documents": ["application_form"]})
+        } else {
+            serde_json::json!({"requested_fen": yuan * 100})
+        };
+        let (status, body) = app
+            .json_as(
+                &officer,
+                "POST",
+                "/api/v1/grants",
+                &serde_json::json!({"programme": "one-off-relief", "member": member, "facts": facts}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let id = body[0]["grant"]["id"].as_i64().unwrap();
+        uris.push(format!("/grants/{id}"));
+        uris.push(format!("/grants/{id}/notice"));
+    }
 
     let mut opened: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut problems: Vec<String> = Vec::new();

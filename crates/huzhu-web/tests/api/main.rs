@@ -10,6 +10,7 @@ mod conformance;
 mod console;
 mod console_accounts;
 mod console_claims;
+mod console_grants;
 mod console_helpers;
 mod console_kept_files;
 mod console_pages;

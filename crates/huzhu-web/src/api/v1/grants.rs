@@ -14,7 +14,7 @@ use huzhu_app::model::{FundBalance, Grant, GrantFilter, GrantId, MemberId};
 use huzhu_app::Backend;
 use huzhu_domain::grant::GrantState;
 use huzhu_domain::money::Money;
-use huzhu_domain::personal::mask_middle;
+use huzhu_domain::personal::{mask_id_numbers_in, mask_middle};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -99,7 +99,7 @@ impl GrantBody {
             state_words: state_words(g.state),
             approval_level: g.approval_level.code().into(),
             campaign: g.campaign,
-            reason: g.reason,
+            reason: g.reason.as_deref().map(mask_id_numbers_in),
             assessment: serde_json::from_str(&g.assessment).unwrap_or_default(),
             applied_by: g.applied_by,
             applied_at: g.applied_at,
@@ -196,7 +196,7 @@ impl DecisionNoticeBody {
                     amount_fen: l.amount.fen(),
                 })
                 .collect(),
-            reason: n.reason,
+            reason: n.reason.as_deref().map(mask_id_numbers_in),
         }
     }
 }
