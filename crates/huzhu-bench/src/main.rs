@@ -9,11 +9,16 @@
 //! benchmarks batch adjudication of a stored cycle against reading and rewriting the same rows
 //! (see [`cycle`]).
 //!
+//! `huzhu-bench campaign --backend sqlite|postgres --members M --recipients N` (or
+//! `bench/campaign_grant.sh`) times granting a care campaign's cash against inserting the same
+//! rows plainly (see [`campaign`]).
+//!
 //! `huzhu-bench dashboard --backend sqlite|postgres --members N --claims M` (or
 //! `bench/dashboard.sh`) times the statistics dashboard from the maintained aggregates against the
 //! same tables by full scan (see [`dashboard`]).
 
 mod assess;
+mod campaign;
 mod cycle;
 mod dashboard;
 mod floor;
@@ -234,6 +239,15 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("campaign") => {
+            return match campaign::Args::parse(&args[1..]) {
+                Ok(a) => campaign::run(&a),
+                Err(usage) => {
+                    eprintln!("{usage}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         Some("dashboard") => {
             return match dashboard::Args::parse(&args[1..]) {
                 Ok(a) => dashboard::run(&a),
@@ -270,7 +284,7 @@ fn main() -> ExitCode {
         },
         Some(other) => {
             eprintln!(
-                "unknown benchmark `{other}`; try: engine, cycle, dashboard, roster-orgs, roster-members N, assess-cases N PROGRAMME, json-echo"
+                "unknown benchmark `{other}`; try: engine, cycle, campaign, dashboard, roster-orgs, roster-members N, assess-cases N PROGRAMME, json-echo"
             );
             return ExitCode::from(2);
         }
