@@ -19,6 +19,7 @@ pub mod demo;
 pub mod demo_claims;
 pub mod demo_cycle;
 pub mod demo_money;
+pub mod demo_programmes;
 pub mod digest;
 pub mod documents;
 pub mod enrolment;

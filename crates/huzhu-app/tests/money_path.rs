@@ -1445,6 +1445,9 @@ use grants::*;
 #[path = "money_path/archive.rs"]
 mod archive;
 use archive::*;
+#[path = "money_path/demo_programmes.rs"]
+mod demo_programmes;
+use demo_programmes::*;
 
 #[path = "../../huzhu-store/tests/harness/mod.rs"]
 #[macro_use]
@@ -1479,4 +1482,5 @@ on_both!(
     a_years_applications_replay_under_a_changed_programme_file_changing_nothing,
     a_household_is_archived_from_application_to_admission_through_the_use_cases,
     a_household_above_the_line_is_not_opened_and_its_arithmetic_says_why,
+    the_programme_demo_holds_every_state_and_the_ledger_balances,
 );

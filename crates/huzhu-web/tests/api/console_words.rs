@@ -255,6 +255,7 @@ async fn pages(app: &TestApp) -> Vec<String> {
         "/ledger",
         "/payouts",
         "/stats",
+        "/stats/programmes",
         "/audit",
         "/import",
         "/transfers",

@@ -24,6 +24,7 @@ mod money_input;
 mod money_scope;
 mod office;
 mod openapi;
+mod programme_stats;
 mod review_audit;
 mod signin;
 mod stats;

@@ -17,6 +17,7 @@ pub mod enrolment;
 pub mod grants;
 pub mod ledger;
 pub mod payouts;
+pub mod programme_stats;
 pub mod review;
 pub mod stats;
 pub mod transfers;
@@ -35,6 +36,7 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(payouts::routes::<S>())
         .merge(ledger::routes::<S>())
         .merge(stats::routes::<S>())
+        .merge(programme_stats::routes::<S>())
         .merge(bank_changes::routes::<S>())
         .merge(transfers::routes::<S>())
         .merge(grants::routes::<S>())
