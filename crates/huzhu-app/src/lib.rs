@@ -35,6 +35,7 @@ pub mod programme_stats;
 pub mod replay;
 pub mod review;
 pub mod stats;
+pub mod support;
 pub mod transfers;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};

@@ -1483,4 +1483,5 @@ on_both!(
     a_household_is_archived_from_application_to_admission_through_the_use_cases,
     a_household_above_the_line_is_not_opened_and_its_arithmetic_says_why,
     the_programme_demo_holds_every_state_and_the_ledger_balances,
+    a_households_whole_support_lists_what_it_was_given_and_flags_double_support_and_gaps,
 );

@@ -133,3 +133,107 @@ pub async fn the_programme_demo_holds_every_state_and_the_ledger_balances<S: Rep
         .unwrap();
     assert!(none.archived_by_category.is_empty() && none.grants_by_programme.is_empty());
 }
+
+pub async fn a_households_whole_support_lists_what_it_was_given_and_flags_double_support_and_gaps<
+    S: Repo,
+>(
+    s: S,
+) {
+    use huzhu_app::support::{self, FlagKind, SupportKind, SupportSubject};
+    let clock = TestClock::on(2026, 12, 5);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    huzhu_app::demo_programmes::load_programme_demo(&s)
+        .await
+        .unwrap();
+    let city = city_staff();
+    let admitted = archive::list(
+        &s,
+        &clock,
+        &city,
+        &archive::ListFilter {
+            state: Some(HouseholdState::Admitted),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let of = |category: &str| {
+        admitted
+            .iter()
+            .find(|h| h.category.as_deref() == Some(category))
+            .unwrap()
+            .clone()
+    };
+    // The deep household: the campaign's 2,000元 and a gift pack in January, a 3,000元 relief
+    // in March, both paid: a relief and a campaign's cash in one year is flagged.
+    let deep = of("deep");
+    let v = support::whole_support(&s, &clock, &city, SupportSubject::Household(deep.id))
+        .await
+        .unwrap();
+    assert_eq!(v.household.as_ref().unwrap().id, deep.id);
+    let given: Vec<(SupportKind, &str, i64, i64)> = v
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.line.kind,
+                l.line.programme.as_str(),
+                l.line.amount_fen,
+                l.line.paid_fen,
+            )
+        })
+        .collect();
+    assert_eq!(
+        given,
+        [
+            (SupportKind::GiftPack, "two-festivals-2026", 0, 0),
+            (SupportKind::Grant, "two-festivals-2026", 200_000, 200_000),
+            (SupportKind::Grant, "one-off-relief", 300_000, 300_000),
+        ]
+    );
+    assert_eq!(v.years.len(), 1);
+    let y = &v.years[0];
+    assert_eq!(
+        (
+            y.year,
+            y.grants,
+            y.grants_fen,
+            y.grants_paid_fen,
+            y.gift_packs
+        ),
+        (2026, 2, 500_000, 500_000, 1)
+    );
+    let kinds: Vec<FlagKind> = v.flags.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds, [FlagKind::DoubleSupport]);
+    assert!(v.flags[0].zh.contains("临时救助"), "{}", v.flags[0].zh);
+    // The member's page reads the household they head.
+    let by_member = support::whole_support(
+        &s,
+        &clock,
+        &city,
+        SupportSubject::Member(deep.head_member_id),
+    )
+    .await
+    .unwrap();
+    assert_eq!(by_member.household.map(|h| h.id), Some(deep.id));
+    // The accident household: a relief checked, nothing given this year — a gap.
+    let accident = of("accident");
+    let v = support::whole_support(&s, &clock, &city, SupportSubject::Household(accident.id))
+        .await
+        .unwrap();
+    assert_eq!(v.lines.len(), 1);
+    assert_eq!(v.lines[0].line.state, "checked");
+    let kinds: Vec<FlagKind> = v.flags.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds, [FlagKind::Gap]);
+    // Outside the subtree: not found, for the household and for its head.
+    let other = actor("sc", Role::FederationStaff, "SC", OrgLevel::District, None);
+    for subject in [
+        SupportSubject::Household(deep.id),
+        SupportSubject::Member(deep.head_member_id),
+    ] {
+        assert!(matches!(
+            support::whole_support(&s, &clock, &other, subject).await,
+            Err(AppError::NotFound { .. })
+        ));
+    }
+}

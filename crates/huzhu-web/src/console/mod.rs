@@ -44,6 +44,7 @@ mod programme_stats;
 mod queues;
 mod session;
 mod stats;
+mod support;
 mod transfers;
 pub mod words;
 
@@ -91,6 +92,7 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         .merge(audit::routes::<S>())
         .merge(stats::routes::<S>())
         .merge(programme_stats::routes::<S>())
+        .merge(support::routes::<S>())
         .merge(accounts::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
@@ -362,6 +364,11 @@ impl Ctx {
 
     pub fn can(&self, capability: Capability) -> bool {
         self.actor.as_ref().is_some_and(|a| a.can(capability))
+    }
+
+    /// Staff who read the archive (and a household's whole support).
+    pub fn can_read_archive(&self) -> bool {
+        !self.is_member() && self.can(Capability::ReadArchive)
     }
 
     pub fn is_member(&self) -> bool {

@@ -28,6 +28,7 @@ mod programme_stats;
 mod review_audit;
 mod signin;
 mod stats;
+mod support;
 mod transfers;
 
 use axum::http::StatusCode;

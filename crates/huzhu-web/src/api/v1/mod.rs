@@ -20,6 +20,7 @@ pub mod payouts;
 pub mod programme_stats;
 pub mod review;
 pub mod stats;
+pub mod support;
 pub mod transfers;
 
 use crate::AppState;
@@ -37,6 +38,7 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(ledger::routes::<S>())
         .merge(stats::routes::<S>())
         .merge(programme_stats::routes::<S>())
+        .merge(support::routes::<S>())
         .merge(bank_changes::routes::<S>())
         .merge(transfers::routes::<S>())
         .merge(grants::routes::<S>())
