@@ -19,6 +19,7 @@ pub mod demo;
 pub mod demo_claims;
 pub mod demo_cycle;
 pub mod demo_money;
+pub mod demo_programmes;
 pub mod digest;
 pub mod documents;
 pub mod enrolment;
@@ -34,6 +35,7 @@ pub mod programme_stats;
 pub mod replay;
 pub mod review;
 pub mod stats;
+pub mod support;
 pub mod transfers;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};

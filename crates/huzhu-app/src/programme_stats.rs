@@ -7,6 +7,7 @@
 use crate::access::read_scope;
 use crate::stats::{Column, ColumnKind, Dashboard, StatRow, StatTable};
 use crate::AppError;
+use chrono::{Datelike, NaiveDate};
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::archive::{ExitReason, Level};
 use huzhu_domain::org::OrgCode;
@@ -256,6 +257,18 @@ pub fn tables(s: &ProgrammeStats) -> Vec<StatTable> {
             campaigns,
         ),
     ]
+}
+
+/// The period asked about when the caller names none or only one end: up to `today`, from the
+/// first of January of the end's year (the year so far) `[choice]`.
+pub fn period_or_year_to_date(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Period {
+    let to = to.unwrap_or(today);
+    let from = from.unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to));
+    Period { from, to }
 }
 
 /// The programmes' figures of `org`'s subtree (the actor's own org when `None`) for `period`:

@@ -1448,6 +1448,9 @@ use archive::*;
 #[path = "money_path/campaign.rs"]
 mod campaign_list;
 use campaign_list::*;
+#[path = "money_path/demo_programmes.rs"]
+mod demo_programmes;
+use demo_programmes::*;
 
 #[path = "../../huzhu-store/tests/harness/mod.rs"]
 #[macro_use]
@@ -1485,4 +1488,6 @@ on_both!(
     a_household_is_archived_from_application_to_admission_through_the_use_cases,
     a_household_above_the_line_is_not_opened_and_its_arithmetic_says_why,
     a_campaign_lists_admitted_households_by_the_rule_and_never_twice,
+    the_programme_demo_holds_every_state_and_the_ledger_balances,
+    a_households_whole_support_lists_what_it_was_given_and_flags_double_support_and_gaps,
 );

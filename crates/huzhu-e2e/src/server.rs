@@ -90,6 +90,9 @@ async fn build_demo(db: &Path) -> Result<()> {
     huzhu_app::demo_cycle::load_cycle_demo(&store, &SystemClock)
         .await
         .context("while loading the demo's current cycle")?;
+    huzhu_app::demo_programmes::load_programme_demo(&store)
+        .await
+        .context("while loading the demo's assistance programmes")?;
     // Closing the last connection checkpoints the write-ahead log into the file.
     store.close().await;
     Ok(())

@@ -22,6 +22,7 @@ mod session_cache;
 mod sql;
 mod sqlite;
 pub mod stats;
+pub mod support;
 pub mod transfers;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
@@ -37,6 +38,7 @@ pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use stats::programmes::ProgrammeStatsStore;
 pub use stats::StatsStore;
+pub use support::SupportStore;
 pub use transfers::{NewTransfer, Transfer, TransferStore};
 
 use chrono::{DateTime, Utc};
@@ -195,6 +197,7 @@ pub trait Repo:
     + CampaignStore
     + ArchiveStore
     + ProgrammeStatsStore
+    + SupportStore
 {
 }
 
@@ -208,7 +211,8 @@ impl<
             + GrantStore
             + CampaignStore
             + ArchiveStore
-            + ProgrammeStatsStore,
+            + ProgrammeStatsStore
+            + SupportStore,
     > Repo for T
 {
 }

@@ -132,4 +132,5 @@ crate::grant::impl_grant_store!(PgStore);
 crate::campaign::impl_campaign_store!(PgStore);
 crate::archive::impl_archive_store!(PgStore);
 crate::stats::programmes::impl_programme_stats_store!(PgStore);
+crate::support::impl_support_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);

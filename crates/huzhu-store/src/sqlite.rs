@@ -220,4 +220,5 @@ crate::grant::impl_grant_store!(SqliteStore);
 crate::campaign::impl_campaign_store!(SqliteStore);
 crate::archive::impl_archive_store!(SqliteStore);
 crate::stats::programmes::impl_programme_stats_store!(SqliteStore);
+crate::support::impl_support_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);

@@ -42,9 +42,11 @@ mod ledger;
 mod members;
 mod orgs;
 mod payouts;
+mod programme_stats;
 mod queues;
 mod session;
 mod stats;
+mod support;
 mod transfers;
 pub mod words;
 
@@ -93,6 +95,8 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         .merge(ledger::routes::<S>())
         .merge(audit::routes::<S>())
         .merge(stats::routes::<S>())
+        .merge(programme_stats::routes::<S>())
+        .merge(support::routes::<S>())
         .merge(accounts::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
@@ -366,6 +370,11 @@ impl Ctx {
         self.actor.as_ref().is_some_and(|a| a.can(capability))
     }
 
+    /// Staff who read the archive (and a household's whole support).
+    pub fn can_read_archive(&self) -> bool {
+        !self.is_member() && self.can(Capability::ReadArchive)
+    }
+
     pub fn is_member(&self) -> bool {
         self.actor.as_ref().is_some_and(|a| a.role == Role::Member)
     }
@@ -421,6 +430,9 @@ impl Ctx {
             }
             if actor.can(Capability::ReadMembers) {
                 items.push(("/stats", l.t("统计", "Statistics")));
+            }
+            if actor.can(Capability::ReadArchive) {
+                items.push(("/stats/programmes", l.t("帮扶统计", "Programme statistics")));
             }
             if actor.can(Capability::ReadAudit) {
                 items.push(("/audit", l.t("审计日志", "Audit log")));
@@ -478,6 +490,28 @@ const DOMAIN_WORDS: &[(&str, &str)] = &[
     ("住院", "Hospital stay"),
     ("确诊", "Diagnosis"),
     ("关爱金", "Care payment"),
+    // The assistance programmes' statistics (`huzhu_app::programme_stats`).
+    ("深度困难", "Deep hardship"),
+    ("相对困难", "Relative hardship"),
+    ("意外致困", "Hardship by accident"),
+    ("未定级", "No level"),
+    ("未定", "Undetermined"),
+    ("全国级", "National"),
+    ("省级", "Provincial"),
+    ("市县级", "City/county"),
+    ("脱困", "Out of hardship"),
+    ("退休", "Retired"),
+    ("迁离", "Moved away"),
+    ("去世", "Deceased"),
+    ("本人申请退出", "By request"),
+    ("在档户人口", "People of archived households"),
+    ("脱档户人口", "People of households that exited"),
+    ("困难职工档案", "Hardship archive"),
+    ("爱心透析", "Dialysis relief"),
+    ("病种+费用救助", "Major-illness relief"),
+    ("金秋助学", "Golden-autumn study grant"),
+    ("临时救助", "One-off relief"),
+    ("两节送温暖", "Two-festivals warmth campaign"),
 ];
 
 /// Percent-encoding for a query value.

@@ -64,11 +64,12 @@ struct StatsPage<'a> {
     orgs: Vec<Choice>,
     cycles: Vec<Choice>,
     query: String,
+    export: &'static str,
 }
 
 /// Which chart suits a table: a pie for a split of a whole, a line over months, bars otherwise;
 /// the first amount column if there is one, else the first count.
-fn chart_of(c: &Ctx, t: &StatTable) -> Option<String> {
+pub(super) fn chart_of(c: &Ctx, t: &StatTable) -> Option<String> {
     let col = t
         .columns
         .iter()
@@ -129,6 +130,57 @@ fn chart_of(c: &Ctx, t: &StatTable) -> Option<String> {
     Some(spec.to_string().replace('<', "\\u003c"))
 }
 
+/// The organisations a statistics page may be asked about: the federation levels of the actor's
+/// subtree (a unit's figures are its members' own page), and the actor's own org.
+pub(super) async fn org_choices<S: Backend>(
+    state: &AppState<S>,
+    c: &Ctx,
+    selected: &str,
+) -> Result<Vec<Choice>, PageError> {
+    let actor = c.actor()?;
+    let scope = huzhu_app::access::orgs_in_scope(&state.store, actor, None).await?;
+    Ok(scope
+        .iter()
+        .filter(|o| o.level as u8 <= 3 || o.code == actor.org)
+        .take(300)
+        .map(|o| Choice {
+            value: o.code.to_string(),
+            label: format!(
+                "{}{} ({})",
+                "　".repeat((o.level as usize).saturating_sub(1)),
+                o.name,
+                o.code
+            ),
+            selected: o.code.as_str() == selected,
+        })
+        .collect())
+}
+
+/// The dashboard's tables with their charts.
+pub(super) fn shown(c: &Ctx, d: &Dashboard) -> Vec<ShownTable> {
+    d.tables
+        .iter()
+        .map(|t| ShownTable {
+            chart_json: chart_of(c, t),
+            t: t.clone(),
+        })
+        .collect()
+}
+
+/// Keeps the one table asked for (`table` empty: all of them).
+pub(super) fn only_table(d: &mut Dashboard, table: &str) -> Result<(), PageError> {
+    if !table.is_empty() {
+        d.tables.retain(|t| t.id == table);
+        if d.tables.is_empty() {
+            return Err(PageError::invalid(
+                "table",
+                format!("没有这个统计表 (no table {table})"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub async fn show<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
@@ -153,25 +205,8 @@ async fn load<S: Backend>(
 }
 
 async fn show_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: StatsQuery) -> PageResult {
-    let actor = c.actor()?;
     let d = load(state, c, &q).await?;
-    let scope = huzhu_app::access::orgs_in_scope(&state.store, actor, None).await?;
-    // Federation levels only: a unit's figures are its members' own page.
-    let orgs = scope
-        .iter()
-        .filter(|o| o.level as u8 <= 3 || o.code == actor.org)
-        .take(300)
-        .map(|o| Choice {
-            value: o.code.to_string(),
-            label: format!(
-                "{}{} ({})",
-                "　".repeat((o.level as usize).saturating_sub(1)),
-                o.name,
-                o.code
-            ),
-            selected: o.code.as_str() == d.org,
-        })
-        .collect();
+    let orgs = org_choices(state, c, &d.org).await?;
     let mut cycles = vec![Choice {
         value: String::new(),
         label: c.t("全部年度", "Every cycle").to_string(),
@@ -184,14 +219,7 @@ async fn show_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: StatsQuery) -> P
             value: p.id,
         });
     }
-    let tables = d
-        .tables
-        .iter()
-        .map(|t| ShownTable {
-            chart_json: chart_of(c, t),
-            t: t.clone(),
-        })
-        .collect();
+    let tables = shown(c, &d);
     let query = format!(
         "org={}&cycle={}",
         super::url_encode(&d.org),
@@ -204,6 +232,7 @@ async fn show_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: StatsQuery) -> P
         orgs,
         cycles,
         query,
+        export: "/stats/export.xlsx",
     })
 }
 
@@ -215,15 +244,7 @@ pub async fn export<S: Backend>(
 ) -> Response {
     let r = async {
         let mut d = load(&state, &c, &q).await?;
-        if !q.table.is_empty() {
-            d.tables.retain(|t| t.id == q.table);
-            if d.tables.is_empty() {
-                return Err(PageError::invalid(
-                    "table",
-                    format!("没有这个统计表 (no table {})", q.table),
-                ));
-            }
-        }
+        only_table(&mut d, &q.table)?;
         let bytes = stats::dashboard_xlsx(&d)?;
         let name = format!(
             "统计-{}-{}{}.xlsx",

@@ -255,6 +255,7 @@ async fn pages(app: &TestApp) -> Vec<String> {
         "/ledger",
         "/payouts",
         "/stats",
+        "/stats/programmes",
         "/audit",
         "/import",
         "/transfers",
@@ -308,6 +309,7 @@ async fn pages(app: &TestApp) -> Vec<String> {
     }
     for m in members.iter().take(6) {
         uris.push(format!("/members/{m}"));
+        uris.push(format!("/members/{m}/support"));
         uris.push(format!("/claims/new?member={m}"));
     }
     for b in app.store.bills_under(&hz).await.unwrap().iter().take(3) {
@@ -378,6 +380,7 @@ async fn every_console_page_shows_words_not_codes_for_every_role_in_both_languag
         uris.push(format!("/grants/{id}"));
         uris.push(format!("/grants/{id}/notice"));
     }
+    uris.push(format!("/archive/{household}/support"));
 
     let mut opened: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut problems: Vec<String> = Vec::new();

@@ -25,9 +25,11 @@ mod money_input;
 mod money_scope;
 mod office;
 mod openapi;
+mod programme_stats;
 mod review_audit;
 mod signin;
 mod stats;
+mod support;
 mod transfers;
 
 use axum::http::StatusCode;

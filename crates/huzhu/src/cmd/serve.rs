@@ -50,6 +50,17 @@ pub async fn load_demo<S: Repo>(store: &S) -> anyhow::Result<ExitCode> {
              in every state; this year's enrolment window stays open to the year's end)"
         );
     }
+    if huzhu_app::demo_programmes::load_programme_demo(store)
+        .await
+        .context("while loading the demo's assistance programmes")?
+    {
+        eprintln!(
+            "已载入西湖区一个基层工会的帮扶数据：各状态的困难职工档案、各状态的临时救助（含已结算支付批次）、\
+             帮扶资金与送温暖经费、进行中的2026年两节送温暖活动 \
+             (demo programmes loaded: hardship households in every state, reliefs in every state \
+             with a settled batch, funds, the two-festivals-2026 campaign under way)"
+        );
+    }
     eprintln!(
         "演示账号，密码均为 {} (demo accounts, password):",
         demo::DEMO_PASSWORD

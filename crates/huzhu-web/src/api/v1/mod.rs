@@ -17,8 +17,10 @@ pub mod enrolment;
 pub mod grants;
 pub mod ledger;
 pub mod payouts;
+pub mod programme_stats;
 pub mod review;
 pub mod stats;
+pub mod support;
 pub mod transfers;
 
 use crate::AppState;
@@ -35,6 +37,8 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(payouts::routes::<S>())
         .merge(ledger::routes::<S>())
         .merge(stats::routes::<S>())
+        .merge(programme_stats::routes::<S>())
+        .merge(support::routes::<S>())
         .merge(bank_changes::routes::<S>())
         .merge(transfers::routes::<S>())
         .merge(grants::routes::<S>())

@@ -74,7 +74,7 @@ pub struct DashboardView {
 }
 
 impl DashboardView {
-    fn of(d: Dashboard) -> DashboardView {
+    pub(super) fn of(d: Dashboard) -> DashboardView {
         let Dashboard {
             org,
             org_name,
