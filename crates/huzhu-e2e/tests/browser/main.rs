@@ -5,10 +5,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod archive;
 mod claims;
 mod import;
 mod members;
 mod page;
+mod relief;
 mod signin;
 
 use huzhu_app::{Clock, SettableClock, SystemClock};
