@@ -236,7 +236,7 @@ async fn archive_demo<S: Repo>(
     let d = on(clock, 2025, 11, 3)?;
     let mut ids = Vec::new();
     for (i, (income, loss), child) in [
-        (4, DEEP, Some("110105201009010015")),
+        (4, DEEP, Some("33010620110315002X")),
         (5, RELATIVE, None),
         (6, ACCIDENT, None),
         (8, DEEP, None),
