@@ -156,6 +156,13 @@ pub struct ResidentFacts {
 /// hyphens inside the number, lower-case letters, and the multiplication sign `×` that Chinese
 /// input methods offer for the check character X.
 pub fn normalise(raw: &str) -> String {
+    // Most numbers arrive as typed by a machine: ASCII digits and capitals, nothing to fix.
+    if raw
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+    {
+        return raw.to_string();
+    }
     raw.chars()
         .filter(|c| !c.is_whitespace() && *c != '-' && *c != '\u{200b}' && *c != '\u{feff}')
         .map(|c| match c {
@@ -174,7 +181,13 @@ impl IdNumber {
     /// digits a HK/Macau permit, 8 or 10 digits a Taiwan permit. Passports need [`IdNumber::parse_as`].
     pub fn parse(raw: &str, today: NaiveDate) -> Result<IdNumber, IdNumberError> {
         let v = normalise(raw);
-        let kind = if v.len() == 18 || v.len() == 15 || v.chars().all(|c| c.is_ascii_digit()) {
+        let kind = Self::kind_of(&v);
+        Self::parse_normalised(kind, v, today)
+    }
+
+    /// The kind [`IdNumber::parse`] reads from a normalised number's shape.
+    fn kind_of(v: &str) -> IdKind {
+        if v.len() == 18 || v.len() == 15 || v.chars().all(|c| c.is_ascii_digit()) {
             if v.len() == 8 || v.len() == 10 {
                 IdKind::TaiwanPermit
             } else {
@@ -184,13 +197,19 @@ impl IdNumber {
             IdKind::HkMacauPermit
         } else {
             IdKind::Resident
-        };
-        Self::parse_as(kind, raw, today)
+        }
     }
 
     /// Parses a number of a declared kind.
     pub fn parse_as(kind: IdKind, raw: &str, today: NaiveDate) -> Result<IdNumber, IdNumberError> {
-        let value = normalise(raw);
+        Self::parse_normalised(kind, normalise(raw), today)
+    }
+
+    fn parse_normalised(
+        kind: IdKind,
+        value: String,
+        today: NaiveDate,
+    ) -> Result<IdNumber, IdNumberError> {
         if value.is_empty() {
             return Err(IdNumberError::Empty);
         }

@@ -25,6 +25,7 @@ impl HasDb for PgStore {
     const NEW_CLAIM_IDS: &'static str =
         "SELECT nextval(pg_get_serial_sequence('claims', 'id')) FROM generate_series(1, $1)";
     const ANONYMOUS_PARAMS: bool = false;
+    const IMPORT_BATCH_SETUP: Option<&'static str> = Some("SET LOCAL synchronous_commit = off");
 }
 
 /// Pool settings shared by every PostgreSQL pool: a connection is pinged before use only when it

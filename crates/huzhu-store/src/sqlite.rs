@@ -44,6 +44,7 @@ impl HasDb for SqliteStore {
          SELECT i + 1 FROM n WHERE i < $1) SELECT (SELECT COALESCE(MAX(id), 0) FROM claims) + i \
          FROM n";
     const ANONYMOUS_PARAMS: bool = true;
+    const IMPORT_BATCH_SETUP: Option<&'static str> = None;
 }
 
 impl SqliteStore {
@@ -73,7 +74,23 @@ impl SqliteStore {
             .max_connections(1)
             .test_before_acquire(false)
             .acquire_timeout(WRITE_WAIT)
-            .connect_with(options.clone().busy_timeout(WRITER_BUSY_TIMEOUT))
+            .connect_with(
+                options
+                    .clone()
+                    .busy_timeout(WRITER_BUSY_TIMEOUT)
+                    // The writer keeps up to 64 MiB of pages (SQLite's default is 2 MiB): an
+                    // import's index pages stay cached from batch to batch instead of being
+                    // read back from the file (issue 13). Taken as used, not up front.
+                    .pragma("cache_size", "-65536")
+                    // A multi-row statement inside a transaction keeps a statement journal;
+                    // in memory, not a temporary file written page by page (a tenth of an
+                    // import's time went there: docs/benchmarks.md).
+                    .pragma("temp_store", "memory")
+                    // Copy the WAL back into the database every 16,384 pages (64 MiB) rather
+                    // than every 1,000: each checkpoint syncs the file, and a page changed by
+                    // many batches is copied back once.
+                    .pragma("wal_autocheckpoint", "16384"),
+            )
             .await?;
         // Reads outside a transaction go to a few more connections: in WAL mode they see the last
         // commit and neither wait for the writer nor block it. An in-memory database is private

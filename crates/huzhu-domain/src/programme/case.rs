@@ -147,7 +147,7 @@ impl SchoolLevel {
 pub struct Archive {
     pub category: Category,
     pub active: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_date")]
     pub since: Option<NaiveDate>,
 }
 
@@ -172,6 +172,7 @@ impl Medical {
 #[serde(deny_unknown_fields)]
 pub struct Diagnosis {
     pub disease: String,
+    #[serde(deserialize_with = "date")]
     pub date: NaiveDate,
 }
 
@@ -189,12 +190,60 @@ pub struct Grant {
     pub date: NaiveDate,
 }
 
+/// A date as chrono reads it (the same values, the same errors), with `YYYY-MM-DD` read
+/// directly: chrono's general parser was a tenth of `huzhu assess` (issue 15).
+struct Date(NaiveDate);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Date;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                // chrono's words, so that a malformed case is named as before.
+                f.write_str("a formatted date string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Date, E> {
+                match iso_date(v) {
+                    Some(d) => Ok(Date(d)),
+                    None => v.parse().map(Date).map_err(E::custom),
+                }
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+}
+
+/// `YYYY-MM-DD` in ASCII digits, a real day; `None` for anything else (chrono then decides).
+fn iso_date(v: &str) -> Option<NaiveDate> {
+    let b = v.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |a, c| {
+            c.is_ascii_digit().then(|| a * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(num(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)
+}
+
+fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    Date::deserialize(d).map(|d| d.0)
+}
+
+fn opt_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    Option::<Date>::deserialize(d).map(|o| o.map(|d| d.0))
+}
+
 /// Amounts in a case: integers ≥ 0, small enough that sums of a few never overflow.
 const MAX_FEN: u64 = (i64::MAX / 1_000) as u64;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCase {
+    #[serde(deserialize_with = "date")]
     as_of: NaiveDate,
     member: RawMember,
     household: Option<RawHousehold>,
@@ -215,6 +264,7 @@ struct RawMember {
     status: Option<EmploymentStatus>,
     #[serde(default)]
     tags: Vec<String>,
+    #[serde(default, deserialize_with = "opt_date")]
     employed_in_city_since: Option<NaiveDate>,
 }
 
@@ -254,6 +304,7 @@ struct RawMedical {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDonation {
+    #[serde(deserialize_with = "date")]
     date: NaiveDate,
     amount_fen: u64,
 }
@@ -264,6 +315,7 @@ struct RawGrant {
     programme: String,
     key: String,
     amount_fen: u64,
+    #[serde(deserialize_with = "date")]
     date: NaiveDate,
 }
 
@@ -287,6 +339,13 @@ fn id(path: impl Fn() -> String, raw: &str) -> Result<IdNumber, CaseError> {
 impl Case {
     /// Parses a case (SPEC 11), naming the field of the first problem.
     pub fn from_json(text: &str) -> Result<Case, CaseError> {
+        // A well-formed case is read without tracking its path (issue 15: the tracking cost
+        // about a tenth of `huzhu assess`); only a malformed one is read again, tracked, to
+        // name the field. Both reads stop at the end of the object, as the tracked one did.
+        let de = &mut serde_json::Deserializer::from_str(text);
+        if let Ok(raw) = RawCase::deserialize(de) {
+            return raw.validate();
+        }
         let de = &mut serde_json::Deserializer::from_str(text);
         let raw: RawCase = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();

@@ -121,6 +121,9 @@ macro_rules! store_members {
                 return Ok(Vec::new());
             }
             let mut tx = self.write_tx().await?;
+            if let Some(setup) = <$store as $crate::sql::HasDb>::IMPORT_BATCH_SETUP {
+                sqlx::query(setup).execute(&mut *tx).await?;
+            }
 
             // Organisations named by the batch, and the ones the importer may touch: read in
             // this transaction, so scope is judged on what the writes see (issue 14).

@@ -104,4 +104,10 @@ pub(crate) trait HasDb {
     /// Whether parameters bound in order are better written `?` than `$n` (see [`value_rows`]);
     /// a statement using them must have no other parameters.
     const ANONYMOUS_PARAMS: bool;
+    /// Run first in an import batch's transaction (issue 13). PostgreSQL: the batch's commit
+    /// does not wait for its WAL to reach the disk — a crash of the server may lose the last
+    /// batches, whole, which the import run's counts lose with them and a rerun brings back;
+    /// the other writers keep waiting for theirs. SQLite in WAL mode with `synchronous=NORMAL`
+    /// already commits without a sync.
+    const IMPORT_BATCH_SETUP: Option<&'static str>;
 }
