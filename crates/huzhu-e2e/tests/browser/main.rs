@@ -6,6 +6,7 @@
 
 mod access;
 mod archive;
+mod campaigns;
 mod claims;
 mod import;
 mod members;
