@@ -67,31 +67,13 @@ impl Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let outcome = rt.block_on(async {
+    crate::cycle::run_on_backend("campaign", async {
         if args.postgres {
             on_postgres(args).await
         } else {
             on_sqlite(args).await
         }
-    });
-    match outcome {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("campaign benchmark failed: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    })
 }
 
 async fn on_sqlite(args: &Args) -> Result<bool, Fail> {

@@ -32,6 +32,32 @@ const TARGET: f64 = 2.0;
 
 pub(crate) type Fail = Box<dyn std::error::Error + Send + Sync>;
 
+/// Runs a benchmark's body on a fresh runtime: success when it holds, failure (with what went
+/// wrong on standard error) when it does not or cannot run.
+pub(crate) fn run_on_backend(
+    what: &str,
+    body: impl std::future::Future<Output = Result<bool, Fail>>,
+) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(body) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("{what} benchmark failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 pub struct Args {
     postgres: bool,
     members: u64,
@@ -71,31 +97,13 @@ impl Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let outcome = rt.block_on(async {
+    run_on_backend("cycle", async {
         if args.postgres {
             on_postgres(args).await
         } else {
             on_sqlite(args).await
         }
-    });
-    match outcome {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("cycle benchmark failed: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    })
 }
 
 async fn on_sqlite(args: &Args) -> Result<bool, Fail> {
