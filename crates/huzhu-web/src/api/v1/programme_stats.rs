@@ -8,13 +8,11 @@ use crate::auth::Authenticated;
 use crate::error::ErrorBody;
 use crate::{org_code, ApiError, AppState};
 use axum::extract::State;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::HeaderValue;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use chrono::NaiveDate;
 use huzhu_app::programme_stats::{self, period_or_year_to_date};
-use huzhu_app::stats::{self, Dashboard};
+use huzhu_app::stats::Dashboard;
 use huzhu_app::Backend;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -81,8 +79,6 @@ async fn programme_figures<S: Backend>(
     Ok(Json(DashboardView::of(build(&state, &actor, &q).await?)))
 }
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
 /// 帮扶统计导出 — the same tables as an Excel workbook: one sheet per table, sheet and column
 /// names in Chinese, amounts in 元, words not codes.
 #[utoipa::path(
@@ -106,18 +102,5 @@ async fn programme_figures_xlsx<S: Backend>(
     ApiQuery(q): ApiQuery<ProgrammeStatsQuery>,
 ) -> Result<Response, ApiError> {
     let d = build(&state, &actor, &q).await?;
-    let bytes = stats::dashboard_xlsx(&d)?;
-    let disposition = HeaderValue::from_str(&format!(
-        "attachment; filename=\"programme-stats-{}.xlsx\"",
-        d.org
-    ))
-    .unwrap_or(HeaderValue::from_static("attachment"));
-    Ok((
-        [
-            (CONTENT_TYPE, HeaderValue::from_static(XLSX)),
-            (CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    super::stats::workbook_response(&d, "programme-stats")
 }

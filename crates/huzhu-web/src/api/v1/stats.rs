@@ -180,9 +180,17 @@ async fn dashboard_xlsx<S: Backend>(
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> Result<Response, ApiError> {
     let d = build(&state, &actor, &q).await?;
-    let bytes = stats::dashboard_xlsx(&d)?;
+    workbook_response(&d, "stats")
+}
+
+/// The statistics tables as a downloaded workbook named `{prefix}-{org}.xlsx`.
+pub(super) fn workbook_response(
+    d: &huzhu_app::stats::Dashboard,
+    prefix: &str,
+) -> Result<Response, ApiError> {
+    let bytes = stats::dashboard_xlsx(d)?;
     let disposition =
-        HeaderValue::from_str(&format!("attachment; filename=\"stats-{}.xlsx\"", d.org))
+        HeaderValue::from_str(&format!("attachment; filename=\"{prefix}-{}.xlsx\"", d.org))
             .unwrap_or(HeaderValue::from_static("attachment"));
     Ok((
         [
