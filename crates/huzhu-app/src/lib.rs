@@ -24,6 +24,7 @@ pub mod digest;
 pub mod documents;
 pub mod enrolment;
 pub mod error;
+pub mod fund_report;
 pub mod grant;
 pub mod import;
 pub mod ledger;

@@ -469,6 +469,28 @@ async fn the_money_path_runs_from_enrolment_to_a_balanced_ledger<S: Repo>(s: S) 
     assert_eq!(fund, paid_claims - out.bill.amount.fen());
     assert_eq!(report.balances["bank"], out.bill.amount.fen() - paid_claims);
 
+    // The public fund report (issue 18) reads the same ledger: what came in, what went out, the
+    // balance; a unit with fewer than five payees shows its total only.
+    let fr = huzhu_app::fund_report::report(&s, &clock, 2022)
+        .await
+        .unwrap();
+    assert_eq!(fr.policies.len(), 1);
+    assert_eq!(fr.received_fen, out.bill.amount.fen());
+    assert_eq!(fr.billed_fen, out.bill.amount.fen());
+    assert_eq!(fr.paid_fen, paid_claims);
+    assert_eq!(fr.approved_fen, paid_claims);
+    assert_eq!(fr.balance_fen, -fund);
+    let by_item: i64 = fr.by_item.iter().map(|i| i.paid_fen).sum();
+    let by_month: i64 = fr.by_month.iter().map(|m| m.paid_fen).sum();
+    assert_eq!((by_item, by_month), (paid_claims, paid_claims));
+    assert!(fr.listed.is_empty(), "{fr:?}");
+    let small: i64 = fr.small_units.iter().map(|u| u.paid_fen).sum();
+    assert_eq!(small, paid_claims);
+    let none = huzhu_app::fund_report::report(&s, &clock, 2031)
+        .await
+        .unwrap();
+    assert!(none.policies.is_empty() && none.paid_fen == 0);
+
     // An appeal reopens a paid claim; the ledger still checks out after a re-approval.
     act(
         &s,

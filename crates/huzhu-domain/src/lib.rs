@@ -22,6 +22,7 @@ pub mod claim_input;
 pub mod decision;
 pub mod engine;
 pub mod enrolment;
+pub mod fund_report;
 pub mod grant;
 pub mod ledger;
 pub mod policy;

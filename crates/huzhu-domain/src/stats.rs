@@ -84,7 +84,7 @@ pub fn disease_group(body: &str) -> String {
 }
 
 /// Payable amount per item over the decision's lines (items with nothing payable left out).
-fn payable_by_item(decision: Option<&str>) -> BTreeMap<String, i64> {
+pub fn payable_by_item(decision: Option<&str>) -> BTreeMap<String, i64> {
     let mut out = BTreeMap::new();
     let Some(v) = decision.and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok()) else {
         return out;
@@ -104,7 +104,7 @@ fn payable_by_item(decision: Option<&str>) -> BTreeMap<String, i64> {
 }
 
 /// `total` shared over `weights` in proportion, integer, remainder to the first.
-fn share_out(total: i64, weights: &[i64]) -> Vec<i64> {
+pub fn share_out(total: i64, weights: &[i64]) -> Vec<i64> {
     let sum: i128 = weights.iter().map(|w| i128::from(*w)).sum();
     if sum == 0 {
         return weights.iter().map(|_| 0).collect();

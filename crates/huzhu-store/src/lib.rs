@@ -13,6 +13,7 @@ pub mod bank;
 pub mod campaign;
 pub(crate) mod decision;
 mod error;
+pub mod fund_report;
 pub mod grant;
 mod group_commit;
 mod model;
@@ -30,6 +31,7 @@ pub use archive::ArchiveStore;
 pub use bank::{BankChange, BankChangeStore};
 pub use campaign::CampaignStore;
 pub use error::StoreError;
+pub use fund_report::FundReportStore;
 pub use grant::GrantStore;
 pub use huzhu_domain::decision::Decision;
 pub use model::*;
@@ -191,6 +193,7 @@ pub trait Repo:
     + MoneyStore
     + AccountStore
     + StatsStore
+    + FundReportStore
     + BankChangeStore
     + TransferStore
     + GrantStore
@@ -206,6 +209,7 @@ impl<
             + MoneyStore
             + AccountStore
             + StatsStore
+            + FundReportStore
             + BankChangeStore
             + TransferStore
             + GrantStore

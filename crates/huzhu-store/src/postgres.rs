@@ -132,6 +132,7 @@ crate::transfers::impl_transfer_store!(PgStore);
 crate::grant::impl_grant_store!(PgStore);
 crate::campaign::impl_campaign_store!(PgStore);
 crate::archive::impl_archive_store!(PgStore);
+crate::fund_report::impl_fund_report_store!(PgStore);
 crate::stats::programmes::impl_programme_stats_store!(PgStore);
 crate::support::impl_support_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);

@@ -236,6 +236,7 @@ crate::transfers::impl_transfer_store!(SqliteStore);
 crate::grant::impl_grant_store!(SqliteStore);
 crate::campaign::impl_campaign_store!(SqliteStore);
 crate::archive::impl_archive_store!(SqliteStore);
+crate::fund_report::impl_fund_report_store!(SqliteStore);
 crate::stats::programmes::impl_programme_stats_store!(SqliteStore);
 crate::support::impl_support_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);

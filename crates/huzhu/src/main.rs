@@ -59,6 +59,9 @@ enum Command {
     Ledger(cmd::ledger::LedgerCommand),
     /// Re-decide a stored cycle's claims under another policy, changing nothing.
     Replay(cmd::replay::ReplayArgs),
+    /// Reports read from the ledger: `report fund --cycle 2022`, the public fund report.
+    #[command(subcommand)]
+    Report(cmd::report::ReportCommand),
     /// Write a consistent copy of the running SQLite database to a file (PostgreSQL: pg_dump).
     Backup(cmd::backup::BackupArgs),
     /// Check a backup (integrity, migrations, ledger) and put it in place of the SQLite database.
@@ -123,6 +126,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo => backend::with_store!(store, s => cmd::serve::load_demo(&s).await),
         Command::Ledger(args) => backend::with_store!(store, s => cmd::ledger::run(s, args).await),
         Command::Replay(args) => backend::with_store!(store, s => cmd::replay::run(s, args).await),
+        Command::Report(args) => backend::with_store!(store, s => cmd::report::run(s, args).await),
         Command::Adjudicate(_)
         | Command::Backup(_)
         | Command::Restore(_)

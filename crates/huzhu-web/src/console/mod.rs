@@ -34,6 +34,7 @@ mod claims;
 pub mod csrf;
 mod decision;
 mod enrolment;
+mod fund_report;
 mod grants;
 mod home;
 pub mod i18n;
@@ -93,6 +94,7 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         .merge(grants::routes::<S>())
         .merge(campaigns::routes::<S>())
         .merge(ledger::routes::<S>())
+        .merge(fund_report::routes::<S>())
         .merge(audit::routes::<S>())
         .merge(stats::routes::<S>())
         .merge(programme_stats::routes::<S>())

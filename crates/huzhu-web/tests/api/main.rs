@@ -15,6 +15,7 @@ mod console_helpers;
 mod console_kept_files;
 mod console_pages;
 mod console_words;
+mod fund_report;
 mod grants;
 mod helpers;
 mod import_beside;

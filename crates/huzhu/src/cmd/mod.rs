@@ -11,6 +11,7 @@ pub mod members;
 pub mod policy;
 pub mod programme;
 pub mod replay;
+pub mod report;
 pub mod serve;
 pub mod user;
 

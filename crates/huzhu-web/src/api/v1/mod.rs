@@ -14,6 +14,7 @@ pub mod claims;
 pub mod decision;
 pub mod documents;
 pub mod enrolment;
+pub mod fund_report;
 pub mod grants;
 pub mod ledger;
 pub mod payouts;
@@ -37,6 +38,7 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(payouts::routes::<S>())
         .merge(ledger::routes::<S>())
         .merge(stats::routes::<S>())
+        .merge(fund_report::routes::<S>())
         .merge(programme_stats::routes::<S>())
         .merge(support::routes::<S>())
         .merge(bank_changes::routes::<S>())
