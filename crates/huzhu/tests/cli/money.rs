@@ -79,6 +79,32 @@ fn the_demo_ledger_checks_out_and_replay_under_the_same_rules_changes_nothing() 
     assert_eq!(other["claims"], same["claims"]);
     assert!(other["claims_changed"].as_u64().unwrap() > 0);
     assert!(!other["largest"].as_array().unwrap().is_empty());
+    // The public fund report reads the same ledger (issue 18): its balance is the fund
+    // account's, and the command prints what the page shows (crates/huzhu-web/tests/api).
+    let fund = json_of(dir.path(), &["report", "fund", "--cycle", "2022", "--json"]);
+    assert_eq!(
+        fund["balance_fen"].as_i64().unwrap(),
+        -report["balances"]["fund:hangzhou-2022"].as_i64().unwrap(),
+        "{fund}"
+    );
+    assert!(fund["paid_fen"].as_i64().unwrap() > 0);
+    let xlsx = dir.path().join("fund.xlsx");
+    huzhu(dir.path())
+        .args(["report", "fund", "--cycle", "2022", "--xlsx"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    // Never overwrites; a cycle that is not a year is bad input.
+    huzhu(dir.path())
+        .args(["report", "fund", "--cycle", "2022", "--xlsx"])
+        .arg(&xlsx)
+        .assert()
+        .code(2);
+    huzhu(dir.path())
+        .args(["report", "fund", "--cycle", "x"])
+        .assert()
+        .code(2);
     let again = json_of(dir.path(), &["ledger", "check", "--json"]);
     assert_eq!(again["entries"], report["entries"], "replay wrote nothing");
     assert_eq!(again["balances"], report["balances"]);
