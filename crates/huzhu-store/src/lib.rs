@@ -24,6 +24,9 @@ mod sqlite;
 pub mod stats;
 pub mod support;
 pub mod transfers;
+// recuperation, procurement (helper M)
+pub mod procurement;
+pub mod recuperation;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
 pub use archive::ArchiveStore;
@@ -40,6 +43,9 @@ pub use stats::programmes::ProgrammeStatsStore;
 pub use stats::StatsStore;
 pub use support::SupportStore;
 pub use transfers::{NewTransfer, Transfer, TransferStore};
+// recuperation, procurement (helper M)
+pub use procurement::ProcurementStore;
+pub use recuperation::RecuperationStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -198,6 +204,9 @@ pub trait Repo:
     + ArchiveStore
     + ProgrammeStatsStore
     + SupportStore
+    // recuperation, procurement (helper M)
+    + RecuperationStore
+    + ProcurementStore
 {
 }
 
@@ -212,7 +221,10 @@ impl<
             + CampaignStore
             + ArchiveStore
             + ProgrammeStatsStore
-            + SupportStore,
+            + SupportStore
+            // recuperation, procurement (helper M)
+            + RecuperationStore
+            + ProcurementStore,
     > Repo for T
 {
 }
