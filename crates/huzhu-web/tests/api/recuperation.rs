@@ -7,23 +7,23 @@ use crate::helpers::spawn_app;
 use axum::http::StatusCode;
 use serde_json::json;
 
-/// In-service members of a unit, as the API lists them.
-async fn members(app: &crate::helpers::TestApp, token: &str, org: &str) -> Vec<i64> {
-    let (s, list) = app
-        .get_as(token, &format!("/api/v1/members?org={org}&limit=50"))
-        .await;
-    assert_eq!(s, StatusCode::OK, "{list}");
-    let items = list
-        .get("members")
-        .or_else(|| list.get("items"))
-        .and_then(|v| v.as_array())
-        .or_else(|| list.as_array())
-        .cloned()
-        .unwrap_or_default();
-    items
-        .iter()
-        .filter(|m| m["status"].as_str().is_none_or(|st| st == "in_service"))
-        .map(|m| m["id"].as_i64().unwrap())
+/// In-service members of a unit, read from the store.
+async fn members(app: &crate::helpers::TestApp, org: &str) -> Vec<i64> {
+    use huzhu_store::Store;
+    let org = huzhu_domain::org::OrgCode::parse(org).unwrap();
+    app.store
+        .members_under(
+            &org,
+            huzhu_store::Page {
+                after: None,
+                limit: 50,
+            },
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.record.status == huzhu_domain::member::EmploymentStatus::InService)
+        .map(|m| m.id.0)
         .collect()
 }
 
@@ -65,7 +65,7 @@ async fn a_batch_fills_to_its_places_and_a_removed_base_takes_no_sign_up() {
     assert_eq!(s, StatusCode::CREATED, "{batch}");
     let bid = batch["id"].as_i64().unwrap();
     let officer = app.login("officer.la01001").await;
-    let people = members(&app, &officer, "LA-01-001").await;
+    let people = members(&app, "LA-01-001").await;
     assert!(people.len() >= 4, "{people:?}");
     let uri = format!("/api/v1/recuperation/batches/{bid}/signups");
     for m in &people[..2] {
