@@ -137,8 +137,16 @@ async fn the_unit<S: Repo>(store: &S) -> Result<(OrgCode, Vec<StoredMember>), Ap
     ))
 }
 
-/// Loads the programmes' demo unless it is there. Returns whether it loaded anything.
+/// Loads the programmes' demo unless it is there, then the registers' (recuperation,
+/// procurement). Returns whether it loaded anything.
 pub async fn load_programme_demo<S: Repo>(store: &S) -> Result<bool, AppError> {
+    let programmes = load_programmes_only(store).await?;
+    // recuperation, procurement (helper M)
+    let registers = crate::demo_registers::load_registers_demo(store).await?;
+    Ok(programmes || registers)
+}
+
+async fn load_programmes_only<S: Repo>(store: &S) -> Result<bool, AppError> {
     if store.setting(SETTING).await?.is_some() {
         return Ok(false);
     }

@@ -38,6 +38,10 @@ pub mod review;
 pub mod stats;
 pub mod support;
 pub mod transfers;
+// recuperation, procurement (helper M)
+pub mod demo_registers;
+pub mod procurement;
+pub mod recuperation;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
 pub use error::{AppError, AuthFailure};
@@ -65,6 +69,9 @@ pub mod model {
         AuditEntry, AuditRecord, BankChange, Decision, ImportCounts, MemberFilter, MemberId, Org,
         OrgScope, Page, StoredMember, Transfer,
     };
+    // recuperation, procurement (helper M)
+    pub use huzhu_store::procurement::{CatalogueEntry, GiftValue, Purchase};
+    pub use huzhu_store::recuperation::{Base, Batch as RecuperationBatch, Quota, SignUp, Spend};
 }
 
 /// The backend's name (`sqlite`, `postgres`), for logs and the health route.

@@ -31,3 +31,6 @@ pub mod review;
 pub mod scenario;
 pub mod stats;
 pub mod workflow;
+// recuperation, procurement (helper M)
+pub mod procurement;
+pub mod recuperation;

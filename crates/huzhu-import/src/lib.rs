@@ -85,6 +85,8 @@ mod orgs;
 mod report;
 mod rows;
 mod source;
+// procurement (helper M)
+mod purchases;
 
 pub use format::{FileError, Format};
 pub use members::{MemberField, TEMPLATE_EXAMPLE_ID};
@@ -95,6 +97,8 @@ pub use report::{
 };
 pub use rows::{Row, RowError, Rows, HEADER_SEARCH_ROWS};
 pub use source::{Progress, ProgressUnit};
+// procurement (helper M)
+pub use purchases::{PurchaseField, PurchaseRecord};
 
 use chrono::NaiveDate;
 use header::{Columns, Field};
@@ -154,6 +158,11 @@ impl<R: Read + Seek> Roster<R> {
             columns,
             seen: Default::default(),
         })
+    }
+
+    /// The rows of a festival-gift purchase list (procurement, helper M).
+    pub fn purchases(&mut self) -> Result<Rows<'_, purchases::PurchaseRecord>, FileError> {
+        self.rows(|columns| purchases::PurchaseParser { columns })
     }
 
     fn rows<'a, F: Field, T, P: RowParser<T> + 'a>(

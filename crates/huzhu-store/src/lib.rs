@@ -25,6 +25,9 @@ mod sqlite;
 pub mod stats;
 pub mod support;
 pub mod transfers;
+// recuperation, procurement (helper M)
+pub mod procurement;
+pub mod recuperation;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
 pub use archive::ArchiveStore;
@@ -42,6 +45,9 @@ pub use stats::programmes::ProgrammeStatsStore;
 pub use stats::StatsStore;
 pub use support::SupportStore;
 pub use transfers::{NewTransfer, Transfer, TransferStore};
+// recuperation, procurement (helper M)
+pub use procurement::ProcurementStore;
+pub use recuperation::RecuperationStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -201,6 +207,9 @@ pub trait Repo:
     + ArchiveStore
     + ProgrammeStatsStore
     + SupportStore
+    // recuperation, procurement (helper M)
+    + RecuperationStore
+    + ProcurementStore
 {
 }
 
@@ -216,7 +225,10 @@ impl<
             + CampaignStore
             + ArchiveStore
             + ProgrammeStatsStore
-            + SupportStore,
+            + SupportStore
+            // recuperation, procurement (helper M)
+            + RecuperationStore
+            + ProcurementStore,
     > Repo for T
 {
 }

@@ -135,4 +135,7 @@ crate::archive::impl_archive_store!(PgStore);
 crate::fund_report::impl_fund_report_store!(PgStore);
 crate::stats::programmes::impl_programme_stats_store!(PgStore);
 crate::support::impl_support_store!(PgStore);
+// recuperation, procurement (helper M)
+crate::recuperation::impl_recuperation_store!(PgStore);
+crate::procurement::impl_procurement_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);

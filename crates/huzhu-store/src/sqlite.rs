@@ -239,4 +239,7 @@ crate::archive::impl_archive_store!(SqliteStore);
 crate::fund_report::impl_fund_report_store!(SqliteStore);
 crate::stats::programmes::impl_programme_stats_store!(SqliteStore);
 crate::support::impl_support_store!(SqliteStore);
+// recuperation, procurement (helper M)
+crate::recuperation::impl_recuperation_store!(SqliteStore);
+crate::procurement::impl_procurement_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);

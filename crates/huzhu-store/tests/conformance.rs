@@ -1720,3 +1720,6 @@ mod archive;
 mod grants;
 #[path = "conformance/programme_stats.rs"]
 mod programme_stats;
+// recuperation, procurement (helper M)
+#[path = "conformance/recuperation.rs"]
+mod recuperation;

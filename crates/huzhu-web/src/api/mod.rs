@@ -56,6 +56,9 @@ pub const SESSION_COOKIE: &str = "huzhu_session";
         (name = "audit", description = "审计日志 (the audit log)"),
         (name = "stats", description = "统计 (figures of an org's subtree, JSON or Excel)"),
         (name = "archive", description = "困难职工档案与公示 (the hardship-worker archive and its public notice)"),
+        // recuperation, procurement (helper M)
+        (name = "recuperation", description = "疗休养基地、批次与报名 (recuperation bases, batches and sign-ups)"),
+        (name = "procurement", description = "消费帮扶采购 (consumption-poverty procurement)"),
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&SecuritySchemes)

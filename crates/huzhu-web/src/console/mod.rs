@@ -50,6 +50,8 @@ mod stats;
 mod support;
 mod transfers;
 pub mod words;
+// recuperation, procurement (helper M)
+mod recuperation;
 
 use crate::{ApiError, AppState};
 use askama::Template;
@@ -100,6 +102,8 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         .merge(programme_stats::routes::<S>())
         .merge(support::routes::<S>())
         .merge(accounts::routes::<S>())
+        // recuperation, procurement (helper M)
+        .merge(recuperation::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(crate::headers::console))
@@ -441,6 +445,11 @@ impl Ctx {
             }
             if actor.can(Capability::ManageUsers) {
                 items.push(("/accounts", l.t("账号管理", "Accounts")));
+            }
+            // recuperation, procurement (helper M)
+            if actor.can(Capability::SubmitClaim) && actor.role != Role::Member {
+                items.push(("/recuperation", l.t("疗休养", "Recuperation")));
+                items.push(("/procurement", l.t("消费帮扶", "Procurement")));
             }
         }
         let path = self.path.split('?').next().unwrap_or("/");

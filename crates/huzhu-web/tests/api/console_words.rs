@@ -274,6 +274,9 @@ async fn pages(app: &TestApp) -> Vec<String> {
         "/grants/new?programme=major-illness-relief",
         "/funds",
         "/my-grants",
+        // recuperation, procurement (helper M)
+        "/recuperation",
+        "/procurement",
     ]
     .iter()
     .map(|s| s.to_string())

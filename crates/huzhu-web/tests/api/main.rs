@@ -120,3 +120,5 @@ async fn bad_requests_name_the_field_and_unknown_orgs_are_404() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["code"], "HZ-INPUT-0001");
 }
+// recuperation, procurement (helper M)
+mod recuperation;

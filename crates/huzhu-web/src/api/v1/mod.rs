@@ -23,6 +23,9 @@ pub mod review;
 pub mod stats;
 pub mod support;
 pub mod transfers;
+// recuperation, procurement (helper M)
+pub mod procurement;
+pub mod recuperation;
 
 use crate::AppState;
 use huzhu_app::Backend;
@@ -46,4 +49,7 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(grants::routes::<S>())
         .merge(campaigns::routes::<S>())
         .merge(archive::routes::<S>())
+        // recuperation, procurement (helper M)
+        .merge(recuperation::routes::<S>())
+        .merge(procurement::routes::<S>())
 }
