@@ -37,6 +37,9 @@ pub mod review;
 pub mod stats;
 pub mod support;
 pub mod transfers;
+// donation module (春风行动, issue 16)
+pub mod demo_donations;
+pub mod donation;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
 pub use error::{AppError, AuthFailure};
@@ -63,6 +66,10 @@ pub mod model {
     pub use huzhu_store::{
         AuditEntry, AuditRecord, BankChange, Decision, ImportCounts, MemberFilter, MemberId, Org,
         OrgScope, Page, StoredMember, Transfer,
+    };
+    // donation module (春风行动, issue 16)
+    pub use huzhu_store::donation::{
+        Donation, DonationFilter, Donor, DonorSummary, FundPart, Receipt,
     };
 }
 

@@ -30,3 +30,5 @@ pub mod review;
 pub mod scenario;
 pub mod stats;
 pub mod workflow;
+// donation module (春风行动, issue 16)
+pub mod donation;

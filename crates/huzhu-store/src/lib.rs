@@ -24,6 +24,8 @@ mod sqlite;
 pub mod stats;
 pub mod support;
 pub mod transfers;
+// donation module (春风行动, issue 16)
+pub mod donation;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
 pub use archive::ArchiveStore;
@@ -40,6 +42,8 @@ pub use stats::programmes::ProgrammeStatsStore;
 pub use stats::StatsStore;
 pub use support::SupportStore;
 pub use transfers::{NewTransfer, Transfer, TransferStore};
+// donation module (春风行动, issue 16)
+pub use donation::DonationStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -198,6 +202,8 @@ pub trait Repo:
     + ArchiveStore
     + ProgrammeStatsStore
     + SupportStore
+    // donation module (春风行动, issue 16)
+    + DonationStore
 {
 }
 
@@ -212,7 +218,9 @@ impl<
             + CampaignStore
             + ArchiveStore
             + ProgrammeStatsStore
-            + SupportStore,
+            + SupportStore
+            // donation module (春风行动, issue 16)
+            + DonationStore,
     > Repo for T
 {
 }

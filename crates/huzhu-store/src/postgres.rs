@@ -134,4 +134,6 @@ crate::campaign::impl_campaign_store!(PgStore);
 crate::archive::impl_archive_store!(PgStore);
 crate::stats::programmes::impl_programme_stats_store!(PgStore);
 crate::support::impl_support_store!(PgStore);
+// donation module (春风行动, issue 16)
+crate::donation::impl_donation_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);

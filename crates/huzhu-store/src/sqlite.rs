@@ -238,4 +238,6 @@ crate::campaign::impl_campaign_store!(SqliteStore);
 crate::archive::impl_archive_store!(SqliteStore);
 crate::stats::programmes::impl_programme_stats_store!(SqliteStore);
 crate::support::impl_support_store!(SqliteStore);
+// donation module (春风行动, issue 16)
+crate::donation::impl_donation_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);

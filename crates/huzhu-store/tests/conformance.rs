@@ -1720,3 +1720,6 @@ mod archive;
 mod grants;
 #[path = "conformance/programme_stats.rs"]
 mod programme_stats;
+// donation module (春风行动, issue 16)
+#[path = "conformance/donations.rs"]
+mod donations;

@@ -56,6 +56,8 @@ pub const SESSION_COOKIE: &str = "huzhu_session";
         (name = "audit", description = "审计日志 (the audit log)"),
         (name = "stats", description = "统计 (figures of an org's subtree, JSON or Excel)"),
         (name = "archive", description = "困难职工档案与公示 (the hardship-worker archive and its public notice)"),
+        // donation module (春风行动, issue 16)
+        (name = "donations", description = "春风行动捐赠、收据与捐赠人 (spring-breeze donations, receipts and donors)"),
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&SecuritySchemes)

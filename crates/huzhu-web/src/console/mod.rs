@@ -49,6 +49,8 @@ mod stats;
 mod support;
 mod transfers;
 pub mod words;
+// donation module (春风行动, issue 16)
+mod donations;
 
 use crate::{ApiError, AppState};
 use askama::Template;
@@ -98,6 +100,8 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         .merge(programme_stats::routes::<S>())
         .merge(support::routes::<S>())
         .merge(accounts::routes::<S>())
+        // donation module (春风行动, issue 16)
+        .merge(donations::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(crate::headers::console))
@@ -439,6 +443,11 @@ impl Ctx {
             }
             if actor.can(Capability::ManageUsers) {
                 items.push(("/accounts", l.t("账号管理", "Accounts")));
+            }
+            // donation module (春风行动, issue 16)
+            if actor.can(Capability::ReadDonations) {
+                items.push(("/donations", l.t("春风捐赠", "Donations")));
+                items.push(("/donors", l.t("捐赠人", "Donors")));
             }
         }
         let path = self.path.split('?').next().unwrap_or("/");

@@ -22,6 +22,8 @@ pub mod review;
 pub mod stats;
 pub mod support;
 pub mod transfers;
+// donation module (春风行动, issue 16)
+pub mod donations;
 
 use crate::AppState;
 use huzhu_app::Backend;
@@ -44,4 +46,6 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(grants::routes::<S>())
         .merge(campaigns::routes::<S>())
         .merge(archive::routes::<S>())
+        // donation module (春风行动, issue 16)
+        .merge(donations::routes::<S>())
 }
