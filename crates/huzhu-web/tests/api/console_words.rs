@@ -274,6 +274,11 @@ async fn pages(app: &TestApp) -> Vec<String> {
         "/grants/new?programme=major-illness-relief",
         "/funds",
         "/my-grants",
+        // donation module (春风行动, issue 16)
+        "/donations",
+        "/donations?state=expected",
+        "/donors",
+        "/thanks",
     ]
     .iter()
     .map(|s| s.to_string())
