@@ -191,6 +191,10 @@ async fn load_programmes_only<S: Repo>(store: &S) -> Result<bool, AppError> {
     archive::lapse_sweep(store, &clock, &cast.district, d).await?;
     reliefs(store, &clock, &cast, &head, &unit).await?;
     late_archive_steps(store, &clock, &cast, &head, &households).await?;
+    // donation module (春风行动, issue 16)
+    if let Some(giver) = members.last() {
+        crate::demo_donations::load(store, &clock, &cast.city, &unit, giver).await?;
+    }
     store
         .set_setting(SETTING, &Clock::now(&crate::SystemClock).to_rfc3339())
         .await?;

@@ -121,6 +121,9 @@ pub async fn apply<S: Repo>(
         .collect();
     let r = &member.record;
     let mut case = req.facts.clone();
+    // donation module (春风反哺): the member's gifts and the mutual aid paid to them come from
+    // huzhu's own records when the officer does not give them.
+    crate::donation::fill_repay_case(store, &p, &member, today, &mut case).await?;
     // Documents not named are documents not handed in: the engine lists every required one
     // missing, and approval waits for them (docs/grants.md). The CLI's `assess` reads an absent
     // list as "not checked"; an application always checks.

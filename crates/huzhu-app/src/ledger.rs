@@ -102,7 +102,14 @@ pub fn check(f: &LedgerFacts) -> LedgerReport {
     // Programme funds (docs/grants.md): deposits in, approved grants out.
     for (fund, (deposited, approved, _)) in &f.funds {
         let want = approved - deposited;
-        let got = bal(&format!("programme_fund:{fund}"));
+        // The fund's own account and its restricted parts (donation module) together.
+        let part_prefix = format!("programme_fund:{fund}:");
+        let got = bal(&format!("programme_fund:{fund}"))
+            + f.balances
+                .iter()
+                .filter(|(k, _)| k.starts_with(&part_prefix))
+                .map(|(_, v)| v)
+                .sum::<i64>();
         if got != want {
             problems.push(format!(
                 "帮扶资金 {fund} 余额 {got} 分，按拨入与已批救助应为 {want} 分 \
@@ -117,6 +124,17 @@ pub fn check(f: &LedgerFacts) -> LedgerReport {
                     -want, -want
                 ));
             }
+        }
+    }
+    // donation module: each restricted part holds what its table says (checked over everything).
+    for (account, table) in &f.fund_parts {
+        let got = bal(account);
+        if got != -table {
+            problems.push(format!(
+                "定向资金 {account} 账上 {} 分，余额表 {table} 分 \
+                 (restricted part {account} holds {} in the ledger, {table} in its table)",
+                -got, -got
+            ));
         }
     }
     let paid_bills: i64 = f.bills.values().map(|(_, paid)| paid).sum();

@@ -42,6 +42,9 @@ pub mod transfers;
 pub mod demo_registers;
 pub mod procurement;
 pub mod recuperation;
+// donation module (春风行动, issue 16)
+pub mod demo_donations;
+pub mod donation;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
 pub use error::{AppError, AuthFailure};
@@ -72,6 +75,10 @@ pub mod model {
     // recuperation, procurement (helper M)
     pub use huzhu_store::procurement::{CatalogueEntry, GiftValue, Purchase};
     pub use huzhu_store::recuperation::{Base, Batch as RecuperationBatch, Quota, SignUp, Spend};
+    // donation module (春风行动, issue 16)
+    pub use huzhu_store::donation::{
+        Donation, DonationFilter, Donor, DonorSummary, FundPart, Receipt,
+    };
 }
 
 /// The backend's name (`sqlite`, `postgres`), for logs and the health route.

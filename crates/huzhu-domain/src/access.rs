@@ -66,6 +66,14 @@ pub enum Capability {
     /// Take the archive's steps after the application: the home visit (street level or above),
     /// review, notice, objections, admission, yearly review, lapse and exit (district or above).
     ManageArchive,
+    // donation module (春风行动, issue 16)
+    /// Record donations at the window, confirm bank transfers, void and reissue receipts
+    /// (SPEC 7.5).
+    RecordDonations,
+    /// Read donations, receipts and donors in scope.
+    ReadDonations,
+    /// Import bank statements and settle their lines (finance).
+    ImportStatements,
 }
 
 impl Role {
@@ -144,6 +152,10 @@ impl Role {
             (R::Auditor, C::ReadLedger | C::ReadAudit | C::RevealPersonal) => true,
             (R::Administrator, C::ManageUsers | C::ManageRoster | C::ConfigureReview) => true,
             (R::Administrator, C::ReadAudit | C::ReadLedger) => true,
+            // donation module (春风行动, issue 16)
+            (R::FederationStaff | R::Finance, C::RecordDonations) => true,
+            (R::FederationStaff | R::Finance | R::Auditor, C::ReadDonations) => true,
+            (R::Finance, C::ImportStatements) => true,
             _ => false,
         }
     }

@@ -11,7 +11,10 @@
 //! - `bank` — the federation's bank account (debit-normal: money in, payouts out);
 //! - `programme:<id>` — assistance programmes' funds (SPEC 7), the same way as policy funds;
 //! - `programme_fund:<fund>` — the funds grants are paid from (SPEC 7.1: `hardship`,
-//!   `spring_breeze`, `campaign`; credit-normal: appropriations in, approved grants out).
+//!   `spring_breeze`, `campaign`; credit-normal: appropriations in, approved grants out);
+//! - `programme_fund:<fund>:<programme>` — the part of a fund restricted to one programme (a
+//!   donation 定向捐赠 to `golden-autumn`, say: SPEC 7.5); the fund's balance is its own account
+//!   plus its parts.
 //!
 //! Signs: a posting's amount is positive for a debit and negative for a credit, so an entry
 //! balances when its amounts sum to zero and the whole ledger always sums to zero.
@@ -43,6 +46,11 @@ pub enum Account {
     ProgrammeFund {
         fund: FundKind,
     },
+    /// The part of a fund restricted to one programme (donation module, SPEC 7.5).
+    ProgrammeFundPart {
+        fund: FundKind,
+        programme: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -71,6 +79,9 @@ impl Account {
             Account::Bank => "bank".into(),
             Account::Programme { id } => format!("programme:{id}"),
             Account::ProgrammeFund { fund } => format!("programme_fund:{fund}"),
+            Account::ProgrammeFundPart { fund, programme } => {
+                format!("programme_fund:{fund}:{programme}")
+            }
         }
     }
 
@@ -88,6 +99,10 @@ impl Account {
             ("programme", Some(p), None) if !p.is_empty() => Account::Programme { id: p.into() },
             ("programme_fund", Some(f), None) => Account::ProgrammeFund {
                 fund: FundKind::parse(f).ok_or_else(bad)?,
+            },
+            ("programme_fund", Some(f), Some(p)) if !p.is_empty() => Account::ProgrammeFundPart {
+                fund: FundKind::parse(f).ok_or_else(bad)?,
+                programme: p.into(),
             },
             ("payable", Some(m), None) => Account::MemberPayable {
                 member: m.parse().map_err(|_| bad())?,
@@ -108,6 +123,9 @@ impl Account {
             Account::Bank => "银行存款".into(),
             Account::Programme { id } => format!("帮扶项目资金 {id}"),
             Account::ProgrammeFund { fund } => fund.words().0.to_string(),
+            Account::ProgrammeFundPart { fund, programme } => {
+                format!("{} 定向 {programme}", fund.words().0)
+            }
         }
     }
 }
@@ -137,10 +155,14 @@ pub enum EntryKind {
     GrantApproved,
     /// A grant's payout line was paid from the bank.
     GrantPaid,
+    /// A donation was received into a fund (donation module, SPEC 7.5).
+    DonationReceived,
+    /// A grant took money restricted to its programme: the part releases it to the fund.
+    RestrictionReleased,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 8] = [
+    pub const ALL: [EntryKind; 10] = [
         EntryKind::ContributionBilled,
         EntryKind::ContributionPaid,
         EntryKind::ClaimApproved,
@@ -149,6 +171,8 @@ impl EntryKind {
         EntryKind::FundDeposited,
         EntryKind::GrantApproved,
         EntryKind::GrantPaid,
+        EntryKind::DonationReceived,
+        EntryKind::RestrictionReleased,
     ];
 
     pub fn code(self) -> &'static str {
@@ -161,6 +185,8 @@ impl EntryKind {
             EntryKind::FundDeposited => "fund_deposited",
             EntryKind::GrantApproved => "grant_approved",
             EntryKind::GrantPaid => "grant_paid",
+            EntryKind::DonationReceived => "donation_received",
+            EntryKind::RestrictionReleased => "restriction_released",
         }
     }
 
@@ -178,6 +204,8 @@ impl EntryKind {
             EntryKind::FundDeposited => "资金拨入",
             EntryKind::GrantApproved => "救助批准",
             EntryKind::GrantPaid => "救助支付",
+            EntryKind::DonationReceived => "捐赠到账",
+            EntryKind::RestrictionReleased => "定向资金使用",
         }
     }
 }

@@ -34,3 +34,5 @@ pub mod workflow;
 // recuperation, procurement (helper M)
 pub mod procurement;
 pub mod recuperation;
+// donation module (春风行动, issue 16)
+pub mod donation;

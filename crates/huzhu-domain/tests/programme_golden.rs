@@ -650,6 +650,84 @@ fn malformed_cases_name_the_field() {
 
 // ---------------------------------------------------------------- properties
 
+// ---------------------------------------------------------------- spring-breeze-repay (issue 16)
+
+fn repay_case(gifts: &[&str], aid: Option<i64>, grants: Value) -> Value {
+    let mut c = json!({
+      "as_of": "2026-06-30",
+      "member": {"id_number": M, "status": "in_service", "tags": []},
+      "donations": gifts.iter().map(|d| json!({"date": d, "amount_fen": 10000})).collect::<Vec<_>>(),
+      "grants": grants,
+    });
+    if let Some(fen) = aid {
+        c["medical"] = json!({"diagnoses": [], "total_cost_fen": 0, "insurance_paid_fen": 0,
+                              "mutual_aid_paid_fen": fen});
+    }
+    c
+}
+
+const FIVE: [&str; 5] = [
+    "2017-01-01",
+    "2019-05-01",
+    "2021-05-01",
+    "2023-05-01",
+    "2025-05-01",
+];
+
+#[test]
+fn a_donor_of_five_gifts_who_had_mutual_aid_this_year_gets_2_000() {
+    let a = run(
+        "spring-breeze-repay",
+        &repay_case(&FIVE, Some(1), json!([])),
+    );
+    assert!(a.eligible, "{:?}", a.refusals);
+    assert_eq!(a.amount_fen, 200_000);
+    assert_eq!(a.key, format!("2026:{M}"));
+    assert_eq!(a.cycle, "2026");
+}
+
+#[test]
+fn a_major_illness_relief_of_the_year_counts_as_ill_but_not_last_years() {
+    let this_year = json!([{"programme": "major-illness-relief", "key": format!("2026:{M}"),
+                            "amount_fen": 500000, "date": "2026-03-01"}]);
+    assert!(run("spring-breeze-repay", &repay_case(&FIVE, None, this_year)).eligible);
+    let last_year = json!([{"programme": "major-illness-relief", "key": format!("2025:{M}"),
+                            "amount_fen": 500000, "date": "2025-03-01"}]);
+    let a = run(
+        "spring-breeze-repay",
+        &repay_case(&FIVE, Some(0), last_year),
+    );
+    assert_eq!(reasons(&a), ["no_illness"]);
+    assert_eq!(a.amount_fen, 0);
+}
+
+#[test]
+fn four_gifts_or_gifts_older_than_ten_years_are_too_few() {
+    let a = run(
+        "spring-breeze-repay",
+        &repay_case(&FIVE[1..], Some(1), json!([])),
+    );
+    assert_eq!(reasons(&a), ["too_few_donations"]);
+    // 2016-06-30 is exactly ten years before as_of: not counted (after, not on).
+    let old = [
+        "2016-06-30",
+        "2019-05-01",
+        "2021-05-01",
+        "2023-05-01",
+        "2025-05-01",
+    ];
+    let a = run("spring-breeze-repay", &repay_case(&old, None, json!([])));
+    assert_eq!(reasons(&a), ["too_few_donations", "no_illness"]);
+}
+
+#[test]
+fn spring_breeze_repay_is_once_a_member_a_year() {
+    let granted = json!([{"programme": "spring-breeze-repay", "key": format!("2026:{M}"),
+                          "amount_fen": 200000, "date": "2026-02-01"}]);
+    let a = run("spring-breeze-repay", &repay_case(&FIVE, Some(1), granted));
+    assert_eq!(reasons(&a), ["already_granted"]);
+}
+
 proptest! {
     #[test]
     fn no_grant_is_above_its_cap(oop in -1_000_000i64..30_000_000, deep in any::<bool>(),

@@ -639,8 +639,9 @@ macro_rules! impl_grant_store {
             ) -> $crate::Result<$crate::grant::Grant> {
                 use huzhu_domain::grant::GrantState;
                 let mut tx = self.write_tx().await?;
-                let row: Option<(i64, i64, String, i64)> = sqlx::query_as(&format!(
-                    "SELECT g.tenant_id, g.org_id, g.fund, g.amount_fen FROM grants g \
+                let row: Option<(i64, i64, String, i64, String)> = sqlx::query_as(&format!(
+                    "SELECT g.tenant_id, g.org_id, g.fund, g.amount_fen, g.programme_id \
+                     FROM grants g \
                      WHERE g.id = $1 AND {}",
                     $crate::grant::in_scope(2)
                 ))
@@ -648,7 +649,7 @@ macro_rules! impl_grant_store {
                 .bind(scope.org())
                 .fetch_optional(&mut *tx)
                 .await?;
-                let (tenant, org_id, fund, amount) = row.ok_or_else(|| {
+                let (tenant, org_id, fund, amount, programme) = row.ok_or_else(|| {
                     $crate::StoreError::NotFound(format!("grant {}", c.grant.0))
                 })?;
                 let who = match c.to {
@@ -684,6 +685,18 @@ macro_rules! impl_grant_store {
                         tenant,
                         fund,
                         huzhu_domain::money::Money::from_fen(amount),
+                    )
+                    .await?;
+                    // Restricted donations (donation module): only their programme's grants.
+                    Self::fund_take_restricted(
+                        &mut tx,
+                        tenant,
+                        fund,
+                        &programme,
+                        c.grant.0,
+                        huzhu_domain::money::Money::from_fen(amount),
+                        c.by,
+                        c.at,
                     )
                     .await?;
                     Self::grant_post(&mut tx, tenant, entry, Some(c.grant.0), None, c.by, c.at)

@@ -28,6 +28,8 @@ pub mod transfers;
 // recuperation, procurement (helper M)
 pub mod procurement;
 pub mod recuperation;
+// donation module (春风行动, issue 16)
+pub mod donation;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
 pub use archive::ArchiveStore;
@@ -48,6 +50,8 @@ pub use transfers::{NewTransfer, Transfer, TransferStore};
 // recuperation, procurement (helper M)
 pub use procurement::ProcurementStore;
 pub use recuperation::RecuperationStore;
+// donation module (春风行动, issue 16)
+pub use donation::DonationStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -210,6 +214,8 @@ pub trait Repo:
     // recuperation, procurement (helper M)
     + RecuperationStore
     + ProcurementStore
+    // donation module (春风行动, issue 16)
+    + DonationStore
 {
 }
 
@@ -228,7 +234,9 @@ impl<
             + SupportStore
             // recuperation, procurement (helper M)
             + RecuperationStore
-            + ProcurementStore,
+            + ProcurementStore
+            // donation module (春风行动, issue 16)
+            + DonationStore,
     > Repo for T
 {
 }

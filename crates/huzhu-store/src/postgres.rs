@@ -138,4 +138,6 @@ crate::support::impl_support_store!(PgStore);
 // recuperation, procurement (helper M)
 crate::recuperation::impl_recuperation_store!(PgStore);
 crate::procurement::impl_procurement_store!(PgStore);
+// donation module (春风行动, issue 16)
+crate::donation::impl_donation_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);

@@ -242,4 +242,6 @@ crate::support::impl_support_store!(SqliteStore);
 // recuperation, procurement (helper M)
 crate::recuperation::impl_recuperation_store!(SqliteStore);
 crate::procurement::impl_procurement_store!(SqliteStore);
+// donation module (春风行动, issue 16)
+crate::donation::impl_donation_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);

@@ -1723,3 +1723,6 @@ mod programme_stats;
 // recuperation, procurement (helper M)
 #[path = "conformance/recuperation.rs"]
 mod recuperation;
+// donation module (春风行动, issue 16)
+#[path = "conformance/donations.rs"]
+mod donations;

@@ -407,6 +407,25 @@ pub fn assess(p: &Programme, c: &Case) -> Result<Assessment, CaseError> {
                     ));
                 }
             }
+            ConditionRule::FellIll { relief } => {
+                let aid = c
+                    .medical
+                    .as_ref()
+                    .map_or(Money::ZERO, |m| m.mutual_aid_paid);
+                let granted = c
+                    .grants
+                    .iter()
+                    .any(|g| g.programme == *relief && names(&g.key, &cycle, member_id));
+                if aid.fen() <= 0 && !granted {
+                    refusals.push(refusal(
+                        "no_illness",
+                        clause,
+                        format!(
+                            "{cycle} 年度无互助保障给付，也无 {relief} 救助 (no mutual aid paid and no {relief} granted in {cycle})"
+                        ),
+                    ));
+                }
+            }
         }
     }
 

@@ -68,6 +68,7 @@ pub fn condition_words(r: &ConditionRule) -> String {
         ConditionRule::MinDonations { count, years } => {
             format!("min_donations ({count} in {years} years)")
         }
+        ConditionRule::FellIll { relief } => format!("fell_ill (mutual aid or {relief})"),
     }
 }
 

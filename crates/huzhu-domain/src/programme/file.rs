@@ -155,6 +155,8 @@ struct RawRule {
     accident_rate: Option<S<String>>,
     tags: Option<S<BTreeMap<String, Yuan>>>,
     gift_pack_tags: Option<S<Vec<S<String>>>>,
+    /// `fell_ill` (donation module): the relief programme whose grant means ill.
+    relief: Option<S<String>>,
 }
 
 impl RawRule {
@@ -185,6 +187,7 @@ impl RawRule {
             ("accident_rate", sp(&self.accident_rate)),
             ("tags", sp(&self.tags)),
             ("gift_pack_tags", sp(&self.gift_pack_tags)),
+            ("relief", sp(&self.relief)),
         ];
         all.into_iter()
             .filter_map(|(k, s)| s.map(|s| (k, s)))
@@ -765,10 +768,21 @@ fn build_condition(cx: &mut Ctx, r: &RawRule) -> Option<ConditionRule> {
                 years,
             }
         }
+        // donation module (春风反哺): ill in the cycle.
+        "fell_ill" => {
+            keys(cx, r, &["relief"], &["relief"]);
+            ConditionRule::FellIll {
+                relief: r
+                    .relief
+                    .as_ref()
+                    .map(|v| v.get_ref().clone())
+                    .unwrap_or_default(),
+            }
+        }
         other => {
             cx.at(
                 r.rule.span(),
-                format!("未知的条件“{other}” (unknown condition `{other}`): archive_active, min_employment_months, diagnosis_in_list, out_of_pocket_at_least, has_dialysis_patient, has_student, requested_between, max_grants_per_cycle, max_amount_per_cycle, min_donations"),
+                format!("未知的条件“{other}” (unknown condition `{other}`): archive_active, min_employment_months, diagnosis_in_list, out_of_pocket_at_least, has_dialysis_patient, has_student, requested_between, max_grants_per_cycle, max_amount_per_cycle, min_donations, fell_ill"),
             );
             return None;
         }

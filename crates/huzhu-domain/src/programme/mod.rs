@@ -24,7 +24,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// (id, file text), in the order `huzhu programme list` shows them.
-pub const BUILTIN: [(&str, &str); 6] = [
+pub const BUILTIN: [(&str, &str); 7] = [
     (
         "hardship-archive",
         include_str!("../../../../programmes/hardship-archive.toml"),
@@ -48,6 +48,11 @@ pub const BUILTIN: [(&str, &str); 6] = [
     (
         "two-festivals-2026",
         include_str!("../../../../programmes/two-festivals-2026.toml"),
+    ),
+    // donation module (春风行动, issue 16)
+    (
+        "spring-breeze-repay",
+        include_str!("../../../../programmes/spring-breeze-repay.toml"),
     ),
 ];
 
@@ -349,6 +354,10 @@ pub enum ConditionRule {
     MaxAmountPerCycle { amount: Money },
     /// At least `count` donations in the `years` years up to `as_of`: `too_few_donations`.
     MinDonations { count: u32, years: u32 },
+    /// 春风反哺 (donation module): ill in the cycle — mutual aid paid to the member
+    /// (`medical.mutual_aid_paid_fen > 0`, a missing `medical` reads as none) or a grant of
+    /// `relief` whose key names the cycle and the member: else `no_illness`.
+    FellIll { relief: String },
 }
 
 impl ConditionRule {
@@ -364,6 +373,7 @@ impl ConditionRule {
             ConditionRule::MaxGrantsPerCycle { .. } => "max_grants_per_cycle",
             ConditionRule::MaxAmountPerCycle { .. } => "max_amount_per_cycle",
             ConditionRule::MinDonations { .. } => "min_donations",
+            ConditionRule::FellIll { .. } => "fell_ill",
         }
     }
 }

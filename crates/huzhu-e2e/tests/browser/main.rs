@@ -13,6 +13,8 @@ mod members;
 mod page;
 mod relief;
 mod signin;
+// donation module (春风行动, issue 16)
+mod donations;
 
 use huzhu_app::{Clock, SettableClock, SystemClock};
 use huzhu_e2e::{tools_or_skip, Browser, DemoServer, Viewport};

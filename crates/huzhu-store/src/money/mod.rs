@@ -420,6 +420,9 @@ pub struct LedgerFacts {
     /// Per fund: the balance the fund table holds (the whole tenant's; the check over
     /// everything compares it).
     pub fund_table: BTreeMap<String, i64>,
+    /// Per restricted part of a fund (its ledger account `programme_fund:<fund>:<programme>`):
+    /// the balance the parts table holds (donation module; the check over everything).
+    pub fund_parts: BTreeMap<String, i64>,
 }
 
 /// How an entry refers to what caused it.

@@ -59,6 +59,8 @@ pub const SESSION_COOKIE: &str = "huzhu_session";
         // recuperation, procurement (helper M)
         (name = "recuperation", description = "疗休养基地、批次与报名 (recuperation bases, batches and sign-ups)"),
         (name = "procurement", description = "消费帮扶采购 (consumption-poverty procurement)"),
+        // donation module (春风行动, issue 16)
+        (name = "donations", description = "春风行动捐赠、收据与捐赠人 (spring-breeze donations, receipts and donors)"),
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&SecuritySchemes)

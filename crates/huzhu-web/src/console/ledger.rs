@@ -68,6 +68,14 @@ pub fn account_name(c: &Ctx, key: &str) -> String {
             let (zh, en) = fund.words();
             c.t(zh, en).to_string()
         }
+        Ok(Account::ProgrammeFundPart { fund, programme }) => {
+            let (zh, en) = fund.words();
+            format!(
+                "{} · {} {programme}",
+                c.t(zh, en),
+                c.t("定向", "restricted to")
+            )
+        }
         Err(_) => key.to_string(),
     }
 }

@@ -52,6 +52,8 @@ mod transfers;
 pub mod words;
 // recuperation, procurement (helper M)
 mod recuperation;
+// donation module (春风行动, issue 16)
+mod donations;
 
 use crate::{ApiError, AppState};
 use askama::Template;
@@ -104,6 +106,8 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         .merge(accounts::routes::<S>())
         // recuperation, procurement (helper M)
         .merge(recuperation::routes::<S>())
+        // donation module (春风行动, issue 16)
+        .merge(donations::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(crate::headers::console))
@@ -450,6 +454,11 @@ impl Ctx {
             if actor.can(Capability::SubmitClaim) && actor.role != Role::Member {
                 items.push(("/recuperation", l.t("疗休养", "Recuperation")));
                 items.push(("/procurement", l.t("消费帮扶", "Procurement")));
+            }
+            // donation module (春风行动, issue 16)
+            if actor.can(Capability::ReadDonations) {
+                items.push(("/donations", l.t("春风捐赠", "Donations")));
+                items.push(("/donors", l.t("捐赠人", "Donors")));
             }
         }
         let path = self.path.split('?').next().unwrap_or("/");

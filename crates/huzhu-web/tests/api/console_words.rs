@@ -277,6 +277,11 @@ async fn pages(app: &TestApp) -> Vec<String> {
         // recuperation, procurement (helper M)
         "/recuperation",
         "/procurement",
+        // donation module (春风行动, issue 16)
+        "/donations",
+        "/donations?state=expected",
+        "/donors",
+        "/thanks",
     ]
     .iter()
     .map(|s| s.to_string())

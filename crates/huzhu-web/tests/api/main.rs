@@ -32,6 +32,8 @@ mod signin;
 mod stats;
 mod support;
 mod transfers;
+// donation module (春风行动, issue 16)
+mod donations;
 
 use axum::http::StatusCode;
 use helpers::{spawn_app, TestApp};

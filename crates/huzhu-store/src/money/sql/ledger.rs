@@ -193,6 +193,17 @@ macro_rules! money_ledger {
                 .fetch_all(&self.reader)
                 .await?;
                 f.fund_table = table.into_iter().collect();
+                // donation module: the restricted parts of the funds.
+                let parts: Vec<(String, String, i64)> = sqlx::query_as(
+                    "SELECT fund, programme_id, CAST(SUM(balance_fen) AS BIGINT) FROM fund_parts \
+                     GROUP BY fund, programme_id",
+                )
+                .fetch_all(&self.reader)
+                .await?;
+                f.fund_parts = parts
+                    .into_iter()
+                    .map(|(fund, p, b)| (format!("programme_fund:{fund}:{p}"), b))
+                    .collect();
             }
             Ok(f)
         }

@@ -26,6 +26,8 @@ pub mod transfers;
 // recuperation, procurement (helper M)
 pub mod procurement;
 pub mod recuperation;
+// donation module (春风行动, issue 16)
+pub mod donations;
 
 use crate::AppState;
 use huzhu_app::Backend;
@@ -52,4 +54,6 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         // recuperation, procurement (helper M)
         .merge(recuperation::routes::<S>())
         .merge(procurement::routes::<S>())
+        // donation module (春风行动, issue 16)
+        .merge(donations::routes::<S>())
 }
