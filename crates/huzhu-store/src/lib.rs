@@ -15,6 +15,7 @@ pub(crate) mod decision;
 mod error;
 pub mod grant;
 mod group_commit;
+mod import_seen;
 mod model;
 pub mod money;
 mod postgres;
