@@ -16,6 +16,7 @@ mod error;
 pub mod fund_report;
 pub mod grant;
 mod group_commit;
+mod import_seen;
 mod model;
 pub mod money;
 mod postgres;

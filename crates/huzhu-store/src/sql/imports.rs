@@ -52,19 +52,12 @@ macro_rules! store_imports {
             at: chrono::DateTime<chrono::Utc>,
         ) -> $crate::Result<$crate::ImportId> {
             let mut tx = self.write_tx().await?;
-            sqlx::query(
-                "DELETE FROM import_seen WHERE import_id IN \
-                 (SELECT id FROM imports WHERE status = 'running' AND file_sha256 = $1)",
-            )
-            .bind(&start.file_sha256)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
+            let interrupted: Vec<i64> = sqlx::query_scalar(
                 "UPDATE imports SET status = 'interrupted' \
-                 WHERE status = 'running' AND file_sha256 = $1",
+                 WHERE status = 'running' AND file_sha256 = $1 RETURNING id",
             )
             .bind(&start.file_sha256)
-            .execute(&mut *tx)
+            .fetch_all(&mut *tx)
             .await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO imports (kind, file_name, file_sha256, actor, status, started_at) \
@@ -78,6 +71,12 @@ macro_rules! store_imports {
             .fetch_one(&mut *tx)
             .await?;
             tx.commit().await?;
+            // What an interrupted run of this file in this process had seen is forgotten; the
+            // new run starts with nothing seen (`import_seen.rs`).
+            for run in interrupted {
+                self.seen.forget(run);
+            }
+            self.seen.reset(id);
             Ok($crate::ImportId(id))
         }
 
@@ -88,11 +87,8 @@ macro_rules! store_imports {
             at: chrono::DateTime<chrono::Utc>,
         ) -> $crate::Result<()> {
             use $crate::sql::i64_of;
+            self.seen.forget(import.0);
             let mut tx = self.write_tx().await?;
-            sqlx::query("DELETE FROM import_seen WHERE import_id = $1")
-                .bind(import.0)
-                .execute(&mut *tx)
-                .await?;
             // File-level rejections (rows that never reached the store) are added here.
             sqlx::query(
                 "UPDATE imports SET status = 'finished', finished_at = $1, rows_read = $2, \

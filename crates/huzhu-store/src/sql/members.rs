@@ -114,7 +114,7 @@ macro_rules! store_members {
             rows: &[(u64, huzhu_domain::member::MemberRecord)],
             at: chrono::DateTime<chrono::Utc>,
         ) -> $crate::Result<Vec<(u64, $crate::MemberOutcome)>> {
-            use $crate::sql::{placeholders, value_rows, MemberRow, MEMBER_COLUMNS};
+            use $crate::sql::{in_list, MemberRow, MEMBER_COLUMNS};
             use $crate::{MemberOutcome, MemberRejection, MemberSnapshot};
             use std::collections::HashMap;
             if rows.is_empty() {
@@ -132,7 +132,7 @@ macro_rules! store_members {
             codes.dedup();
             let sql = format!(
                 "SELECT id, COALESCE(tenant_id, id), level, code FROM orgs WHERE code IN ({})",
-                placeholders(1, codes.len())
+                in_list::<$store>(1, codes.len())
             );
             let mut q = sqlx::query_as::<_, (i64, i64, i16, String)>(&sql);
             for c in &codes {
@@ -178,7 +178,7 @@ macro_rules! store_members {
             let sql = format!(
                 "SELECT {MEMBER_COLUMNS} FROM members m JOIN orgs o ON o.id = m.org_id \
                  WHERE m.id_number IN ({})",
-                placeholders(1, ids.len())
+                in_list::<$store>(1, ids.len())
             );
             let mut q = sqlx::query_as::<_, MemberRow>(&sql);
             for id in &ids {
@@ -191,58 +191,27 @@ macro_rules! store_members {
                 .map(|r| (r.id_number.clone(), r))
                 .collect();
 
-            // ID numbers this import has seen: the rows with a unit are recorded first, one
-            // multi-row INSERT that skips numbers already recorded; only those skipped are
-            // read back. (Reading every number of the batch from the growing table was the
-            // query a PostgreSQL generic plan made quadratic: docs/import.md.)
-            let mut seen: HashMap<String, (String, u64)> = HashMap::new();
+            // ID numbers this import run has seen, with the row and name that first gave
+            // each: the run's set in memory (`import_seen.rs`), then the batch's own rows with a
+            // unit, in file order. What the batch adds is recorded in the run's set once it has
+            // committed.
             let fresh: Vec<&(u64, huzhu_domain::member::MemberRecord)> = rows
                 .iter()
                 .zip(&units)
                 .filter(|(_, u)| u.is_ok())
                 .map(|(r, _)| r)
                 .collect();
-            for chunk in fresh.chunks($crate::sql::PARAMS_PER_STATEMENT / 4) {
-                let sql = format!(
-                    "INSERT INTO import_seen (import_id, id_number, name, row_no) VALUES {} \
-                     ON CONFLICT (import_id, id_number) DO NOTHING \
-                     RETURNING id_number, name, row_no",
-                    value_rows::<$store>(1, chunk.len(), 4)
-                );
-                let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql);
-                for (row, member) in chunk {
-                    q = q
-                        .bind(import.0)
-                        .bind(member.id_number.as_str())
-                        .bind(member.name.as_str())
-                        .bind($crate::sql::i64_of(*row));
-                }
-                for (id, name, row) in q.fetch_all(&mut *tx).await? {
-                    seen.insert(id, (name, u64::try_from(row).unwrap_or(0)));
-                }
-            }
-            let mut earlier: Vec<&str> = fresh
-                .iter()
-                .map(|(_, m)| m.id_number.as_str())
-                .filter(|id| !seen.contains_key(*id))
-                .collect();
-            earlier.sort_unstable();
-            earlier.dedup();
-            for chunk in earlier.chunks($crate::sql::PARAMS_PER_STATEMENT) {
-                let sql = format!(
-                    "SELECT id_number, name, row_no FROM import_seen WHERE import_id = $1 \
-                     AND id_number IN ({})",
-                    placeholders(2, chunk.len())
-                );
-                // Not prepared: planned with its values, never with a generic plan.
-                let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql)
-                    .persistent(false)
-                    .bind(import.0);
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                for (id, name, row) in q.fetch_all(&mut *tx).await? {
-                    seen.insert(id, (name, u64::try_from(row).unwrap_or(0)));
+            let mut seen: HashMap<String, (String, u64)> = self
+                .seen
+                .lookup(import.0, fresh.iter().map(|(_, m)| m.id_number.as_str()));
+            let mut first_seen: Vec<(&str, u64, &str)> = Vec::new();
+            for (row, member) in &fresh {
+                if !seen.contains_key(member.id_number.as_str()) {
+                    seen.insert(
+                        member.id_number.as_str().to_string(),
+                        (member.name.as_str().to_string(), *row),
+                    );
+                    first_seen.push((member.id_number.as_str(), *row, member.name.as_str()));
                 }
             }
 
@@ -464,39 +433,7 @@ macro_rules! store_members {
                 }
                 out.push((*row, outcome));
             }
-            const MEMBER_COLS: usize = 18;
-            for chunk in created.chunks($crate::sql::PARAMS_PER_STATEMENT / MEMBER_COLS) {
-                let sql = format!(
-                    "INSERT INTO members (tenant_id, id_kind, id_number, name, gender, \
-                     birth_date, phone, org_id, status, hire_date, join_date, ss_region, \
-                     tags, bank_account, version, created_at, updated_at, bank_branch) \
-                     VALUES {}",
-                    value_rows::<$store>(1, chunk.len(), MEMBER_COLS)
-                );
-                let mut q = sqlx::query(&sql);
-                for (tenant_id, org_id, new) in chunk {
-                    q = q
-                        .bind(*tenant_id)
-                        .bind(&new.id_kind)
-                        .bind(&new.id_number)
-                        .bind(&new.name)
-                        .bind(&new.gender)
-                        .bind(new.birth_date)
-                        .bind(&new.phone)
-                        .bind(*org_id)
-                        .bind(&new.status)
-                        .bind(new.hire_date)
-                        .bind(new.join_date)
-                        .bind(&new.ss_region)
-                        .bind(&new.tags)
-                        .bind(&new.bank_account)
-                        .bind(1_i32)
-                        .bind(at)
-                        .bind(at)
-                        .bind(&new.bank_branch);
-                }
-                q.execute(&mut *tx).await?;
-            }
+            Self::insert_new_members(&mut tx, &created, at).await?;
             Self::stat_apply_members(&mut tx, &stat_delta).await?;
             for (member, old, new) in &regendered {
                 Self::stat_regender(&mut tx, *member, old, new).await?;
@@ -508,6 +445,7 @@ macro_rules! store_members {
             Self::audit_import_batch(&mut tx, import, "import.members", org, &counts, at)
                 .await?;
             tx.commit().await?;
+            self.seen.record(import.0, first_seen.into_iter());
             Ok(out)
         }
 

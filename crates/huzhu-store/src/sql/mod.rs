@@ -23,6 +23,17 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// `$first, $first+1, …` for an IN list of `n` values bound in order, written `?, ?, …` on
+/// SQLite (see [`value_rows`]: an import batch's list holds thousands); a statement using it
+/// must have no other parameters.
+pub(crate) fn in_list<S: HasDb>(first: usize, n: usize) -> String {
+    if S::ANONYMOUS_PARAMS {
+        vec!["?"; n].join(", ")
+    } else {
+        placeholders(first, n)
+    }
+}
+
 /// `($first, …), (…), …`: a VALUES list of `rows` rows of `cols` parameters each, numbered
 /// from `first` row by row. Its columns are `column1`, `column2`, … on both backends.
 ///
