@@ -37,6 +37,8 @@ pub mod review;
 pub mod stats;
 pub mod support;
 pub mod transfers;
+// legal aid 法律援助 and craftsman recognition 数字工匠 (issue 17)
+pub mod legal_aid;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
 pub use error::{AppError, AuthFailure};
@@ -64,6 +66,8 @@ pub mod model {
         AuditEntry, AuditRecord, BankChange, Decision, ImportCounts, MemberFilter, MemberId, Org,
         OrgScope, Page, StoredMember, Transfer,
     };
+    // legal aid and recognition (issue 17)
+    pub use huzhu_store::legal_aid::{CaseEvent, Lawyer, LegalCase};
 }
 
 /// The backend's name (`sqlite`, `postgres`), for logs and the health route.

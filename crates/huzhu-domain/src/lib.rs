@@ -30,3 +30,6 @@ pub mod review;
 pub mod scenario;
 pub mod stats;
 pub mod workflow;
+// legal aid 法律援助 and craftsman recognition 数字工匠 (issue 17)
+pub mod legal_aid;
+pub mod recognition;

@@ -40,6 +40,9 @@ pub use stats::programmes::ProgrammeStatsStore;
 pub use stats::StatsStore;
 pub use support::SupportStore;
 pub use transfers::{NewTransfer, Transfer, TransferStore};
+// legal aid 法律援助 and craftsman recognition 数字工匠 (issue 17)
+pub mod legal_aid;
+pub use legal_aid::LegalAidStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -198,6 +201,8 @@ pub trait Repo:
     + ArchiveStore
     + ProgrammeStatsStore
     + SupportStore
+    // legal aid and recognition (issue 17)
+    + LegalAidStore
 {
 }
 
@@ -212,7 +217,9 @@ impl<
             + CampaignStore
             + ArchiveStore
             + ProgrammeStatsStore
-            + SupportStore,
+            + SupportStore
+            // legal aid and recognition (issue 17)
+            + LegalAidStore,
     > Repo for T
 {
 }

@@ -134,4 +134,6 @@ crate::campaign::impl_campaign_store!(PgStore);
 crate::archive::impl_archive_store!(PgStore);
 crate::stats::programmes::impl_programme_stats_store!(PgStore);
 crate::support::impl_support_store!(PgStore);
+// legal aid and recognition (issue 17)
+crate::legal_aid::impl_legal_aid_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);

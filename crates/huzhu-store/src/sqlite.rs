@@ -238,4 +238,6 @@ crate::campaign::impl_campaign_store!(SqliteStore);
 crate::archive::impl_archive_store!(SqliteStore);
 crate::stats::programmes::impl_programme_stats_store!(SqliteStore);
 crate::support::impl_support_store!(SqliteStore);
+// legal aid and recognition (issue 17)
+crate::legal_aid::impl_legal_aid_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);

@@ -56,6 +56,9 @@ pub const SESSION_COOKIE: &str = "huzhu_session";
         (name = "audit", description = "审计日志 (the audit log)"),
         (name = "stats", description = "统计 (figures of an org's subtree, JSON or Excel)"),
         (name = "archive", description = "困难职工档案与公示 (the hardship-worker archive and its public notice)"),
+        // legal aid and recognition (issue 17)
+        (name = "legal_aid", description = "法律援助 (legal aid: cases, the panel of lawyers)"),
+        (name = "recognition", description = "数字工匠评选与公示 (craftsman recognition and its public notice)"),
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&SecuritySchemes)

@@ -22,6 +22,8 @@ pub mod review;
 pub mod stats;
 pub mod support;
 pub mod transfers;
+// legal aid 法律援助 and craftsman recognition 数字工匠 (issue 17)
+pub mod legal_aid;
 
 use crate::AppState;
 use huzhu_app::Backend;
@@ -44,4 +46,6 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(grants::routes::<S>())
         .merge(campaigns::routes::<S>())
         .merge(archive::routes::<S>())
+        // legal aid and recognition (issue 17)
+        .merge(legal_aid::routes::<S>())
 }
