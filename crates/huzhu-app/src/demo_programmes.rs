@@ -183,6 +183,9 @@ pub async fn load_programme_demo<S: Repo>(store: &S) -> Result<bool, AppError> {
     archive::lapse_sweep(store, &clock, &cast.district, d).await?;
     reliefs(store, &clock, &cast, &head, &unit).await?;
     late_archive_steps(store, &clock, &cast, &head, &households).await?;
+    // legal aid and recognition (issue 17)
+    let cases = crate::demo_cases::CaseCast::new(&unit, DISTRICT)?;
+    crate::demo_cases::load(store, &clock, &cases, &unit, &heads).await?;
     store
         .set_setting(SETTING, &Clock::now(&crate::SystemClock).to_rfc3339())
         .await?;

@@ -38,7 +38,9 @@ pub mod stats;
 pub mod support;
 pub mod transfers;
 // legal aid 法律援助 and craftsman recognition 数字工匠 (issue 17)
+pub mod demo_cases;
 pub mod legal_aid;
+pub mod recognition;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
 pub use error::{AppError, AuthFailure};
@@ -68,6 +70,7 @@ pub mod model {
     };
     // legal aid and recognition (issue 17)
     pub use huzhu_store::legal_aid::{CaseEvent, Lawyer, LegalCase};
+    pub use huzhu_store::recognition::{Call, Expert, Nomination, Score};
 }
 
 /// The backend's name (`sqlite`, `postgres`), for logs and the health route.

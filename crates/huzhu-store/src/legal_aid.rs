@@ -266,8 +266,6 @@ pub(crate) fn visible(n: usize) -> String {
 #[derive(sqlx::FromRow)]
 pub(crate) struct CaseRow {
     pub id: i64,
-    pub tenant_id: i64,
-    pub org_id: i64,
     pub org_code: String,
     pub org_name: String,
     pub member_id: i64,

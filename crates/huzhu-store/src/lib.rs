@@ -43,6 +43,8 @@ pub use transfers::{NewTransfer, Transfer, TransferStore};
 // legal aid 法律援助 and craftsman recognition 数字工匠 (issue 17)
 pub mod legal_aid;
 pub use legal_aid::LegalAidStore;
+pub mod recognition;
+pub use recognition::RecognitionStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -203,6 +205,7 @@ pub trait Repo:
     + SupportStore
     // legal aid and recognition (issue 17)
     + LegalAidStore
+    + RecognitionStore
 {
 }
 
@@ -219,7 +222,8 @@ impl<
             + ProgrammeStatsStore
             + SupportStore
             // legal aid and recognition (issue 17)
-            + LegalAidStore,
+            + LegalAidStore
+            + RecognitionStore,
     > Repo for T
 {
 }

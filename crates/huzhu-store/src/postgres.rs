@@ -136,4 +136,5 @@ crate::stats::programmes::impl_programme_stats_store!(PgStore);
 crate::support::impl_support_store!(PgStore);
 // legal aid and recognition (issue 17)
 crate::legal_aid::impl_legal_aid_store!(PgStore);
+crate::recognition::impl_recognition_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);

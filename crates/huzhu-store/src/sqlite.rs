@@ -240,4 +240,5 @@ crate::stats::programmes::impl_programme_stats_store!(SqliteStore);
 crate::support::impl_support_store!(SqliteStore);
 // legal aid and recognition (issue 17)
 crate::legal_aid::impl_legal_aid_store!(SqliteStore);
+crate::recognition::impl_recognition_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);

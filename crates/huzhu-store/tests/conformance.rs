@@ -1720,3 +1720,8 @@ mod archive;
 mod grants;
 #[path = "conformance/programme_stats.rs"]
 mod programme_stats;
+// legal aid and recognition (issue 17)
+#[path = "conformance/legal_aid.rs"]
+mod legal_aid;
+#[path = "conformance/recognition.rs"]
+mod recognition;

@@ -49,6 +49,9 @@ mod stats;
 mod support;
 mod transfers;
 pub mod words;
+// legal aid and recognition (issue 17)
+mod legal_aid;
+mod recognition;
 
 use crate::{ApiError, AppState};
 use askama::Template;
@@ -98,6 +101,9 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         .merge(programme_stats::routes::<S>())
         .merge(support::routes::<S>())
         .merge(accounts::routes::<S>())
+        // legal aid and recognition (issue 17)
+        .merge(legal_aid::routes::<S>())
+        .merge(recognition::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(crate::headers::console))
@@ -390,6 +396,7 @@ impl Ctx {
             items.push(("/claims", l.t("我的理赔", "My claims")));
             items.push(("/claims/new", l.t("申请理赔", "New claim")));
             items.push(("/my-grants", l.t("我的救助", "My reliefs")));
+            items.push(("/legal-aid", l.t("法律援助", "Legal aid"))); // issue 17
         } else {
             if actor.can(Capability::ReadMembers) {
                 items.push(("/orgs", l.t("组织", "Organisations")));
@@ -439,6 +446,13 @@ impl Ctx {
             }
             if actor.can(Capability::ManageUsers) {
                 items.push(("/accounts", l.t("账号管理", "Accounts")));
+            }
+            // legal aid and recognition (issue 17)
+            if actor.can(Capability::ReadLegalAid) {
+                items.push(("/legal-aid", l.t("法律援助", "Legal aid")));
+            }
+            if actor.can(Capability::ReadRecognition) {
+                items.push(("/recognition", l.t("数字工匠", "Craftsman recognition")));
             }
         }
         let path = self.path.split('?').next().unwrap_or("/");

@@ -31,6 +31,8 @@ mod signin;
 mod stats;
 mod support;
 mod transfers;
+// legal aid and recognition (issue 17)
+mod cases;
 
 use axum::http::StatusCode;
 use helpers::{spawn_app, TestApp};

@@ -24,6 +24,7 @@ pub mod support;
 pub mod transfers;
 // legal aid 法律援助 and craftsman recognition 数字工匠 (issue 17)
 pub mod legal_aid;
+pub mod recognition;
 
 use crate::AppState;
 use huzhu_app::Backend;
@@ -48,4 +49,5 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(archive::routes::<S>())
         // legal aid and recognition (issue 17)
         .merge(legal_aid::routes::<S>())
+        .merge(recognition::routes::<S>())
 }
