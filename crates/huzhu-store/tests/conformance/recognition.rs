@@ -28,7 +28,11 @@ async fn roster<S: Store>(s: &S, n: u32) -> (Vec<MemberId>, MemberId) {
     tree(s).await;
     let imp = start(s, ImportKind::Members, "m.csv").await;
     let mut rows: Vec<(u64, huzhu_domain::member::MemberRecord)> = (1..=n)
-        .map(|i| (u64::from(i) + 1, member(i, &format!("张{i}"), "LA-JN-001")))
+        .map(|i| {
+            let given: Vec<char> = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳".chars().collect();
+            let name = format!("张{}", given[(i as usize) % given.len()]);
+            (u64::from(i) + 1, member(i, &name, "LA-JN-001"))
+        })
         .collect();
     rows.push((u64::from(n) + 2, member(900, "王五", "SC-XH-001")));
     s.import_member_batch(imp, &OrgScope::Everything, &rows, at(1))

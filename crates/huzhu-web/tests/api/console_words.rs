@@ -274,6 +274,13 @@ async fn pages(app: &TestApp) -> Vec<String> {
         "/grants/new?programme=major-illness-relief",
         "/funds",
         "/my-grants",
+        // legal aid and recognition (issue 17)
+        "/legal-aid",
+        "/legal-aid?show=all",
+        "/legal-aid/lawyers",
+        "/stats/legal-aid",
+        "/recognition",
+        "/recognition/experts",
     ]
     .iter()
     .map(|s| s.to_string())
