@@ -58,12 +58,14 @@ impl CaseCast {
     }
 }
 
-/// Loads legal aid and recognition for `members` of the programmes' unit.
+/// Loads legal aid (for `in_service` members) and recognition (for `members`) of the
+/// programmes' unit.
 pub(crate) async fn load<S: Repo>(
     store: &S,
     clock: &SettableClock,
     c: &CaseCast,
     unit: &OrgCode,
+    in_service: &[MemberId],
     members: &[MemberId],
 ) -> Result<(), AppError> {
     let m = |i: usize| -> Result<MemberId, AppError> {
@@ -72,7 +74,17 @@ pub(crate) async fn load<S: Repo>(
             .copied()
             .ok_or_else(|| AppError::invalid("demo", "too few members".to_string()))
     };
-    legal_aid_demo(store, clock, c, &m).await?;
+    // Legal aid is for members in service: a member may have several cases.
+    let worker = |i: usize| -> Result<MemberId, AppError> {
+        if in_service.is_empty() {
+            return Err(AppError::invalid(
+                "demo",
+                "no member in service".to_string(),
+            ));
+        }
+        Ok(in_service[i % in_service.len()])
+    };
+    legal_aid_demo(store, clock, c, &worker).await?;
     recognition_demo(store, clock, c, unit, &m).await
 }
 

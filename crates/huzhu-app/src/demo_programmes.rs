@@ -185,7 +185,12 @@ pub async fn load_programme_demo<S: Repo>(store: &S) -> Result<bool, AppError> {
     late_archive_steps(store, &clock, &cast, &head, &households).await?;
     // legal aid and recognition (issue 17)
     let cases = crate::demo_cases::CaseCast::new(&unit, DISTRICT)?;
-    crate::demo_cases::load(store, &clock, &cases, &unit, &heads).await?;
+    let in_service: Vec<MemberId> = members
+        .iter()
+        .filter(|m| m.record.status == huzhu_domain::member::EmploymentStatus::InService)
+        .map(|m| m.id)
+        .collect();
+    crate::demo_cases::load(store, &clock, &cases, &unit, &in_service, &heads).await?;
     store
         .set_setting(SETTING, &Clock::now(&crate::SystemClock).to_rfc3339())
         .await?;

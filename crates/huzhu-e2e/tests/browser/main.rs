@@ -13,6 +13,9 @@ mod members;
 mod page;
 mod relief;
 mod signin;
+// legal aid and recognition (issue 17)
+mod legal_aid;
+mod recognition;
 
 use huzhu_app::{Clock, SettableClock, SystemClock};
 use huzhu_e2e::{tools_or_skip, Browser, DemoServer, Viewport};
