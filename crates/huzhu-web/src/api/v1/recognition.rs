@@ -78,7 +78,7 @@ impl CallBody {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ObjectionBody {
+pub struct NominationObjectionBody {
     pub id: i64,
     pub notice_id: i64,
     pub received_on: NaiveDate,
@@ -90,9 +90,9 @@ pub struct ObjectionBody {
     pub settled_by: Option<String>,
 }
 
-impl ObjectionBody {
-    fn of(o: Objection) -> ObjectionBody {
-        ObjectionBody {
+impl NominationObjectionBody {
+    fn of(o: Objection) -> NominationObjectionBody {
+        NominationObjectionBody {
             id: o.id,
             notice_id: o.notice_id,
             received_on: o.received_on,
@@ -133,7 +133,7 @@ pub struct NominationBody {
     pub scores: i64,
     pub notice_id: Option<i64>,
     pub notice_ends_on: Option<NaiveDate>,
-    pub objections: Vec<ObjectionBody>,
+    pub objections: Vec<NominationObjectionBody>,
 }
 
 impl NominationBody {
@@ -142,7 +142,10 @@ impl NominationBody {
             Some(x) => (
                 Some(x.id),
                 Some(x.window.ends_on),
-                x.objections.into_iter().map(ObjectionBody::of).collect(),
+                x.objections
+                    .into_iter()
+                    .map(NominationObjectionBody::of)
+                    .collect(),
             ),
             None => (None, None, Vec::new()),
         };
@@ -288,7 +291,7 @@ pub struct RankingRequest {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ObjectionRequest {
+pub struct NominationObjectionRequest {
     pub received_on: NaiveDate,
     /// Who objected (never public).
     pub from_whom: Option<String>,
@@ -297,7 +300,7 @@ pub struct ObjectionRequest {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SettleRequest {
+pub struct NominationSettleRequest {
     /// `upheld` (the nominee is withdrawn) or `dismissed`.
     pub outcome: String,
     pub reason: String,
@@ -682,10 +685,10 @@ async fn start_notice<S: Backend>(
     path = "/api/v1/recognition/notices/{id}/objections",
     tag = "recognition",
     params(("id" = i64, Path, description = "notice id")),
-    request_body = ObjectionRequest,
+    request_body = NominationObjectionRequest,
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = CREATED, description = "the objection", body = ObjectionBody),
+        (status = CREATED, description = "the objection", body = NominationObjectionBody),
         (status = BAD_REQUEST, description = "no content, a date in the future", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "not city staff", body = ErrorBody),
@@ -698,8 +701,8 @@ async fn object<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(req): ApiJson<ObjectionRequest>,
-) -> Result<(StatusCode, Json<ObjectionBody>), ApiError> {
+    ApiJson(req): ApiJson<NominationObjectionRequest>,
+) -> Result<(StatusCode, Json<NominationObjectionBody>), ApiError> {
     let o = recognition::record_objection(
         &state.store,
         state.clock.as_ref(),
@@ -710,7 +713,7 @@ async fn object<S: Backend>(
         &req.content,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(ObjectionBody::of(o))))
+    Ok((StatusCode::CREATED, Json(NominationObjectionBody::of(o))))
 }
 
 /// 处理异议 — upheld withdraws the nominee; dismissed keeps them; with the reason.
@@ -719,10 +722,10 @@ async fn object<S: Backend>(
     path = "/api/v1/recognition/objections/{id}/settle",
     tag = "recognition",
     params(("id" = i64, Path, description = "objection id")),
-    request_body = SettleRequest,
+    request_body = NominationSettleRequest,
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = OK, description = "the objection, settled", body = ObjectionBody),
+        (status = OK, description = "the objection, settled", body = NominationObjectionBody),
         (status = BAD_REQUEST, description = "unknown outcome, no reason", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "not city staff", body = ErrorBody),
@@ -735,8 +738,8 @@ async fn settle<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(req): ApiJson<SettleRequest>,
-) -> Result<Json<ObjectionBody>, ApiError> {
+    ApiJson(req): ApiJson<NominationSettleRequest>,
+) -> Result<Json<NominationObjectionBody>, ApiError> {
     let outcome = ObjectionOutcome::parse(&req.outcome).ok_or_else(|| {
         ApiError::invalid(
             "outcome",
@@ -746,7 +749,7 @@ async fn settle<S: Backend>(
             ),
         )
     })?;
-    Ok(Json(ObjectionBody::of(
+    Ok(Json(NominationObjectionBody::of(
         recognition::settle_objection(
             &state.store,
             state.clock.as_ref(),
