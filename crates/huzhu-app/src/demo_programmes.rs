@@ -195,6 +195,14 @@ async fn load_programmes_only<S: Repo>(store: &S) -> Result<bool, AppError> {
     if let Some(giver) = members.last() {
         crate::demo_donations::load(store, &clock, &cast.city, &unit, giver).await?;
     }
+    // legal aid and recognition (issue 17)
+    let cases = crate::demo_cases::CaseCast::new(&unit, DISTRICT)?;
+    let in_service: Vec<MemberId> = members
+        .iter()
+        .filter(|m| m.record.status == huzhu_domain::member::EmploymentStatus::InService)
+        .map(|m| m.id)
+        .collect();
+    crate::demo_cases::load(store, &clock, &cases, &unit, &in_service, &heads).await?;
     store
         .set_setting(SETTING, &Clock::now(&crate::SystemClock).to_rfc3339())
         .await?;

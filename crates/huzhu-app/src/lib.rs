@@ -45,6 +45,10 @@ pub mod recuperation;
 // donation module (春风行动, issue 16)
 pub mod demo_donations;
 pub mod donation;
+// legal aid 法律援助 and craftsman recognition 数字工匠 (issue 17)
+pub mod demo_cases;
+pub mod legal_aid;
+pub mod recognition;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
 pub use error::{AppError, AuthFailure};
@@ -79,6 +83,9 @@ pub mod model {
     pub use huzhu_store::donation::{
         Donation, DonationFilter, Donor, DonorSummary, FundPart, Receipt,
     };
+    // legal aid and recognition (issue 17)
+    pub use huzhu_store::legal_aid::{CaseEvent, Lawyer, LegalCase};
+    pub use huzhu_store::recognition::{Call, Expert, Nomination, Score};
 }
 
 /// The backend's name (`sqlite`, `postgres`), for logs and the health route.

@@ -24,6 +24,9 @@ pub enum ColumnKind {
     Count,
     /// An amount in fen (shown as 元 with two decimals).
     Fen,
+    /// A rate in basis points (shown as a percent with two decimals): legal aid's close, win and
+    /// mediation rates (issue 17).
+    Percent,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -420,6 +423,7 @@ pub fn dashboard_xlsx(d: &Dashboard) -> Result<Vec<u8>, AppError> {
             let header = match col.kind {
                 ColumnKind::Fen => format!("{}（元）", col.label_zh),
                 ColumnKind::Count => col.label_zh.to_string(),
+                ColumnKind::Percent => format!("{}（%）", col.label_zh),
             };
             ws.write_string_with_format(1, (c + 1) as u16, header, &bold)
                 .map_err(xl)?;
@@ -432,6 +436,7 @@ pub fn dashboard_xlsx(d: &Dashboard) -> Result<Vec<u8>, AppError> {
                 match col.kind {
                     ColumnKind::Fen => ws.write_number_with_format(r, c, yuan(*v), &money),
                     ColumnKind::Count => ws.write_number(r, c, *v as f64),
+                    ColumnKind::Percent => ws.write_number_with_format(r, c, yuan(*v), &money),
                 }
                 .map_err(xl)?;
             }

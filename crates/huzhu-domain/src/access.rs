@@ -74,6 +74,19 @@ pub enum Capability {
     ReadDonations,
     /// Import bank statements and settle their lines (finance).
     ImportStatements,
+    // legal aid 法律援助 and craftsman recognition 数字工匠 (issue 17)
+    /// Read legal-aid cases in scope (a member: their own) and the panel of lawyers.
+    ReadLegalAid,
+    /// Open a legal-aid case: a member for themselves, an officer or staff for a member in scope.
+    OpenLegalAid,
+    /// Check, refuse, approve (district or above), assign, record and close cases; keep the
+    /// panel of lawyers.
+    ManageLegalAid,
+    /// Read recognition calls, nominations, scores and the ranking in scope.
+    ReadRecognition,
+    /// Open calls (city), nominate (district and industry unions), confirm, record scores,
+    /// approve the ranking (city), run the notice and award.
+    ManageRecognition,
 }
 
 impl Role {
@@ -134,6 +147,7 @@ impl Role {
         match (self, c) {
             (_, C::ReadMembers) => true,
             (R::Member, C::SubmitClaim) => true,
+            (R::Member, C::ReadLegalAid | C::OpenLegalAid) => true, // legal aid (issue 17)
             (R::Member, _) => false,
             (R::UnitOfficer, C::ManageRoster | C::Enrol | C::RecordPayment | C::SubmitClaim) => {
                 true
@@ -156,6 +170,11 @@ impl Role {
             (R::FederationStaff | R::Finance, C::RecordDonations) => true,
             (R::FederationStaff | R::Finance | R::Auditor, C::ReadDonations) => true,
             (R::Finance, C::ImportStatements) => true,
+            // legal aid and recognition (issue 17)
+            (R::UnitOfficer, C::ReadLegalAid | C::OpenLegalAid) => true,
+            (R::FederationStaff, C::ReadLegalAid | C::OpenLegalAid | C::ManageLegalAid) => true,
+            (R::FederationStaff, C::ReadRecognition | C::ManageRecognition) => true,
+            (R::Auditor, C::ReadLegalAid | C::ReadRecognition) => true,
             _ => false,
         }
     }

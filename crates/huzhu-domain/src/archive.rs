@@ -62,6 +62,8 @@ macro_rules! coded_enum {
     };
 }
 
+pub(crate) use coded_enum;
+
 coded_enum! {
     /// Where a household's record stands.
     HouseholdState {

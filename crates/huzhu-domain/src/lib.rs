@@ -36,3 +36,6 @@ pub mod procurement;
 pub mod recuperation;
 // donation module (春风行动, issue 16)
 pub mod donation;
+// legal aid 法律援助 and craftsman recognition 数字工匠 (issue 17)
+pub mod legal_aid;
+pub mod recognition;

@@ -53,6 +53,11 @@ pub use procurement::ProcurementStore;
 pub use recuperation::RecuperationStore;
 // donation module (春风行动, issue 16)
 pub use donation::DonationStore;
+// legal aid 法律援助 and craftsman recognition 数字工匠 (issue 17)
+pub mod legal_aid;
+pub use legal_aid::LegalAidStore;
+pub mod recognition;
+pub use recognition::RecognitionStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -217,6 +222,9 @@ pub trait Repo:
     + ProcurementStore
     // donation module (春风行动, issue 16)
     + DonationStore
+    // legal aid and recognition (issue 17)
+    + LegalAidStore
+    + RecognitionStore
 {
 }
 
@@ -237,7 +245,10 @@ impl<
             + RecuperationStore
             + ProcurementStore
             // donation module (春风行动, issue 16)
-            + DonationStore,
+            + DonationStore
+            // legal aid and recognition (issue 17)
+            + LegalAidStore
+            + RecognitionStore,
     > Repo for T
 {
 }

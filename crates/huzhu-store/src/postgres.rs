@@ -144,6 +144,9 @@ crate::recuperation::impl_recuperation_store!(PgStore);
 crate::procurement::impl_procurement_store!(PgStore);
 // donation module (春风行动, issue 16)
 crate::donation::impl_donation_store!(PgStore);
+// legal aid and recognition (issue 17)
+crate::legal_aid::impl_legal_aid_store!(PgStore);
+crate::recognition::impl_recognition_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);
 
 impl PgStore {

@@ -247,6 +247,9 @@ crate::recuperation::impl_recuperation_store!(SqliteStore);
 crate::procurement::impl_procurement_store!(SqliteStore);
 // donation module (春风行动, issue 16)
 crate::donation::impl_donation_store!(SqliteStore);
+// legal aid and recognition (issue 17)
+crate::legal_aid::impl_legal_aid_store!(SqliteStore);
+crate::recognition::impl_recognition_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);
 
 impl SqliteStore {

@@ -1726,3 +1726,8 @@ mod recuperation;
 // donation module (春风行动, issue 16)
 #[path = "conformance/donations.rs"]
 mod donations;
+// legal aid and recognition (issue 17)
+#[path = "conformance/legal_aid.rs"]
+mod legal_aid;
+#[path = "conformance/recognition.rs"]
+mod recognition;

@@ -15,6 +15,9 @@ mod relief;
 mod signin;
 // donation module (春风行动, issue 16)
 mod donations;
+// legal aid and recognition (issue 17)
+mod legal_aid;
+mod recognition;
 
 use huzhu_app::{Clock, SettableClock, SystemClock};
 use huzhu_e2e::{tools_or_skip, Browser, DemoServer, Viewport};

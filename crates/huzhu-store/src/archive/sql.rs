@@ -877,6 +877,29 @@ macro_rules! impl_archive_store {
                     )
                     .await?;
                 } else {
+                    // A nomination's notice (issue 17): an upheld objection withdraws the nominee
+                    // and ends their notice, in this transaction.
+                    if kind == $crate::recognition::NOMINATION
+                        && outcome == huzhu_domain::notice::ObjectionOutcome::Upheld
+                    {
+                        sqlx::query(
+                            "UPDATE recognition_nominations SET state = 'withdrawn', reason = $1, \
+                             updated_at = $2 WHERE id = $3 AND state = 'in_notice'",
+                        )
+                        .bind(reason)
+                        .bind(at)
+                        .bind(subject)
+                        .execute(&mut *tx)
+                        .await?;
+                        sqlx::query(
+                            "UPDATE notices SET status = 'concluded', concluded_at = $1 \
+                             WHERE id = $2 AND status = 'open'",
+                        )
+                        .bind(at)
+                        .bind(notice_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
                     Self::audit_in(
                         &mut tx,
                         &$crate::bank::TxAudit {

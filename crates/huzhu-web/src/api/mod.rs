@@ -61,6 +61,9 @@ pub const SESSION_COOKIE: &str = "huzhu_session";
         (name = "procurement", description = "消费帮扶采购 (consumption-poverty procurement)"),
         // donation module (春风行动, issue 16)
         (name = "donations", description = "春风行动捐赠、收据与捐赠人 (spring-breeze donations, receipts and donors)"),
+        // legal aid and recognition (issue 17)
+        (name = "legal_aid", description = "法律援助 (legal aid: cases, the panel of lawyers)"),
+        (name = "recognition", description = "数字工匠评选与公示 (craftsman recognition and its public notice)"),
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&SecuritySchemes)

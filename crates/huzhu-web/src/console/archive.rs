@@ -545,6 +545,8 @@ pub async fn settle<S: Backend>(
 struct PublicPage<'a> {
     c: &'a Ctx,
     list: Vec<PublicNoticeView>,
+    /// The craftsman recognition's nominees in notice (issue 17).
+    nominations: Vec<PublicNoticeView>,
 }
 
 impl PublicPage<'_> {
@@ -556,8 +558,15 @@ impl PublicPage<'_> {
 /// 公示 — no sign-in: what SPEC 7.2 allows and nothing more.
 pub async fn public<S: Backend>(State(state): State<AppState<S>>, Visitor(c): Visitor) -> Response {
     let r = async {
-        let list = archive::public_notices(&state.store, state.clock.as_ref()).await?;
-        page(&PublicPage { c: &c, list })
+        let (nominations, list) = archive::public_notices(&state.store, state.clock.as_ref())
+            .await?
+            .into_iter()
+            .partition(|n| n.subject_kind == "nomination");
+        page(&PublicPage {
+            c: &c,
+            list,
+            nominations,
+        })
     }
     .await;
     finish(&c, r)

@@ -54,6 +54,9 @@ pub mod words;
 mod recuperation;
 // donation module (春风行动, issue 16)
 mod donations;
+// legal aid and recognition (issue 17)
+mod legal_aid;
+mod recognition;
 
 use crate::{ApiError, AppState};
 use askama::Template;
@@ -108,6 +111,9 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         .merge(recuperation::routes::<S>())
         // donation module (春风行动, issue 16)
         .merge(donations::routes::<S>())
+        // legal aid and recognition (issue 17)
+        .merge(legal_aid::routes::<S>())
+        .merge(recognition::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(crate::headers::console))
@@ -400,6 +406,7 @@ impl Ctx {
             items.push(("/claims", l.t("我的理赔", "My claims")));
             items.push(("/claims/new", l.t("申请理赔", "New claim")));
             items.push(("/my-grants", l.t("我的救助", "My reliefs")));
+            items.push(("/legal-aid", l.t("法律援助", "Legal aid"))); // issue 17
         } else {
             if actor.can(Capability::ReadMembers) {
                 items.push(("/orgs", l.t("组织", "Organisations")));
@@ -459,6 +466,13 @@ impl Ctx {
             if actor.can(Capability::ReadDonations) {
                 items.push(("/donations", l.t("春风捐赠", "Donations")));
                 items.push(("/donors", l.t("捐赠人", "Donors")));
+            }
+            // legal aid and recognition (issue 17)
+            if actor.can(Capability::ReadLegalAid) {
+                items.push(("/legal-aid", l.t("法律援助", "Legal aid")));
+            }
+            if actor.can(Capability::ReadRecognition) {
+                items.push(("/recognition", l.t("数字工匠", "Craftsman recognition")));
             }
         }
         let path = self.path.split('?').next().unwrap_or("/");

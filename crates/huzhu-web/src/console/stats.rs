@@ -53,6 +53,19 @@ impl ShownTable {
             .get(*i)
             .is_some_and(|c| c.kind == ColumnKind::Fen)
     }
+
+    /// Whether column `i` is a rate in basis points (legal aid, issue 17).
+    pub fn is_percent(&self, i: &usize) -> bool {
+        self.t
+            .columns
+            .get(*i)
+            .is_some_and(|c| c.kind == ColumnKind::Percent)
+    }
+
+    /// A rate in basis points as a percent with two decimals: 3333 → 33.33%.
+    pub fn percent(&self, v: &i64) -> String {
+        format!("{}.{:02}%", v / 100, (v % 100).abs())
+    }
 }
 
 #[derive(Template)]

@@ -282,6 +282,13 @@ async fn pages(app: &TestApp) -> Vec<String> {
         "/donations?state=expected",
         "/donors",
         "/thanks",
+        // legal aid and recognition (issue 17)
+        "/legal-aid",
+        "/legal-aid?show=all",
+        "/legal-aid/lawyers",
+        "/stats/legal-aid",
+        "/recognition",
+        "/recognition/experts",
     ]
     .iter()
     .map(|s| s.to_string())

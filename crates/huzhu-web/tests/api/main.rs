@@ -34,6 +34,8 @@ mod support;
 mod transfers;
 // donation module (春风行动, issue 16)
 mod donations;
+// legal aid and recognition (issue 17)
+mod cases;
 
 use axum::http::StatusCode;
 use helpers::{spawn_app, TestApp};

@@ -28,6 +28,9 @@ pub mod procurement;
 pub mod recuperation;
 // donation module (春风行动, issue 16)
 pub mod donations;
+// legal aid 法律援助 and craftsman recognition 数字工匠 (issue 17)
+pub mod legal_aid;
+pub mod recognition;
 
 use crate::AppState;
 use huzhu_app::Backend;
@@ -56,4 +59,7 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(procurement::routes::<S>())
         // donation module (春风行动, issue 16)
         .merge(donations::routes::<S>())
+        // legal aid and recognition (issue 17)
+        .merge(legal_aid::routes::<S>())
+        .merge(recognition::routes::<S>())
 }

@@ -101,6 +101,7 @@ impl DashboardView {
                             kind: match c.kind {
                                 ColumnKind::Count => "count",
                                 ColumnKind::Fen => "fen",
+                                ColumnKind::Percent => "percent",
                             },
                         })
                         .collect(),
