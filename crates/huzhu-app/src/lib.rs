@@ -37,6 +37,9 @@ pub mod review;
 pub mod stats;
 pub mod support;
 pub mod transfers;
+// pairing and services (helper K, issue 16)
+pub mod pairing;
+pub mod services;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
 pub use error::{AppError, AuthFailure};
@@ -64,6 +67,11 @@ pub mod model {
         AuditEntry, AuditRecord, BankChange, Decision, ImportCounts, MemberFilter, MemberId, Org,
         OrgScope, Page, StoredMember, Transfer,
     };
+    // pairing and services (helper K, issue 16)
+    pub use huzhu_store::pairing::{
+        PairingPayment, PairingReport, PairingStudent, PublicListing, SponsorRecord, SponsorView,
+    };
+    pub use huzhu_store::services::{Offer, ServiceRequest, Team};
 }
 
 /// The backend's name (`sqlite`, `postgres`), for logs and the health route.

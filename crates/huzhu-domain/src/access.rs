@@ -66,6 +66,12 @@ pub enum Capability {
     /// Take the archive's steps after the application: the home visit (street level or above),
     /// review, notice, objections, admission, yearly review, lapse and exit (district or above).
     ManageArchive,
+    // pairing and services (helper K, issue 16)
+    /// Publish needy students for cloud pairing 云结对, record pledged payments and progress
+    /// reports (federation staff, SPEC 7.6).
+    ManagePairing,
+    /// Keep the 81890 directory (teams, services) and take requests through their steps.
+    ManageServices,
 }
 
 impl Role {
@@ -144,6 +150,9 @@ impl Role {
             (R::Auditor, C::ReadLedger | C::ReadAudit | C::RevealPersonal) => true,
             (R::Administrator, C::ManageUsers | C::ManageRoster | C::ConfigureReview) => true,
             (R::Administrator, C::ReadAudit | C::ReadLedger) => true,
+            // pairing and services (helper K, issue 16)
+            (R::FederationStaff, C::ManagePairing | C::ManageServices) => true,
+            (R::UnitOfficer, C::ManageServices) => true,
             _ => false,
         }
     }

@@ -30,3 +30,6 @@ pub mod review;
 pub mod scenario;
 pub mod stats;
 pub mod workflow;
+// pairing and services (helper K, issue 16)
+pub mod pairing;
+pub mod services;

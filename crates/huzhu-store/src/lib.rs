@@ -24,6 +24,9 @@ mod sqlite;
 pub mod stats;
 pub mod support;
 pub mod transfers;
+// pairing and services (helper K, issue 16)
+pub mod pairing;
+pub mod services;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
 pub use archive::ArchiveStore;
@@ -40,6 +43,9 @@ pub use stats::programmes::ProgrammeStatsStore;
 pub use stats::StatsStore;
 pub use support::SupportStore;
 pub use transfers::{NewTransfer, Transfer, TransferStore};
+// pairing and services (helper K, issue 16)
+pub use pairing::PairingStore;
+pub use services::ServiceStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -198,6 +204,9 @@ pub trait Repo:
     + ArchiveStore
     + ProgrammeStatsStore
     + SupportStore
+    // pairing and services (helper K, issue 16)
+    + PairingStore
+    + ServiceStore
 {
 }
 
@@ -212,7 +221,10 @@ impl<
             + CampaignStore
             + ArchiveStore
             + ProgrammeStatsStore
-            + SupportStore,
+            + SupportStore
+            // pairing and services (helper K, issue 16)
+            + PairingStore
+            + ServiceStore,
     > Repo for T
 {
 }

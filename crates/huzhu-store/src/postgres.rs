@@ -134,4 +134,7 @@ crate::campaign::impl_campaign_store!(PgStore);
 crate::archive::impl_archive_store!(PgStore);
 crate::stats::programmes::impl_programme_stats_store!(PgStore);
 crate::support::impl_support_store!(PgStore);
+// pairing and services (helper K, issue 16)
+crate::pairing::impl_pairing_store!(PgStore);
+crate::services::impl_service_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);

@@ -238,4 +238,7 @@ crate::campaign::impl_campaign_store!(SqliteStore);
 crate::archive::impl_archive_store!(SqliteStore);
 crate::stats::programmes::impl_programme_stats_store!(SqliteStore);
 crate::support::impl_support_store!(SqliteStore);
+// pairing and services (helper K, issue 16)
+crate::pairing::impl_pairing_store!(SqliteStore);
+crate::services::impl_service_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);

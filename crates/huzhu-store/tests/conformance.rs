@@ -1720,3 +1720,6 @@ mod archive;
 mod grants;
 #[path = "conformance/programme_stats.rs"]
 mod programme_stats;
+// pairing and services (helper K, issue 16)
+#[path = "conformance/pairing.rs"]
+mod pairing;

@@ -56,6 +56,9 @@ pub const SESSION_COOKIE: &str = "huzhu_session";
         (name = "audit", description = "审计日志 (the audit log)"),
         (name = "stats", description = "统计 (figures of an org's subtree, JSON or Excel)"),
         (name = "archive", description = "困难职工档案与公示 (the hardship-worker archive and its public notice)"),
+        // pairing and services (helper K, issue 16)
+        (name = "pairing", description = "云结对：发布、认领、结对与资助 (cloud pairing: publication, claims, pledges)"),
+        (name = "services", description = "81890 服务目录与服务申请 (the 81890 service directory and requests)"),
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&SecuritySchemes)

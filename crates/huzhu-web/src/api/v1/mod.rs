@@ -22,6 +22,9 @@ pub mod review;
 pub mod stats;
 pub mod support;
 pub mod transfers;
+// pairing and services (helper K, issue 16)
+pub mod pairing;
+pub mod services;
 
 use crate::AppState;
 use huzhu_app::Backend;
@@ -44,4 +47,7 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(grants::routes::<S>())
         .merge(campaigns::routes::<S>())
         .merge(archive::routes::<S>())
+        // pairing and services (helper K, issue 16)
+        .merge(pairing::routes::<S>())
+        .merge(services::routes::<S>())
 }
