@@ -26,6 +26,10 @@ use huzhu_store::money::ClaimFilter;
 use huzhu_store::{MemberId, Page, Repo, StoredMember};
 use serde_json::json;
 
+// pairing and services (helper K, issue 16)
+#[path = "demo_pairing.rs"]
+pub mod demo_pairing;
+
 const SETTING: &str = "demo.programmes";
 const DISTRICT: &str = "XH";
 
@@ -183,6 +187,8 @@ pub async fn load_programme_demo<S: Repo>(store: &S) -> Result<bool, AppError> {
     archive::lapse_sweep(store, &clock, &cast.district, d).await?;
     reliefs(store, &clock, &cast, &head, &unit).await?;
     late_archive_steps(store, &clock, &cast, &head, &households).await?;
+    // pairing and services (helper K, issue 16)
+    demo_pairing::pairing_demo(store, &clock, &cast, &head).await?;
     store
         .set_setting(SETTING, &Clock::now(&crate::SystemClock).to_rfc3339())
         .await?;

@@ -119,3 +119,5 @@ async fn bad_requests_name_the_field_and_unknown_orgs_are_404() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["code"], "HZ-INPUT-0001");
 }
+// pairing and services (helper K, issue 16)
+mod pairing;
