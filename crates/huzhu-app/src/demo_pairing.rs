@@ -5,13 +5,15 @@
 //! hour after `serve --demo` starts) — and two volunteer teams, three services and requests in
 //! every state.
 
-use super::{on, to_notice, Cast, DEEP};
+use super::{on, the_unit, to_notice, Cast, DEEP};
+use crate::demo_money::actor;
 use crate::pairing::{self, ClaimInput, PublishInput};
 use crate::services::{self, OfferInput, StepInput};
 use crate::{grant, AppError, Clock, SettableClock};
 use huzhu_domain::access::{Actor, Role};
 use huzhu_domain::archive::{FactsInput, Level, PersonInput};
 use huzhu_domain::id_number::check_character;
+use huzhu_domain::org::OrgCode;
 use huzhu_domain::org::OrgLevel;
 use huzhu_domain::services::RequestStep;
 use huzhu_store::{MemberId, Repo};
@@ -44,7 +46,54 @@ fn household(name: &str, id_number: String, level: &str) -> FactsInput {
 /// The demo students' full names: never on a public page (the API tests check).
 pub const STUDENTS: [&str; 3] = ["王小明", "陈思远", "欧阳娜娜"];
 
-pub(super) async fn pairing_demo<S: Repo>(
+/// Loads the pairing and 81890 demo (after the programmes' demo) unless it is there.
+pub async fn load_pairing_demo<S: Repo>(store: &S) -> Result<bool, AppError> {
+    const SETTING: &str = "demo.pairing";
+    if store.setting(SETTING).await?.is_some() {
+        return Ok(false);
+    }
+    let clock = SettableClock::new(Clock::now(&crate::SystemClock));
+    let (unit, members) = the_unit(store).await?;
+    let street_code = OrgCode::parse(unit.as_str().rsplit_once('-').map_or("", |(s, _)| s))
+        .map_err(|e| AppError::invalid("org", e.to_string()))?;
+    let cast = Cast {
+        officer: actor(
+            "officer",
+            Role::UnitOfficer,
+            unit.as_str(),
+            OrgLevel::Grassroots,
+        )?,
+        street: actor(
+            "street.staff",
+            Role::FederationStaff,
+            street_code.as_str(),
+            OrgLevel::Street,
+        )?,
+        district: actor(
+            "district.xh",
+            Role::FederationStaff,
+            super::DISTRICT,
+            OrgLevel::District,
+        )?,
+        city: actor("city.staff", Role::FederationStaff, "HZ", OrgLevel::City)?,
+        finance: actor("finance", Role::Finance, "HZ", OrgLevel::City)?,
+        cashier: actor("cashier", Role::Finance, "HZ", OrgLevel::City)?,
+    };
+    let heads: Vec<MemberId> = members.iter().map(|m| m.id).collect();
+    let head = |i: usize| -> Result<MemberId, AppError> {
+        heads
+            .get(i)
+            .copied()
+            .ok_or_else(|| AppError::invalid("demo", "too few members".to_string()))
+    };
+    pairing_demo(store, &clock, &cast, &head).await?;
+    store
+        .set_setting(SETTING, &Clock::now(&crate::SystemClock).to_rfc3339())
+        .await?;
+    Ok(true)
+}
+
+async fn pairing_demo<S: Repo>(
     store: &S,
     clock: &SettableClock,
     c: &Cast,

@@ -187,8 +187,6 @@ pub async fn load_programme_demo<S: Repo>(store: &S) -> Result<bool, AppError> {
     archive::lapse_sweep(store, &clock, &cast.district, d).await?;
     reliefs(store, &clock, &cast, &head, &unit).await?;
     late_archive_steps(store, &clock, &cast, &head, &households).await?;
-    // pairing and services (helper K, issue 16)
-    demo_pairing::pairing_demo(store, &clock, &cast, &head).await?;
     store
         .set_setting(SETTING, &Clock::now(&crate::SystemClock).to_rfc3339())
         .await?;

@@ -58,6 +58,9 @@ async fn a_student_is_published_claimed_once_and_pledged_and_no_public_answer_na
     huzhu_app::demo_programmes::load_programme_demo(&app.store)
         .await
         .unwrap();
+    huzhu_app::demo_programmes::demo_pairing::load_pairing_demo(&app.store)
+        .await
+        .unwrap();
     let city = app.login("city.staff").await;
     let (s, staff) = app.get_as(&city, "/api/v1/pairing/students").await;
     assert_eq!(s, StatusCode::OK, "{staff}");
@@ -177,6 +180,9 @@ async fn a_student_is_published_claimed_once_and_pledged_and_no_public_answer_na
 async fn a_service_request_is_tracked_to_completion_and_scored_and_the_figures_count_it() {
     let app = spawn_app().await;
     huzhu_app::demo_programmes::load_programme_demo(&app.store)
+        .await
+        .unwrap();
+    huzhu_app::demo_programmes::demo_pairing::load_pairing_demo(&app.store)
         .await
         .unwrap();
     let city = app.login("city.staff").await;
