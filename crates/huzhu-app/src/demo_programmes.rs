@@ -26,6 +26,10 @@ use huzhu_store::money::ClaimFilter;
 use huzhu_store::{MemberId, Page, Repo, StoredMember};
 use serde_json::json;
 
+// pairing and services (helper K, issue 16)
+#[path = "demo_pairing.rs"]
+pub mod demo_pairing;
+
 const SETTING: &str = "demo.programmes";
 const DISTRICT: &str = "XH";
 

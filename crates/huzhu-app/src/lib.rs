@@ -49,6 +49,9 @@ pub mod donation;
 pub mod demo_cases;
 pub mod legal_aid;
 pub mod recognition;
+// pairing and services (helper K, issue 16)
+pub mod pairing;
+pub mod services;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
 pub use error::{AppError, AuthFailure};
@@ -86,6 +89,11 @@ pub mod model {
     // legal aid and recognition (issue 17)
     pub use huzhu_store::legal_aid::{CaseEvent, Lawyer, LegalCase};
     pub use huzhu_store::recognition::{Call, Expert, Nomination, Score};
+    // pairing and services (helper K, issue 16)
+    pub use huzhu_store::pairing::{
+        PairingPayment, PairingReport, PairingStudent, PublicListing, SponsorRecord, SponsorView,
+    };
+    pub use huzhu_store::services::{Offer, ServiceRequest, Team};
 }
 
 /// The backend's name (`sqlite`, `postgres`), for logs and the health route.

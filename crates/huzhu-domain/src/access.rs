@@ -87,6 +87,12 @@ pub enum Capability {
     /// Open calls (city), nominate (district and industry unions), confirm, record scores,
     /// approve the ranking (city), run the notice and award.
     ManageRecognition,
+    // pairing and services (helper K, issue 16)
+    /// Publish needy students for cloud pairing 云结对, record pledged payments and progress
+    /// reports (federation staff, SPEC 7.6).
+    ManagePairing,
+    /// Keep the 81890 directory (teams, services) and take requests through their steps.
+    ManageServices,
 }
 
 impl Role {
@@ -175,6 +181,9 @@ impl Role {
             (R::FederationStaff, C::ReadLegalAid | C::OpenLegalAid | C::ManageLegalAid) => true,
             (R::FederationStaff, C::ReadRecognition | C::ManageRecognition) => true,
             (R::Auditor, C::ReadLegalAid | C::ReadRecognition) => true,
+            // pairing and services (helper K, issue 16)
+            (R::FederationStaff, C::ManagePairing | C::ManageServices) => true,
+            (R::UnitOfficer, C::ManageServices) => true,
             _ => false,
         }
     }

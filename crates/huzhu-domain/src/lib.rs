@@ -39,3 +39,6 @@ pub mod donation;
 // legal aid 法律援助 and craftsman recognition 数字工匠 (issue 17)
 pub mod legal_aid;
 pub mod recognition;
+// pairing and services (helper K, issue 16)
+pub mod pairing;
+pub mod services;

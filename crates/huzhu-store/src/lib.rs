@@ -31,6 +31,9 @@ pub mod procurement;
 pub mod recuperation;
 // donation module (春风行动, issue 16)
 pub mod donation;
+// pairing and services (helper K, issue 16)
+pub mod pairing;
+pub mod services;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
 pub use archive::ArchiveStore;
@@ -58,6 +61,9 @@ pub mod legal_aid;
 pub use legal_aid::LegalAidStore;
 pub mod recognition;
 pub use recognition::RecognitionStore;
+// pairing and services (helper K, issue 16)
+pub use pairing::PairingStore;
+pub use services::ServiceStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -225,6 +231,9 @@ pub trait Repo:
     // legal aid and recognition (issue 17)
     + LegalAidStore
     + RecognitionStore
+    // pairing and services (helper K, issue 16)
+    + PairingStore
+    + ServiceStore
 {
 }
 
@@ -248,7 +257,10 @@ impl<
             + DonationStore
             // legal aid and recognition (issue 17)
             + LegalAidStore
-            + RecognitionStore,
+            + RecognitionStore
+            // pairing and services (helper K, issue 16)
+            + PairingStore
+            + ServiceStore,
     > Repo for T
 {
 }

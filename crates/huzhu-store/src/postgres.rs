@@ -147,6 +147,9 @@ crate::donation::impl_donation_store!(PgStore);
 // legal aid and recognition (issue 17)
 crate::legal_aid::impl_legal_aid_store!(PgStore);
 crate::recognition::impl_recognition_store!(PgStore);
+// pairing and services (helper K, issue 16)
+crate::pairing::impl_pairing_store!(PgStore);
+crate::services::impl_service_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);
 
 impl PgStore {

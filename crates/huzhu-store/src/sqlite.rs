@@ -250,6 +250,9 @@ crate::donation::impl_donation_store!(SqliteStore);
 // legal aid and recognition (issue 17)
 crate::legal_aid::impl_legal_aid_store!(SqliteStore);
 crate::recognition::impl_recognition_store!(SqliteStore);
+// pairing and services (helper K, issue 16)
+crate::pairing::impl_pairing_store!(SqliteStore);
+crate::services::impl_service_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);
 
 impl SqliteStore {

@@ -1731,3 +1731,6 @@ mod donations;
 mod legal_aid;
 #[path = "conformance/recognition.rs"]
 mod recognition;
+// pairing and services (helper K, issue 16)
+#[path = "conformance/pairing.rs"]
+mod pairing;

@@ -64,6 +64,9 @@ pub const SESSION_COOKIE: &str = "huzhu_session";
         // legal aid and recognition (issue 17)
         (name = "legal_aid", description = "法律援助 (legal aid: cases, the panel of lawyers)"),
         (name = "recognition", description = "数字工匠评选与公示 (craftsman recognition and its public notice)"),
+        // pairing and services (helper K, issue 16)
+        (name = "pairing", description = "云结对：发布、认领、结对与资助 (cloud pairing: publication, claims, pledges)"),
+        (name = "services", description = "81890 服务目录与服务申请 (the 81890 service directory and requests)"),
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&SecuritySchemes)

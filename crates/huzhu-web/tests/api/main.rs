@@ -126,3 +126,5 @@ async fn bad_requests_name_the_field_and_unknown_orgs_are_404() {
 }
 // recuperation, procurement (helper M)
 mod recuperation;
+// pairing and services (helper K, issue 16)
+mod pairing;

@@ -61,6 +61,13 @@ pub async fn load_demo<S: Repo>(store: &S) -> anyhow::Result<ExitCode> {
              with a settled batch, funds, the two-festivals-2026 campaign under way)"
         );
     }
+    // pairing and services (helper K, issue 16)
+    if huzhu_app::demo_programmes::demo_pairing::load_pairing_demo(store)
+        .await
+        .context("while loading the demo's cloud pairing and 81890 directory")?
+    {
+        eprintln!("已载入云结对与81890服务演示数据 (demo pairing and 81890 services loaded)");
+    }
     eprintln!(
         "演示账号，密码均为 {} (demo accounts, password):",
         demo::DEMO_PASSWORD

@@ -31,6 +31,9 @@ pub mod donations;
 // legal aid 法律援助 and craftsman recognition 数字工匠 (issue 17)
 pub mod legal_aid;
 pub mod recognition;
+// pairing and services (helper K, issue 16)
+pub mod pairing;
+pub mod services;
 
 use crate::AppState;
 use huzhu_app::Backend;
@@ -62,4 +65,7 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         // legal aid and recognition (issue 17)
         .merge(legal_aid::routes::<S>())
         .merge(recognition::routes::<S>())
+        // pairing and services (helper K, issue 16)
+        .merge(pairing::routes::<S>())
+        .merge(services::routes::<S>())
 }
