@@ -137,6 +137,8 @@ async fn a_recognition_call_runs_through_its_notice_with_an_objection_upheld() {
     );
     // After the window: the award.
     clock.set(Clock::now(&clock) + Duration::days(20));
+    // Twenty days on, the session has expired: sign in again.
+    b.sign_in("city.staff").await.unwrap();
     b.goto(&call).await.unwrap();
     submit(&b, "[data-testid=award-form]").await;
     assert_eq!(b.text("[data-testid=call-state]").await.unwrap(), "已授予");

@@ -135,7 +135,7 @@ fn an_unknown_programme_exits_2() {
 }
 
 #[test]
-fn every_reference_file_passes_check_and_list_names_all_six() {
+fn every_reference_file_passes_check_and_list_names_all_seven() {
     for name in [
         "hardship-archive",
         "dialysis-relief",
@@ -143,6 +143,7 @@ fn every_reference_file_passes_check_and_list_names_all_six() {
         "golden-autumn",
         "one-off-relief",
         "two-festivals-2026",
+        "spring-breeze-repay",
     ] {
         let out = cli(&["programme", "check", &builtin_file(name)], "");
         assert!(
@@ -153,7 +154,9 @@ fn every_reference_file_passes_check_and_list_names_all_six() {
         assert!(String::from_utf8(out.stdout).unwrap().contains("ok"));
     }
     let out = cli(&["programme", "list"], "");
-    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 6);
+    let list = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(list.lines().count(), 7, "{list}");
+    assert!(list.contains("spring-breeze-repay"), "{list}");
 }
 
 #[test]
