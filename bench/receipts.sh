@@ -21,7 +21,7 @@ PG="${HUZHU_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 
 BIN="${HUZHU_BENCH_BIN:-}"
 if [ -z "$BIN" ]; then
-    cargo build --release -q -p huzhu
+    cargo build --release -q -p huzhu -p huzhu-bench
     BIN="${CARGO_TARGET_DIR:-target}/release/huzhu"
 fi
 
