@@ -41,6 +41,18 @@ pub fn require(actor: &Actor, capability: Capability) -> Result<(), AppError> {
     }
 }
 
+/// Office work of a unit or federation (campaigns, recuperation sign-ups, procurement): an
+/// account that may submit claims, but not a member's own; `what` names the work in the refusal.
+pub fn require_office(actor: &Actor, what: &str) -> Result<(), AppError> {
+    require(actor, Capability::SubmitClaim)?;
+    if actor.role == huzhu_domain::access::Role::Member {
+        return Err(AppError::Forbidden {
+            capability: what.into(),
+        });
+    }
+    Ok(())
+}
+
 /// The scope of a read that needs `capability`: `org` (default: the actor's own), which must lie
 /// in the actor's subtree (else not found) — the ledger and the audit log are read this way.
 pub async fn read_scope<S: AccountStore>(

@@ -8,7 +8,7 @@
 use crate::access::{not_found, require};
 use crate::{AppError, Clock};
 use chrono::NaiveDate;
-use huzhu_domain::access::{Actor, Capability, Role};
+use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::archive::HouseholdState;
 use huzhu_domain::grant::{case_tag, FundKind};
 use huzhu_domain::money::Money;
@@ -28,13 +28,7 @@ fn scope(actor: &Actor) -> OrgScope {
 /// Campaign work is the offices' (SPEC 7.4): `SubmitClaim`, which members hold for their own
 /// claims, and not a member — a member neither reads nor builds anyone's list.
 fn require_office(actor: &Actor) -> Result<(), AppError> {
-    require(actor, Capability::SubmitClaim)?;
-    if actor.role == Role::Member {
-        return Err(AppError::Forbidden {
-            capability: "Campaigns".into(),
-        });
-    }
-    Ok(())
+    crate::access::require_office(actor, "Campaigns")
 }
 
 fn campaign_not_found(id: i64) -> AppError {

@@ -8,7 +8,7 @@ use crate::access::{ensure_org_in_scope, not_found, require};
 use crate::stats::{Column, ColumnKind, Dashboard, StatRow, StatTable};
 use crate::{AppError, Clock};
 use chrono::NaiveDate;
-use huzhu_domain::access::{Actor, Capability, Role};
+use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::org::OrgCode;
 use huzhu_domain::procurement::{
     check_floor, check_purchase, share_bp, FloorStanding, DEFAULT_FLOOR_BP, NAME_MAX,
@@ -23,13 +23,7 @@ fn scope(actor: &Actor) -> OrgScope {
 }
 
 fn require_office(actor: &Actor) -> Result<(), AppError> {
-    require(actor, Capability::SubmitClaim)?;
-    if actor.role == Role::Member {
-        return Err(AppError::Forbidden {
-            capability: "Procurement".into(),
-        });
-    }
-    Ok(())
+    crate::access::require_office(actor, "Procurement")
 }
 
 fn name(field: &str, raw: &str) -> Result<String, AppError> {

@@ -9,7 +9,7 @@ use crate::access::{ensure_org_in_scope, not_found, read_scope, require};
 use crate::stats::{Column, ColumnKind, Dashboard, StatRow, StatTable};
 use crate::{AppError, Clock};
 use chrono::NaiveDate;
-use huzhu_domain::access::{Actor, Capability, Role};
+use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::org::OrgCode;
 use huzhu_domain::recuperation::{self as rules, BaseStep, TEXT_MAX};
 use huzhu_store::recuperation::{Base, Batch, NewBase, NewBatch, SignUp, Spend};
@@ -22,13 +22,7 @@ fn scope(actor: &Actor) -> OrgScope {
 
 /// Offices read and sign up (a member account does neither): `SubmitClaim`, as campaigns.
 fn require_office(actor: &Actor) -> Result<(), AppError> {
-    require(actor, Capability::SubmitClaim)?;
-    if actor.role == Role::Member {
-        return Err(AppError::Forbidden {
-            capability: "Recuperation".into(),
-        });
-    }
-    Ok(())
+    crate::access::require_office(actor, "Recuperation")
 }
 
 /// Bases, batches and spend are the federation staff's (`ApproveClaims`).

@@ -51,7 +51,8 @@ struct ProgrammeStatsPage<'a> {
     export: &'static str,
 }
 
-fn date(field: &str, raw: &str) -> Result<Option<NaiveDate>, PageError> {
+/// An optional date field of a form: blank is `None`, anything else must be `YYYY-MM-DD`.
+pub(super) fn date(field: &str, raw: &str) -> Result<Option<NaiveDate>, PageError> {
     match raw.trim() {
         "" => Ok(None),
         s => s.parse().map(Some).map_err(|_| {

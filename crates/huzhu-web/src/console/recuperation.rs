@@ -54,17 +54,7 @@ struct RecuperationPage<'a> {
     export: &'static str,
 }
 
-fn date(field: &str, raw: &str) -> Result<Option<NaiveDate>, PageError> {
-    match raw.trim() {
-        "" => Ok(None),
-        s => s.parse().map(Some).map_err(|_| {
-            PageError::invalid(
-                field,
-                format!("日期格式应为 YYYY-MM-DD (a date is YYYY-MM-DD): {s}"),
-            )
-        }),
-    }
-}
+use super::programme_stats::date;
 
 async fn figures<S: Backend>(
     state: &AppState<S>,
