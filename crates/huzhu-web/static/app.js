@@ -19,7 +19,17 @@
     if (t && t.classList && t.classList.contains("js-back")) { e.preventDefault(); history.back(); }
     if (t && t.classList && t.classList.contains("js-print")) { e.preventDefault(); window.print(); }
   });
-  // Charts: <canvas data-chart="id-of-a-json-script"> with {"type","labels","datasets":[{"label","data"}]}.
+  // Charts: <canvas data-chart="id-of-a-json-script"> with {"type","axis","axis2"?,"labels",
+  // "datasets":[{"label","data","yAxisID"?}]}: every series in the legend; a dataset on "y1" is
+  // drawn against a second axis on the right, titled "axis2" (amounts and counts in one chart).
+  function scalesOf(spec) {
+    var scales = { y: { beginAtZero: true, title: { display: !!spec.axis, text: spec.axis || "" } } };
+    if (spec.axis2) {
+      scales.y1 = { beginAtZero: true, position: "right", grid: { drawOnChartArea: false },
+        title: { display: true, text: spec.axis2 } };
+    }
+    return scales;
+  }
   function drawCharts(root) {
     if (!window.Chart) { return; }
     var palette = ["#b71c1c", "#0b57d0", "#1a7f37", "#9a6700", "#8250df", "#57606a", "#cf222e", "#0969da"];
@@ -36,7 +46,7 @@
       new window.Chart(canvas, {
         type: spec.type, data: { labels: spec.labels, datasets: spec.datasets },
         options: { responsive: true, maintainAspectRatio: false, animation: false,
-          scales: spec.type === "pie" ? {} : { y: { beginAtZero: true, title: { display: !!spec.axis, text: spec.axis || "" } } },
+          scales: spec.type === "pie" ? {} : scalesOf(spec),
           plugins: { legend: { display: true } } }
       });
     });

@@ -80,20 +80,18 @@ struct StatsPage<'a> {
     export: &'static str,
 }
 
-/// Which chart suits a table: a pie for a split of a whole, a line over months, bars otherwise;
-/// the first amount column if there is one, else the first count.
+/// Which chart suits a table: a pie for a split of a whole, a line over months, bars otherwise.
+/// Every column is a series, with a legend naming it and its unit: amounts (元) on one axis and
+/// counts on another when a table has both (救助发放 has person-times and amounts), rates on
+/// their own when they are all the table has. A pie shows one series, the first amount column
+/// if there is one, else the first count.
 pub(super) fn chart_of(c: &Ctx, t: &StatTable) -> Option<String> {
-    let col = t
-        .columns
-        .iter()
-        .position(|c| c.kind == ColumnKind::Fen)
-        .or(if t.columns.is_empty() { None } else { Some(0) })?;
     let rows: Vec<_> = t
         .rows
         .iter()
         .filter(|r| r.key != "total" && r.label != "合计")
         .collect();
-    if rows.is_empty() {
+    if rows.is_empty() || t.columns.is_empty() {
         return None;
     }
     let kind = if t.id.contains("month") {
@@ -103,43 +101,84 @@ pub(super) fn chart_of(c: &Ctx, t: &StatTable) -> Option<String> {
     } else {
         "bar"
     };
-    let column = &t.columns[col];
-    let values: Vec<serde_json::Value> = rows
+    let has = |k: ColumnKind| t.columns.iter().any(|c| c.kind == k);
+    // The series: amounts first (the axis on the left), then counts; rates only alone.
+    let mut series: Vec<usize> = Vec::new();
+    for k in [ColumnKind::Fen, ColumnKind::Count] {
+        series.extend((0..t.columns.len()).filter(|i| t.columns[*i].kind == k));
+    }
+    if series.is_empty() {
+        series = (0..t.columns.len()).collect();
+    }
+    if kind == "pie" {
+        series.truncate(1);
+    }
+    let unit = |k: ColumnKind| match k {
+        ColumnKind::Fen => c.t("（元）", " (yuan)"),
+        ColumnKind::Count => c.t("（数量）", " (number)"),
+        ColumnKind::Percent => c.t("（%）", " (%)"),
+    };
+    let first_kind = t.columns[series[0]].kind;
+    // An axis titled by its one series, or by its unit when it carries several.
+    let axis_title = |k: ColumnKind| {
+        let on: Vec<usize> = series
+            .iter()
+            .copied()
+            .filter(|i| t.columns[*i].kind == k)
+            .collect();
+        match on.as_slice() {
+            [one] => format!(
+                "{}{}",
+                c.t(t.columns[*one].label_zh, t.columns[*one].label_en),
+                unit(k)
+            ),
+            _ => format!(
+                "{}{}",
+                match k {
+                    ColumnKind::Fen => c.t("金额", "Amount"),
+                    ColumnKind::Count => c.t("数目", "Count"),
+                    ColumnKind::Percent => c.t("比率", "Rate"),
+                },
+                unit(k)
+            ),
+        }
+    };
+    let two_axes = kind != "pie" && first_kind == ColumnKind::Fen && has(ColumnKind::Count);
+    let datasets: Vec<serde_json::Value> = series
         .iter()
-        .map(|r| {
-            let v = r.values.get(col).copied().unwrap_or(0);
-            if column.kind == ColumnKind::Fen {
-                // Display only: the chart's axis is in 元.
-                serde_json::json!(v as f64 / 100.0)
-            } else {
-                serde_json::json!(v)
+        .map(|&i| {
+            let column = &t.columns[i];
+            let data: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    let v = r.values.get(i).copied().unwrap_or(0);
+                    match column.kind {
+                        // Display only: the chart's axis is in 元, the rate's in percent.
+                        ColumnKind::Fen => serde_json::json!(v as f64 / 100.0),
+                        ColumnKind::Percent => serde_json::json!(v as f64 / 100.0),
+                        ColumnKind::Count => serde_json::json!(v),
+                    }
+                })
+                .collect();
+            let mut d = serde_json::json!({
+                "label": format!("{}{}", c.t(column.label_zh, column.label_en), unit(column.kind)),
+                "data": data,
+            });
+            if two_axes && column.kind != first_kind {
+                d["yAxisID"] = serde_json::json!("y1");
             }
+            d
         })
         .collect();
-    // The chart plots one column of the table: its legend and its axis say which, with the unit,
-    // since the section's title names the whole table (参保人数与份数 has counts and 元).
-    let axis = format!(
-        "{}{}",
-        c.t(column.label_zh, column.label_en),
-        if column.kind == ColumnKind::Fen {
-            c.t("（元）", " (yuan)")
-        } else {
-            c.t("（数量）", " (number)")
-        }
-    );
-    let spec = serde_json::json!({
+    let mut spec = serde_json::json!({
         "type": kind,
-        "axis": axis,
+        "axis": axis_title(first_kind),
         "labels": rows.iter().map(|r| c.label(&r.label)).collect::<Vec<_>>(),
-        "datasets": [{
-            "label": format!(
-                "{}{}",
-                c.t(column.label_zh, column.label_en),
-                if column.kind == ColumnKind::Fen { c.t("（元）", " (yuan)") } else { "" }
-            ),
-            "data": values,
-        }],
+        "datasets": datasets,
     });
+    if two_axes {
+        spec["axis2"] = serde_json::json!(axis_title(ColumnKind::Count));
+    }
     Some(spec.to_string().replace('<', "\\u003c"))
 }
 

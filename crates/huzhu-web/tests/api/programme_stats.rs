@@ -183,6 +183,51 @@ async fn the_programmes_page_draws_each_table_and_exports_it() {
         assert!(html.contains(&format!("id=\"chart-{id}\"")), "{id}");
     }
     assert!(html.contains("深度困难") && html.contains("临时救助"));
+    // Every series of a month chart is drawn, each named in the legend with its unit (issue 15:
+    // only the first column was plotted): the archive's three categories on one count axis,
+    // the grants' amounts in 元 and person-times on a second axis.
+    let chart = |id: &str| -> serde_json::Value {
+        let open = format!("<script type=\"application/json\" id=\"chart-{id}\">");
+        let start = html.find(&open).unwrap_or_else(|| panic!("{id}")) + open.len();
+        let end = start + html[start..].find("</script>").unwrap();
+        serde_json::from_str(&html[start..end]).unwrap()
+    };
+    let labels = |spec: &serde_json::Value| -> Vec<String> {
+        spec["datasets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let archive = chart("archive_by_month");
+    assert_eq!(archive["type"], "line");
+    assert_eq!(
+        labels(&archive),
+        ["深度困难（数量）", "相对困难（数量）", "意外致困（数量）"]
+    );
+    assert_eq!(archive["axis"], "数目（数量）");
+    assert!(archive.get("axis2").is_none(), "{archive}");
+    let grants = chart("grants_by_month");
+    assert_eq!(
+        labels(&grants),
+        [
+            "批准金额（元）",
+            "发放金额（元）",
+            "批准人次（数量）",
+            "发放人次（数量）"
+        ]
+    );
+    assert_eq!(grants["axis"], "金额（元）");
+    assert_eq!(grants["axis2"], "数目（数量）");
+    assert_eq!(grants["datasets"][2]["yAxisID"], "y1");
+    assert!(grants["datasets"][0].get("yAxisID").is_none());
+    for d in grants["datasets"].as_array().unwrap() {
+        assert_eq!(
+            d["data"].as_array().unwrap().len(),
+            grants["labels"].as_array().unwrap().len()
+        );
+    }
     assert!(
         html.contains("/stats/programmes/export.xlsx?org=XH"),
         "{html}"
