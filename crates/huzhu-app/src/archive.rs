@@ -18,7 +18,6 @@ use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::archive::{
     ExitReason, FactsInput, HouseholdFacts, HouseholdState, Level, NOTE_MAX,
 };
-use huzhu_domain::member::MemberTag;
 use huzhu_domain::notice::{NoticeWindow, ObjectionOutcome, WorkCalendar, ARCHIVE_NOTICE_DAYS};
 use huzhu_domain::org::{OrgCode, OrgLevel};
 use huzhu_domain::personal::mask_middle;
@@ -251,17 +250,6 @@ fn archive_programme() -> Result<Programme, AppError> {
     }
 }
 
-/// The SPEC 11 tag of a member tag, where the programmes read one.
-fn tag_code(t: &MemberTag) -> &'static str {
-    match t {
-        MemberTag::ModelWorker(_) => "model_worker",
-        MemberTag::Hardship => "hardship",
-        MemberTag::Migrant => "migrant_worker",
-        MemberTag::NewForm => "new_form_worker",
-        MemberTag::Craftsman(_) => "craftsman",
-    }
-}
-
 /// The engine's answer for a household on `as_of`. A migrant worker's employment in the city is
 /// read from the member's hire date (huzhu's reading: the roster's 入职日期).
 pub fn assess_household(
@@ -281,7 +269,11 @@ pub fn assess_household(
             })
         })
         .collect();
-    let tags: Vec<&str> = head.tags.iter().map(tag_code).collect();
+    let tags: Vec<&str> = head
+        .tags
+        .iter()
+        .map(huzhu_domain::grant::case_tag)
+        .collect();
     let mut member = serde_json::json!({
         "id_number": head.id_number.as_str(),
         "status": head.status.code(),
@@ -749,4 +741,28 @@ pub async fn head_by_id_number<S: MoneyStore + huzhu_store::Store>(
 ) -> Result<MemberId, AppError> {
     require(actor, Capability::ApplyArchive)?;
     crate::access::member_by_id_number(store, actor, id_number).await
+}
+
+#[cfg(test)]
+mod one_tag_name {
+    /// A member tag is named for the programmes in one place, `huzhu_domain::grant::case_tag`
+    /// (issue 15: the archive had a copy of its own that could drift from the grants' one).
+    #[test]
+    fn the_use_cases_name_member_tags_only_through_the_domain() {
+        let tag = ["\"", "new_form", "_worker\""].concat();
+        for (file, text) in [
+            ("archive.rs", include_str!("archive.rs")),
+            ("campaign.rs", include_str!("campaign.rs")),
+            ("grant_apply.rs", include_str!("grant_apply.rs")),
+        ] {
+            assert!(
+                !text.contains(&tag),
+                "{file} names a member tag itself; use huzhu_domain::grant::case_tag"
+            );
+            assert!(
+                text.contains("case_tag"),
+                "{file} reads tags through case_tag"
+            );
+        }
+    }
 }
