@@ -281,8 +281,18 @@ pub async fn list_from_archive<S: Repo>(
     let archive = admitted_households(store, &scope(actor)).await?;
     let mut entries = Vec::new();
     let mut not_eligible = Vec::new();
+    // The heads in one read (per 1,000), not one read each.
+    let ids: Vec<MemberId> = archive.keys().copied().collect();
+    let heads: BTreeMap<MemberId, huzhu_store::StoredMember> = store
+        .members(&ids)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
     for (member, h) in &archive {
-        let head = store.member(*member).await?;
+        let head = heads
+            .get(member)
+            .ok_or_else(|| not_found(&format!("会员 {} (member {})", member.0, member.0)))?;
         let case = campaign_case(&c, &head.record, Some(h))?;
         match entry_of(&p, &case, *member, "archive") {
             Ok(e) => entries.push(e),

@@ -182,3 +182,96 @@ pub(super) async fn a_campaign_lists_admitted_households_by_the_rule_and_never_t
         .unwrap();
     assert_eq!(after_exit.listed.already.len(), 1);
 }
+
+/// Counts the statements sqlx runs that read members by id: one at a time (`m.id = $1`, the
+/// `member` read) or many at once (`m.id IN (…)`). Installed as the process's subscriber:
+/// nextest runs each test in a process of its own.
+#[derive(Default)]
+struct MemberReads {
+    one: std::sync::atomic::AtomicUsize,
+    many: std::sync::atomic::AtomicUsize,
+}
+
+struct Statement(String);
+
+impl tracing::field::Visit for Statement {
+    fn record_str(&mut self, _: &tracing::field::Field, value: &str) {
+        self.0.push_str(value);
+    }
+    fn record_debug(&mut self, _: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!("{value:?}"));
+    }
+}
+
+impl tracing::Subscriber for &'static MemberReads {
+    fn enabled(&self, m: &tracing::Metadata<'_>) -> bool {
+        m.target().starts_with("sqlx")
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, e: &tracing::Event<'_>) {
+        use std::sync::atomic::Ordering;
+        let mut s = Statement(String::new());
+        e.record(&mut s);
+        let flat: String =
+            s.0.chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_lowercase();
+        if !flat.contains("frommembersmjoinorgso") {
+            return;
+        }
+        if flat.contains("wherem.id=$1") {
+            self.one.fetch_add(1, Ordering::SeqCst);
+        } else if flat.contains("wherem.idin(") {
+            self.many.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+/// Listing from the archive reads the households' heads together, not one read per head
+/// (issue 15: N+1 queries).
+#[tokio::test]
+async fn listing_from_the_archive_reads_the_heads_in_one_query() {
+    use std::sync::atomic::Ordering;
+    let reads: &'static MemberReads = Box::leak(Box::default());
+    if tracing::subscriber::set_global_default(reads).is_err() {
+        eprintln!("another subscriber is installed: run with nextest (a process per test)");
+        return;
+    }
+    harness::on_sqlite(|s| async move {
+        let clock = TestClock::on(2026, 1, 5);
+        huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+        let m = plain_members(&s, 3).await;
+        for (head, income) in m.iter().zip([3_000_000, 6_000_000, 3_600_000]) {
+            admitted(&s, &clock, *head, income).await;
+        }
+        let c = campaign::create(
+            &s,
+            &clock,
+            &city_staff(),
+            "two-festivals-2026",
+            (day("2026-01-01"), day("2026-02-28")),
+        )
+        .await
+        .unwrap();
+        reads.one.store(0, Ordering::SeqCst);
+        reads.many.store(0, Ordering::SeqCst);
+        let listed = campaign::list_from_archive(&s, &clock, &city_staff(), c.id)
+            .await
+            .unwrap();
+        assert_eq!(listed.listed.added, 3, "{listed:?}");
+        assert_eq!(reads.one.load(Ordering::SeqCst), 0, "no head read alone");
+        assert_eq!(
+            reads.many.load(Ordering::SeqCst),
+            1,
+            "the heads in one query"
+        );
+    })
+    .await;
+}

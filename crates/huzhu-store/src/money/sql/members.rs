@@ -47,6 +47,32 @@ macro_rules! money_members {
             .await?;
             row.map(MemberRow::into_stored).transpose()
         }
+
+        async fn members(
+            &self,
+            members: &[$crate::MemberId],
+        ) -> $crate::Result<Vec<$crate::StoredMember>> {
+            use $crate::sql::{placeholders, MemberRow, MEMBER_COLUMNS};
+            let mut ids: Vec<i64> = members.iter().map(|m| m.0).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let mut out = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks($crate::money::sql::IN_CHUNK) {
+                let sql = format!(
+                    "SELECT {MEMBER_COLUMNS} FROM members m JOIN orgs o ON o.id = m.org_id \
+                     WHERE m.id IN ({}) ORDER BY m.id",
+                    placeholders(1, chunk.len())
+                );
+                let mut q = sqlx::query_as::<_, MemberRow>(&sql);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                for row in q.fetch_all(&self.reader).await? {
+                    out.push(row.into_stored()?);
+                }
+            }
+            Ok(out)
+        }
     };
     (helpers $store:ty) => {
         impl $store {
