@@ -158,13 +158,15 @@ pub async fn apply<S: Repo>(
         let reason = if a.eligible {
             None
         } else {
-            Some(
-                a.refusals
+            // The engine's words name the grant made already by its key, which holds an ID
+            // number: stored masked (the assessment keeps the whole, as the case does).
+            Some(huzhu_domain::personal::mask_id_numbers_in(
+                &a.refusals
                     .iter()
                     .map(|f| format!("{}: {}", f.reason, f.explain))
                     .collect::<Vec<_>>()
                     .join("; "),
-            )
+            ))
         };
         rows.push((subject, reason, key, *amount));
     }

@@ -136,11 +136,13 @@ pub struct NewDeposit<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// The words of a refusal for a taken key (SPEC 7.1), naming the first grant and its org.
+/// The words of a refusal for a taken key (SPEC 7.1), naming the first grant by its number and
+/// its org — never by the key, which holds the subject's ID number (issue 15): the page links
+/// the first grant, whose key is shown masked.
 pub fn already_granted_reason(first: &Grant) -> String {
     format!(
-        "already_granted: 已有同一键的救助 {} ({}，{}) (already granted: grant {} of {})",
-        first.id.0, first.org, first.key, first.id.0, first.org
+        "already_granted: 已有同一键的救助 {} ({}) (already granted: grant {} of {})",
+        first.id.0, first.org, first.id.0, first.org
     )
 }
 

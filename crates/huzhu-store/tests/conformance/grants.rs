@@ -170,6 +170,10 @@ async fn a_second_grant_with_one_key_is_refused_naming_the_first_and_its_org<
     let reason = refused.reason.unwrap();
     assert!(reason.starts_with("already_granted"), "{reason}");
     assert!(reason.contains(&first.id.0.to_string()) && reason.contains("LA-JN-001"));
+    // The reason names the first grant by number and org, never by its key: the key holds the
+    // subject's ID number, which the database keeps nowhere in words (issue 15).
+    assert!(!reason.contains(id(1).as_str()), "{reason}");
+    assert!(!reason.contains(&key), "{reason}");
     // Outside the actor's subtree: as unknown.
     assert!(matches!(
         s.apply_grant(&application(m[3], "2026:x", "x", 4500), &under("LA"))
@@ -667,3 +671,70 @@ on_both!(
     a_grant_line_paid_through_a_batch_settles_and_posts,
     a_campaign_lists_a_member_once_and_grants_them_once,
 );
+
+/// The migration `20261209000120_grant_reason_masked` rewrites a reason stored before it: the
+/// store's words lose the key, the engine's words keep the key with its ID number masked
+/// (SQLite here; PostgreSQL runs the same text on every fresh schema).
+#[tokio::test]
+async fn the_migration_takes_the_id_number_out_of_stored_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let s = huzhu_store::SqliteStore::open_file(&path).await.unwrap();
+    s.migrate().await.unwrap();
+    let m = people(&s).await;
+    let key = format!("2026:{}", id(1).as_str());
+    let first = recorded(
+        s.apply_grant(&application(m[0], &key, id(1).as_str(), 4500), &under("LA"))
+            .await
+            .unwrap(),
+    );
+    let Applied::AlreadyGranted { refused, .. } = s
+        .apply_grant(&application(m[0], &key, id(1).as_str(), 4500), &under("LA"))
+        .await
+        .unwrap()
+    else {
+        panic!("not refused")
+    };
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let migration = include_str!("../../migrations/sqlite/20261209000120_grant_reason_masked.sql");
+    let rid = refused.id;
+    let rewrite = |reason: String| {
+        let (pool, s) = (pool.clone(), s.clone());
+        async move {
+            sqlx::query("UPDATE grants SET reason = $1 WHERE id = $2")
+                .bind(reason)
+                .bind(rid.0)
+                .execute(&pool)
+                .await
+                .unwrap();
+            sqlx::raw_sql(migration).execute(&pool).await.unwrap();
+            s.grant(rid, &OrgScope::Everything)
+                .await
+                .unwrap()
+                .reason
+                .unwrap()
+        }
+    };
+    // As the store wrote it before: the whole key in the words.
+    let before = format!(
+        "already_granted: 已有同一键的救助 {} ({}，{}) (already granted: grant {} of {})",
+        first.id.0, first.org, key, first.id.0, first.org
+    );
+    let after = rewrite(before).await;
+    assert_eq!(
+        after,
+        huzhu_store::grant::already_granted_reason(&first),
+        "{after}"
+    );
+    // As the engine's refusal reads: the earlier grant's key, its ID number masked.
+    let engine = format!(
+        "already_granted: 已于 2026-01-05 发放 {key} (already granted on 2026-01-05: {key})"
+    );
+    let after = rewrite(engine).await;
+    assert!(!after.contains(id(1).as_str()), "{after}");
+    let masked = huzhu_domain::personal::mask_middle(id(1).as_str(), 4, 4);
+    assert!(after.contains(&format!("2026:{masked}")), "{after}");
+    pool.close().await;
+}
