@@ -61,6 +61,50 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Checks an uploaded file before anything is stored: not empty, at most
+/// [`MAX_DOCUMENT_BYTES`], really a JPEG, PNG or PDF (by its bytes). Answers the sniffed content
+/// type and the file name cleaned for storing (`upload` when none is left). Claims' and grants'
+/// documents both go through it.
+pub fn check_file(bytes: &[u8], file_name: &str) -> Result<(&'static str, String), AppError> {
+    if bytes.is_empty() {
+        return Err(AppError::invalid(
+            "file",
+            "文件为空 (the file is empty)".into(),
+        ));
+    }
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "文件过大：{} 字节，上限 {} 字节 (file too large: {} bytes, limit {})",
+                bytes.len(),
+                MAX_DOCUMENT_BYTES,
+                bytes.len(),
+                MAX_DOCUMENT_BYTES
+            ),
+        ));
+    }
+    let Some(content_type) = sniff(bytes) else {
+        return Err(AppError::invalid(
+            "file",
+            "只接受 JPG、PNG 或 PDF 文件 (only JPEG, PNG or PDF files are accepted)".into(),
+        ));
+    };
+    let name: String = file_name
+        .chars()
+        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+        .take(200)
+        .collect();
+    Ok((
+        content_type,
+        if name.is_empty() {
+            "upload".into()
+        } else {
+            name
+        },
+    ))
+}
+
 /// Adds a document to a claim that is still with the claimant (draft, returned, submitted).
 pub async fn upload<S: Repo>(
     store: &S,
@@ -95,46 +139,14 @@ pub async fn upload<S: Repo>(
             ),
         ));
     }
-    if bytes.is_empty() {
-        return Err(AppError::invalid(
-            "file",
-            "文件为空 (the file is empty)".into(),
-        ));
-    }
-    if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(AppError::invalid(
-            "file",
-            format!(
-                "文件过大：{} 字节，上限 {} 字节 (file too large: {} bytes, limit {})",
-                bytes.len(),
-                MAX_DOCUMENT_BYTES,
-                bytes.len(),
-                MAX_DOCUMENT_BYTES
-            ),
-        ));
-    }
-    let Some(content_type) = sniff(&bytes) else {
-        return Err(AppError::invalid(
-            "file",
-            "只接受 JPG、PNG 或 PDF 文件 (only JPEG, PNG or PDF files are accepted)".into(),
-        ));
-    };
-    let name: String = file_name
-        .chars()
-        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-        .take(200)
-        .collect();
+    let (content_type, name) = check_file(&bytes, file_name)?;
     let sha256 = sha256_hex(&bytes);
     Ok(store
         .add_document(&NewDocument {
             claim,
             kind: kind.to_string(),
             sha256,
-            file_name: if name.is_empty() {
-                "upload".into()
-            } else {
-                name
-            },
+            file_name: name,
             content_type: content_type.to_string(),
             bytes,
             uploaded_by: actor.username.clone(),

@@ -15,7 +15,8 @@ use huzhu_domain::grant::{self as dg, FundKind, GrantAction, GrantActor, GrantEr
 use huzhu_domain::money::Money;
 use huzhu_domain::org::OrgCode;
 use huzhu_store::grant::{
-    FundBalance, FundDeposit, Grant, GrantChange, GrantFilter, GrantId, NewDeposit,
+    FundBalance, FundDeposit, Grant, GrantChange, GrantDocument, GrantFilter, GrantId, NewDeposit,
+    NewGrantDocument,
 };
 use huzhu_store::{MemberId, OrgScope, Repo};
 use serde::Serialize;
@@ -103,29 +104,162 @@ pub async fn member_grants<S: Repo>(
     Ok(out)
 }
 
-/// The required documents the application lacked, by name (Chinese, English), from the pinned
-/// assessment's `missing_documents`; a document the programme no longer names shows its id.
-pub fn missing_documents(g: &Grant) -> Vec<(String, String)> {
+/// The ids of the required documents the application still lacks: the pinned assessment's
+/// `missing_documents`, in the programme file's order.
+pub fn missing_document_ids(g: &Grant) -> Vec<String> {
     let a: serde_json::Value = serde_json::from_str(&g.assessment).unwrap_or_default();
-    let programme = huzhu_domain::programme::builtin(&g.programme_id).and_then(Result::ok);
     a["missing_documents"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|d| d.as_str())
-        .map(|id| {
-            let doc = programme
-                .as_ref()
-                .and_then(|p| p.documents.iter().find(|d| d.id == id));
-            match doc {
-                Some(d) => (
+        .map(str::to_string)
+        .collect()
+}
+
+/// A programme document's name (Chinese, English); a document the programme no longer names
+/// shows its id.
+pub fn document_name(programme_id: &str, id: &str) -> (String, String) {
+    let programme = huzhu_domain::programme::builtin(programme_id).and_then(Result::ok);
+    let doc = programme
+        .as_ref()
+        .and_then(|p| p.documents.iter().find(|d| d.id == id));
+    match doc {
+        Some(d) => (
+            d.name.clone(),
+            d.name_en.clone().unwrap_or_else(|| d.name.clone()),
+        ),
+        None => (id.to_string(), id.to_string()),
+    }
+}
+
+/// The required documents the application lacked, by name (Chinese, English), from the pinned
+/// assessment's `missing_documents`; a document the programme no longer names shows its id.
+pub fn missing_documents(g: &Grant) -> Vec<(String, String)> {
+    missing_document_ids(g)
+        .iter()
+        .map(|id| document_name(&g.programme_id, id))
+        .collect()
+}
+
+/// The documents a programme asks for, in its file's order: (id, Chinese name, English name).
+pub fn programme_documents(programme_id: &str) -> Vec<(String, String, String)> {
+    match huzhu_domain::programme::builtin(programme_id) {
+        Some(Ok(p)) => p
+            .documents
+            .iter()
+            .map(|d| {
+                (
+                    d.id.clone(),
                     d.name.clone(),
                     d.name_en.clone().unwrap_or_else(|| d.name.clone()),
-                ),
-                None => (id.to_string(), id.to_string()),
-            }
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// 补交材料 — the applying side (a unit officer or federation staff, not a member) hands in a
+/// document of the programme to an application of their subtree (else 404) still waiting for
+/// its check or approval (else 409): the file is checked as a claim's is (JPEG, PNG or PDF by its
+/// bytes, at most [`crate::documents::MAX_DOCUMENT_BYTES`]), and the store writes it, the
+/// re-read missing list and the audit entry in one transaction. Approval then reads the new list.
+pub async fn add_document<S: Repo>(
+    store: &S,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: GrantId,
+    kind: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<(Grant, GrantDocument), AppError> {
+    require(actor, Capability::SubmitClaim)?;
+    if actor.role == Role::Member {
+        return Err(AppError::Forbidden {
+            capability: "AddGrantDocument".into(),
+        });
+    }
+    let g = get(store, actor, id).await?;
+    dg::documents_open(g.state).map_err(refused_by_rule)?;
+    let kind = kind.trim();
+    let known = programme_documents(&g.programme_id);
+    if !known.iter().any(|(k, _, _)| k == kind) {
+        let ids: Vec<&str> = known.iter().map(|(k, _, _)| k.as_str()).collect();
+        return Err(AppError::invalid(
+            "kind",
+            format!(
+                "材料类型“{kind}”不在该帮扶项目的材料清单中 (unknown document kind `{kind}`; one of: {})",
+                ids.join(", ")
+            ),
+        ));
+    }
+    let (content_type, name) = crate::documents::check_file(&bytes, file_name)?;
+    let sha256 = crate::digest::sha256_hex(&bytes);
+    let (zh, en) = document_name(&g.programme_id, kind);
+    let still: Vec<(String, String)> = missing_document_ids(&g)
+        .iter()
+        .filter(|m| m.as_str() != kind)
+        .map(|m| document_name(&g.programme_id, m))
+        .collect();
+    let still_zh: Vec<&str> = still.iter().map(|(z, _)| z.as_str()).collect();
+    let still_en: Vec<&str> = still.iter().map(|(_, e)| e.as_str()).collect();
+    let detail = if still.is_empty() {
+        format!("补交材料：{zh}，材料已齐 (document handed in: {en}; nothing is missing now)")
+    } else {
+        format!(
+            "补交材料：{zh}，尚缺：{} (document handed in: {en}; still missing: {})",
+            still_zh.join("、"),
+            still_en.join(", ")
+        )
+    };
+    store
+        .add_grant_document(
+            &NewGrantDocument {
+                grant: id,
+                expected_version: g.version,
+                kind,
+                sha256: &sha256,
+                file_name: &name,
+                content_type,
+                bytes: &bytes,
+                audit_detail: &detail,
+                by: &actor.username,
+                at: clock.now(),
+            },
+            &scope(actor),
+        )
+        .await
+        .map_err(|e| match e {
+            huzhu_store::StoreError::NotFound(_) => grant_not_found(id),
+            other => other.into(),
         })
-        .collect()
+}
+
+/// The documents handed in to a grant the actor may see, in upload order.
+pub async fn documents<S: Repo>(
+    store: &S,
+    actor: &Actor,
+    id: GrantId,
+) -> Result<Vec<GrantDocument>, AppError> {
+    let g = get(store, actor, id).await?;
+    Ok(store.grant_documents(g.id, &OrgScope::Everything).await?)
+}
+
+/// A document of a grant the actor may see, with its bytes.
+pub async fn document_file<S: Repo>(
+    store: &S,
+    actor: &Actor,
+    id: GrantId,
+    document: i64,
+) -> Result<(GrantDocument, Vec<u8>), AppError> {
+    let doc = documents(store, actor, id)
+        .await?
+        .into_iter()
+        .find(|d| d.id == document)
+        .ok_or_else(|| not_found(&format!("材料 {document} (document {document})")))?;
+    let (_, bytes) = store.blob(&doc.sha256).await?;
+    Ok((doc, bytes))
 }
 
 /// One step of a grant by a member of staff: the domain says whether the actor may.

@@ -70,6 +70,8 @@ pub mod model {
         AlreadyListed, Campaign, CampaignGranted, GrantRefusal, Listed, Recipient,
     };
     pub use huzhu_store::grant::{FundBalance, FundDeposit, Grant, GrantFilter, GrantId};
+    // grant documents (issue 15)
+    pub use huzhu_store::grant::GrantDocument;
     pub use huzhu_store::money::PayoutSubject;
     pub use huzhu_store::money::{
         Batch, BatchId, Bill, BillId, ClaimEvent, ClaimId, LedgerEntryView, PayoutLine,

@@ -1512,4 +1512,6 @@ on_both!(
     a_campaign_lists_admitted_households_by_the_rule_and_never_twice,
     the_programme_demo_holds_every_state_and_the_ledger_balances,
     a_households_whole_support_lists_what_it_was_given_and_flags_double_support_and_gaps,
+    // grant documents (issue 15)
+    a_document_handed_in_to_a_pending_relief_lets_it_be_approved,
 );

@@ -162,6 +162,18 @@ pub enum GrantError {
     /// programme file's order: Chinese names, English names.
     #[error("缺少材料：{zh}，补齐前不能批准 (documents missing: {en}; the application cannot be approved without them)")]
     MissingDocuments { zh: String, en: String },
+    /// A document handed in to an application no longer waiting for a decision.
+    #[error("状态为“{}”的救助申请不能再补交材料 (documents can be added only while the application waits for its check or approval; this one is {})", .from.words().0, .from.words().1)]
+    DocumentsClosed { from: GrantState },
+}
+
+/// Whether a document may still be handed in (docs/grants.md): while the application waits for
+/// the street's check or for approval; once decided, withdrawn or paid, never.
+pub fn documents_open(from: GrantState) -> Result<(), GrantError> {
+    match from {
+        GrantState::Applied | GrantState::Checked => Ok(()),
+        _ => Err(GrantError::DocumentsClosed { from }),
+    }
 }
 
 /// Approval waits for every required document (docs/grants.md): `missing` are the pinned
@@ -176,6 +188,42 @@ pub fn documents_complete(missing: &[(String, String)]) -> Result<(), GrantError
         zh: zh.join("、"),
         en: en.join(", "),
     })
+}
+
+/// The pinned assessment and the kept case once a document of `kind` is handed in: `kind` leaves
+/// the assessment's `missing_documents` and joins the case's `documents` (once each). Nothing
+/// else of the decision changes — documents never change the amount (docs/programme-format.md) —
+/// so the pinned version's answer stands without asking the engine again.
+pub fn hand_in(
+    assessment: &str,
+    case: Option<&str>,
+    kind: &str,
+) -> Result<(String, Option<String>), serde_json::Error> {
+    let mut a: serde_json::Value = serde_json::from_str(assessment)?;
+    if let Some(missing) = a
+        .get_mut("missing_documents")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        missing.retain(|d| d.as_str() != Some(kind));
+    }
+    let case = match case {
+        Some(raw) => {
+            let mut c: serde_json::Value = serde_json::from_str(raw)?;
+            if let Some(obj) = c.as_object_mut() {
+                let docs = obj
+                    .entry("documents")
+                    .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+                if let Some(list) = docs.as_array_mut() {
+                    if !list.iter().any(|d| d.as_str() == Some(kind)) {
+                        list.push(serde_json::Value::String(kind.to_string()));
+                    }
+                }
+            }
+            Some(c.to_string())
+        }
+        None => None,
+    };
+    Ok((a.to_string(), case))
 }
 
 /// Reads the assessment's approval level (`street`, `district`, `city`); anything else is the
@@ -414,6 +462,40 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_document_handed_in_leaves_the_missing_list_and_joins_the_case_once() {
+        let a = r#"{"amount_fen":100000,"missing_documents":["application_form","income_proof"]}"#;
+        let c = r#"{"documents":[],"requested_fen":100000}"#;
+        let (a2, c2) = hand_in(a, Some(c), "income_proof").unwrap();
+        let a2: serde_json::Value = serde_json::from_str(&a2).unwrap();
+        assert_eq!(
+            a2["missing_documents"],
+            serde_json::json!(["application_form"])
+        );
+        assert_eq!(a2["amount_fen"], 100000);
+        let (_, c3) = hand_in(&a2.to_string(), c2.as_deref(), "income_proof").unwrap();
+        let c3: serde_json::Value = serde_json::from_str(&c3.unwrap()).unwrap();
+        assert_eq!(c3["documents"], serde_json::json!(["income_proof"]));
+        assert_eq!(hand_in(a, None, "x").unwrap().1, None);
+        assert!(hand_in("not json", None, "x").is_err());
+    }
+
+    #[test]
+    fn documents_are_handed_in_only_while_the_application_waits() {
+        for s in GrantState::ALL {
+            let open = documents_open(s).is_ok();
+            assert_eq!(
+                open,
+                matches!(s, GrantState::Applied | GrantState::Checked),
+                "{s:?}"
+            );
+        }
+        let e = documents_open(GrantState::Approved)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("已批准") && e.contains("approved"), "{e}");
     }
 
     #[test]

@@ -99,6 +99,71 @@ pub struct GrantChange<'a> {
     pub at: DateTime<Utc>,
 }
 
+/// A document handed in to a pending application (docs/grants.md): the file, checked and named
+/// by the app, and what the audit entry says.
+#[derive(Debug, Clone)]
+pub struct NewGrantDocument<'a> {
+    pub grant: GrantId,
+    /// The grant's version the app read: a grant moved since is a conflict, nothing written.
+    pub expected_version: i32,
+    /// The programme file's document id.
+    pub kind: &'a str,
+    pub sha256: &'a str,
+    pub file_name: &'a str,
+    /// Sniffed from the bytes: `image/jpeg`, `image/png` or `application/pdf`.
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+    /// The audit entry's words (the document by name, what is still missing).
+    pub audit_detail: &'a str,
+    pub by: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+/// A document handed in to an application, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GrantDocument {
+    pub id: i64,
+    pub grant: GrantId,
+    /// The programme file's document id.
+    pub kind: String,
+    pub sha256: String,
+    pub file_name: String,
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct GrantDocumentRow {
+    pub id: i64,
+    pub grant_id: i64,
+    pub kind: String,
+    pub sha256: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl From<GrantDocumentRow> for GrantDocument {
+    fn from(r: GrantDocumentRow) -> GrantDocument {
+        GrantDocument {
+            id: r.id,
+            grant: GrantId(r.grant_id),
+            kind: r.kind,
+            sha256: r.sha256,
+            file_name: r.file_name,
+            content_type: r.content_type,
+            size: r.size,
+            uploaded_by: r.uploaded_by,
+            uploaded_at: r.uploaded_at,
+        }
+    }
+}
+
 /// Which grants to list.
 #[derive(Debug, Clone, Default)]
 pub struct GrantFilter {
@@ -245,6 +310,25 @@ pub trait GrantStore: Send + Sync {
         c: &GrantChange<'_>,
         scope: &OrgScope,
     ) -> impl Future<Output = crate::Result<Grant>> + Send;
+
+    /// Hands a document in to a grant in `scope` (else [`crate::StoreError::NotFound`]) that is
+    /// still applied or checked and at `expected_version` (else a conflict), in one transaction:
+    /// the file (stored once by its hash), the document row, the pinned assessment's
+    /// `missing_documents` and the kept case's `documents` re-read with it
+    /// ([`huzhu_domain::grant::hand_in`]), the grant's version moved on, and the audit entry.
+    /// Nothing is written when any of it fails.
+    fn add_grant_document(
+        &self,
+        d: &NewGrantDocument<'_>,
+        scope: &OrgScope,
+    ) -> impl Future<Output = crate::Result<(Grant, GrantDocument)>> + Send;
+
+    /// The documents handed in to a grant in `scope`, in upload order.
+    fn grant_documents(
+        &self,
+        id: GrantId,
+        scope: &OrgScope,
+    ) -> impl Future<Output = crate::Result<Vec<GrantDocument>>> + Send;
 
     /// Puts money into a fund of the org's city federation, with its entry and audit.
     fn deposit_fund(
@@ -724,6 +808,125 @@ macro_rules! impl_grant_store {
                 let grant = Self::grant_in(&mut tx, c.grant.0).await?;
                 tx.commit().await?;
                 Ok(grant)
+            }
+
+            async fn add_grant_document(
+                &self,
+                d: &$crate::grant::NewGrantDocument<'_>,
+                scope: &$crate::OrgScope,
+            ) -> $crate::Result<($crate::grant::Grant, $crate::grant::GrantDocument)> {
+                let mut tx = self.write_tx().await?;
+                let row: Option<(i64, i64, String, Option<String>)> = sqlx::query_as(&format!(
+                    "SELECT g.tenant_id, g.org_id, g.assessment, g.case_json FROM grants g \
+                     WHERE g.id = $1 AND {}",
+                    $crate::grant::in_scope(2)
+                ))
+                .bind(d.grant.0)
+                .bind(scope.org())
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (tenant, org_id, assessment, case_json) = row.ok_or_else(|| {
+                    $crate::StoreError::NotFound(format!("grant {}", d.grant.0))
+                })?;
+                let (assessment, case_json) =
+                    huzhu_domain::grant::hand_in(&assessment, case_json.as_deref(), d.kind)
+                        .map_err(|e| {
+                            $crate::StoreError::Corrupt(format!(
+                                "grant {} assessment: {e}",
+                                d.grant.0
+                            ))
+                        })?;
+                let moved = sqlx::query(
+                    "UPDATE grants SET assessment = $1, case_json = $2, version = version + 1 \
+                     WHERE id = $3 AND version = $4 AND state IN ('applied', 'checked')",
+                )
+                .bind(assessment.as_str())
+                .bind(case_json.as_deref())
+                .bind(d.grant.0)
+                .bind(d.expected_version)
+                .execute(&mut *tx)
+                .await?;
+                if moved.rows_affected() != 1 {
+                    return Err($crate::StoreError::Conflict(format!(
+                        "救助申请 {} 已被他人处理，请刷新后重试 (grant {} has moved; reload it)",
+                        d.grant.0, d.grant.0
+                    )));
+                }
+                let size = i64::try_from(d.bytes.len()).unwrap_or(i64::MAX);
+                sqlx::query(
+                    "INSERT INTO blobs (sha256, content_type, size, bytes, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
+                )
+                .bind(d.sha256)
+                .bind(d.content_type)
+                .bind(size)
+                .bind(d.bytes)
+                .bind(d.at)
+                .execute(&mut *tx)
+                .await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO grant_documents (tenant_id, grant_id, kind, sha256, file_name, \
+                     content_type, size, uploaded_by, uploaded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                )
+                .bind(tenant)
+                .bind(d.grant.0)
+                .bind(d.kind)
+                .bind(d.sha256)
+                .bind(d.file_name)
+                .bind(d.content_type)
+                .bind(size)
+                .bind(d.by)
+                .bind(d.at)
+                .fetch_one(&mut *tx)
+                .await?;
+                Self::audit_in(
+                    &mut tx,
+                    &$crate::bank::TxAudit {
+                        at: d.at,
+                        actor: d.by,
+                        action: "grant.document",
+                        subject: &format!("grant {}", d.grant.0),
+                        detail: d.audit_detail,
+                        org_id: Some(org_id),
+                    },
+                )
+                .await?;
+                let grant = Self::grant_in(&mut tx, d.grant.0).await?;
+                tx.commit().await?;
+                Ok((
+                    grant,
+                    $crate::grant::GrantDocument {
+                        id,
+                        grant: d.grant,
+                        kind: d.kind.to_string(),
+                        sha256: d.sha256.to_string(),
+                        file_name: d.file_name.to_string(),
+                        content_type: d.content_type.to_string(),
+                        size,
+                        uploaded_by: d.by.to_string(),
+                        uploaded_at: d.at,
+                    },
+                ))
+            }
+
+            async fn grant_documents(
+                &self,
+                id: $crate::grant::GrantId,
+                scope: &$crate::OrgScope,
+            ) -> $crate::Result<Vec<$crate::grant::GrantDocument>> {
+                let rows: Vec<$crate::grant::GrantDocumentRow> = sqlx::query_as(&format!(
+                    "SELECT d.id, d.grant_id, d.kind, d.sha256, d.file_name, d.content_type, \
+                     d.size, d.uploaded_by, d.uploaded_at FROM grant_documents d \
+                     JOIN grants g ON g.id = d.grant_id AND g.tenant_id = d.tenant_id \
+                     WHERE d.grant_id = $1 AND {} ORDER BY d.id",
+                    $crate::grant::in_scope(2)
+                ))
+                .bind(id.0)
+                .bind(scope.org())
+                .fetch_all(&self.reader)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
             }
 
             async fn deposit_fund(

@@ -411,3 +411,118 @@ pub async fn approval_waits_for_the_documents_the_programme_requires<S: Repo>(s:
         .unwrap();
     assert_eq!(ok.state, GrantState::Approved);
 }
+
+/// Issue 15's last gap: a required document handed in to the pending application, after which
+/// it is approved; the wrong state, scope, role, kind or file is refused and writes nothing.
+pub async fn a_document_handed_in_to_a_pending_relief_lets_it_be_approved<S: Repo>(s: S) {
+    let clock = TestClock::on(2026, 3, 2);
+    huzhu_app::demo::load_demo(&s, &clock).await.unwrap();
+    let m = a_member(&s).await;
+    grant::deposit(
+        &s,
+        &clock,
+        &finance(),
+        FundKind::Hardship,
+        Money::from_yuan(10_000),
+        "2026年帮扶资金",
+    )
+    .await
+    .unwrap();
+    let facts = json!({"requested_fen": 100_000});
+    let g = only(
+        grant::apply(
+            &s,
+            &clock,
+            &officer(),
+            grant::ApplyRequest {
+                programme: "one-off-relief".into(),
+                member: m,
+                facts: facts.as_object().cloned().unwrap_or_default(),
+            },
+        )
+        .await
+        .unwrap(),
+    );
+    assert_eq!(grant::missing_document_ids(&g), ["application_form"]);
+    let id = g.id;
+    let add = |who: Actor, kind: &'static str, bytes: Vec<u8>| {
+        let (s, clock) = (&s, &clock);
+        async move { grant::add_document(s, clock, &who, id, kind, "申请表.png", bytes).await }
+    };
+    // Refused, each naming what is wrong, and nothing written.
+    assert!(matches!(
+        add(other_officer(), "application_form", png()).await,
+        Err(AppError::NotFound { .. })
+    ));
+    let member = actor(
+        "m",
+        Role::Member,
+        "LA-01-001",
+        OrgLevel::Grassroots,
+        Some(m.0),
+    );
+    assert!(matches!(
+        add(member, "application_form", png()).await,
+        Err(AppError::Forbidden { .. })
+    ));
+    match add(officer(), "bank_statement", png()).await {
+        Err(AppError::Invalid { field, message }) => {
+            assert_eq!(field, "kind");
+            assert!(message.contains("application_form"), "{message}");
+        }
+        other => panic!("expected an invalid kind, got {other:?}"),
+    }
+    match add(officer(), "application_form", b"GIF89a not a form".to_vec()).await {
+        Err(AppError::Invalid { field, message }) => {
+            assert_eq!(field, "file");
+            assert!(message.contains("PDF"), "{message}");
+        }
+        other => panic!("expected an invalid file, got {other:?}"),
+    }
+    let mut huge = png();
+    huge.resize(huzhu_app::documents::MAX_DOCUMENT_BYTES + 1, 0);
+    match add(officer(), "application_form", huge).await {
+        Err(AppError::Invalid { field, message }) => {
+            assert_eq!(field, "file");
+            assert!(message.contains("too large"), "{message}");
+        }
+        other => panic!("expected a file too large, got {other:?}"),
+    }
+    assert!(grant::documents(&s, &officer(), g.id)
+        .await
+        .unwrap()
+        .is_empty());
+    let same = grant::get(&s, &officer(), g.id).await.unwrap();
+    assert_eq!(same.version, g.version);
+    assert_eq!(grant::missing_document_ids(&same), ["application_form"]);
+    // Checked by the street first: still open for documents; handed in, nothing is missing.
+    grant::check(&s, &clock, &street_staff(), g.id)
+        .await
+        .unwrap();
+    let (g, doc) = add(officer(), "application_form", png()).await.unwrap();
+    assert_eq!(g.state, GrantState::Checked);
+    assert!(grant::missing_document_ids(&g).is_empty());
+    assert_eq!(doc.content_type, "image/png");
+    let (d, bytes) = grant::document_file(&s, &officer(), g.id, doc.id)
+        .await
+        .unwrap();
+    assert_eq!((d.id, bytes), (doc.id, png()));
+    assert!(matches!(
+        grant::document_file(&s, &other_officer(), g.id, doc.id).await,
+        Err(AppError::NotFound { .. })
+    ));
+    // Approval reads the new list: approved, the fund pays.
+    let g = grant::approve(&s, &clock, &street_staff(), g.id)
+        .await
+        .unwrap();
+    assert_eq!(g.state, GrantState::Approved);
+    // Decided: no more documents (409), nothing written.
+    match add(officer(), "application_form", png()).await {
+        Err(AppError::Conflict(message)) => assert!(message.contains("已批准"), "{message}"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(
+        grant::documents(&s, &officer(), g.id).await.unwrap().len(),
+        1
+    );
+}

@@ -1,6 +1,7 @@
 //! A relief through the browser (issue 15): finance fills the hardship fund, a unit officer
-//! applies for the demo member with the application form handed in, the district checks and
-//! approves at the level the amount needs, finance builds a payout batch and the cashier settles
+//! applies for the demo member without the application form, the page names it missing, the
+//! district checks and cannot approve, the officer hands the form in on the grant's page, the
+//! district approves at the level the amount needs, finance builds a payout batch and the cashier settles
 //! it, the relief shows paid, and the member finds it with its notice 救助决定书 on a 390 px phone,
 //! in Chinese and in English, nothing wider than the phone.
 
@@ -83,7 +84,7 @@ async fn a_relief_goes_from_application_to_a_paid_batch_and_the_member_sees_it_o
         .await
         .unwrap();
     b.type_into("#requested", "3,000").await.unwrap();
-    b.click("[data-testid=doc-application_form]").await.unwrap();
+    // The application form is not handed in with the application: it follows on the page.
     press(
         &b,
         "[data-testid=grant-apply] button[type=submit]",
@@ -104,6 +105,8 @@ async fn a_relief_goes_from_application_to_a_paid_batch_and_the_member_sees_it_o
         !b.exists("[data-testid=grant-check]").await.unwrap(),
         "four eyes"
     );
+    let missing = b.text("[data-testid=grant-missing]").await.unwrap();
+    assert!(missing.contains("临时救助申请表"), "{missing}");
     b.sign_out().await.unwrap();
 
     b.sign_in("district.staff").await.unwrap();
@@ -115,6 +118,57 @@ async fn a_relief_goes_from_application_to_a_paid_batch_and_the_member_sees_it_o
     )
     .await;
     assert_eq!(grant_state(&b).await, GrantState::Checked.words().0);
+    // Approval waits for the form: refused in words, nothing moves.
+    b.click("[data-testid=grant-decision] form[action$='/confirm'] button[type=submit]")
+        .await
+        .unwrap();
+    if b.client.get_alert_text().await.is_ok() {
+        b.client.accept_alert().await.unwrap();
+    }
+    b.wait_until("the refusal", || async {
+        Ok(b.text("main").await?.contains("缺少材料"))
+    })
+    .await
+    .unwrap();
+    b.goto(&at).await.unwrap();
+    assert_eq!(grant_state(&b).await, GrantState::Checked.words().0);
+    b.sign_out().await.unwrap();
+
+    // The officer hands the form in on the grant's page: the missing one is offered first.
+    let dir = tempfile::tempdir().unwrap();
+    let form = dir.path().join("临时救助申请表.png");
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    png.extend_from_slice(b"signed application form");
+    std::fs::write(&form, png).unwrap();
+    b.sign_in("officer.la01001").await.unwrap();
+    b.goto(&at).await.unwrap();
+    let offered = b
+        .text("[data-testid=grant-document-form] select option:first-child")
+        .await
+        .unwrap();
+    assert!(
+        offered.contains("临时救助申请表") && offered.ends_with('*'),
+        "{offered}"
+    );
+    b.find("[data-testid=grant-document-form] input[type=file]")
+        .await
+        .unwrap()
+        .send_keys(form.to_str().unwrap())
+        .await
+        .unwrap();
+    press(
+        &b,
+        "[data-testid=grant-document-submit]",
+        "[data-testid=grant-document-added]",
+    )
+    .await;
+    assert!(!b.exists("[data-testid=grant-missing]").await.unwrap());
+    let listed = b.text("[data-testid=grant-documents]").await.unwrap();
+    assert!(listed.contains("临时救助申请表.png"), "{listed}");
+    b.sign_out().await.unwrap();
+
+    b.sign_in("district.staff").await.unwrap();
+    b.goto(&at).await.unwrap();
     press(
         &b,
         "[data-testid=grant-decision] form[action$='/confirm'] button[type=submit]",

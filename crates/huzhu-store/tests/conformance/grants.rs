@@ -662,7 +662,127 @@ async fn an_applications_several_grants_are_written_all_or_nothing<S: Store + Gr
     assert_eq!(keys, [k1, k2]);
 }
 
+/// A PNG's first bytes and a little more: what a phone's photo of a form starts with.
+fn png() -> Vec<u8> {
+    let mut b = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    b.extend_from_slice(b"application form");
+    b
+}
+
+async fn a_document_handed_in_to_a_pending_grant_is_written_whole_or_not_at_all<
+    S: Store + GrantStore + MoneyStore,
+>(
+    s: S,
+) {
+    use huzhu_store::grant::NewGrantDocument;
+    let m = people(&s).await;
+    let subject = id(2);
+    let key = format!("2026:{}", subject.as_str());
+    let mut a = application(m[1], &key, subject.as_str(), 1000);
+    a.assessment = r#"{"eligible":true,"missing_documents":["application_form","income_proof"]}"#;
+    a.case_json = Some(r#"{"as_of":"2026-03-01","documents":[]}"#);
+    let g = recorded(s.apply_grant(&a, &under("LA")).await.unwrap());
+    let bytes = png();
+    let doc = |version: i32| NewGrantDocument {
+        grant: g.id,
+        expected_version: version,
+        kind: "application_form",
+        sha256: "5e0c0ffee",
+        file_name: "申请表.png",
+        content_type: "image/png",
+        bytes: &bytes,
+        audit_detail: "补交材料：申请表",
+        by: "la.officer",
+        at: at(4),
+    };
+    let audits = s.audit_log(500).await.unwrap().len();
+    // Outside the actor's subtree: as unknown, nothing written.
+    assert!(matches!(
+        s.add_grant_document(&doc(g.version), &under("SC")).await,
+        Err(StoreError::NotFound(_))
+    ));
+    // A grant that moved since it was read: a conflict, nothing written.
+    assert!(matches!(
+        s.add_grant_document(&doc(g.version + 7), &under("LA"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(s
+        .grant_documents(g.id, &OrgScope::Everything)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(s.audit_log(500).await.unwrap().len(), audits);
+    assert!(s.blob("5e0c0ffee").await.is_err(), "no file kept");
+    // Handed in: the document, the missing list without it, the case with it, one audit entry.
+    let (after, stored) = s
+        .add_grant_document(&doc(g.version), &under("LA"))
+        .await
+        .unwrap();
+    assert_eq!(after.version, g.version + 1);
+    assert_eq!(after.state, GrantState::Applied);
+    let assessment: serde_json::Value = serde_json::from_str(&after.assessment).unwrap();
+    assert_eq!(
+        assessment["missing_documents"],
+        serde_json::json!(["income_proof"])
+    );
+    assert_eq!(stored.kind, "application_form");
+    assert_eq!(stored.size, bytes.len() as i64);
+    let listed = s.grant_documents(g.id, &under("LA-JN")).await.unwrap();
+    assert_eq!(listed, vec![stored.clone()]);
+    assert!(s
+        .grant_documents(g.id, &under("SC"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(s.blob("5e0c0ffee").await.unwrap().1, bytes);
+    let log = s.audit_log(500).await.unwrap();
+    assert_eq!(log.len(), audits + 1);
+    assert!(log.iter().any(|e| e.action == "grant.document"), "{log:?}");
+    let (_, cases) = s
+        .grant_cases("dialysis-relief", 2026, &OrgScope::Everything)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(x, _)| x.id == g.id)
+        .unwrap();
+    let case: serde_json::Value = serde_json::from_str(&cases.unwrap()).unwrap();
+    assert_eq!(case["documents"], serde_json::json!(["application_form"]));
+    // Once withdrawn, never: a conflict, nothing written.
+    let withdrawn = s
+        .change_grant(
+            &GrantChange {
+                grant: g.id,
+                expected_version: after.version,
+                from: GrantState::Applied,
+                to: GrantState::Withdrawn,
+                action: "withdraw",
+                reason: None,
+                entry: None,
+                by: "la.officer",
+                at: at(5),
+            },
+            &under("LA"),
+        )
+        .await
+        .unwrap();
+    let mut late = doc(withdrawn.version);
+    late.kind = "income_proof";
+    assert!(matches!(
+        s.add_grant_document(&late, &under("LA")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        s.grant_documents(g.id, &OrgScope::Everything)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
 on_both!(
+    a_document_handed_in_to_a_pending_grant_is_written_whole_or_not_at_all,
     an_applications_several_grants_are_written_all_or_nothing,
     an_application_keeps_its_case_and_is_found_by_programme_year_and_scope,
     a_second_grant_with_one_key_is_refused_naming_the_first_and_its_org,

@@ -13,7 +13,7 @@ use super::decision::{DecisionForm, RefusalForm};
 use super::{finish, page, redirect, Console, Ctx, PageError};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -35,6 +35,12 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         .route("/grants/new", get(new_form))
         .route("/grants/{id}", get(detail::<S>))
         .route("/grants/{id}/notice", get(notice::<S>))
+        // grant documents (issue 15): hand one in, open one
+        .route(
+            "/grants/{id}/documents",
+            post(add_document::<S>).layer(DefaultBodyLimit::max(DOCUMENT_FORM_LIMIT)),
+        )
+        .route("/grants/{id}/documents/{doc}", get(document::<S>))
         .route("/grants/{id}/{step}", post(take_step::<S>))
         .route("/my-grants", get(mine::<S>))
         .route("/funds", get(funds::<S>))
@@ -497,12 +503,46 @@ struct DetailPage<'a> {
     lines: Vec<Line>,
     refusals: Vec<(String, Line)>,
     missing: Vec<String>,
+    /// Documents handed in since the application was made.
+    documents: Vec<HandedIn>,
+    /// The hand-in form's choices, when the actor may hand one in: the missing ones first.
+    doc_choices: Vec<DocChoice>,
+    /// The confirmation after a document was handed in: its name.
+    added: Option<String>,
     events: Vec<Event>,
     can_check: bool,
     can_refuse: bool,
     can_withdraw: bool,
     /// Approve or refuse a checked grant: the pending-decision form.
     decision: Option<DecisionForm>,
+}
+
+/// A document handed in, as the page lists it.
+pub struct HandedIn {
+    pub id: i64,
+    pub name: String,
+    pub file_name: String,
+    pub size_kib: i64,
+    pub by: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// One choice of the hand-in form: the document id, its name, whether it is missing.
+pub struct DocChoice {
+    pub id: String,
+    pub name: String,
+    pub missing: bool,
+}
+
+/// The hand-in form carries one file of at most 10 MiB and a few fields.
+const DOCUMENT_FORM_LIMIT: usize = huzhu_app::documents::MAX_DOCUMENT_BYTES + 64 * 1024;
+
+/// Whether `actor` may hand a document in to `g`: the applying side (not a member) while the
+/// application waits (the app checks it again).
+fn can_hand_in(actor: &Actor, g: &Grant) -> bool {
+    actor.role != Role::Member
+        && actor.can(Capability::SubmitClaim)
+        && huzhu_domain::grant::documents_open(g.state).is_ok()
 }
 
 /// The steps `actor` may take on `g`, by the domain's rule and the app's capabilities.
@@ -587,14 +627,62 @@ fn grant_id(raw: &str) -> Result<GrantId, PageError> {
         .map_err(|_| PageError::invalid("id", "编号应为数字 (the id is a number)"))
 }
 
+#[derive(Deserialize, Default)]
+pub struct DetailQuery {
+    /// The document just handed in (its id), for the confirmation.
+    #[serde(default)]
+    added: String,
+}
+
 pub async fn detail<S: Backend>(
     State(state): State<AppState<S>>,
     Console(c): Console,
     Path(id): Path<String>,
+    Query(q): Query<DetailQuery>,
 ) -> Response {
     let r = async {
         let actor = c.actor()?;
         let g = grant::get(&state.store, actor, grant_id(&id)?).await?;
+        let documents = grant::documents(&state.store, actor, g.id)
+            .await?
+            .into_iter()
+            .map(|d| {
+                let (zh, en) = grant::document_name(&g.programme_id, &d.kind);
+                HandedIn {
+                    id: d.id,
+                    name: c.t(&zh, &en).to_string(),
+                    file_name: d.file_name,
+                    size_kib: (d.size + 1023) / 1024,
+                    by: d.uploaded_by,
+                    at: d.uploaded_at,
+                }
+            })
+            .collect();
+        let missing_ids = grant::missing_document_ids(&g);
+        let doc_choices = if can_hand_in(actor, &g) {
+            let mut v: Vec<DocChoice> = grant::programme_documents(&g.programme_id)
+                .into_iter()
+                .map(|(id, zh, en)| DocChoice {
+                    missing: missing_ids.contains(&id),
+                    name: c.t(&zh, &en).to_string(),
+                    id,
+                })
+                .collect();
+            // The missing ones first, each group in the programme file's order.
+            v.sort_by_key(|d| !d.missing);
+            v
+        } else {
+            Vec::new()
+        };
+        let added = (!q.added.is_empty())
+            .then(|| {
+                let (zh, en) = grant::document_name(&g.programme_id, &q.added);
+                grant::programme_documents(&g.programme_id)
+                    .iter()
+                    .any(|(k, _, _)| *k == q.added)
+                    .then(|| c.t(&zh, &en).to_string())
+            })
+            .flatten();
         let w = Words(&c);
         let n = grant::notice_of(&g);
         let lines = if g.state == GrantState::Refused {
@@ -631,6 +719,9 @@ pub async fn detail<S: Backend>(
             decision,
             lines,
             missing,
+            documents,
+            doc_choices,
+            added,
             w,
             g,
         })
@@ -663,6 +754,133 @@ pub async fn take_step<S: Backend>(
             }
         };
         Ok(redirect(&format!("/grants/{}", id.0)))
+    }
+    .await;
+    finish(&c, r)
+}
+
+/// 补交材料 — the grant page's hand-in form (multipart: `_csrf`, `kind`, `file`): the document
+/// goes through `huzhu_app::grant::add_document`, and the page shows it handed in. A mistake (no
+/// file, a file too large or not a JPEG, PNG or PDF, a decided application) is the error page
+/// naming it, and nothing is kept.
+pub async fn add_document<S: Backend>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Path(id): Path<String>,
+    mp: Multipart,
+) -> Response {
+    let r = async {
+        let actor = c.actor()?;
+        let id = grant_id(&id)?;
+        let (kind, file_name, bytes) = read_document_form(mp).await?;
+        let (_, doc) = grant::add_document(
+            &state.store,
+            state.clock.as_ref(),
+            actor,
+            id,
+            &kind,
+            &file_name,
+            bytes,
+        )
+        .await?;
+        Ok(redirect(&format!(
+            "/grants/{}?added={}#documents",
+            id.0, doc.kind
+        )))
+    }
+    .await;
+    finish(&c, r)
+}
+
+/// Reads the hand-in form: the document kind and the one file, refusing a file over the limit
+/// while it is read.
+async fn read_document_form(mut mp: Multipart) -> Result<(String, String, Vec<u8>), PageError> {
+    use huzhu_app::documents::MAX_DOCUMENT_BYTES;
+    let too_large = || {
+        PageError::invalid(
+            "file",
+            format!(
+                "文件过大，不超过 {} MB (file too large: at most {} MB)",
+                MAX_DOCUMENT_BYTES / 1024 / 1024,
+                MAX_DOCUMENT_BYTES / 1024 / 1024
+            ),
+        )
+    };
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            PageError::invalid(
+                "file",
+                format!(
+                    "表单无法读取 (the form could not be read): {}",
+                    e.body_text()
+                ),
+            )
+        }
+    };
+    let mut kind = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(mut field) = mp.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_string();
+        match name.as_str() {
+            "kind" => kind = field.text().await.map_err(unreadable)?,
+            "file" => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                    if bytes.len() + chunk.len() > MAX_DOCUMENT_BYTES {
+                        return Err(too_large());
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                file = Some((name, bytes));
+            }
+            _ => {}
+        }
+    }
+    match file {
+        Some((name, bytes)) if !(name.is_empty() && bytes.is_empty()) => Ok((kind, name, bytes)),
+        _ => Err(PageError::invalid(
+            "file",
+            "请选择要上传的文件 (choose a file to upload)",
+        )),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DocumentQuery {
+    #[serde(default)]
+    download: String,
+}
+
+/// A document handed in to a grant: shown in the browser (an image or a PDF), or downloaded.
+pub async fn document<S: Backend>(
+    State(state): State<AppState<S>>,
+    Console(c): Console,
+    Path((id, doc)): Path<(String, String)>,
+    Query(q): Query<DocumentQuery>,
+) -> Response {
+    let r = async {
+        let actor = c.actor()?;
+        let id = grant_id(&id)?;
+        let doc: i64 = doc
+            .parse()
+            .map_err(|_| PageError::from(huzhu_app::access::not_found("材料 (document)")))?;
+        let (d, bytes) = grant::document_file(&state.store, actor, id, doc).await?;
+        let content_type: &'static str = match d.content_type.as_str() {
+            "image/jpeg" => "image/jpeg",
+            "image/png" => "image/png",
+            "application/pdf" => "application/pdf",
+            _ => "application/octet-stream",
+        };
+        Ok(
+            if q.download.is_empty() && content_type != "application/octet-stream" {
+                super::shown_inline(bytes, content_type, &d.file_name)
+            } else {
+                super::download(bytes, content_type, &d.file_name)
+            },
+        )
     }
     .await;
     finish(&c, r)

@@ -187,3 +187,80 @@ async fn an_approval_without_the_required_document_is_refused_in_words() {
     assert!(page.text.contains("不予救助"), "{}", page.text);
     assert!(page.text.contains("缺少申请表"), "{}", page.text);
 }
+
+/// Issue 15's last gap on the console: the grant's page lists the missing document by name in
+/// its hand-in form; a file that is not a JPEG, PNG or PDF is refused naming the file, and once
+/// the form is handed in the page says so and the district approves.
+#[tokio::test]
+async fn a_missing_document_is_handed_in_on_the_grants_page_and_the_relief_approved() {
+    let app = crate::helpers::spawn_app().await;
+    on(&app, 2026, 3, 2);
+    let mut finance = Browser::signed_in(&app, "finance").await;
+    finance
+        .post_form(
+            "/funds/hardship/deposits",
+            &[("amount", "10000"), ("reference", "拨款")],
+        )
+        .await;
+    let mut officer = Browser::signed_in(&app, "officer.la01001").await;
+    let at = applied(&app, &mut officer, "1000", false).await;
+    let page = officer.get(&at).await;
+    assert!(page.text.contains("grant-document-form"), "{}", page.text);
+    assert!(
+        page.text
+            .contains("<option value=\"application_form\">临时救助申请表（含书面理由） *</option>"),
+        "{}",
+        page.text
+    );
+    let upload = format!("{at}/documents");
+    let r = officer
+        .post_multipart(
+            &upload,
+            &[("kind", "application_form")],
+            &[("file", "form.gif", "image/gif", b"GIF89a......".to_vec())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(r.text.contains("只接受 JPG、PNG 或 PDF 文件"), "{}", r.text);
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    png.extend_from_slice(b"the signed form");
+    let r = officer
+        .post_multipart(
+            &upload,
+            &[("kind", "application_form")],
+            &[("file", "申请表.png", "image/png", png)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = officer.get(r.location()).await;
+    assert!(page.text.contains("grant-document-added"), "{}", page.text);
+    assert!(page.text.contains("材料已齐"), "{}", page.text);
+    assert!(!page.text.contains("grant-missing"), "{}", page.text);
+    assert!(page.text.contains("申请表.png"), "{}", page.text);
+    // Another district's officer: as if there were no such grant.
+    let mut other = Browser::signed_in(&app, "officer.sc01001").await;
+    let r = other.get(&format!("{at}/documents/1")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let mut district = Browser::signed_in(&app, "district.staff").await;
+    district.post_form(&format!("{at}/check"), &[]).await;
+    let r = district.post_form(&format!("{at}/confirm"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = district.get(&at).await;
+    assert!(page.text.contains("已批准"), "{}", page.text);
+    // Decided: the form is gone, and a post is refused in words.
+    assert!(!page.text.contains("grant-document-form"), "{}", page.text);
+    let r = officer
+        .post_multipart(
+            &upload,
+            &[("kind", "application_form")],
+            &[(
+                "file",
+                "again.pdf",
+                "application/pdf",
+                b"%PDF-1.4 x".to_vec(),
+            )],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(r.text.contains("不能再补交材料"), "{}", r.text);
+}

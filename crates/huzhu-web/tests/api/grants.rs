@@ -292,3 +292,164 @@ async fn the_campaign_pages_list_by_hand_and_a_district_s_duplicate_is_refused_n
     let nav = district.get("/").await;
     assert!(nav.text.contains("href=\"/campaigns\""), "navigation link");
 }
+
+/// Issue 15's last gap over HTTP: a relief applied without its required document gets it handed
+/// in (`POST /api/v1/grants/{id}/documents`) and is then approved; a file too large or not a
+/// JPEG, PNG or PDF, a kind the programme does not list, another district's officer and a
+/// decided application are refused, and none of them writes anything.
+#[tokio::test]
+async fn a_document_handed_in_over_http_lets_the_relief_be_approved() {
+    let app = spawn_app().await;
+    let officer = app.login("officer.la01001").await;
+    let other = app.login("officer.sc01001").await;
+    let district = app.login("district.staff").await;
+    let finance = app.login("finance").await;
+    let (_, members) = app
+        .get_as(&officer, "/api/v1/members?org=LA-01-001&limit=5")
+        .await;
+    let member = members["members"][0]["id"].as_i64().unwrap();
+    let (s, body) = app
+        .json_as(
+            &finance,
+            "POST",
+            "/api/v1/funds/hardship/deposits",
+            &json!({"amount_fen": 1_000_000, "reference": "2022年帮扶资金"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let (s, body) = app
+        .json_as(
+            &officer,
+            "POST",
+            "/api/v1/grants",
+            &json!({"programme": "one-off-relief", "member": member,
+                "facts": {"requested_fen": 100_000}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let id = body[0]["grant"]["id"].as_i64().unwrap();
+    assert_eq!(
+        body[0]["grant"]["assessment"]["missing_documents"],
+        json!(["application_form"])
+    );
+    let (s, body) = app
+        .json_as(
+            &district,
+            "POST",
+            &format!("/api/v1/grants/{id}/check"),
+            &json!(null),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (s, body) = app
+        .json_as(
+            &district,
+            "POST",
+            &format!("/api/v1/grants/{id}/approve"),
+            &json!(null),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    let upload =
+        |kind: &str| format!("/api/v1/grants/{id}/documents?kind={kind}&file_name=form.png");
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    png.extend_from_slice(b"the signed form");
+    // Refused, each naming what is wrong.
+    let (s, body) = app
+        .post_bytes_as(&officer, &upload("application_form"), b"GIF89a...".to_vec())
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["field"], "file", "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("JPEG, PNG or PDF"),
+        "{body}"
+    );
+    let (s, body) = app
+        .post_bytes_as(&officer, &upload("pay_slip"), png.clone())
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["field"], "kind", "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("application_form"),
+        "{body}"
+    );
+    let mut big = png.clone();
+    big.resize(huzhu_app::documents::MAX_DOCUMENT_BYTES + 1, 0);
+    let (s, body) = app
+        .post_bytes_as(&officer, &upload("application_form"), big)
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("too large"),
+        "{body}"
+    );
+    let mut huge = png.clone();
+    huge.resize(huzhu_web::api::v1::documents::UPLOAD_BODY_LIMIT + 1, 0);
+    let (s, body) = app
+        .post_bytes_as(&officer, &upload("application_form"), huge)
+        .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(body["field"], "file", "{body}");
+    let (s, body) = app
+        .post_bytes_as(&other, &upload("application_form"), png.clone())
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
+    // Nothing half-written: no document, the grant as it was.
+    let (s, body) = app
+        .get_as(&officer, &format!("/api/v1/grants/{id}/documents"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body, json!([]));
+    let (_, g) = app.get_as(&officer, &format!("/api/v1/grants/{id}")).await;
+    assert_eq!(
+        g["assessment"]["missing_documents"],
+        json!(["application_form"])
+    );
+    // Handed in: nothing missing, the file downloadable, and approval goes through.
+    let (s, body) = app
+        .post_bytes_as(&officer, &upload("application_form"), png.clone())
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    assert_eq!(body["missing_documents"], json!([]));
+    assert_eq!(body["document"]["content_type"], "image/png");
+    assert_eq!(body["grant"]["state"], "checked");
+    let doc = body["document"]["id"].as_i64().unwrap();
+    let file = app
+        .get_bytes_as(&officer, &format!("/api/v1/grants/{id}/documents/{doc}"))
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.body.to_vec(), png);
+    let (s, _) = app
+        .get_as(&other, &format!("/api/v1/grants/{id}/documents"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, body) = app
+        .json_as(
+            &district,
+            "POST",
+            &format!("/api/v1/grants/{id}/approve"),
+            &json!(null),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "approved");
+    // Decided: no more documents.
+    let (s, body) = app
+        .post_bytes_as(&officer, &upload("application_form"), png.clone())
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("不能再补交材料"),
+        "{body}"
+    );
+    let (_, body) = app
+        .get_as(&officer, &format!("/api/v1/grants/{id}/documents"))
+        .await;
+    assert_eq!(body.as_array().unwrap().len(), 1);
+}

@@ -46,7 +46,7 @@ struct UploadQuery {
 
 /// The request body as bytes: the uploaded file. A body over [`UPLOAD_BODY_LIMIT`] is a 413
 /// naming `file`.
-struct FileBody(Vec<u8>);
+pub(crate) struct FileBody(pub(crate) Vec<u8>);
 
 impl<S: Send + Sync> FromRequest<S> for FileBody {
     type Rejection = ApiError;

@@ -2,15 +2,18 @@
 //! engine decides), the street's check, approval by the level the assessment names, refusal
 //! with a reason, the notice 救助决定书, a member's grants, and the funds. ID numbers are masked.
 
+use super::documents::{FileBody, UPLOAD_BODY_LIMIT};
 use crate::api::{route, ApiJson, ApiPath, ApiQuery};
 use crate::auth::Authenticated;
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use huzhu_app::grant::{self, Applied, ApplyRequest, Notice};
-use huzhu_app::model::{FundBalance, Grant, GrantFilter, GrantId, MemberId};
+use huzhu_app::model::{FundBalance, Grant, GrantDocument, GrantFilter, GrantId, MemberId};
 use huzhu_app::Backend;
 use huzhu_domain::grant::GrantState;
 use huzhu_domain::money::Money;
@@ -32,6 +35,17 @@ pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(member_grants::<S>))
         .routes(route!(funds::<S>))
         .routes(route!(deposit::<S>))
+        // grant documents (issue 15): hand in, list, download
+        .routes({
+            let (schemas, paths, upload) = route!(add_document::<S>);
+            (
+                schemas,
+                paths,
+                upload.layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+            )
+        })
+        .routes(route!(grant_documents::<S>))
+        .routes(route!(grant_document_file::<S>))
 }
 
 /// 救助 — a relief application or grant; the subject's ID number masked.
@@ -560,4 +574,217 @@ async fn deposit<S: Backend>(
     )
     .await?;
     Ok((StatusCode::CREATED, Json(FundBody::of(b))))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DocumentQuery {
+    /// The programme file's document id.
+    #[param(example = "application_form")]
+    kind: String,
+    /// The file's name as the uploader knows it.
+    #[param(example = "申请表.pdf")]
+    file_name: Option<String>,
+}
+
+/// 材料 — a document handed in to an application.
+#[derive(Serialize, ToSchema)]
+pub struct GrantDocumentBody {
+    pub id: i64,
+    pub grant: i64,
+    /// The programme file's document id, e.g. `application_form`.
+    pub kind: String,
+    /// The document's name: 中文 (English).
+    pub name: String,
+    pub sha256: String,
+    pub file_name: String,
+    /// `image/jpeg`, `image/png` or `application/pdf`, as sniffed from the bytes.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl GrantDocumentBody {
+    fn of(programme: &str, d: GrantDocument) -> GrantDocumentBody {
+        let (zh, en) = grant::document_name(programme, &d.kind);
+        GrantDocumentBody {
+            id: d.id,
+            grant: d.grant.0,
+            name: format!("{zh} ({en})"),
+            kind: d.kind,
+            sha256: d.sha256,
+            file_name: d.file_name,
+            content_type: d.content_type,
+            size: d.size,
+            uploaded_by: d.uploaded_by,
+            uploaded_at: d.uploaded_at,
+        }
+    }
+}
+
+/// A required document still missing.
+#[derive(Serialize, ToSchema)]
+pub struct MissingDocumentBody {
+    /// The programme file's document id.
+    pub kind: String,
+    /// 中文 (English).
+    pub name: String,
+}
+
+/// What handing a document in did: the stored document, the grant, and what is still missing
+/// (approval waits until this is empty).
+#[derive(Serialize, ToSchema)]
+pub struct DocumentAddedBody {
+    pub document: GrantDocumentBody,
+    pub grant: GrantBody,
+    pub missing_documents: Vec<MissingDocumentBody>,
+}
+
+fn missing_of(g: &Grant) -> Vec<MissingDocumentBody> {
+    grant::missing_document_ids(g)
+        .into_iter()
+        .map(|kind| {
+            let (zh, en) = grant::document_name(&g.programme_id, &kind);
+            MissingDocumentBody {
+                kind,
+                name: format!("{zh} ({en})"),
+            }
+        })
+        .collect()
+}
+
+/// 补交材料 — hand a document in to an application still waiting for its check or approval: the
+/// request body is the file (JPEG, PNG or PDF, at most 10 MiB; the content type sent is not
+/// trusted, the bytes are). The application's missing documents are re-read in the same
+/// transaction; approval is possible once none is missing.
+#[utoipa::path(
+    post,
+    path = "/api/v1/grants/{id}/documents",
+    tag = "grants",
+    params(("id" = i64, Path, description = "grant id"), DocumentQuery),
+    request_body(
+        description = "the file's bytes",
+        content(("image/jpeg"), ("image/png"), ("application/pdf"), ("application/octet-stream"))
+    ),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = CREATED, description = "stored; what is still missing", body = DocumentAddedBody),
+        (status = BAD_REQUEST, description = "a `kind` the programme does not list; an empty, oversized or not JPEG, PNG or PDF `file`", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = FORBIDDEN, description = "the role may not apply for reliefs", body = ErrorBody),
+        (status = NOT_FOUND, description = "no such grant in scope", body = ErrorBody),
+        (status = CONFLICT, description = "the application is decided, withdrawn or paid, or moved meanwhile", body = ErrorBody),
+        (status = PAYLOAD_TOO_LARGE, description = "the `file` is over the limit (`HZ-INPUT-0002`)", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn add_document<S: Backend>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<DocumentQuery>,
+    FileBody(bytes): FileBody,
+) -> Result<(StatusCode, Json<DocumentAddedBody>), ApiError> {
+    let (g, doc) = grant::add_document(
+        &state.store,
+        state.clock.as_ref(),
+        &actor,
+        GrantId(id),
+        &q.kind,
+        q.file_name.as_deref().unwrap_or_default(),
+        bytes,
+    )
+    .await?;
+    let missing_documents = missing_of(&g);
+    Ok((
+        StatusCode::CREATED,
+        Json(DocumentAddedBody {
+            document: GrantDocumentBody::of(&g.programme_id, doc),
+            missing_documents,
+            grant: GrantBody::of(g),
+        }),
+    ))
+}
+
+/// 材料清单 — the documents handed in to an application after it was made, in upload order.
+#[utoipa::path(
+    get,
+    path = "/api/v1/grants/{id}/documents",
+    tag = "grants",
+    params(("id" = i64, Path, description = "grant id")),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "the documents", body = Vec<GrantDocumentBody>),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = NOT_FOUND, description = "no such grant for the actor", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn grant_documents<S: Backend>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<GrantDocumentBody>>, ApiError> {
+    let g = grant::get(&state.store, &actor, GrantId(id)).await?;
+    let list = grant::documents(&state.store, &actor, g.id).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|d| GrantDocumentBody::of(&g.programme_id, d))
+            .collect(),
+    ))
+}
+
+/// 下载材料 — a document's bytes, with the content type sniffed at upload.
+#[utoipa::path(
+    get,
+    path = "/api/v1/grants/{id}/documents/{document}",
+    tag = "grants",
+    params(
+        ("id" = i64, Path, description = "grant id"),
+        ("document" = i64, Path, description = "document id"),
+    ),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "the file", content(("image/jpeg"), ("image/png"), ("application/pdf"))),
+        (status = BAD_REQUEST, description = "malformed id", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = NOT_FOUND, description = "no such grant for the actor, or no such document of it", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn grant_document_file<S: Backend>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    ApiPath((id, document)): ApiPath<(i64, i64)>,
+) -> Result<Response, ApiError> {
+    let (doc, bytes) = grant::document_file(&state.store, &actor, GrantId(id), document).await?;
+    Ok(file_response(&doc, bytes))
+}
+
+/// A stored document as a download: its sniffed type, an attachment name, no sniffing.
+pub(crate) fn file_response(doc: &GrantDocument, bytes: Vec<u8>) -> Response {
+    let extension = match doc.content_type.as_str() {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "application/pdf" => "pdf",
+        _ => "bin",
+    };
+    let content_type = HeaderValue::from_str(&doc.content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let disposition = HeaderValue::from_str(&format!(
+        "attachment; filename=\"grant-document-{}.{extension}\"",
+        doc.id
+    ))
+    .unwrap_or(HeaderValue::from_static("attachment"));
+    (
+        [
+            (CONTENT_TYPE, content_type),
+            (CONTENT_DISPOSITION, disposition),
+            (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        ],
+        bytes,
+    )
+        .into_response()
 }
