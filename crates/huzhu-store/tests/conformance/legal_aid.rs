@@ -428,7 +428,8 @@ async fn two_lawyers_of_one_name_are_two_lines_of_the_figures<S: Store + LegalAi
         .legal_aid_figures(&la, d("2026-01-01"), d("2026-12-31"))
         .await
         .unwrap();
-    let mut seen: Vec<(Option<i64>, Option<&str>, Option<&str>, i64)> = f
+    type Line<'a> = (Option<i64>, Option<&'a str>, Option<&'a str>, i64);
+    let mut seen: Vec<Line> = f
         .iter()
         .map(|x| {
             (
