@@ -362,6 +362,7 @@ async fn recognition_demo<S: Repo>(
         store,
         clock,
         &c.city,
+        b.id,
         o.id,
         ObjectionOutcome::Upheld,
         "经核查属实，撤销其候选资格",

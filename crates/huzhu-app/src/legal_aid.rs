@@ -493,7 +493,7 @@ pub async fn close<S: LegalAidStore>(
 /// One line of the figures: a group's counts, rates in basis points, money in fen.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FigureLine {
-    /// The unit's code, the lawyer's name or the kind's code.
+    /// The unit's code, the lawyer's id or the kind's code.
     pub key: String,
     pub label: String,
     pub cases: i64,
@@ -577,7 +577,8 @@ pub async fn figures<S: LegalAidStore>(
     let mut refused = 0;
     let mut by_kind: BTreeMap<&'static str, FigureLine> = BTreeMap::new();
     let mut by_org: BTreeMap<String, FigureLine> = BTreeMap::new();
-    let mut by_lawyer: BTreeMap<String, FigureLine> = BTreeMap::new();
+    // By the lawyer's id, named with the firm: two lawyers of one name are two lines.
+    let mut by_lawyer: BTreeMap<i64, FigureLine> = BTreeMap::new();
     for f in &rows {
         if f.state == CaseState::Refused {
             refused += f.cases;
@@ -599,12 +600,18 @@ pub async fn figures<S: LegalAidStore>(
                 ..FigureLine::default()
             })
             .add(f);
-        if let Some(l) = &f.lawyer {
+        if let Some(id) = f.lawyer_id {
             by_lawyer
-                .entry(l.clone())
+                .entry(id)
                 .or_insert_with(|| FigureLine {
-                    key: l.clone(),
-                    label: l.clone(),
+                    key: id.to_string(),
+                    label: match (&f.lawyer, &f.lawyer_firm) {
+                        (Some(name), Some(firm)) if !firm.is_empty() => {
+                            format!("{name}（{firm}）")
+                        }
+                        (Some(name), _) => name.clone(),
+                        (None, _) => format!("#{id}"),
+                    },
                     ..FigureLine::default()
                 })
                 .add(f);

@@ -10,6 +10,7 @@
 //! notice has ended with its objections settled.
 
 use crate::access::require;
+use crate::stats::{Column, ColumnKind, Dashboard, StatRow, StatTable};
 use crate::{AppError, Clock};
 use chrono::NaiveDate;
 use huzhu_domain::access::{Actor, Capability};
@@ -19,6 +20,7 @@ use huzhu_domain::recognition::{self as domain, Facts, Rules, NOTICE_WORKING_DAY
 use huzhu_store::archive::{NewObjection, Objection};
 use huzhu_store::recognition::{Call, Expert, NewCall, NewNomination, Nomination, Score};
 use huzhu_store::{ArchiveStore, MemberId, OrgScope, RecognitionStore};
+use std::collections::BTreeMap;
 
 /// The longest name, field, achievements, note or reason kept, in characters.
 pub const TEXT_MAX: usize = 2000;
@@ -357,18 +359,90 @@ pub async fn record_objection<S: ArchiveStore>(
         .await?)
 }
 
+/// The most a member of the public may write in one objection (characters).
+pub const PUBLIC_OBJECTION_MAX: usize = 500;
+
+/// 公众异议 — an objection sent from the public 公示 page, without signing in (issue 17): only
+/// to a craftsman nominee's notice running today (any other notice id is not found, as a
+/// missing one), at most [`PUBLIC_OBJECTION_MAX`] characters, received today, from nobody named.
+/// It is recorded against the notice for the city's staff to settle, with its audit entry.
+pub async fn public_objection<S: ArchiveStore>(
+    store: &S,
+    clock: &dyn Clock,
+    notice: i64,
+    content: &str,
+) -> Result<Objection, AppError> {
+    let content = content.trim();
+    if content.is_empty() {
+        return Err(AppError::invalid(
+            "content",
+            "请写明异议的内容 (write what the objection is)".into(),
+        ));
+    }
+    if content.chars().count() > PUBLIC_OBJECTION_MAX {
+        return Err(AppError::invalid(
+            "content",
+            format!(
+                "异议不能超过{PUBLIC_OBJECTION_MAX}字 (an objection is at most {PUBLIC_OBJECTION_MAX} characters)"
+            ),
+        ));
+    }
+    let today = clock.today();
+    let running = store
+        .public_notices(today)
+        .await?
+        .iter()
+        .any(|n| n.id == notice && n.subject_kind == "nomination");
+    if !running {
+        return Err(crate::access::not_found(&format!(
+            "公示{notice} (notice {notice})"
+        )));
+    }
+    Ok(store
+        .record_objection(
+            &OrgScope::Everything,
+            notice,
+            &NewObjection {
+                received_on: today,
+                from_whom: None,
+                content,
+                by: PUBLIC_ACTOR,
+            },
+            clock.now(),
+        )
+        .await?)
+}
+
+/// Who recorded an objection sent from the public page (the audit log's actor).
+pub const PUBLIC_ACTOR: &str = "public";
+
 /// Settles an objection (city): upheld withdraws the nominee; dismissed keeps them, with the
 /// reason.
-pub async fn settle_objection<S: ArchiveStore>(
+///
+/// The objection is named with its nominee: one that is not an objection to this nomination's
+/// notice (another nominee's, a household's) is not found, as a missing one.
+pub async fn settle_objection<S: ArchiveStore + RecognitionStore>(
     store: &S,
     clock: &dyn Clock,
     actor: &Actor,
+    nomination: i64,
     objection: i64,
     outcome: ObjectionOutcome,
     reason: &str,
 ) -> Result<Objection, AppError> {
     let scope = city(actor)?;
     let reason = text("reason", reason, true)?;
+    let n = store.nomination(&scope, nomination).await?;
+    if !n
+        .notice
+        .iter()
+        .flat_map(|notice| notice.objections.iter())
+        .any(|o| o.id == objection)
+    {
+        return Err(crate::access::not_found(&format!(
+            "候选人{nomination}的异议{objection} (objection {objection} to nomination {nomination})"
+        )));
+    }
     Ok(store
         .settle_objection(
             &scope,
@@ -393,4 +467,107 @@ pub async fn award<S: RecognitionStore>(
     Ok(store
         .award(&scope, call, clock.today(), &actor.username, clock.now())
         .await?)
+}
+
+const fn count_col(key: &'static str, label_zh: &'static str, label_en: &'static str) -> Column {
+    Column {
+        key,
+        label_zh,
+        label_en,
+        kind: ColumnKind::Count,
+    }
+}
+
+/// Nominations, refused by the rules, awarded, withdrawn (an objection upheld).
+const FIGURE_COLUMNS: [Column; 4] = [
+    count_col("nominations", "推荐人数", "Nominations"),
+    count_col("refused", "资格不符", "Refused"),
+    count_col("awarded", "授予", "Awarded"),
+    count_col("withdrawn", "撤销", "Withdrawn"),
+];
+
+/// 数字工匠统计 — the calls of `year` the actor sees: nominations by nominating union (district
+/// and industry unions) and by field, each with those refused by the rules, awarded and
+/// withdrawn, and a total line; a dashboard for the chart and the Excel export. `org_name` is
+/// the actor's org as the page names it.
+pub async fn figures<S: RecognitionStore>(
+    store: &S,
+    actor: &Actor,
+    org_name: &str,
+    year: i32,
+) -> Result<Dashboard, AppError> {
+    use huzhu_domain::recognition::NominationState as N;
+    let scope = read(actor)?;
+    let mut by_org: BTreeMap<String, (String, [i64; 4])> = BTreeMap::new();
+    let mut by_field: BTreeMap<String, [i64; 4]> = BTreeMap::new();
+    let mut total = [0i64; 4];
+    for call in store
+        .calls(&scope)
+        .await?
+        .into_iter()
+        .filter(|c| c.year == year)
+    {
+        for n in store.nominations(&scope, call.id).await? {
+            let mut v = [1, 0, 0, 0];
+            match n.state {
+                N::Refused => v[1] = 1,
+                N::Awarded => v[2] = 1,
+                N::Withdrawn => v[3] = 1,
+                _ => {}
+            }
+            let o = by_org
+                .entry(n.nominating_org.clone())
+                .or_insert_with(|| (n.nominating_org_name.clone(), [0; 4]));
+            let f = by_field.entry(n.field.clone()).or_insert([0; 4]);
+            for i in 0..4 {
+                o.1[i] += v[i];
+                f[i] += v[i];
+                total[i] += v[i];
+            }
+        }
+    }
+    let total_row = || StatRow {
+        key: String::new(),
+        label: "合计".into(),
+        values: total.to_vec(),
+    };
+    let mut org_rows: Vec<StatRow> = by_org
+        .into_iter()
+        .map(|(code, (name, v))| StatRow {
+            label: format!("{name}（{code}）"),
+            key: code,
+            values: v.to_vec(),
+        })
+        .collect();
+    org_rows.push(total_row());
+    let mut field_rows: Vec<StatRow> = by_field
+        .into_iter()
+        .map(|(field, v)| StatRow {
+            key: field.clone(),
+            label: field,
+            values: v.to_vec(),
+        })
+        .collect();
+    field_rows.push(total_row());
+    Ok(Dashboard {
+        org: actor.org.to_string(),
+        org_name: org_name.to_string(),
+        policy: Some(format!("{year}")),
+        tables: vec![
+            StatTable {
+                id: "recognition_by_union",
+                title_zh: "数字工匠·按推荐单位",
+                title_en: "Craftsman recognition by nominating union",
+                columns: FIGURE_COLUMNS.to_vec(),
+                rows: org_rows,
+            },
+            StatTable {
+                id: "recognition_by_field",
+                title_zh: "数字工匠·按专业领域",
+                title_en: "Craftsman recognition by field",
+                columns: FIGURE_COLUMNS.to_vec(),
+                rows: field_rows,
+            },
+        ],
+    })
 }

@@ -146,7 +146,10 @@ pub struct CaseFilter {
 pub struct CaseFigure {
     pub org: String,
     pub org_name: String,
+    /// The lawyer assigned: figures group by this id (two lawyers may share a name).
+    pub lawyer_id: Option<i64>,
     pub lawyer: Option<String>,
+    pub lawyer_firm: Option<String>,
     pub kind: DisputeKind,
     pub state: CaseState,
     pub outcome: Option<Outcome>,
@@ -395,7 +398,9 @@ impl EventRow {
 pub(crate) struct FigureRow {
     pub org_code: String,
     pub org_name: String,
+    pub lawyer_id: Option<i64>,
     pub lawyer: Option<String>,
+    pub lawyer_firm: Option<String>,
     pub kind: String,
     pub state: String,
     pub outcome: Option<String>,
@@ -409,7 +414,9 @@ impl FigureRow {
         Ok(CaseFigure {
             org: self.org_code,
             org_name: self.org_name,
+            lawyer_id: self.lawyer_id,
             lawyer: self.lawyer,
+            lawyer_firm: self.lawyer_firm,
             kind: DisputeKind::parse(&self.kind).ok_or_else(|| corrupt("kind"))?,
             state: CaseState::parse(&self.state).ok_or_else(|| corrupt("state"))?,
             outcome: match &self.outcome {

@@ -103,3 +103,54 @@ async fn postgres_refuses_edits_of_the_append_only_tables() {
     c.close().await.unwrap();
     PgStore::drop_schema(&url, &schema).await.unwrap();
 }
+
+// ---- a recuperation sign-up's member is a foreign key on both backends (issue 17) ----
+
+#[tokio::test]
+async fn sqlite_ties_a_recuperation_sign_up_to_its_member() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let store = SqliteStore::open_file(&path).await.unwrap();
+    store.migrate().await.unwrap();
+    store.close().await;
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM pragma_foreign_key_list('recuperation_signups') \
+         WHERE \"table\" = 'members' AND \"from\" = 'member_id'",
+    )
+    .fetch_one(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(n, 1);
+}
+
+#[tokio::test]
+async fn postgres_ties_a_recuperation_sign_up_to_its_member() {
+    let Ok(url) = std::env::var("HUZHU_TEST_POSTGRES_URL") else {
+        assert!(std::env::var("HUZHU_REQUIRE_POSTGRES").is_err());
+        return;
+    };
+    let schema = format!("fk_{}", std::process::id());
+    let store = PgStore::connect_in_schema(&url, &schema).await.unwrap();
+    store.migrate().await.unwrap();
+    store.close().await;
+    let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::query(&format!("SET search_path TO {schema}"))
+        .execute(&mut c)
+        .await
+        .unwrap();
+    let columns: Vec<String> = sqlx::query_scalar(
+        "SELECT a.attname::text FROM pg_constraint k \
+         JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey) \
+         WHERE k.contype = 'f' AND k.conrelid = 'recuperation_signups'::regclass \
+         AND k.confrelid = 'members'::regclass ORDER BY a.attname",
+    )
+    .fetch_all(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(columns, ["member_id", "tenant_id"]);
+    c.close().await.unwrap();
+    PgStore::drop_schema(&url, &schema).await.unwrap();
+}

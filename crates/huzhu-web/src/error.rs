@@ -26,6 +26,9 @@ pub enum ApiError {
     /// A write to the JSON API authenticated by the session cookie alone, without the session's
     /// CSRF token or a same-site `Origin` (`HZ-AUTH-0004`, 403; see `auth::api_write_guard`).
     CrossSiteWrite,
+    /// Too many objections from one address (or from everyone) to the public 公示 page within
+    /// the hour (`HZ-INPUT-0003`, 429; see `limits::PublicLimiter`, issue 17).
+    TooManyPublic,
 }
 
 impl ApiError {
@@ -122,6 +125,15 @@ impl ApiError {
                 ErrorBody {
                     code: e.code().into(),
                     message: e.to_string(),
+                    field: None,
+                    reference: None,
+                },
+            ),
+            ApiError::TooManyPublic => (
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorBody {
+                    code: "HZ-INPUT-0003".into(),
+                    message: "提交过于频繁，请一小时后再试 (too many objections sent from here: try again within the hour)".into(),
                     field: None,
                     reference: None,
                 },

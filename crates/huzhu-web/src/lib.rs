@@ -53,6 +53,8 @@ pub mod auth;
 pub mod console;
 mod error;
 mod headers;
+// limits on what the public sends unsigned (issue 17)
+pub mod limits;
 
 use api::{route, ApiQuery};
 use auth::Authenticated;
@@ -83,6 +85,8 @@ pub struct AppState<S> {
     pub demo: bool,
     /// Files of claim forms kept across a validation error (`console::PendingUploads`).
     pub pending_uploads: Arc<console::PendingUploads>,
+    /// Objections sent from the public 公示 page, counted per address (issue 17).
+    pub public_objections: Arc<limits::PublicLimiter>,
 }
 
 impl<S> AppState<S> {
@@ -94,6 +98,7 @@ impl<S> AppState<S> {
             login_limiter: Arc::default(),
             demo: false,
             pending_uploads: Arc::default(),
+            public_objections: Arc::default(),
         }
     }
 }

@@ -18,6 +18,9 @@ mod donations;
 // legal aid and recognition (issue 17)
 mod legal_aid;
 mod recognition;
+// recuperation and procurement pages (issue 17, helper B)
+mod procurement;
+mod recuperation;
 
 use huzhu_app::{Clock, SettableClock, SystemClock};
 use huzhu_e2e::{tools_or_skip, Browser, DemoServer, Viewport};

@@ -566,14 +566,15 @@ macro_rules! impl_legal_aid_store {
                 to: chrono::NaiveDate,
             ) -> $crate::Result<Vec<$crate::legal_aid::CaseFigure>> {
                 let rows: Vec<$crate::legal_aid::FigureRow> = sqlx::query_as(&format!(
-                    "SELECT o.code AS org_code, o.name AS org_name, l.name AS lawyer, c.kind, \
+                    "SELECT o.code AS org_code, o.name AS org_name, l.id AS lawyer_id, \
+                     l.name AS lawyer, l.firm AS lawyer_firm, c.kind, \
                      c.state, c.outcome, COUNT(*) AS cases, \
                      CAST(COALESCE(SUM(c.recovered_fen), 0) AS BIGINT) AS recovered_fen \
                      FROM legal_aid_cases c JOIN orgs o ON o.id = c.org_id \
                      LEFT JOIN legal_aid_lawyers l ON l.id = c.lawyer_id \
                      WHERE {} AND c.opened_on >= $2 AND c.opened_on <= $3 \
-                     GROUP BY o.code, o.name, l.name, c.kind, c.state, c.outcome \
-                     ORDER BY o.code, l.name, c.kind, c.state, c.outcome",
+                     GROUP BY o.code, o.name, l.id, l.name, l.firm, c.kind, c.state, c.outcome \
+                     ORDER BY o.code, l.id, c.kind, c.state, c.outcome",
                     $crate::archive::in_scope("c.org_id", 1)
                 ))
                 .bind(scope.org())

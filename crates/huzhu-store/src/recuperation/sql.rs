@@ -355,10 +355,15 @@ macro_rules! impl_recuperation_store {
                 if today >= batch.start_on {
                     return Err(refused(RecuperationError::BatchStarted));
                 }
+                // The member's row is locked (a write that changes nothing) before their other
+                // sign-ups are read: on PostgreSQL two sign-ups of one member to two batches
+                // otherwise both read "none within two years" and both commit. The second
+                // waits here until the first commits, then reads its sign-up. (SQLite's write
+                // transaction holds the whole database already.)
                 let who: Option<(i64, i64, String, String)> = sqlx::query_as(&format!(
-                    "SELECT m.tenant_id, m.org_id, m.status, m.name FROM members m \
-                     WHERE m.id = $1 AND {}",
-                    $crate::archive::in_scope("m.org_id", 2)
+                    "UPDATE members SET version = version \
+                     WHERE id = $1 AND {} RETURNING tenant_id, org_id, status, name",
+                    $crate::archive::in_scope("members.org_id", 2)
                 ))
                 .bind(member)
                 .bind(scope.org())

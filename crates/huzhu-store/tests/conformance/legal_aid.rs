@@ -380,7 +380,78 @@ async fn two_racing_steps_on_a_case_change_it_once<S: Store + LegalAidStore>(s: 
     assert_eq!(events.len(), 2, "open and one step");
 }
 
+/// Two lawyers of the panel with one name, each assigned a case: the figures keep them apart
+/// (grouped by the lawyer's id, each line with its name and firm).
+async fn two_lawyers_of_one_name_are_two_lines_of_the_figures<S: Store + LegalAidStore>(s: S) {
+    let (zhang, _) = roster(&s).await;
+    let la = under("LA");
+    let mut lawyers = Vec::new();
+    for firm in ["甲律师事务所", "乙律师事务所"] {
+        let l = s
+            .add_lawyer(
+                &la,
+                &NewLawyer {
+                    org: &code("LA"),
+                    name: "陈律师",
+                    firm,
+                    phone: None,
+                    by: "la.staff",
+                },
+                at(3),
+            )
+            .await
+            .unwrap();
+        lawyers.push(l.id);
+    }
+    for lawyer in &lawyers {
+        let c = open(&s, &under("LA-JN-001"), zhang).await.unwrap();
+        for change in [
+            CaseChange::Check {
+                eligible: true,
+                reason: None,
+            },
+            CaseChange::Approve {
+                handling_due: d("2026-06-02"),
+                note: "",
+            },
+            CaseChange::Assign {
+                lawyer: *lawyer,
+                note: "",
+            },
+        ] {
+            s.legal_case_step(&la, c.id, &change, "la.staff", d("2026-03-04"), at(3))
+                .await
+                .unwrap();
+        }
+    }
+    let f = s
+        .legal_aid_figures(&la, d("2026-01-01"), d("2026-12-31"))
+        .await
+        .unwrap();
+    type Line<'a> = (Option<i64>, Option<&'a str>, Option<&'a str>, i64);
+    let mut seen: Vec<Line> = f
+        .iter()
+        .map(|x| {
+            (
+                x.lawyer_id,
+                x.lawyer.as_deref(),
+                x.lawyer_firm.as_deref(),
+                x.cases,
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            (Some(lawyers[0]), Some("陈律师"), Some("甲律师事务所"), 1),
+            (Some(lawyers[1]), Some("陈律师"), Some("乙律师事务所"), 1),
+        ]
+    );
+}
+
 on_both!(
+    two_lawyers_of_one_name_are_two_lines_of_the_figures,
     a_case_runs_from_intake_to_closing_with_its_timeline,
     cases_outside_the_scope_are_not_found,
     two_racing_steps_on_a_case_change_it_once,

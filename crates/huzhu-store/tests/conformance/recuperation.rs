@@ -473,7 +473,53 @@ async fn purchases_are_designated_from_the_catalogue_and_reported_against_the_fl
     assert!(s.purchases(&under("SC"), 2026).await.unwrap().is_empty());
 }
 
+/// Twenty sign-ups of one member to twenty batches at once: one goes through, the others are
+/// refused as within two years — on PostgreSQL too, where each reads the member's sign-ups in
+/// its own transaction (the member's row is locked first).
+async fn twenty_concurrent_sign_ups_of_one_member_to_twenty_batches_give_one<
+    S: Store + RecuperationStore,
+>(
+    s: S,
+) {
+    tree(&s).await;
+    let m = members(&s, "LA-JN-001", 1, 1).await[0].0;
+    let base = admit(&s, "千岛湖基地", "2026-01-10").await;
+    let mut batches = Vec::new();
+    for k in 0..20u64 {
+        let start = day("2026-12-10") + chrono::Days::new(7 * k);
+        let b = batch(&s, base.id, &start.to_string(), 30, &[], today())
+            .await
+            .unwrap();
+        batches.push(b.id);
+    }
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(batches.len()));
+    let mut tasks = Vec::new();
+    for b in batches.clone() {
+        let (s, barrier) = (s.clone(), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            s.sign_up(&under("LA"), b, m, today(), "la.officer", at(5))
+                .await
+        }));
+    }
+    let (mut ok, mut too_soon) = (0, 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(StoreError::Conflict(why)) if why.contains("两年内已参加") => too_soon += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!((ok, too_soon), (1, 19));
+    let mut live = 0;
+    for b in batches {
+        live += s.sign_ups(&under("LA"), b).await.unwrap().len();
+    }
+    assert_eq!(live, 1);
+}
+
 on_both!(
+    twenty_concurrent_sign_ups_of_one_member_to_twenty_batches_give_one,
     a_hundred_concurrent_sign_ups_for_thirty_places_give_exactly_thirty,
     a_lapsed_or_removed_base_takes_no_new_batch_or_sign_up,
     sign_ups_keep_two_years_apart_within_quotas_and_scope,

@@ -547,6 +547,17 @@ struct PublicPage<'a> {
     list: Vec<PublicNoticeView>,
     /// The craftsman recognition's nominees in notice (issue 17).
     nominations: Vec<PublicNoticeView>,
+    /// An objection from this page was just received (issue 17).
+    received: bool,
+    /// The longest objection the form takes.
+    objection_max: usize,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PublicQuery {
+    /// `received` after an objection was sent.
+    #[serde(default)]
+    objection: String,
 }
 
 impl PublicPage<'_> {
@@ -556,7 +567,11 @@ impl PublicPage<'_> {
 }
 
 /// 公示 — no sign-in: what SPEC 7.2 allows and nothing more.
-pub async fn public<S: Backend>(State(state): State<AppState<S>>, Visitor(c): Visitor) -> Response {
+pub async fn public<S: Backend>(
+    State(state): State<AppState<S>>,
+    Visitor(c): Visitor,
+    Query(q): Query<PublicQuery>,
+) -> Response {
     let r = async {
         let (nominations, list) = archive::public_notices(&state.store, state.clock.as_ref())
             .await?
@@ -566,6 +581,8 @@ pub async fn public<S: Backend>(State(state): State<AppState<S>>, Visitor(c): Vi
             c: &c,
             list,
             nominations,
+            received: q.objection == "received",
+            objection_max: huzhu_app::recognition::PUBLIC_OBJECTION_MAX,
         })
     }
     .await;

@@ -57,6 +57,11 @@ mod donations;
 // legal aid and recognition (issue 17)
 mod legal_aid;
 mod recognition;
+// procurement's console pages apart from recuperation's (issue 17, helper B)
+mod procurement;
+// recognition's figures and the public objection form (issue 17, helper B)
+mod recognition_figures;
+mod recognition_public;
 
 use crate::{ApiError, AppState};
 use askama::Template;
@@ -114,6 +119,11 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         // legal aid and recognition (issue 17)
         .merge(legal_aid::routes::<S>())
         .merge(recognition::routes::<S>())
+        // procurement's console pages apart from recuperation's (issue 17, helper B)
+        .merge(procurement::routes::<S>())
+        // recognition's figures and the public objection form (issue 17, helper B)
+        .merge(recognition_figures::routes::<S>())
+        .merge(recognition_public::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(crate::headers::console))

@@ -405,6 +405,7 @@ pub async fn nomination_step<S: Backend>(
                     store,
                     clock,
                     actor,
+                    id,
                     number("objection_id", &f.objection_id)?,
                     outcome,
                     &f.reason,

@@ -136,6 +136,9 @@ async fn a_legal_aid_case_runs_from_intake_to_closing_within_scope() {
     assert_eq!(f["total"]["cases"], 1);
     assert_eq!(f["total"]["recovered_fen"], 800_000);
     assert_eq!(f["total"]["mediation_rate_bp"], 10_000);
+    // By lawyer: keyed by the lawyer's id, named with the firm.
+    assert_eq!(f["by_lawyer"][0]["key"], lawyer["id"].to_string(), "{f}");
+    assert_eq!(f["by_lawyer"][0]["label"], "陈律师（某律师事务所）", "{f}");
     // The console's work queue and the case's page render.
     let mut browser = crate::console_helpers::Browser::signed_in(&app, "district.staff").await;
     let page = browser.get("/legal-aid?show=all").await;
@@ -287,6 +290,76 @@ async fn a_recognition_call_runs_through_its_notice_and_an_upheld_objection_with
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{o}");
+    // The public objects on the 公示 page without signing in: received, then listed for the
+    // city staff. A notice not running, an empty or an overlong text is
+    // refused; the sixth try from one address within the hour is 429.
+    let mut public = crate::console_helpers::Browser::new(&app);
+    let uri = format!("/notices/{notice}/objection");
+    let sent = public
+        .post_raw_form(&uri, &[("content", "公众反映：作品非本人完成")])
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
+    assert!(
+        sent.location().starts_with("/notices?objection=received"),
+        "{}",
+        sent.location()
+    );
+    let long = "长".repeat(501);
+    for (to, content, status) in [
+        (
+            "/notices/999999/objection".to_string(),
+            "x",
+            StatusCode::NOT_FOUND,
+        ),
+        (uri.clone(), "  ", StatusCode::BAD_REQUEST),
+        (uri.clone(), long.as_str(), StatusCode::BAD_REQUEST),
+    ] {
+        let page = public.post_raw_form(&to, &[("content", content)]).await;
+        assert_eq!(page.status, status, "{to}: {}", page.text);
+    }
+    let fifth = public
+        .post_raw_form(&uri, &[("content", "公众反映：再次反映")])
+        .await;
+    assert_eq!(fifth.status, StatusCode::SEE_OTHER, "{}", fifth.text);
+    let sixth = public
+        .post_raw_form(&uri, &[("content", "公众反映：第三次")])
+        .await;
+    assert_eq!(
+        sixth.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        sixth.text
+    );
+    let received = public.get("/notices?objection=received").await;
+    assert!(
+        received.text.contains("您的异议已收到"),
+        "{}",
+        received.text
+    );
+    let (_, detail) = app
+        .get_as(&city, &format!("/api/v1/recognition/nominations/{b}"))
+        .await;
+    let from_public: Vec<&Value> = detail["nomination"]["objections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["content"].as_str().unwrap().starts_with("公众反映"))
+        .collect();
+    assert_eq!(from_public.len(), 2, "{detail}");
+    for x in from_public {
+        assert_eq!(x["recorded_by"], "public", "{x}");
+        let (status, body) = post(
+            &app,
+            &city,
+            &format!(
+                "/api/v1/recognition/nominations/{b}/objections/{}/settle",
+                x["id"]
+            ),
+            json!({"outcome": "dismissed", "reason": "经核实不属实"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
     // Award while the notice runs: 409.
     let (status, body) = post(
         &app,
@@ -296,14 +369,42 @@ async fn a_recognition_call_runs_through_its_notice_and_an_upheld_objection_with
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    // The objection to b settled as if it were a's, over HTTP or on the page: 404, unsettled.
     let (status, body) = post(
         &app,
         &city,
-        &format!("/api/v1/recognition/objections/{}/settle", o["id"]),
+        &format!(
+            "/api/v1/recognition/nominations/{a}/objections/{}/settle",
+            o["id"]
+        ),
+        json!({"outcome": "upheld", "reason": "经核实不实"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let mut page = crate::console_helpers::Browser::signed_in(&app, "city.staff").await;
+    let wrong = page
+        .post_form(
+            &format!("/recognition/nominations/{a}/settle"),
+            &[
+                ("objection_id", &o["id"].to_string()),
+                ("outcome", "upheld"),
+                ("reason", "经核实不实"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND, "{}", wrong.text);
+    let (status, body) = post(
+        &app,
+        &city,
+        &format!(
+            "/api/v1/recognition/nominations/{b}/objections/{}/settle",
+            o["id"]
+        ),
         json!({"outcome": "upheld", "reason": "经核实不实"}),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["outcome"], "upheld", "{body}");
     on(&app, 2026, 3, 20);
     // A new session: the old one has expired over the window.
     let city = app.login("city.staff").await;
@@ -331,4 +432,14 @@ async fn a_recognition_call_runs_through_its_notice_and_an_upheld_objection_with
     assert!(page.text.contains("荣誉证书"), "{}", page.text);
     let page = browser.get(&format!("/recognition/{cid}")).await;
     assert_eq!(page.status, StatusCode::OK);
+    // The figures: by nominating union and by field, three nominated, one refused, one
+    // awarded, one withdrawn; the workbook downloads.
+    let page = browser.get("/stats/recognition?year=2026").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("工业互联网"), "{}", page.text);
+    assert!(page.text.contains("recognition_by_union"), "{}", page.text);
+    let xlsx = browser
+        .get("/stats/recognition/export.xlsx?year=2026")
+        .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
 }

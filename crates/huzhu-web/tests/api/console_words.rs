@@ -289,6 +289,8 @@ async fn pages(app: &TestApp) -> Vec<String> {
         "/stats/legal-aid",
         "/recognition",
         "/recognition/experts",
+        // recognition's figures (issue 17, helper B)
+        "/stats/recognition",
     ]
     .iter()
     .map(|s| s.to_string())

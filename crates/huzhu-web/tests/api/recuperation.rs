@@ -244,3 +244,94 @@ async fn purchases_are_designated_from_the_catalogue_and_a_unit_below_the_floor_
         .await;
     assert!(report["below"].as_array().unwrap().is_empty(), "{report}");
 }
+
+/// The console's upload (issue 17): a purchase list with one bad row records nothing and names
+/// the row (422); the list fixed records every row, the catalogue's product designated.
+#[tokio::test]
+async fn a_purchase_list_uploaded_on_the_page_is_recorded_whole_or_not_at_all() {
+    let app = spawn_app().await;
+    let city = app.login("city.staff").await;
+    let (s, e) = app
+        .json_as(
+            &city,
+            "POST",
+            "/api/v1/procurement/catalogue",
+            &json!({"region": "四川泸定", "supplier": "泸定果业", "product": "苹果"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    let officer = app.login("officer.la01001").await;
+    let count = || async {
+        let (s, list) = app
+            .get_as(&officer, "/api/v1/procurement/purchases?year=2022")
+            .await;
+        assert_eq!(s, StatusCode::OK, "{list}");
+        list.as_array().unwrap().len()
+    };
+    let mut page = crate::console_helpers::Browser::signed_in(&app, "officer.la01001").await;
+    let form = page.get("/procurement?year=2022").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text.contains("purchase-import-form"), "{}", form.text);
+    let header = "供应商,产品,数量,金额,采购日期\n";
+    let bad = format!("{header}泸定果业,苹果,10,1000,2022-01-15\n本地超市,礼盒,0,500,2022-01-16\n");
+    let refused = page
+        .post_multipart(
+            "/procurement/purchases/import",
+            &[("org", "")],
+            &[("file", "gifts.csv", "text/csv", bad.into_bytes())],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    assert!(refused.text.contains("import-refused"), "{}", refused.text);
+    assert!(
+        refused
+            .text
+            .contains("<td class=\"num\">3</td><td>数量</td>"),
+        "{}",
+        refused.text
+    );
+    assert_eq!(count().await, 0, "nothing is half-written");
+    let good =
+        format!("{header}泸定果业,苹果,10,1000,2022-01-15\n本地超市,礼盒,2,500,2022-01-16\n");
+    let done = page
+        .post_multipart(
+            "/procurement/purchases/import",
+            &[("org", "LA-01-001")],
+            &[("file", "gifts.csv", "text/csv", good.into_bytes())],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    assert!(done.text.contains("import-recorded"), "{}", done.text);
+    assert_eq!(count().await, 2);
+    // By hand on the page: a purchase from the catalogue, designated.
+    let hand = page
+        .post_form(
+            "/procurement/purchases",
+            &[
+                ("org", ""),
+                ("supplier", "泸定果业"),
+                ("product", "苹果"),
+                ("quantity", "5"),
+                ("amount", "250.50"),
+                ("purchased_on", "2022-02-01"),
+            ],
+        )
+        .await;
+    assert_eq!(hand.status, StatusCode::SEE_OTHER, "{}", hand.text);
+    let (_, list) = app
+        .get_as(&officer, "/api/v1/procurement/purchases?year=2022")
+        .await;
+    let last = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["amount_fen"] == 25_050)
+        .unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(last["designated"], true, "{last}");
+    assert_eq!(last["source"], "hand", "{last}");
+}

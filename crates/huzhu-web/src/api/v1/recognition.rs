@@ -719,9 +719,12 @@ async fn object<S: Backend>(
 /// 处理异议 — upheld withdraws the nominee; dismissed keeps them; with the reason.
 #[utoipa::path(
     post,
-    path = "/api/v1/recognition/objections/{id}/settle",
+    path = "/api/v1/recognition/nominations/{id}/objections/{objection}/settle",
     tag = "recognition",
-    params(("id" = i64, Path, description = "objection id")),
+    params(
+        ("id" = i64, Path, description = "nomination id"),
+        ("objection" = i64, Path, description = "objection id: one to this nomination's notice"),
+    ),
     request_body = NominationSettleRequest,
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
@@ -729,7 +732,7 @@ async fn object<S: Backend>(
         (status = BAD_REQUEST, description = "unknown outcome, no reason", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "not city staff", body = ErrorBody),
-        (status = NOT_FOUND, description = "no such objection", body = ErrorBody),
+        (status = NOT_FOUND, description = "no such nomination, or the objection is not one to its notice", body = ErrorBody),
         (status = CONFLICT, description = "settled already", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
@@ -737,7 +740,7 @@ async fn object<S: Backend>(
 async fn settle<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath((id, objection)): ApiPath<(i64, i64)>,
     ApiJson(req): ApiJson<NominationSettleRequest>,
 ) -> Result<Json<NominationObjectionBody>, ApiError> {
     let outcome = ObjectionOutcome::parse(&req.outcome).ok_or_else(|| {
@@ -755,6 +758,7 @@ async fn settle<S: Backend>(
             state.clock.as_ref(),
             &actor,
             id,
+            objection,
             outcome,
             &req.reason,
         )
