@@ -18,6 +18,9 @@ mod donations;
 // legal aid and recognition (issue 17)
 mod legal_aid;
 mod recognition;
+// cloud pairing and the 81890 directory (issue 16)
+mod pairing;
+mod services;
 
 use huzhu_app::{Clock, SettableClock, SystemClock};
 use huzhu_e2e::{tools_or_skip, Browser, DemoServer, Viewport};

@@ -289,6 +289,14 @@ async fn pages(app: &TestApp) -> Vec<String> {
         "/stats/legal-aid",
         "/recognition",
         "/recognition/experts",
+        // cloud pairing and the 81890 directory (issue 16)
+        "/pairing",
+        "/pairing/students",
+        "/services",
+        "/services?q=维修",
+        "/services/requests",
+        "/services/teams",
+        "/stats/services?from=2026-11-01&to=2026-11-30",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -340,6 +348,61 @@ async fn pages(app: &TestApp) -> Vec<String> {
         .unwrap()
         .unwrap();
     uris.push(format!("/accounts/{}", officer.id.0));
+    uris.extend(pairing_pages(app).await);
+    uris
+}
+
+/// Cloud pairing's and the 81890 directory's pages with the demo's objects (issue 16): each
+/// published student (staff's page and the public link), a sponsor's link once claimed and once
+/// pledged, each service request and a service's request form.
+async fn pairing_pages(app: &TestApp) -> Vec<String> {
+    use huzhu_app::Clock;
+    use huzhu_store::pairing::PairingStore;
+    use huzhu_store::services::{RequestScope, ServiceStore};
+    use huzhu_store::OrgScope;
+    let mut uris = Vec::new();
+    let students = app
+        .store
+        .pairing_students(&OrgScope::Everything, app.clock.now())
+        .await
+        .unwrap();
+    assert!(!students.is_empty(), "the pairing demo is loaded");
+    for s in &students {
+        uris.push(format!("/pairing/students/{}", s.id));
+        uris.push(format!("/pairing/{}", s.listing.token));
+    }
+    let free = students
+        .iter()
+        .find(|s| s.listing.state == huzhu_domain::pairing::PairingState::Published)
+        .unwrap();
+    let (status, won) = app
+        .send(
+            Request::post(format!(
+                "/api/v1/public/pairing/{}/claim",
+                free.listing.token
+            ))
+            .header("content-type", "application/json")
+            .body(Body::from(
+                serde_json::json!({"kind": "person", "name": "赵先生", "phone": "13600136000"})
+                    .to_string(),
+            ))
+            .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{won}");
+    let sponsor = won["sponsor_token"].as_str().unwrap().to_string();
+    uris.push(format!("/pairing/sponsor/{sponsor}"));
+    for r in app
+        .store
+        .service_requests(&RequestScope::Orgs(OrgScope::Everything), 50)
+        .await
+        .unwrap()
+    {
+        uris.push(format!("/services/requests/{}", r.id));
+        uris.push(format!("/services/offers/{}/request", r.offer));
+    }
+    uris.sort();
+    uris.dedup();
     uris
 }
 
@@ -347,6 +410,13 @@ async fn pages(app: &TestApp) -> Vec<String> {
 async fn every_console_page_shows_words_not_codes_for_every_role_in_both_languages() {
     let app = crate::helpers::spawn_app().await;
     huzhu_app::demo_money::load_money_demo(&app.store)
+        .await
+        .unwrap();
+    // Cloud pairing and the 81890 directory (issue 16) stand on the programmes' demo.
+    huzhu_app::demo_programmes::load_programme_demo(&app.store)
+        .await
+        .unwrap();
+    huzhu_app::demo_programmes::demo_pairing::load_pairing_demo(&app.store)
         .await
         .unwrap();
     set_day(&app, 2022, 7, 15);
