@@ -256,6 +256,8 @@ struct SponsorPage<'a> {
     identity: Option<String>,
     token: String,
     max_years: i64,
+    /// The yearly need in yuan as the pledge form takes it (`4000.00`).
+    need_yuan: String,
 }
 
 fn sponsor_page(c: &Ctx, token: &str, v: SponsorView) -> Result<Response, PageError> {
@@ -272,6 +274,10 @@ fn sponsor_page(c: &Ctx, token: &str, v: SponsorView) -> Result<Response, PageEr
         identity: v.identity,
         token: token.to_string(),
         max_years: dp::MAX_YEARS,
+        need_yuan: {
+            let fen = v.listing.need.fen();
+            format!("{}.{:02}", fen / 100, fen % 100)
+        },
     })
 }
 

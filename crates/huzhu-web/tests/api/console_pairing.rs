@@ -203,7 +203,9 @@ async fn a_student_goes_from_publication_through_a_lapsed_hold_to_a_pledge_and_n
     );
     public.push(("sponsor pledged".into(), pledged));
 
-    // Staff record a payment and a progress report; the sponsor reads both.
+    // Staff (signed in again: the clock outran the first session) record a payment and a
+    // progress report; the sponsor reads both.
+    let city = app.login("city.staff").await;
     let (_, staff) = get_page(&app, &city, "/pairing/students").await;
     let id = staff
         .match_indices("data-student=\"")
