@@ -120,6 +120,14 @@ pub async fn search<S: Repo>(store: &S, q: &str) -> Result<Vec<Offer>, AppError>
     Ok(store.search_offers(q, 200).await?)
 }
 
+/// One service of the directory (public, like the directory itself): the request form names it.
+pub async fn offer<S: Repo>(store: &S, id: i64) -> Result<Offer, AppError> {
+    store
+        .offer(id)
+        .await
+        .map_err(missing(format!("服务 {id} (service {id})")))
+}
+
 /// A request for `member` (a member account: themselves only, whatever it names).
 pub async fn request<S: Repo>(
     store: &S,

@@ -21,6 +21,9 @@ mod recognition;
 // recuperation and procurement pages (issue 17, helper B)
 mod procurement;
 mod recuperation;
+// cloud pairing and the 81890 directory (issue 16)
+mod pairing;
+mod services;
 
 use huzhu_app::{Clock, SettableClock, SystemClock};
 use huzhu_e2e::{tools_or_skip, Browser, DemoServer, Viewport};

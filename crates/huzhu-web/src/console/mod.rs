@@ -62,6 +62,9 @@ mod procurement;
 // recognition's figures and the public objection form (issue 17, helper B)
 mod recognition_figures;
 mod recognition_public;
+// cloud pairing and the 81890 directory (issue 16)
+mod pairing;
+mod services;
 
 use crate::{ApiError, AppState};
 use askama::Template;
@@ -124,6 +127,9 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         // recognition's figures and the public objection form (issue 17, helper B)
         .merge(recognition_figures::routes::<S>())
         .merge(recognition_public::routes::<S>())
+        // cloud pairing and the 81890 directory (issue 16)
+        .merge(pairing::routes::<S>())
+        .merge(services::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(crate::headers::console))
@@ -417,6 +423,11 @@ impl Ctx {
             items.push(("/claims/new", l.t("申请理赔", "New claim")));
             items.push(("/my-grants", l.t("我的救助", "My reliefs")));
             items.push(("/legal-aid", l.t("法律援助", "Legal aid"))); // issue 17
+            items.push(("/services", l.t("81890服务", "81890 services"))); // issue 16
+            items.push((
+                "/services/requests",
+                l.t("我的服务申请", "My service requests"),
+            ));
         } else {
             if actor.can(Capability::ReadMembers) {
                 items.push(("/orgs", l.t("组织", "Organisations")));
@@ -483,6 +494,14 @@ impl Ctx {
             }
             if actor.can(Capability::ReadRecognition) {
                 items.push(("/recognition", l.t("数字工匠", "Craftsman recognition")));
+            }
+            // cloud pairing and the 81890 directory (issue 16)
+            if actor.can(Capability::ManagePairing) {
+                items.push(("/pairing/students", l.t("云结对", "Cloud pairing")));
+            }
+            if actor.can(Capability::ManageServices) {
+                items.push(("/services/requests", l.t("81890服务", "81890 services")));
+                items.push(("/stats/services", l.t("服务统计", "Service figures")));
             }
         }
         let path = self.path.split('?').next().unwrap_or("/");
@@ -662,6 +681,36 @@ impl<S: Backend> FromRequestParts<AppState<S>> for Visitor {
         state: &AppState<S>,
     ) -> Result<Self, Self::Rejection> {
         Ok(Visitor(base_ctx(parts, state)))
+    }
+}
+
+/// A page anyone may open (the cloud-pairing list, the 81890 directory): with a live session it
+/// carries the actor (navigation, a member's request button) and the session's CSRF token for
+/// its forms; without one it is a visitor's page. A dead session is no error here.
+pub struct Public(pub Ctx);
+
+impl<S: Backend> FromRequestParts<AppState<S>> for Public {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState<S>,
+    ) -> Result<Self, Self::Rejection> {
+        if crate::auth::session_token(&parts.headers).is_none() {
+            return Ok(Public(base_ctx(parts, state)));
+        }
+        match Console::from_request_parts(parts, state).await {
+            Ok(Console(ctx)) => Ok(Public(ctx)),
+            Err(_) => {
+                let mut ctx = base_ctx(parts, state);
+                // The form check reads the session cookie, live or not: the page's forms carry
+                // the token it expects.
+                if let Some(t) = crate::auth::session_token(&parts.headers) {
+                    ctx.csrf = csrf::token_for_session(&t);
+                }
+                Ok(Public(ctx))
+            }
+        }
     }
 }
 

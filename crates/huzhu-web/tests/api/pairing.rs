@@ -28,7 +28,7 @@ fn has_id_number(text: &str) -> bool {
     false
 }
 
-fn assert_private(what: &str, text: &str) {
+pub(crate) fn assert_private(what: &str, text: &str) {
     assert!(!has_id_number(text), "{what}: an ID number in {text}");
     for school in ["大学", "中学", "学院", "学校"] {
         assert!(!text.contains(school), "{what}: a school name in {text}");

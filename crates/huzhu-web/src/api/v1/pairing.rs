@@ -167,15 +167,15 @@ impl PaymentBody {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ReportBody {
+pub struct PairingReportBody {
     pub id: i64,
     pub written_on: NaiveDate,
     pub body: String,
 }
 
-impl ReportBody {
-    fn of(r: PairingReport) -> ReportBody {
-        ReportBody {
+impl PairingReportBody {
+    fn of(r: PairingReport) -> PairingReportBody {
+        PairingReportBody {
             id: r.id,
             written_on: r.written_on,
             body: r.body,
@@ -188,7 +188,7 @@ impl ReportBody {
 pub struct PairingDetailBody {
     pub student: PairingStudentBody,
     pub payments: Vec<PaymentBody>,
-    pub reports: Vec<ReportBody>,
+    pub reports: Vec<PairingReportBody>,
 }
 
 /// 发布 — a golden-autumn grant's student.
@@ -294,13 +294,13 @@ async fn show<S: Backend>(
     Ok(Json(PairingDetailBody {
         student: PairingStudentBody::of(s, state.clock.today()),
         payments: payments.into_iter().map(PaymentBody::of).collect(),
-        reports: reports.into_iter().map(ReportBody::of).collect(),
+        reports: reports.into_iter().map(PairingReportBody::of).collect(),
     }))
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PaymentRequest {
+pub struct PairingPaymentRequest {
     pub amount_fen: i64,
     pub paid_on: NaiveDate,
     #[serde(default)]
@@ -313,7 +313,7 @@ pub struct PaymentRequest {
     path = "/api/v1/pairing/students/{id}/payments",
     tag = "pairing",
     params(("id" = i64, Path, description = "pairing student id")),
-    request_body = PaymentRequest,
+    request_body = PairingPaymentRequest,
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
         (status = CREATED, description = "recorded", body = PaymentBody),
@@ -329,7 +329,7 @@ async fn payment<S: Backend>(
     State(state): State<AppState<S>>,
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(req): ApiJson<PaymentRequest>,
+    ApiJson(req): ApiJson<PairingPaymentRequest>,
 ) -> Result<(StatusCode, Json<PaymentBody>), ApiError> {
     let p = pairing::record_payment(
         &state.store,
@@ -359,7 +359,7 @@ pub struct ReportRequest {
     request_body = ReportRequest,
     security(("bearer" = []), ("huzhu_session" = [])),
     responses(
-        (status = CREATED, description = "written", body = ReportBody),
+        (status = CREATED, description = "written", body = PairingReportBody),
         (status = BAD_REQUEST, description = "an empty or too long body", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
         (status = FORBIDDEN, description = "the role may not manage pairing", body = ErrorBody),
@@ -372,10 +372,10 @@ async fn report<S: Backend>(
     Authenticated(actor): Authenticated,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ReportRequest>,
-) -> Result<(StatusCode, Json<ReportBody>), ApiError> {
+) -> Result<(StatusCode, Json<PairingReportBody>), ApiError> {
     let r =
         pairing::write_report(&state.store, state.clock.as_ref(), &actor, id, &req.body).await?;
-    Ok((StatusCode::CREATED, Json(ReportBody::of(r))))
+    Ok((StatusCode::CREATED, Json(PairingReportBody::of(r))))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -544,7 +544,7 @@ pub struct SponsorViewBody {
     /// Whether this sponsor's claim still holds the student or is their pledge.
     pub current: bool,
     pub payments: Vec<PaymentBody>,
-    pub reports: Vec<ReportBody>,
+    pub reports: Vec<PairingReportBody>,
     /// The student's name, only when the household consented.
     pub identity: Option<String>,
 }
@@ -556,7 +556,7 @@ impl SponsorViewBody {
             sponsor: SponsorBody::of(v.sponsor, today),
             current: v.current,
             payments: v.payments.into_iter().map(PaymentBody::of).collect(),
-            reports: v.reports.into_iter().map(ReportBody::of).collect(),
+            reports: v.reports.into_iter().map(PairingReportBody::of).collect(),
             identity: v.identity,
         }
     }
