@@ -442,4 +442,29 @@ async fn a_recognition_call_runs_through_its_notice_and_an_upheld_objection_with
         .get("/stats/recognition/export.xlsx?year=2026")
         .await;
     assert_eq!(xlsx.status, StatusCode::OK);
+    // The same figures over the API (checked against the OpenAPI document by `get_as`).
+    let (status, figures) = app
+        .get_as(&city, "/api/v1/stats/recognition?year=2026")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{figures}");
+    let tables = figures["tables"].as_array().unwrap();
+    let by_union = tables
+        .iter()
+        .find(|t| t["id"] == "recognition_by_union")
+        .unwrap_or_else(|| panic!("no recognition_by_union: {figures}"));
+    assert!(
+        !by_union["rows"].as_array().unwrap().is_empty(),
+        "{figures}"
+    );
+    assert!(figures.to_string().contains("工业互联网"), "{figures}");
+    let (status, body) = app
+        .get_as(&city, "/api/v1/stats/recognition?year=1999")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.to_string().contains("year"), "{body}");
+    let (status, none) = app
+        .get_as(&city, "/api/v1/stats/recognition?year=2025")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{none}");
+    assert!(!none.to_string().contains("工业互联网"), "{none}");
 }

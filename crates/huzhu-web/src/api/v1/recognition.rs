@@ -36,6 +36,9 @@ pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(object::<S>))
         .routes(route!(settle::<S>))
         .routes(route!(award::<S>))
+        // recognition's figures over the API (issue 17)
+        .routes(route!(figures::<S>))
+        .routes(route!(figures_xlsx::<S>))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -790,4 +793,78 @@ async fn award<S: Backend>(
     Ok(nominations_body(
         recognition::award(&state.store, state.clock.as_ref(), &actor, id).await?,
     ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct FiguresQuery {
+    /// 年份 — the calls opened in this year; this year when absent.
+    #[param(example = 2026, minimum = 2000, maximum = 2100)]
+    year: Option<i32>,
+}
+
+async fn build<S: Backend>(
+    state: &AppState<S>,
+    actor: &huzhu_domain::access::Actor,
+    q: &FiguresQuery,
+) -> Result<huzhu_app::stats::Dashboard, ApiError> {
+    use chrono::Datelike;
+    let year = q.year.unwrap_or_else(|| state.clock.today().year());
+    if !(2000..=2100).contains(&year) {
+        return Err(ApiError::invalid(
+            "year",
+            format!("年份应在 2000–2100 之间 (year must be 2000–2100): {year}"),
+        ));
+    }
+    Ok(recognition::figures(&state.store, actor, "", year).await?)
+}
+
+/// 数字工匠统计 — the year's nominations by nominating union and by field: nominated, refused,
+/// awarded and withdrawn (the console's `/stats/recognition`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/stats/recognition",
+    tag = "stats",
+    params(FiguresQuery),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "the tables", body = super::stats::DashboardView),
+        (status = BAD_REQUEST, description = "a year outside 2000–2100", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = FORBIDDEN, description = "the role may not read recognition", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn figures<S: Backend>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    crate::api::ApiQuery(q): crate::api::ApiQuery<FiguresQuery>,
+) -> Result<Json<super::stats::DashboardView>, ApiError> {
+    Ok(Json(super::stats::DashboardView::of(
+        build(&state, &actor, &q).await?,
+    )))
+}
+
+/// 数字工匠统计导出 — the same tables as an Excel workbook.
+#[utoipa::path(
+    get,
+    path = "/api/v1/stats/recognition.xlsx",
+    tag = "stats",
+    params(FiguresQuery),
+    security(("bearer" = []), ("huzhu_session" = [])),
+    responses(
+        (status = OK, description = "the workbook, as an attachment", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = BAD_REQUEST, description = "a year outside 2000–2100", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
+        (status = FORBIDDEN, description = "the role may not read recognition", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
+    )
+)]
+async fn figures_xlsx<S: Backend>(
+    State(state): State<AppState<S>>,
+    Authenticated(actor): Authenticated,
+    crate::api::ApiQuery(q): crate::api::ApiQuery<FiguresQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    let d = build(&state, &actor, &q).await?;
+    super::stats::workbook_response(&d, "recognition-stats")
 }
