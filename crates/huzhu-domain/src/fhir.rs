@@ -456,13 +456,18 @@ impl DecidedClaim<'_> {
         ])])
     }
 
-    fn insurance(&self) -> Json {
+    /// The policy as the insurance; a `Claim`'s insurance is numbered (`sequence`), an
+    /// explanation's is not (R4 has no such element there).
+    fn insurance(&self, numbered: bool) -> Json {
         let name = match &self.policy.name_en {
             Some(en) => format!("{} ({en})", self.policy.name),
             None => self.policy.name.clone(),
         };
-        Json::Arr(vec![Json::Obj(vec![
-            ("sequence", Json::Int(1)),
+        let mut o = Vec::with_capacity(3);
+        if numbered {
+            o.push(("sequence", Json::Int(1)));
+        }
+        o.extend([
             ("focal", Json::Bool(true)),
             (
                 "coverage",
@@ -477,7 +482,8 @@ impl DecidedClaim<'_> {
                     ("display", Json::s(name)),
                 ]),
             ),
-        ])])
+        ]);
+        Json::Arr(vec![Json::Obj(o)])
     }
 
     fn insurer(&self) -> Json {
@@ -549,7 +555,7 @@ impl DecidedClaim<'_> {
         if let Some(d) = self.diagnoses() {
             o.push(("diagnosis", d));
         }
-        o.push(("insurance", self.insurance()));
+        o.push(("insurance", self.insurance(true)));
         let kind = kind_code(&self.claim.event);
         let (zh, _) = crate::scenario::kind_words(kind).unwrap_or(("其他", "Other"));
         o.push((
@@ -672,7 +678,7 @@ impl DecidedClaim<'_> {
         ));
         o.push(("outcome", Json::s("complete")));
         o.push(("disposition", Json::s(disposition(self.standing.state))));
-        o.push(("insurance", self.insurance()));
+        o.push(("insurance", self.insurance(false)));
         if !items.is_empty() {
             o.push(("item", Json::Arr(items)));
         }

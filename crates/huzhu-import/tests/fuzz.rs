@@ -12,7 +12,7 @@
 //! `target/fuzz-crashes/<target>.bin`; keep it in `fuzz/regressions/<target>/`, where
 //! [`regressions_stay_fixed`] runs every file on each test run.
 //!
-//! Budget: `HUZHU_FUZZ_CASES` inputs per target (default 64: the seven targets take a few
+//! Budget: `HUZHU_FUZZ_CASES` inputs per target (default 400: the seven targets take a few
 //! seconds in the normal suite). A longer run: `HUZHU_FUZZ_CASES=20000 cargo nextest run
 //! --workspace -E 'binary(fuzz)'` (docs/fuzzing.md). `HUZHU_FUZZ_SEED` picks another sequence.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -417,7 +417,7 @@ fn fuzz(name: &str, target: fn(&[u8])) {
     for (n, s) in seeds.iter().enumerate() {
         run_one(name, target, s).unwrap_or_else(|e| panic!("seed {n}: {e}"));
     }
-    let cases = env_number("HUZHU_FUZZ_CASES", 64) as u32;
+    let cases = env_number("HUZHU_FUZZ_CASES", 400) as u32;
     let seed = env_number("HUZHU_FUZZ_SEED", 0x6875_7a68_75);
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(&seed.to_le_bytes());
