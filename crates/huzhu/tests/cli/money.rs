@@ -118,7 +118,11 @@ fn the_demo_ledger_checks_out_and_replay_under_the_same_rules_changes_nothing() 
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert!(lines.len() >= 10 && lines.len() % 2 == 0, "{}", lines.len());
+    assert!(
+        lines.len() >= 10 && lines.len().is_multiple_of(2),
+        "{}",
+        lines.len()
+    );
     for pair in lines.chunks(2) {
         assert_eq!(pair[0]["resourceType"], "Claim");
         assert_eq!(pair[1]["resourceType"], "ExplanationOfBenefit");
