@@ -237,7 +237,7 @@ impl<'a> XlsxSource<'a> {
         // `fuzz/regressions/roster_xlsx/`). A damaged workbook is refused as unreadable rather
         // than taking the importing thread down.
         let next_cell = &mut self.next_cell;
-        let cell = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| next_cell())) {
+        let cell = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(next_cell)) {
             Ok(cell) => cell?,
             Err(_) => {
                 self.exhausted = true;
