@@ -52,6 +52,8 @@ pub mod recognition;
 // pairing and services (helper K, issue 16)
 pub mod pairing;
 pub mod services;
+// FHIR R4 export of decided claims (helper E, issue 18)
+pub mod fhir;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
 pub use error::{AppError, AuthFailure};

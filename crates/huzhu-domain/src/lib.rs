@@ -42,3 +42,5 @@ pub mod recognition;
 // pairing and services (helper K, issue 16)
 pub mod pairing;
 pub mod services;
+// FHIR R4 export of decided claims (helper E, issue 18)
+pub mod fhir;

@@ -232,7 +232,22 @@ impl<'a> XlsxSource<'a> {
         if self.exhausted {
             return Ok(None);
         }
-        let cell = (self.next_cell)()?;
+        // calamine 0.31 indexes the shared strings without checking: a cell of type `s` whose
+        // index is past the table panics (found by the fuzz harness, issue 18; regression input
+        // `fuzz/regressions/roster_xlsx/`). A damaged workbook is refused as unreadable rather
+        // than taking the importing thread down.
+        let next_cell = &mut self.next_cell;
+        let cell = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(next_cell)) {
+            Ok(cell) => cell?,
+            Err(_) => {
+                self.exhausted = true;
+                return Err(FileError::Xlsx {
+                    reason: "工作表中的单元格引用了不存在的共享字符串，文件已损坏 (a cell refers \
+                             to a shared string the workbook does not have: the file is damaged)"
+                        .into(),
+                });
+            }
+        };
         self.exhausted = cell.is_none();
         Ok(cell)
     }

@@ -707,3 +707,30 @@ fn the_templates_example_row_is_refused_as_the_example() {
     assert!(column.contains("身份证号"), "{column}");
     assert!(reason.contains("示例行"), "{reason}");
 }
+
+/// Issue 18, found by the fuzz harness: calamine panicked on a cell whose shared-string index is
+/// past the workbook's table (the input is kept in `fuzz/regressions/roster_xlsx/`). The import
+/// now refuses the file as damaged, naming the problem, and nothing panics.
+#[test]
+fn a_workbook_cell_past_the_shared_strings_is_a_damaged_file_not_a_panic() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fuzz/regressions/roster_xlsx/calamine-empty-index.xlsx"
+    );
+    let bytes = std::fs::read(path).unwrap();
+    let mut roster =
+        huzhu_import::Roster::open(std::io::Cursor::new(bytes), huzhu_import::Format::Xlsx)
+            .unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+    let outcome: Vec<String> = match roster.members(today) {
+        Err(e) => vec![e.to_string()],
+        Ok(rows) => rows
+            .filter_map(|r| r.err())
+            .map(|e| e.to_string())
+            .collect(),
+    };
+    assert!(
+        outcome.iter().any(|e| e.contains("shared string")),
+        "{outcome:?}"
+    );
+}

@@ -66,6 +66,9 @@ enum Command {
     Backup(cmd::backup::BackupArgs),
     /// Check a backup (integrity, migrations, ledger) and put it in place of the SQLite database.
     Restore(cmd::backup::RestoreArgs),
+    /// Exports: `export fhir --cycle 2022`, decided claims as FHIR R4 NDJSON (issue 18).
+    #[command(subcommand)]
+    Export(cmd::export::ExportCommand),
 }
 
 /// mimalloc instead of the system allocator: the server allocates and frees small buffers on
@@ -127,6 +130,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ledger(args) => backend::with_store!(store, s => cmd::ledger::run(s, args).await),
         Command::Replay(args) => backend::with_store!(store, s => cmd::replay::run(s, args).await),
         Command::Report(args) => backend::with_store!(store, s => cmd::report::run(s, args).await),
+        Command::Export(args) => backend::with_store!(store, s => cmd::export::run(s, args).await),
         Command::Adjudicate(_)
         | Command::Backup(_)
         | Command::Restore(_)

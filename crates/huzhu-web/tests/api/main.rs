@@ -36,6 +36,8 @@ mod transfers;
 mod donations;
 // legal aid and recognition (issue 17)
 mod cases;
+// FHIR R4 export (helper E, issue 18)
+mod fhir;
 
 use axum::http::StatusCode;
 use helpers::{spawn_app, TestApp};

@@ -22,11 +22,22 @@ pub struct AdjudicateArgs {
     /// Read JSON Lines whatever the file name (for stdin).
     #[arg(long)]
     pub lines: bool,
+    /// `json` (SPEC 10's decisions, the default) or `fhir`: per scenario, one line holding a
+    /// FHIR R4 `collection` Bundle of each claim's `Claim` and `ExplanationOfBenefit`
+    /// (docs/fhir.md; the member is named by the masked ID number only).
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Fhir,
 }
 
 const INPUT_ERROR: u8 = 2;
 
-fn decide(policy: &Policy, text: &str) -> Result<String, ScenarioError> {
+fn decide(policy: &Policy, text: &str, format: Format) -> Result<String, ScenarioError> {
     let scenario = Scenario::from_json(text)?;
     scenario.check_against(policy)?;
     // An amount past i64 fen is refused as input (exit 2), never decided on a wrong total.
@@ -34,7 +45,35 @@ fn decide(policy: &Policy, text: &str) -> Result<String, ScenarioError> {
         field: "claims".into(),
         problem: e.to_string(),
     })?;
-    Ok(Decision::decisions_json(&decisions))
+    Ok(match format {
+        Format::Json => Decision::decisions_json(&decisions),
+        Format::Fhir => fhir_bundle(policy, &scenario, &decisions),
+    })
+}
+
+/// The scenario's claims and decisions as one FHIR Bundle: `Claim`, `ExplanationOfBenefit`, …
+fn fhir_bundle(policy: &Policy, scenario: &Scenario, decisions: &[Decision]) -> String {
+    use huzhu_domain::fhir::{bundle, DecidedClaim, DecisionFacts, Party, Standing};
+    let mut resources = Vec::with_capacity(decisions.len() * 2);
+    for (claim, decision) in scenario.claims.iter().zip(decisions) {
+        let facts = DecisionFacts::of(decision);
+        let decided = DecidedClaim {
+            id: &claim.id,
+            patient: Party::Named(scenario.member.id_number.masked()),
+            provider: Party::Named("未指定：情景文件不含单位 (not given in the scenario)".into()),
+            policy,
+            claim,
+            decision: &facts,
+            standing: Standing {
+                state: None,
+                paid: huzhu_domain::money::Money::ZERO,
+                decided_on: None,
+            },
+        };
+        resources.push(decided.claim_resource());
+        resources.push(decided.explanation_of_benefit());
+    }
+    bundle(resources).to_text()
 }
 
 pub fn run(args: AdjudicateArgs) -> anyhow::Result<ExitCode> {
@@ -62,7 +101,7 @@ pub fn run(args: AdjudicateArgs) -> anyhow::Result<ExitCode> {
             if line.trim().is_empty() {
                 continue;
             }
-            match decide(&policy, &line) {
+            match decide(&policy, &line, args.format) {
                 Ok(json) => {
                     writeln!(out, "{json}")?;
                     out.flush()?;
@@ -78,7 +117,7 @@ pub fn run(args: AdjudicateArgs) -> anyhow::Result<ExitCode> {
         BufReader::new(input)
             .read_to_string(&mut text)
             .with_context(|| format!("while reading scenario file {}", args.scenario))?;
-        match decide(&policy, &text) {
+        match decide(&policy, &text, args.format) {
             Ok(json) => writeln!(out, "{json}")?,
             Err(e) => {
                 eprintln!("{}: {e}", args.scenario);

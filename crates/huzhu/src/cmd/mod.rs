@@ -14,6 +14,8 @@ pub mod replay;
 pub mod report;
 pub mod serve;
 pub mod user;
+// FHIR R4 export (helper E, issue 18)
+pub mod export;
 
 use huzhu_app::AppError;
 

@@ -42,6 +42,45 @@ fn the_spec_example_prints_the_spec_decision_byte_identically() {
 }
 
 #[test]
+fn format_fhir_prints_a_bundle_with_exact_amounts_and_no_whole_id_number() {
+    let out = cli(
+        &[
+            "adjudicate",
+            "--policy",
+            "hangzhou-2022",
+            "--format",
+            "fhir",
+            "-",
+        ],
+        SCENARIO,
+    );
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(b["resourceType"], "Bundle");
+    assert_eq!(b["entry"][0]["resource"]["resourceType"], "Claim");
+    let eob = &b["entry"][1]["resource"];
+    assert_eq!(eob["resourceType"], "ExplanationOfBenefit");
+    assert_eq!(eob["patient"]["display"], "3301**********0024");
+    assert!(!text.contains("330106198503150024"));
+    // 570,000 fen is 5700.00 yuan; the capped living allowance is refused with its code.
+    assert!(
+        text.contains(r#""amount":{"value":5700.00,"currency":"CNY"}"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            r#"{"system":"urn:huzhu:fhir:CodeSystem:huzhu-refusal","code":"cap_reached""#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"{"system":"urn:huzhu:clause","code":"hangzhou-2022 B.cap"}"#),
+        "{text}"
+    );
+}
+
+#[test]
 fn json_lines_give_one_decisions_object_per_line_in_order() {
     let input = format!("{SCENARIO}\n\n{SCENARIO}\n");
     let out = cli(

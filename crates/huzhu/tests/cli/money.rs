@@ -105,6 +105,36 @@ fn the_demo_ledger_checks_out_and_replay_under_the_same_rules_changes_nothing() 
         .args(["report", "fund", "--cycle", "x"])
         .assert()
         .code(2);
+    // FHIR export (issue 18): the cycle's decided claims, a Claim then its explanation per
+    // claim, one resource per line; never overwrites; the amounts exact in CNY.
+    let ndjson = dir.path().join("claims.ndjson");
+    huzhu(dir.path())
+        .args(["export", "fhir", "--cycle", "2022", "--out"])
+        .arg(&ndjson)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&ndjson).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        lines.len() >= 10 && lines.len().is_multiple_of(2),
+        "{}",
+        lines.len()
+    );
+    for pair in lines.chunks(2) {
+        assert_eq!(pair[0]["resourceType"], "Claim");
+        assert_eq!(pair[1]["resourceType"], "ExplanationOfBenefit");
+        assert_eq!(pair[0]["id"], pair[1]["id"]);
+        assert_eq!(pair[1]["total"][1]["amount"]["currency"], "CNY");
+    }
+    assert!(!text.contains("330106"), "no ID number in the export");
+    huzhu(dir.path())
+        .args(["export", "fhir", "--cycle", "2022", "--out"])
+        .arg(&ndjson)
+        .assert()
+        .code(2);
     let again = json_of(dir.path(), &["ledger", "check", "--json"]);
     assert_eq!(again["entries"], report["entries"], "replay wrote nothing");
     assert_eq!(again["balances"], report["balances"]);

@@ -34,6 +34,8 @@ pub mod recognition;
 // pairing and services (helper K, issue 16)
 pub mod pairing;
 pub mod services;
+// FHIR R4 export (helper E, issue 18)
+pub mod fhir;
 
 use crate::AppState;
 use huzhu_app::Backend;
@@ -68,4 +70,6 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         // pairing and services (helper K, issue 16)
         .merge(pairing::routes::<S>())
         .merge(services::routes::<S>())
+        // FHIR R4 export (helper E, issue 18)
+        .merge(fhir::routes::<S>())
 }
