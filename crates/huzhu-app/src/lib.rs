@@ -52,6 +52,9 @@ pub mod recognition;
 // pairing and services (helper K, issue 16)
 pub mod pairing;
 pub mod services;
+// employment help 春风就业 (helper D, issue 16)
+pub mod demo_employment;
+pub mod employment;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
 pub use error::{AppError, AuthFailure};
@@ -94,6 +97,8 @@ pub mod model {
         PairingPayment, PairingReport, PairingStudent, PublicListing, SponsorRecord, SponsorView,
     };
     pub use huzhu_store::services::{Offer, ServiceRequest, Team};
+    // employment help (helper D, issue 16)
+    pub use huzhu_store::employment::{Course, Fair, Post, Seeker, Trainee};
 }
 
 /// The backend's name (`sqlite`, `postgres`), for logs and the health route.

@@ -42,3 +42,5 @@ pub mod recognition;
 // pairing and services (helper K, issue 16)
 pub mod pairing;
 pub mod services;
+// employment help 春风就业 (helper D, issue 16)
+pub mod employment;

@@ -34,6 +34,8 @@ pub mod donation;
 // pairing and services (helper K, issue 16)
 pub mod pairing;
 pub mod services;
+// employment help 春风就业 (helper D, issue 16)
+pub mod employment;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
 pub use archive::ArchiveStore;
@@ -64,6 +66,8 @@ pub use recognition::RecognitionStore;
 // pairing and services (helper K, issue 16)
 pub use pairing::PairingStore;
 pub use services::ServiceStore;
+// employment help 春风就业 (helper D, issue 16)
+pub use employment::EmploymentStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -234,6 +238,8 @@ pub trait Repo:
     // pairing and services (helper K, issue 16)
     + PairingStore
     + ServiceStore
+    // employment help (helper D, issue 16)
+    + EmploymentStore
 {
 }
 
@@ -260,7 +266,9 @@ impl<
             + RecognitionStore
             // pairing and services (helper K, issue 16)
             + PairingStore
-            + ServiceStore,
+            + ServiceStore
+            // employment help (helper D, issue 16)
+            + EmploymentStore,
     > Repo for T
 {
 }

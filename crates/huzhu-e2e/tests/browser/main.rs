@@ -18,6 +18,8 @@ mod donations;
 // legal aid and recognition (issue 17)
 mod legal_aid;
 mod recognition;
+// employment help (helper D, issue 16)
+mod employment;
 
 use huzhu_app::{Clock, SettableClock, SystemClock};
 use huzhu_e2e::{tools_or_skip, Browser, DemoServer, Viewport};

@@ -57,6 +57,8 @@ mod donations;
 // legal aid and recognition (issue 17)
 mod legal_aid;
 mod recognition;
+// employment help 春风就业 (helper D, issue 16)
+mod employment;
 
 use crate::{ApiError, AppState};
 use askama::Template;
@@ -114,6 +116,8 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         // legal aid and recognition (issue 17)
         .merge(legal_aid::routes::<S>())
         .merge(recognition::routes::<S>())
+        // employment help (helper D, issue 16)
+        .merge(employment::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(crate::headers::console))
@@ -473,6 +477,10 @@ impl Ctx {
             }
             if actor.can(Capability::ReadRecognition) {
                 items.push(("/recognition", l.t("数字工匠", "Craftsman recognition")));
+            }
+            // employment help (helper D, issue 16)
+            if actor.can(Capability::SubmitClaim) && actor.role != Role::Member {
+                items.push(("/employment", l.t("就业帮扶", "Employment help")));
             }
         }
         let path = self.path.split('?').next().unwrap_or("/");

@@ -289,6 +289,8 @@ async fn pages(app: &TestApp) -> Vec<String> {
         "/stats/legal-aid",
         "/recognition",
         "/recognition/experts",
+        // employment help (helper D, issue 16)
+        "/employment",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -396,6 +398,9 @@ async fn every_console_page_shows_words_not_codes_for_every_role_in_both_languag
         uris.push(format!("/grants/{id}/notice"));
     }
     uris.push(format!("/archive/{household}/support"));
+    // employment help (helper D, issue 16): a held fair with a placement, a course with a
+    // trainee, and their pages.
+    uris.extend(crate::employment::pages(&app).await);
 
     let mut opened: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut problems: Vec<String> = Vec::new();

@@ -34,6 +34,8 @@ pub mod recognition;
 // pairing and services (helper K, issue 16)
 pub mod pairing;
 pub mod services;
+// employment help 春风就业 (helper D, issue 16)
+pub mod employment;
 
 use crate::AppState;
 use huzhu_app::Backend;
@@ -68,4 +70,6 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         // pairing and services (helper K, issue 16)
         .merge(pairing::routes::<S>())
         .merge(services::routes::<S>())
+        // employment help (helper D, issue 16)
+        .merge(employment::routes::<S>())
 }
