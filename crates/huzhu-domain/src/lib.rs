@@ -44,3 +44,5 @@ pub mod pairing;
 pub mod services;
 // employment help 春风就业 (helper D, issue 16)
 pub mod employment;
+// bank statement import and matching (helper D, issue 16)
+pub mod statement;

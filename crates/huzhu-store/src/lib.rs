@@ -36,6 +36,8 @@ pub mod pairing;
 pub mod services;
 // employment help 春风就业 (helper D, issue 16)
 pub mod employment;
+// bank statement import and matching (helper D, issue 16)
+pub mod statement;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
 pub use archive::ArchiveStore;
@@ -68,6 +70,8 @@ pub use pairing::PairingStore;
 pub use services::ServiceStore;
 // employment help 春风就业 (helper D, issue 16)
 pub use employment::EmploymentStore;
+// bank statement import and matching (helper D, issue 16)
+pub use statement::StatementStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -240,6 +244,8 @@ pub trait Repo:
     + ServiceStore
     // employment help (helper D, issue 16)
     + EmploymentStore
+    // bank statements (helper D, issue 16)
+    + StatementStore
 {
 }
 
@@ -268,7 +274,9 @@ impl<
             + PairingStore
             + ServiceStore
             // employment help (helper D, issue 16)
-            + EmploymentStore,
+            + EmploymentStore
+            // bank statements (helper D, issue 16)
+            + StatementStore,
     > Repo for T
 {
 }

@@ -152,6 +152,8 @@ crate::pairing::impl_pairing_store!(PgStore);
 crate::services::impl_service_store!(PgStore);
 // employment help (helper D, issue 16)
 crate::employment::impl_employment_store!(PgStore);
+// bank statements (helper D, issue 16)
+crate::statement::impl_statement_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);
 
 impl PgStore {

@@ -255,6 +255,8 @@ crate::pairing::impl_pairing_store!(SqliteStore);
 crate::services::impl_service_store!(SqliteStore);
 // employment help (helper D, issue 16)
 crate::employment::impl_employment_store!(SqliteStore);
+// bank statements (helper D, issue 16)
+crate::statement::impl_statement_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);
 
 impl SqliteStore {

@@ -36,6 +36,8 @@ pub mod pairing;
 pub mod services;
 // employment help 春风就业 (helper D, issue 16)
 pub mod employment;
+// bank statement import and matching (helper D, issue 16)
+pub mod statements;
 
 use crate::AppState;
 use huzhu_app::Backend;
@@ -72,4 +74,6 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(services::routes::<S>())
         // employment help (helper D, issue 16)
         .merge(employment::routes::<S>())
+        // bank statements (helper D, issue 16)
+        .merge(statements::routes::<S>())
 }
