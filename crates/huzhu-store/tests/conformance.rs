@@ -1737,3 +1737,6 @@ mod pairing;
 // employment help (helper D, issue 16)
 #[path = "conformance/employment.rs"]
 mod employment;
+// bank statements (helper D, issue 16)
+#[path = "conformance/statements.rs"]
+mod statements;

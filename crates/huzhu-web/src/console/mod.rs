@@ -59,6 +59,8 @@ mod legal_aid;
 mod recognition;
 // employment help 春风就业 (helper D, issue 16)
 mod employment;
+// bank statements (helper D, issue 16)
+mod statements;
 
 use crate::{ApiError, AppState};
 use askama::Template;
@@ -118,6 +120,8 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         .merge(recognition::routes::<S>())
         // employment help (helper D, issue 16)
         .merge(employment::routes::<S>())
+        // bank statements (helper D, issue 16)
+        .merge(statements::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(crate::headers::console))
@@ -481,6 +485,10 @@ impl Ctx {
             // employment help (helper D, issue 16)
             if actor.can(Capability::SubmitClaim) && actor.role != Role::Member {
                 items.push(("/employment", l.t("就业帮扶", "Employment help")));
+            }
+            // bank statements (helper D, issue 16)
+            if actor.can(Capability::ImportStatements) {
+                items.push(("/statements", l.t("银行对账", "Bank statements")));
             }
         }
         let path = self.path.split('?').next().unwrap_or("/");

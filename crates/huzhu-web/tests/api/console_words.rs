@@ -291,6 +291,8 @@ async fn pages(app: &TestApp) -> Vec<String> {
         "/recognition/experts",
         // employment help (helper D, issue 16)
         "/employment",
+        // bank statements (helper D, issue 16)
+        "/statements",
     ]
     .iter()
     .map(|s| s.to_string())

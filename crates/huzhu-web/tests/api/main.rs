@@ -130,3 +130,5 @@ mod recuperation;
 mod pairing;
 // employment help (helper D, issue 16)
 mod employment;
+// bank statements (helper D, issue 16)
+mod statements;
