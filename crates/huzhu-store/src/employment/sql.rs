@@ -127,6 +127,7 @@ macro_rules! impl_employment_store {
 
             /// A trainee whose course lies in the scope's subtree: its course's id, org id,
             /// state and sessions, and the trainee's attendance and certificate.
+            #[allow(clippy::type_complexity)]
             async fn employment_trainee_of_course<'c>(
                 tx: &mut sqlx::Transaction<'c, <$store as $crate::sql::HasDb>::Db>,
                 id: i64,
@@ -181,7 +182,7 @@ macro_rules! impl_employment_store {
                     new.at,
                     new.by,
                     "employment.create_fair",
-                    &format!("employment_fair {id}"),
+                    &format!("job fair {id}"),
                     &format!(
                         "招聘会 (job fair) {} ({}, {}), {} at {}",
                         new.name,
@@ -268,7 +269,7 @@ macro_rules! impl_employment_store {
                     at,
                     by,
                     &format!("employment.fair_{}", step.code()),
-                    &format!("employment_fair {id}"),
+                    &format!("job fair {id}"),
                     &format!(
                         "招聘会 (job fair) {}: {} ({}) {} ({}) → {} ({}); {reason}",
                         fair.name,
@@ -345,7 +346,7 @@ macro_rules! impl_employment_store {
                     new.at,
                     new.by,
                     "employment.add_post",
-                    &format!("employment_post {id}"),
+                    &format!("post {id}"),
                     &format!(
                         "招聘岗位 (post) at fair {}: {} — {}, {} openings",
                         new.fair_id, new.employer, new.title, new.openings
@@ -448,7 +449,7 @@ macro_rules! impl_employment_store {
                     new.at,
                     new.by,
                     "employment.register",
-                    &format!("employment_seeker {id}"),
+                    &format!("job-seeker {id}"),
                     &format!(
                         "求职登记 (job-seeker registered): {kind} {}, wants {}",
                         match (member, household) {
@@ -575,7 +576,7 @@ macro_rules! impl_employment_store {
                     at,
                     by,
                     "employment.place",
-                    &format!("employment_seeker {seeker}"),
+                    &format!("job-seeker {seeker}"),
                     &format!(
                         "安置就业 (placed): {} in post {post} of fair {} on {placed_on} \
                          ({filled} placed)",
@@ -631,7 +632,7 @@ macro_rules! impl_employment_store {
                     at,
                     by,
                     "employment.withdraw",
-                    &format!("employment_seeker {seeker}"),
+                    &format!("job-seeker {seeker}"),
                     &format!("退出登记 (withdrawn): {}; {reason}", s.name),
                     org_id,
                 )
@@ -669,7 +670,7 @@ macro_rules! impl_employment_store {
                     new.at,
                     new.by,
                     "employment.create_course",
-                    &format!("employment_course {id}"),
+                    &format!("course {id}"),
                     &format!(
                         "技能培训班 (course) {} ({}): {} – {}, {} sessions",
                         new.name, new.trade, new.start_on, new.end_on, new.sessions
@@ -758,7 +759,7 @@ macro_rules! impl_employment_store {
                     at,
                     by,
                     "employment.enrol",
-                    &format!("employment_trainee {id}"),
+                    &format!("trainee {id}"),
                     &format!("报名参训 (enrolled): {} in course {course} ({})", s.name, c.name),
                     org_id,
                 )
@@ -793,7 +794,7 @@ macro_rules! impl_employment_store {
                     at,
                     by,
                     "employment.attend",
-                    &format!("employment_trainee {trainee}"),
+                    &format!("trainee {trainee}"),
                     &format!(
                         "记录出勤 (attendance) course {course}: {attended}/{sessions}; old: {before}"
                     ),
@@ -843,7 +844,7 @@ macro_rules! impl_employment_store {
                     at,
                     by,
                     "employment.finish_course",
-                    &format!("employment_course {course}"),
+                    &format!("course {course}"),
                     &format!(
                         "培训班结业 (course finished): {}, {} trainees",
                         c.name, c.trainee_count
@@ -894,7 +895,7 @@ macro_rules! impl_employment_store {
                     at,
                     by,
                     "employment.certify",
-                    &format!("employment_trainee {trainee}"),
+                    &format!("trainee {trainee}"),
                     &format!(
                         "发放证书 (certificate) {number}, course {course}: {attended}/{sessions} attended"
                     ),

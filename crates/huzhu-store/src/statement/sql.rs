@@ -239,7 +239,7 @@ macro_rules! impl_statement_store {
                         at: new.at,
                         actor: new.by,
                         action: "statement.import",
-                        subject: &format!("bank_statement {statement}"),
+                        subject: &format!("bank statement {statement}"),
                         detail: &format!(
                             "银行对账单导入 (bank statement) {}: {} lines, {matched} matched, \
                              {unmatched} to settle, {duplicates} imported before",
@@ -376,7 +376,7 @@ macro_rules! impl_statement_store {
                         at,
                         actor: by,
                         action: "statement.settle",
-                        subject: &format!("statement_line {line}"),
+                        subject: &format!("statement line {line}"),
                         detail: &format!(
                             "对账单行手工匹配 (settled by hand) to donor {donor} ({donor_name}): \
                              donation {donation}, {money}, 收据 {number}"
@@ -423,7 +423,7 @@ macro_rules! impl_statement_store {
                         at,
                         actor: by,
                         action: "statement.dismiss",
-                        subject: &format!("statement_line {line}"),
+                        subject: &format!("statement line {line}"),
                         detail: &format!("非捐赠 (not a donation): {reason}"),
                         org_id: Some(org_id),
                     },

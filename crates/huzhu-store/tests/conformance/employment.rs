@@ -326,8 +326,9 @@ async fn household<S: ArchiveStore>(s: &S, head: MemberId, n: u32, admit: bool) 
             "2026-03-16",
         ),
     ];
-    for (change, today) in steps {
-        s.archive_step(&e, h.id, &change, "district", day(today), at(3))
+    for (i, (change, today)) in steps.into_iter().enumerate() {
+        let by = if i == 0 { "street" } else { "district" };
+        s.archive_step(&e, h.id, &change, by, day(today), at(3))
             .await
             .unwrap();
     }
