@@ -258,6 +258,22 @@ pub fn action_words(code: &str) -> Option<(&'static str, &'static str)> {
         "bill.paid" => ("缴费到账", "Bill paid"),
         "import.members" => ("导入会员名单", "Roster import"),
         "audit.export" => ("导出审计日志", "Exported the audit log"),
+        // employment help and bank statements (helper D, issue 16)
+        "employment.create_fair" => ("举办招聘会", "Job fair organised"),
+        "employment.add_post" => ("发布招聘岗位", "Post added"),
+        "employment.fair_hold" => ("招聘会已举办", "Job fair held"),
+        "employment.fair_cancel" => ("取消招聘会", "Job fair cancelled"),
+        "employment.register" => ("求职登记", "Job-seeker registered"),
+        "employment.place" => ("安置就业", "Job-seeker placed"),
+        "employment.withdraw" => ("退出求职登记", "Job-seeker withdrawn"),
+        "employment.create_course" => ("开设技能培训班", "Skills course opened"),
+        "employment.enrol" => ("报名参训", "Trainee enrolled"),
+        "employment.attend" => ("记录出勤", "Attendance recorded"),
+        "employment.finish_course" => ("培训班结业", "Course finished"),
+        "employment.certify" => ("发放培训证书", "Certificate issued"),
+        "statement.import" => ("导入银行对账单", "Bank statement imported"),
+        "statement.settle" => ("对账单行手工匹配", "Statement line settled to a donor"),
+        "statement.dismiss" => ("对账单行标为非捐赠", "Statement line marked not a donation"),
         _ => return None,
     })
 }

@@ -147,7 +147,9 @@ pub async fn load_programme_demo<S: Repo>(store: &S) -> Result<bool, AppError> {
     let programmes = load_programmes_only(store).await?;
     // recuperation, procurement (helper M)
     let registers = crate::demo_registers::load_registers_demo(store).await?;
-    Ok(programmes || registers)
+    // employment help (helper D, issue 16)
+    let employment = crate::demo_employment::load_employment_demo(store).await?;
+    Ok(programmes || registers || employment)
 }
 
 async fn load_programmes_only<S: Repo>(store: &S) -> Result<bool, AppError> {

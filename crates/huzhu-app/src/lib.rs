@@ -54,6 +54,11 @@ pub mod pairing;
 pub mod services;
 // FHIR R4 export of decided claims (helper E, issue 18)
 pub mod fhir;
+// employment help 春风就业 (helper D, issue 16)
+pub mod demo_employment;
+pub mod employment;
+// bank statement import and matching (helper D, issue 16)
+pub mod statement;
 
 pub use clock::{Clock, FixedClock, SettableClock, SystemClock};
 pub use error::{AppError, AuthFailure};
@@ -98,6 +103,10 @@ pub mod model {
         PairingPayment, PairingReport, PairingStudent, PublicListing, SponsorRecord, SponsorView,
     };
     pub use huzhu_store::services::{Offer, ServiceRequest, Team};
+    // employment help (helper D, issue 16)
+    pub use huzhu_store::employment::{Course, Fair, Post, Seeker, Trainee};
+    // bank statements (helper D, issue 16)
+    pub use huzhu_store::statement::{Imported, Statement, StatementLine};
 }
 
 /// The backend's name (`sqlite`, `postgres`), for logs and the health route.

@@ -44,3 +44,7 @@ pub mod pairing;
 pub mod services;
 // FHIR R4 export of decided claims (helper E, issue 18)
 pub mod fhir;
+// employment help 春风就业 (helper D, issue 16)
+pub mod employment;
+// bank statement import and matching (helper D, issue 16)
+pub mod statement;

@@ -87,6 +87,8 @@ mod rows;
 mod source;
 // procurement (helper M)
 mod purchases;
+// bank statements (helper D, issue 16)
+mod statements;
 
 pub use format::{FileError, Format};
 pub use members::{MemberField, TEMPLATE_EXAMPLE_ID};
@@ -99,6 +101,8 @@ pub use rows::{Row, RowError, Rows, HEADER_SEARCH_ROWS};
 pub use source::{Progress, ProgressUnit};
 // procurement (helper M)
 pub use purchases::{PurchaseField, PurchaseRecord};
+// bank statements (helper D, issue 16)
+pub use statements::{StatementField, StatementRecord};
 
 use chrono::NaiveDate;
 use header::{Columns, Field};
@@ -163,6 +167,11 @@ impl<R: Read + Seek> Roster<R> {
     /// The rows of a festival-gift purchase list (procurement, helper M).
     pub fn purchases(&mut self) -> Result<Rows<'_, purchases::PurchaseRecord>, FileError> {
         self.rows(|columns| purchases::PurchaseParser { columns })
+    }
+
+    /// The rows of a bank statement (donations, helper D).
+    pub fn statements(&mut self) -> Result<Rows<'_, statements::StatementRecord>, FileError> {
+        self.rows(|columns| statements::StatementParser { columns })
     }
 
     fn rows<'a, F: Field, T, P: RowParser<T> + 'a>(

@@ -34,6 +34,10 @@ pub mod donation;
 // pairing and services (helper K, issue 16)
 pub mod pairing;
 pub mod services;
+// employment help 春风就业 (helper D, issue 16)
+pub mod employment;
+// bank statement import and matching (helper D, issue 16)
+pub mod statement;
 
 pub use accounts::{AccountStore, NewUser, Session, User, UserChange, UserId};
 pub use archive::ArchiveStore;
@@ -64,6 +68,10 @@ pub use recognition::RecognitionStore;
 // pairing and services (helper K, issue 16)
 pub use pairing::PairingStore;
 pub use services::ServiceStore;
+// employment help 春风就业 (helper D, issue 16)
+pub use employment::EmploymentStore;
+// bank statement import and matching (helper D, issue 16)
+pub use statement::StatementStore;
 
 use chrono::{DateTime, Utc};
 use huzhu_domain::member::MemberRecord;
@@ -234,6 +242,10 @@ pub trait Repo:
     // pairing and services (helper K, issue 16)
     + PairingStore
     + ServiceStore
+    // employment help (helper D, issue 16)
+    + EmploymentStore
+    // bank statements (helper D, issue 16)
+    + StatementStore
 {
 }
 
@@ -260,7 +272,11 @@ impl<
             + RecognitionStore
             // pairing and services (helper K, issue 16)
             + PairingStore
-            + ServiceStore,
+            + ServiceStore
+            // employment help (helper D, issue 16)
+            + EmploymentStore
+            // bank statements (helper D, issue 16)
+            + StatementStore,
     > Repo for T
 {
 }

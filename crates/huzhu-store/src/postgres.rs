@@ -150,6 +150,10 @@ crate::recognition::impl_recognition_store!(PgStore);
 // pairing and services (helper K, issue 16)
 crate::pairing::impl_pairing_store!(PgStore);
 crate::services::impl_service_store!(PgStore);
+// employment help (helper D, issue 16)
+crate::employment::impl_employment_store!(PgStore);
+// bank statements (helper D, issue 16)
+crate::statement::impl_statement_store!(PgStore);
 impl_store!(PgStore, Backend::Postgres);
 
 impl PgStore {

@@ -253,6 +253,10 @@ crate::recognition::impl_recognition_store!(SqliteStore);
 // pairing and services (helper K, issue 16)
 crate::pairing::impl_pairing_store!(SqliteStore);
 crate::services::impl_service_store!(SqliteStore);
+// employment help (helper D, issue 16)
+crate::employment::impl_employment_store!(SqliteStore);
+// bank statements (helper D, issue 16)
+crate::statement::impl_statement_store!(SqliteStore);
 impl_store!(SqliteStore, Backend::Sqlite);
 
 impl SqliteStore {

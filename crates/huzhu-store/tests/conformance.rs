@@ -1734,3 +1734,9 @@ mod recognition;
 // pairing and services (helper K, issue 16)
 #[path = "conformance/pairing.rs"]
 mod pairing;
+// employment help (helper D, issue 16)
+#[path = "conformance/employment.rs"]
+mod employment;
+// bank statements (helper D, issue 16)
+#[path = "conformance/statements.rs"]
+mod statements;

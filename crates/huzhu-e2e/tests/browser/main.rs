@@ -24,6 +24,8 @@ mod recuperation;
 // cloud pairing and the 81890 directory (issue 16)
 mod pairing;
 mod services;
+// employment help (helper D, issue 16)
+mod employment;
 
 use huzhu_app::{Clock, SettableClock, SystemClock};
 use huzhu_e2e::{tools_or_skip, Browser, DemoServer, Viewport};

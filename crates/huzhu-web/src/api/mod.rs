@@ -67,6 +67,8 @@ pub const SESSION_COOKIE: &str = "huzhu_session";
         // pairing and services (helper K, issue 16)
         (name = "pairing", description = "云结对：发布、认领、结对与资助 (cloud pairing: publication, claims, pledges)"),
         (name = "services", description = "81890 服务目录与服务申请 (the 81890 service directory and requests)"),
+        // employment help (helper D, issue 16)
+        (name = "employment", description = "春风就业：招聘会、求职登记、安置与技能培训 (employment help: job fairs, job-seekers, placements and skills courses)"),
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&SecuritySchemes)

@@ -230,7 +230,7 @@ fn too_large() -> PageError {
 }
 
 /// Reads the uploaded file (the form's `file` part), refusing more than [`UPLOAD_LIMIT`].
-async fn read_upload(mut mp: Multipart) -> Result<(String, Vec<u8>), PageError> {
+pub(super) async fn read_upload(mut mp: Multipart) -> Result<(String, Vec<u8>), PageError> {
     let bad = |m: String| PageError::invalid("file", m);
     while let Some(mut field) = mp
         .next_field()

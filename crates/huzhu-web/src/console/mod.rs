@@ -65,6 +65,10 @@ mod recognition_public;
 // cloud pairing and the 81890 directory (issue 16)
 mod pairing;
 mod services;
+// employment help 春风就业 (helper D, issue 16)
+mod employment;
+// bank statements (helper D, issue 16)
+mod statements;
 
 use crate::{ApiError, AppState};
 use askama::Template;
@@ -130,6 +134,10 @@ pub fn routes<S: Backend>() -> Router<AppState<S>> {
         // cloud pairing and the 81890 directory (issue 16)
         .merge(pairing::routes::<S>())
         .merge(services::routes::<S>())
+        // employment help (helper D, issue 16)
+        .merge(employment::routes::<S>())
+        // bank statements (helper D, issue 16)
+        .merge(statements::routes::<S>())
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn(crate::headers::console))
@@ -502,6 +510,14 @@ impl Ctx {
             if actor.can(Capability::ManageServices) {
                 items.push(("/services/requests", l.t("81890服务", "81890 services")));
                 items.push(("/stats/services", l.t("服务统计", "Service figures")));
+            }
+            // employment help (helper D, issue 16)
+            if actor.can(Capability::SubmitClaim) && actor.role != Role::Member {
+                items.push(("/employment", l.t("就业帮扶", "Employment help")));
+            }
+            // bank statements (helper D, issue 16)
+            if actor.can(Capability::ImportStatements) {
+                items.push(("/statements", l.t("银行对账", "Bank statements")));
             }
         }
         let path = self.path.split('?').next().unwrap_or("/");

@@ -299,6 +299,10 @@ async fn pages(app: &TestApp) -> Vec<String> {
         "/services/requests",
         "/services/teams",
         "/stats/services?from=2026-11-01&to=2026-11-30",
+        // employment help (helper D, issue 16)
+        "/employment",
+        // bank statements (helper D, issue 16)
+        "/statements",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -460,6 +464,9 @@ async fn every_console_page_shows_words_not_codes_for_every_role_in_both_languag
         uris.push(format!("/grants/{id}/notice"));
     }
     uris.push(format!("/archive/{household}/support"));
+    // employment help (helper D, issue 16): a held fair with a placement, a course with a
+    // trainee, and their pages.
+    uris.extend(crate::employment::pages(&app).await);
 
     let mut opened: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut problems: Vec<String> = Vec::new();

@@ -132,3 +132,7 @@ mod recuperation;
 mod pairing;
 // pairing and services console pages (helper C, issue 16)
 mod console_pairing;
+// employment help (helper D, issue 16)
+mod employment;
+// bank statements (helper D, issue 16)
+mod statements;

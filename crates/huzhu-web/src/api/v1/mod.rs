@@ -36,6 +36,10 @@ pub mod pairing;
 pub mod services;
 // FHIR R4 export (helper E, issue 18)
 pub mod fhir;
+// employment help 春风就业 (helper D, issue 16)
+pub mod employment;
+// bank statement import and matching (helper D, issue 16)
+pub mod statements;
 
 use crate::AppState;
 use huzhu_app::Backend;
@@ -72,4 +76,8 @@ pub(crate) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
         .merge(services::routes::<S>())
         // FHIR R4 export (helper E, issue 18)
         .merge(fhir::routes::<S>())
+        // employment help (helper D, issue 16)
+        .merge(employment::routes::<S>())
+        // bank statements (helper D, issue 16)
+        .merge(statements::routes::<S>())
 }
