@@ -318,11 +318,20 @@ impl Browser {
     {
         let start = Instant::now();
         loop {
-            if check().await? {
-                return Ok(());
-            }
+            // A check that fails is "not yet": an element read while the page is being
+            // replaced (a form's redirect, an htmx swap) goes stale under it. The last such
+            // failure is reported if the wait runs out.
+            let last = match check().await {
+                Ok(true) => return Ok(()),
+                Ok(false) => None,
+                Err(e) => Some(e),
+            };
             if start.elapsed() > WAIT {
-                bail!("waited in vain: {what} (on {})", self.path().await?);
+                let on = self.path().await?;
+                match last {
+                    Some(e) => bail!("waited in vain: {what} (on {on}): {e:#}"),
+                    None => bail!("waited in vain: {what} (on {on})"),
+                }
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

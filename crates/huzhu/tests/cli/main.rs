@@ -8,3 +8,4 @@ mod money;
 mod programme;
 mod roster;
 mod user;
+mod receipts_kill;
