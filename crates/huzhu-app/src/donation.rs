@@ -49,6 +49,7 @@ pub struct DonationRequest {
     #[serde(default)]
     pub consent: bool,
     /// `cash`, `card`, `bank_transfer` or `online`.
+    #[schema(pattern = "^(cash|card|bank_transfer|online)$")]
     pub channel: String,
     pub amount_fen: i64,
     /// The day of the gift (default today, Beijing); never in the future.

@@ -167,6 +167,7 @@ impl PaymentBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = PairingReportBody)]
 pub struct ReportBody {
     pub id: i64,
     pub written_on: NaiveDate,
@@ -299,6 +300,7 @@ async fn show<S: Backend>(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(as = PairingPaymentRequest)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentRequest {
     pub amount_fen: i64,
@@ -347,6 +349,7 @@ async fn payment<S: Backend>(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportRequest {
+    #[schema(pattern = "\\S", max_length = 2000)]
     pub body: String,
 }
 
@@ -478,8 +481,10 @@ async fn public_show<S: Backend>(
 #[serde(deny_unknown_fields)]
 pub struct ClaimRequest {
     /// `member`, `unit` or `person`.
+    #[schema(pattern = "^(member|unit|person)$")]
     pub kind: String,
     /// The sponsor's name, or the unit's.
+    #[schema(pattern = "\\S", max_length = 50)]
     pub name: String,
     /// An 11-digit mobile number.
     pub phone: String,

@@ -238,6 +238,7 @@ impl ExpertBody {
 #[serde(deny_unknown_fields)]
 pub struct CallRequest {
     pub year: i32,
+    #[schema(pattern = "\\S", max_length = 2000)]
     pub name: String,
     pub quota: i32,
     pub opens_on: NaiveDate,
@@ -252,7 +253,9 @@ pub struct CallRequest {
 #[serde(deny_unknown_fields)]
 pub struct NominationRequest {
     pub member_id: i64,
+    #[schema(pattern = "\\S", max_length = 2000)]
     pub field: String,
+    #[schema(pattern = "\\S", max_length = 2000)]
     pub achievements: String,
     pub field_years: u32,
     pub city_years: u32,
@@ -266,7 +269,9 @@ pub struct NominationRequest {
 #[serde(deny_unknown_fields)]
 pub struct ExpertRequest {
     /// The expert's unit (an org code).
+    #[schema(pattern = "^[A-Za-z0-9-]{1,32}$")]
     pub org: String,
+    #[schema(pattern = "\\S", max_length = 2000)]
     pub name: String,
     #[serde(default)]
     pub title: String,
@@ -277,6 +282,7 @@ pub struct ExpertRequest {
 pub struct ScoreRequest {
     pub expert_id: i64,
     /// 0–100.
+    #[schema(minimum = 0, maximum = 100)]
     pub score: i64,
     #[serde(default)]
     pub note: String,
@@ -286,6 +292,7 @@ pub struct ScoreRequest {
 #[serde(deny_unknown_fields)]
 pub struct RankingRequest {
     /// How many of the ranking to award.
+    #[schema(minimum = 1, maximum = 10000)]
     pub award_count: i32,
 }
 
@@ -295,6 +302,7 @@ pub struct NominationObjectionRequest {
     pub received_on: NaiveDate,
     /// Who objected (never public).
     pub from_whom: Option<String>,
+    #[schema(pattern = "\\S", max_length = 2000)]
     pub content: String,
 }
 
@@ -302,7 +310,9 @@ pub struct NominationObjectionRequest {
 #[serde(deny_unknown_fields)]
 pub struct NominationSettleRequest {
     /// `upheld` (the nominee is withdrawn) or `dismissed`.
+    #[schema(pattern = "^(upheld|dismissed)$")]
     pub outcome: String,
+    #[schema(pattern = "\\S", max_length = 2000)]
     pub reason: String,
 }
 
