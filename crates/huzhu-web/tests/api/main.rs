@@ -128,3 +128,5 @@ async fn bad_requests_name_the_field_and_unknown_orgs_are_404() {
 mod recuperation;
 // pairing and services (helper K, issue 16)
 mod pairing;
+// forged requests over every route (issue 18)
+mod route_matrix;
