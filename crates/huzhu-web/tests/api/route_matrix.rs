@@ -1549,11 +1549,10 @@ async fn every_console_route_refuses_forged_objects_and_strangers() {
                             ));
                         }
                     }
-                    Some(_) => {
-                        if scoped && f != m {
-                            *reached.entry(path.clone()).or_default() += 1;
-                        }
+                    Some(_) if scoped && f != m => {
+                        *reached.entry(path.clone()).or_default() += 1;
                     }
+                    Some(_) => {}
                 }
             }
         }

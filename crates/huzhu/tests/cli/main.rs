@@ -8,3 +8,5 @@ mod money;
 mod programme;
 mod roster;
 mod user;
+// the API contract, schemathesis (issue 18)
+mod contract;

@@ -257,6 +257,7 @@ pub struct AddRecipientBody {
     /// 添加理由
     #[schema(pattern = "\\S")]
     pub reason: String,
+    #[schema(minimum = 0, maximum = 200_000)]
     pub cash_fen: i64,
     #[serde(default)]
     pub gift_pack: bool,

@@ -220,7 +220,7 @@ struct ListQuery {
     /// Only this donor's gifts.
     donor: Option<i64>,
     /// `expected` or `received`.
-    #[param(pattern = "^(expected|received)$")]
+    #[param(pattern = "^(expected|received)?$")]
     state: Option<String>,
     /// Page size.
     #[param(minimum = 1, maximum = 1000, default = 100)]
@@ -238,7 +238,7 @@ struct DonorQuery {
 #[into_params(parameter_in = Query)]
 struct ThanksQuery {
     /// The city federation (an org code of it); default: every federation.
-    #[param(pattern = "^[A-Za-z0-9-]{1,32}$")]
+    #[param(pattern = "^[A-Za-z0-9-]{0,32}$")]
     org: Option<String>,
 }
 

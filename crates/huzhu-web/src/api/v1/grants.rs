@@ -139,7 +139,7 @@ pub struct AppliedBody {
 #[into_params(parameter_in = Query)]
 struct ListQuery {
     /// Only this state.
-    #[param(pattern = "^(applied|checked|approved|refused|withdrawn|in_batch|paid)$")]
+    #[param(pattern = "^(applied|checked|approved|refused|withdrawn|in_batch|paid)?$")]
     state: Option<String>,
     member: Option<i64>,
     programme: Option<String>,

@@ -150,7 +150,7 @@ pub struct ActivityRequest {
     /// `advice`, `mediation`, `arbitration`, `litigation`.
     #[schema(pattern = "^(advice|mediation|arbitration|litigation)$")]
     pub activity: String,
-    #[schema(max_length = 1000)]
+    #[schema(max_length = 1000, pattern = "\\S")]
     pub note: String,
 }
 
@@ -162,6 +162,7 @@ pub struct CloseRequest {
     pub outcome: String,
     /// The amount recovered for the worker, in fen (0 unless won or mediated).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub recovered_fen: i64,
     #[serde(default)]
     #[schema(max_length = 1000)]
@@ -191,6 +192,7 @@ pub struct LawyerActiveRequest {
 #[into_params(parameter_in = Query)]
 struct ListQuery {
     /// A state code.
+    #[param(pattern = "^(intake|eligible|refused|approved|assigned|handling|closed)$")]
     state: Option<String>,
     /// A dispute kind code.
     #[param(pattern = "^(wages|labour_contract|work_injury|social_insurance|dismissal|other)$")]

@@ -303,6 +303,7 @@ async fn show<S: Backend>(
 #[schema(as = PairingPaymentRequest)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentRequest {
+    #[schema(minimum = 1)]
     pub amount_fen: i64,
     pub paid_on: NaiveDate,
     #[serde(default)]

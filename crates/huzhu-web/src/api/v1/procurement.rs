@@ -219,7 +219,9 @@ pub struct PurchaseInputBody {
     pub supplier: String,
     #[schema(pattern = "\\S", max_length = 100)]
     pub product: String,
+    #[schema(minimum = 1, maximum = 10_000_000)]
     pub quantity: i64,
+    #[schema(minimum = 1, maximum = 10_000_000_000_i64)]
     pub amount_fen: i64,
     pub purchased_on: NaiveDate,
 }
@@ -258,7 +260,7 @@ struct YearQuery {
 #[into_params(parameter_in = Query)]
 struct ReportQuery {
     /// 组织代码 — this org's subtree; the actor's own organisation when absent.
-    #[param(pattern = "^[A-Za-z0-9-]{1,32}$")]
+    #[param(pattern = "^[A-Za-z0-9-]{0,32}$")]
     org: Option<String>,
     /// The calendar year; this year when absent.
     year: Option<i32>,

@@ -237,6 +237,7 @@ impl ExpertBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CallRequest {
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
     #[schema(pattern = "\\S", max_length = 2000)]
     pub name: String,

@@ -191,7 +191,7 @@ pub struct AdmitBaseBody {
     #[serde(default)]
     pub partner_region: bool,
     /// At least 2000 (20%).
-    #[schema(example = 2500, maximum = 10000)]
+    #[schema(example = 2500, maximum = 10000, minimum = 2000)]
     pub discount_bp: u32,
     /// Today when absent.
     pub admitted_on: Option<NaiveDate>,
@@ -223,6 +223,7 @@ pub struct CreateBatchBody {
     pub name: String,
     pub start_on: NaiveDate,
     pub end_on: NaiveDate,
+    #[schema(minimum = 1, maximum = 10000)]
     pub capacity: i64,
     #[serde(default)]
     pub quotas: Vec<QuotaInput>,

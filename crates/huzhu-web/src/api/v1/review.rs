@@ -35,6 +35,7 @@ pub struct ReviewRule {
     #[schema(minimum = 0, maximum = 10000)]
     pub random_share_bp: u32,
     /// Claims whose payable amount is at or above this many fen; null for none.
+    #[schema(minimum = 0)]
     pub amount_threshold_fen: Option<i64>,
     /// Changes the random sample: 0 to 2^63 − 1 (a signed 64-bit integer's range, which every
     /// client can write).
