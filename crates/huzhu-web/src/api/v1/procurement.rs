@@ -213,7 +213,7 @@ pub struct CatalogueInput {
 #[serde(deny_unknown_fields)]
 pub struct PurchaseInputBody {
     /// The unit (in the actor's subtree); the actor's own org when absent.
-    #[schema(pattern = "^[A-Za-z0-9-]{1,32}$")]
+    #[schema(pattern = "^[A-Za-z0-9-]{0,32}$")]
     pub org: Option<String>,
     #[schema(pattern = "\\S", max_length = 100)]
     pub supplier: String,

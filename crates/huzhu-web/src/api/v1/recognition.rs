@@ -241,6 +241,7 @@ pub struct CallRequest {
     pub year: i32,
     #[schema(pattern = "\\S", max_length = 2000)]
     pub name: String,
+    #[schema(minimum = 1, maximum = 1000)]
     pub quota: i32,
     pub opens_on: NaiveDate,
     pub closes_on: NaiveDate,
