@@ -246,8 +246,10 @@ pub struct CallRequest {
     pub opens_on: NaiveDate,
     pub closes_on: NaiveDate,
     /// Years in the field; 5 when absent.
+    #[schema(maximum = 60)]
     pub min_field_years: Option<u32>,
     /// Years full-time in the city; 2 when absent.
+    #[schema(maximum = 60)]
     pub min_city_years: Option<u32>,
 }
 
