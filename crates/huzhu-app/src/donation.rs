@@ -49,7 +49,9 @@ pub struct DonationRequest {
     #[serde(default)]
     pub consent: bool,
     /// `cash`, `card`, `bank_transfer` or `online`.
+    #[schema(pattern = "^(cash|card|bank_transfer|online)$")]
     pub channel: String,
+    #[schema(minimum = 1)]
     pub amount_fen: i64,
     /// The day of the gift (default today, Beijing); never in the future.
     #[serde(default)]

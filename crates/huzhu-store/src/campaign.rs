@@ -530,14 +530,22 @@ macro_rules! impl_campaign_store {
                     .filter(|m| !added.contains(m))
                     .collect();
                 for chunk in rest.chunks($crate::money::sql::IN_CHUNK) {
+                    // Only members in the actor's subtree: another unit's listing (its org,
+                    // who listed it) is as unknown as a missing member.
                     let sql = format!(
                         "SELECT r.member_id, r.id, o.code, o.name, r.listed_by FROM campaign_recipients r \
-                         JOIN orgs o ON o.id = r.org_id WHERE r.campaign_id = $1 \
+                         JOIN orgs o ON o.id = r.org_id \
+                         JOIN members m ON m.id = r.member_id AND m.tenant_id = r.tenant_id \
+                         WHERE r.campaign_id = $1 \
+                         AND ($2 IS NULL OR m.org_id IN (SELECT c.descendant_id \
+                         FROM org_closure c JOIN orgs a ON a.id = c.ancestor_id WHERE a.code = $3)) \
                          AND r.member_id IN ({})",
-                        $crate::sql::placeholders(2, chunk.len())
+                        $crate::sql::placeholders(4, chunk.len())
                     );
                     let mut q = sqlx::query_as::<_, (i64, i64, String, String, String)>(&sql)
-                        .bind(campaign);
+                        .bind(campaign)
+                        .bind(scope.org())
+                        .bind(scope.org());
                     for m in chunk {
                         q = q.bind(*m);
                     }

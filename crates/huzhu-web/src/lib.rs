@@ -161,7 +161,7 @@ async fn health<S: Backend>(State(state): State<AppState<S>>) -> Json<Health> {
 #[into_params(parameter_in = Query)]
 struct OrgQuery {
     /// 组织代码 — only this organisation and its subtree.
-    #[param(example = "LA")]
+    #[param(example = "LA", pattern = "^[A-Za-z0-9-]{1,32}$")]
     under: Option<String>,
 }
 
@@ -233,7 +233,7 @@ async fn list_orgs<S: Backend>(
 #[into_params(parameter_in = Query)]
 struct MemberQuery {
     /// 组织代码 — members of this organisation and its subtree.
-    #[param(example = "LA-01")]
+    #[param(example = "LA-01", pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: String,
     /// `next_after` of the previous page.
     after: Option<i64>,

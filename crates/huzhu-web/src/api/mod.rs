@@ -140,6 +140,7 @@ where
     if writes && operation.security.is_some() {
         document_cross_site_refusal(&mut operation);
     }
+    document_malformed_request(&mut operation);
     let mut paths = Paths::new();
     paths.add_path_operation(P::path(), methods, operation);
     (schemas, paths, method_router)
@@ -176,6 +177,31 @@ fn document_cross_site_refusal(operation: &mut utoipa::openapi::path::Operation)
     }
 }
 
+/// An operation that reads path or query parameters or a body answers 400 when they cannot be
+/// read ([`ApiPath`], [`ApiQuery`], [`ApiJson`]: an id past `i64`, a body cut short), whatever
+/// else its own validation answers 400 for; every such operation says so.
+fn document_malformed_request(operation: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let reads = operation.request_body.is_some()
+        || operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+    let responses = &mut operation.responses.responses;
+    if !reads || responses.contains_key("400") {
+        return;
+    }
+    let body = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("ErrorBody")))
+        .build();
+    responses.insert(
+        "400".to_string(),
+        RefOr::T(
+            ResponseBuilder::new()
+                .description("a parameter or the body cannot be read; `field` names it")
+                .content("application/json", body)
+                .build(),
+        ),
+    );
+}
+
 /// `route!(handler::<S>)`: a handler annotated with `#[utoipa::path]`, ready for
 /// `OpenApiRouter::routes`. Use it in the module that defines the handler.
 macro_rules! route {
@@ -189,6 +215,20 @@ macro_rules! route {
     };
 }
 pub(crate) use route;
+
+/// A page size as a list's `limit` documents it (`minimum = 1, maximum = max, default = 100`):
+/// outside that range the request is refused, never clamped, so that the document is the rule.
+pub(crate) fn page_limit(limit: Option<u32>, max: u32) -> Result<u32, ApiError> {
+    let limit = limit.unwrap_or(100);
+    if (1..=max).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::invalid(
+            "limit",
+            format!("limit 应在1到{max}之间 (limit must be 1..={max})"),
+        ))
+    }
+}
 
 /// A query string, as axum's [`Query`], whose rejection is an [`ApiError`] (a documented JSON
 /// 400) rather than axum's plain-text one.
@@ -230,8 +270,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 format!("请求体无法读取 (cannot read the body): {}", e.body_text()),
             )
         })?;
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        // Read as JSON first: a number written `76810.0` is an integer to JSON Schema (and so
+        // to the document), and is taken as one here too.
+        let mut json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::invalid("body", format!("请求体无效 (invalid JSON body): {e}"))
+        })?;
+        integral_numbers(&mut json);
+        let value = serde_path_to_error::deserialize(json).map_err(|e| {
             let message = e.inner().to_string();
             let mut field = match e.path().to_string() {
                 // The root, or a key not yet read (a body cut short).
@@ -254,10 +299,26 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             }
             ApiError::invalid(&field, format!("请求体无效 (invalid JSON body): {message}"))
         })?;
-        de.end().map_err(|e| {
-            ApiError::invalid("body", format!("请求体无效 (invalid JSON body): {e}"))
-        })?;
         Ok(ApiJson(value))
+    }
+}
+
+/// Numbers with no fractional part (`76810.0`) become integers, within the range a double holds
+/// exactly; any other number is left as it came, for the field's own type to accept or refuse.
+fn integral_numbers(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match v {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64() {
+                if f.fract() == 0.0 && f.abs() < EXACT {
+                    *v = Value::from(f as i64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_numbers),
+        _ => {}
     }
 }
 

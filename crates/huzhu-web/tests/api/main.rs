@@ -136,3 +136,5 @@ mod console_pairing;
 mod employment;
 // bank statements (helper D, issue 16)
 mod statements;
+// forged requests over every route (issue 18)
+mod route_matrix;

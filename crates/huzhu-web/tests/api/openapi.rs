@@ -270,3 +270,79 @@ async fn an_undocumented_api_route_only_meets_the_router_fallback() {
         .await;
     assert!(is_unrouted(&raw), "{}", raw.status);
 }
+
+/// Two types deriving `ToSchema` under one name are one component in the document, and the
+/// second silently replaces the first: an operation then documents the other type's body
+/// (issue 18 found `SettleRequest`, `PaymentRequest` and `ReportBody` twice each). Every
+/// schema's name — the type's, or its `#[schema(as = ...)]` — is unique across the crates the
+/// document draws on.
+#[test]
+fn every_schema_name_in_the_document_belongs_to_one_type() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut names: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for krate in ["huzhu-web", "huzhu-app", "huzhu-domain"] {
+        schema_names(&root.join(krate).join("src"), &mut names);
+    }
+    assert!(
+        names.contains_key("MemberView") && names.contains_key("ErrorBody"),
+        "the scan finds the schemas: {:?}",
+        names.keys().take(10).collect::<Vec<_>>()
+    );
+    let twice: Vec<String> = names
+        .iter()
+        .filter(|(_, at)| at.len() > 1)
+        .map(|(name, at)| format!("{name}: {at:?}"))
+        .collect();
+    assert!(
+        twice.is_empty(),
+        "schema names used by more than one type (give one `#[schema(as = OtherName)]`): {twice:?}"
+    );
+}
+
+fn schema_names(dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<String>>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            schema_names(&path, out);
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if !(line.trim_start().starts_with("#[derive(") && line.contains("ToSchema")) {
+                continue;
+            }
+            // The attributes after the derive, up to the item they annotate.
+            let mut alias = None;
+            for next in lines.iter().skip(i + 1) {
+                let t = next.trim_start();
+                if let Some(rest) = t.strip_prefix("#[schema(as = ") {
+                    alias = rest.split([')', ',']).next().map(|s| s.trim().to_string());
+                }
+                if t.starts_with("#[") || t.starts_with("///") {
+                    continue;
+                }
+                let item = t
+                    .trim_start_matches("pub(crate) ")
+                    .trim_start_matches("pub ");
+                if let Some(rest) = item
+                    .strip_prefix("struct ")
+                    .or_else(|| item.strip_prefix("enum "))
+                {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    let name = alias.clone().unwrap_or(name);
+                    out.entry(name)
+                        .or_default()
+                        .push(format!("{}:{}", path.display(), i + 1));
+                }
+                break;
+            }
+        }
+    }
+}

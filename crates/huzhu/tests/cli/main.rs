@@ -9,3 +9,5 @@ mod programme;
 mod roster;
 mod user;
 mod receipts_kill;
+// the API contract, schemathesis (issue 18)
+mod contract;

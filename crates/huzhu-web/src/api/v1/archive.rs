@@ -344,8 +344,12 @@ impl PublicNoticeBody {
 pub struct PersonRequest {
     #[schema(example = "110105201009010015")]
     pub id_number: String,
+    #[schema(pattern = "\\S")]
     pub name: String,
-    #[schema(example = "child")]
+    #[schema(
+        example = "child",
+        pattern = "^(self|spouse|child|parent|sibling|grandchild|grandparent|other)$"
+    )]
     pub relation: String,
     #[schema(example = "senior_secondary")]
     pub school_level: Option<String>,
@@ -410,6 +414,7 @@ pub struct OpenRequest {
 #[serde(deny_unknown_fields)]
 pub struct VisitRequest {
     pub on: NaiveDate,
+    #[schema(pattern = "\\S", max_length = 500)]
     pub note: String,
 }
 
@@ -418,6 +423,7 @@ pub struct VisitRequest {
 #[serde(deny_unknown_fields)]
 pub struct NoteRequest {
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub note: String,
 }
 
@@ -426,10 +432,14 @@ pub struct NoteRequest {
 #[serde(deny_unknown_fields)]
 pub struct AdmitRequest {
     /// `national`, `provincial`, `city_county`.
-    #[schema(example = "city_county")]
+    #[schema(
+        example = "city_county",
+        pattern = "^(national|provincial|city_county)$"
+    )]
     pub level: String,
     pub level_date: NaiveDate,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub note: String,
 }
 
@@ -437,6 +447,7 @@ pub struct AdmitRequest {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefuseRequest {
+    #[schema(pattern = "\\S", max_length = 500)]
     pub reason: String,
 }
 
@@ -446,6 +457,7 @@ pub struct RefuseRequest {
 pub struct YearlyReviewRequest {
     pub facts: FactsRequest,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub note: String,
 }
 
@@ -454,9 +466,13 @@ pub struct YearlyReviewRequest {
 #[serde(deny_unknown_fields)]
 pub struct ExitRequest {
     /// `retired`, `moved_away`, `deceased`, `by_request` (out of hardship follows a review).
-    #[schema(example = "moved_away")]
+    #[schema(
+        example = "moved_away",
+        pattern = "^(retired|moved_away|deceased|by_request)$"
+    )]
     pub reason: String,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub note: String,
 }
 
@@ -465,17 +481,21 @@ pub struct ExitRequest {
 #[serde(deny_unknown_fields)]
 pub struct ObjectionRequest {
     pub received_on: NaiveDate,
+    #[schema(max_length = 500)]
     pub from_whom: Option<String>,
+    #[schema(pattern = "\\S", max_length = 500)]
     pub content: String,
 }
 
 /// 异议处理
 #[derive(Deserialize, ToSchema)]
+#[schema(as = ObjectionSettleRequest)]
 #[serde(deny_unknown_fields)]
 pub struct SettleRequest {
     /// `upheld` or `dismissed`.
-    #[schema(example = "dismissed")]
+    #[schema(example = "dismissed", pattern = "^(upheld|dismissed)$")]
     pub outcome: String,
+    #[schema(pattern = "\\S", max_length = 500)]
     pub reason: String,
 }
 
@@ -497,12 +517,16 @@ pub struct LapseBody {
 #[into_params(parameter_in = Query)]
 struct ListQuery {
     /// 组织代码 — this subtree (within the actor's); the actor's own org when absent.
+    #[param(pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
     /// A state code.
+    #[param(pattern = "^(applied|visited|reviewed|in_notice|admitted|lapsed|refused|exited)$")]
     state: Option<String>,
     /// `deep`, `relative`, `accident`.
+    #[param(pattern = "^(deep|relative|accident)$")]
     category: Option<String>,
     /// `national`, `provincial`, `city_county`.
+    #[param(pattern = "^(national|provincial|city_county)$")]
     level: Option<String>,
 }
 

@@ -27,7 +27,7 @@ pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
 #[into_params(parameter_in = Query)]
 struct PendingQuery {
     /// 组织代码 — changes of members of this subtree; the actor's own organisation when absent.
-    #[param(example = "LA")]
+    #[param(example = "LA", pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
 }
 

@@ -255,7 +255,9 @@ pub struct CreateCampaignBody {
 pub struct AddRecipientBody {
     pub member: i64,
     /// 添加理由
+    #[schema(pattern = "\\S")]
     pub reason: String,
+    #[schema(minimum = 0, maximum = 200_000)]
     pub cash_fen: i64,
     #[serde(default)]
     pub gift_pack: bool,
@@ -266,6 +268,7 @@ pub struct AddRecipientBody {
 pub struct VisitBody {
     pub date: NaiveDate,
     /// 走访人
+    #[schema(pattern = "\\S")]
     pub visitor: String,
 }
 
@@ -273,6 +276,8 @@ pub struct VisitBody {
 #[into_params(parameter_in = Query)]
 struct PageQuery {
     after: Option<i64>,
+    /// Page size.
+    #[param(minimum = 1, maximum = 1000, default = 100)]
     limit: Option<u32>,
 }
 
@@ -467,7 +472,7 @@ async fn recipients<S: Backend>(
         &actor,
         id,
         q.after.unwrap_or(0),
-        q.limit.unwrap_or(100),
+        crate::api::page_limit(q.limit, 1000)?,
     )
     .await?;
     Ok(Json(list.into_iter().map(RecipientBody::of).collect()))

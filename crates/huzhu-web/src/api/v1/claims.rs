@@ -97,7 +97,7 @@ async fn create<S: Backend>(
 #[into_params(parameter_in = Query)]
 struct ClaimListQuery {
     /// 组织代码 — claims of the members under it; the actor's own organisation when absent.
-    #[param(example = "LA-01-001")]
+    #[param(example = "LA-01-001", pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
     /// States, comma-separated (`computed,reviewed`); all when absent. The work queues: the
     /// window `submitted`, reviewers `expert_review`, approvers `reviewed`, finance `approved`.
@@ -233,7 +233,10 @@ pub struct ActionRequest {
     /// reviewer agrees), `expert_disagree` (advises against, with reasons),
     /// `expert_more_documents` (names the documents needed), `approve`, `reject`, `appeal` or
     /// `reopen`.
-    #[schema(example = "accept")]
+    #[schema(
+        example = "accept",
+        pattern = "^(submit|accept|return|review|send_to_expert|expert_clear|expert_disagree|expert_more_documents|approve|reject|appeal|reopen)$"
+    )]
     pub action: String,
     /// Required for `send_to_expert`, `expert_clear` (the opinion), `expert_disagree` (the
     /// reasons), `reject` and `appeal`.

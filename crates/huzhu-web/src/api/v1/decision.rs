@@ -10,6 +10,6 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefusalRequest {
-    #[schema(example = "查无此人")]
+    #[schema(example = "查无此人", pattern = "\\S", max_length = 200)]
     pub reason: String,
 }

@@ -210,6 +210,7 @@ impl DonorHistoryBody {
 #[serde(deny_unknown_fields)]
 pub struct VoidBody {
     /// 作废原因
+    #[schema(pattern = "\\S", max_length = 200)]
     pub reason: String,
 }
 
@@ -219,7 +220,10 @@ struct ListQuery {
     /// Only this donor's gifts.
     donor: Option<i64>,
     /// `expected` or `received`.
+    #[param(pattern = "^(expected|received)?$")]
     state: Option<String>,
+    /// Page size.
+    #[param(minimum = 1, maximum = 1000, default = 100)]
     limit: Option<u32>,
 }
 
@@ -234,6 +238,7 @@ struct DonorQuery {
 #[into_params(parameter_in = Query)]
 struct ThanksQuery {
     /// The city federation (an org code of it); default: every federation.
+    #[param(pattern = "^[A-Za-z0-9-]{0,32}$")]
     org: Option<String>,
 }
 
@@ -297,7 +302,7 @@ async fn list<S: Backend>(
         &DonationFilter {
             donor: q.donor,
             state: st,
-            limit: q.limit.unwrap_or(100),
+            limit: crate::api::page_limit(q.limit, 1000)?,
         },
     )
     .await?;

@@ -44,11 +44,12 @@ pub struct ItemShares {
 #[serde(deny_unknown_fields)]
 pub struct EnrolRequest {
     /// 基层工会代码.
-    #[schema(example = "LA-01-001")]
+    #[schema(example = "LA-01-001", pattern = "^[A-Za-z0-9-]{1,32}$")]
     pub unit: String,
     /// 互助保障期 (policy id).
     #[schema(example = "hangzhou-2022")]
     pub policy: String,
+    #[schema(min_items = 1)]
     pub items: Vec<ItemShares>,
     /// Only these members (ids); all of the unit's members when absent.
     pub members: Option<Vec<i64>>,
@@ -225,7 +226,7 @@ async fn enrol<S: Backend>(
 #[into_params(parameter_in = Query)]
 struct BillQuery {
     /// 组织代码 — bills of the units under it; the actor's own organisation when absent.
-    #[param(example = "LA-01")]
+    #[param(example = "LA-01", pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
 }
 

@@ -28,7 +28,7 @@ pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
 #[into_params(parameter_in = Query)]
 struct CycleQuery {
     /// 年度 — the policies whose cycle starts in this year.
-    #[param(example = "2022", pattern = "^[0-9]{4}$")]
+    #[param(example = "2022", pattern = "^(20[0-9]{2}|2100)$")]
     cycle: String,
 }
 

@@ -153,6 +153,7 @@ pub struct AppliedBody {
 #[into_params(parameter_in = Query)]
 struct ListQuery {
     /// Only this state.
+    #[param(pattern = "^(applied|checked|approved|refused|withdrawn|in_batch|paid)?$")]
     state: Option<String>,
     member: Option<i64>,
     programme: Option<String>,
@@ -160,6 +161,8 @@ struct ListQuery {
     #[serde(default)]
     awaiting_payout: bool,
     after: Option<i64>,
+    /// Page size.
+    #[param(minimum = 1, maximum = 1000, default = 100)]
     limit: Option<u32>,
 }
 
@@ -167,6 +170,7 @@ struct ListQuery {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
+    #[schema(pattern = "\\S")]
     pub reason: String,
 }
 
@@ -334,7 +338,7 @@ async fn list<S: Backend>(
             campaign: None,
             awaiting_payout: q.awaiting_payout,
             after: q.after.map(GrantId),
-            limit: q.limit.unwrap_or(100),
+            limit: crate::api::page_limit(q.limit, 1000)?,
         },
     )
     .await?;

@@ -45,7 +45,7 @@ pub struct LedgerReportView {
 #[into_params(parameter_in = Query)]
 struct BalancesQuery {
     /// 组织代码 — the ledger of the subtree under it; the actor's own organisation when absent.
-    #[param(example = "LA")]
+    #[param(example = "LA", pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
 }
 
@@ -91,7 +91,7 @@ async fn balances<S: Backend>(
 #[into_params(parameter_in = Query)]
 struct EntriesQuery {
     /// 组织代码 — entries of the subtree under it; the actor's own organisation when absent.
-    #[param(example = "LA")]
+    #[param(example = "LA", pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
     /// Entries with a smaller id than this (the last id of the previous page).
     before: Option<i64>,
@@ -185,15 +185,7 @@ async fn entries<S: Backend>(
 }
 
 fn page_size(limit: Option<u32>) -> Result<u32, ApiError> {
-    let limit = limit.unwrap_or(100);
-    if (1..=500).contains(&limit) {
-        Ok(limit)
-    } else {
-        Err(ApiError::invalid(
-            "limit",
-            "limit 应在1到500之间 (limit must be 1..=500)".into(),
-        ))
-    }
+    crate::api::page_limit(limit, 500)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -201,7 +193,7 @@ fn page_size(limit: Option<u32>) -> Result<u32, ApiError> {
 struct AuditQuery {
     /// 组织代码 — entries of the subtree under it; the actor's own organisation when absent.
     /// Entries written by no organisation are listed only from an organisation with no parent.
-    #[param(example = "LA")]
+    #[param(example = "LA", pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
     /// How many of the latest entries.
     #[param(minimum = 1, maximum = 500, default = 100)]
@@ -215,10 +207,10 @@ struct AuditQuery {
     #[param(example = "staff")]
     actor: Option<String>,
     /// The first day included (China's date), `YYYY-MM-DD`.
-    #[param(example = "2026-12-01")]
+    #[param(example = "2026-12-01", format = Date)]
     from: Option<String>,
     /// The last day included (China's date), `YYYY-MM-DD`.
-    #[param(example = "2026-12-31")]
+    #[param(example = "2026-12-31", format = Date)]
     to: Option<String>,
 }
 
@@ -343,7 +335,7 @@ async fn audit_log<S: Backend>(
 #[into_params(parameter_in = Query)]
 struct AuditExportQuery {
     /// 组织代码 — entries of the subtree under it; the actor's own organisation when absent.
-    #[param(example = "LA")]
+    #[param(example = "LA", pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
     /// One action, e.g. `claim.approve`, `enrolment`, `bill.paid`, `import.members`, `login`.
     #[param(example = "claim.approve")]
@@ -352,10 +344,10 @@ struct AuditExportQuery {
     #[param(example = "staff")]
     actor: Option<String>,
     /// The first day included (China's date), `YYYY-MM-DD`.
-    #[param(example = "2026-12-01")]
+    #[param(example = "2026-12-01", format = Date)]
     from: Option<String>,
     /// The last day included (China's date), `YYYY-MM-DD`.
-    #[param(example = "2026-12-31")]
+    #[param(example = "2026-12-31", format = Date)]
     to: Option<String>,
 }
 

@@ -108,15 +108,20 @@ pub struct OpenCaseRequest {
     /// The member the case is for; a member account leaves it out (themselves).
     pub member_id: Option<i64>,
     /// `wages`, `labour_contract`, `work_injury`, `social_insurance`, `dismissal`, `other`.
-    #[schema(example = "wages")]
+    #[schema(
+        example = "wages",
+        pattern = "^(wages|labour_contract|work_injury|social_insurance|dismissal|other)$"
+    )]
     pub kind: String,
     /// 案情简述
+    #[schema(pattern = "\\S", max_length = 1000)]
     pub summary: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseReasonRequest {
+    #[schema(pattern = "\\S", max_length = 1000)]
     pub reason: String,
 }
 
@@ -124,6 +129,7 @@ pub struct CaseReasonRequest {
 #[serde(deny_unknown_fields)]
 pub struct CaseNoteRequest {
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub note: String,
 }
 
@@ -132,6 +138,7 @@ pub struct CaseNoteRequest {
 pub struct AssignRequest {
     pub lawyer_id: i64,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub note: String,
 }
 
@@ -141,7 +148,9 @@ pub struct ActivityRequest {
     /// The activity's date (not before the assignment, not in the future).
     pub on: NaiveDate,
     /// `advice`, `mediation`, `arbitration`, `litigation`.
+    #[schema(pattern = "^(advice|mediation|arbitration|litigation)$")]
     pub activity: String,
+    #[schema(max_length = 1000, pattern = "\\S")]
     pub note: String,
 }
 
@@ -149,11 +158,14 @@ pub struct ActivityRequest {
 #[serde(deny_unknown_fields)]
 pub struct CloseRequest {
     /// `won`, `mediated`, `withdrawn`, `lost`.
+    #[schema(pattern = "^(won|mediated|withdrawn|lost)$")]
     pub outcome: String,
     /// The amount recovered for the worker, in fen (0 unless won or mediated).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub recovered_fen: i64,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub note: String,
 }
 
@@ -161,8 +173,11 @@ pub struct CloseRequest {
 #[serde(deny_unknown_fields)]
 pub struct LawyerRequest {
     /// The federation whose panel; the actor's own org when absent.
+    #[schema(pattern = "^[A-Za-z0-9-]{1,32}$")]
     pub org: Option<String>,
+    #[schema(pattern = "\\S", max_length = 1000)]
     pub name: String,
+    #[schema(pattern = "\\S", max_length = 1000)]
     pub firm: String,
     pub phone: Option<String>,
 }
@@ -177,8 +192,10 @@ pub struct LawyerActiveRequest {
 #[into_params(parameter_in = Query)]
 struct ListQuery {
     /// A state code.
+    #[param(pattern = "^(intake|eligible|refused|approved|assigned|handling|closed)$")]
     state: Option<String>,
     /// A dispute kind code.
+    #[param(pattern = "^(wages|labour_contract|work_injury|social_insurance|dismissal|other)$")]
     kind: Option<String>,
     /// The work queue: open cases only.
     open: Option<bool>,

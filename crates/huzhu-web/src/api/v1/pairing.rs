@@ -301,6 +301,7 @@ async fn show<S: Backend>(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PairingPaymentRequest {
+    #[schema(minimum = 1)]
     pub amount_fen: i64,
     pub paid_on: NaiveDate,
     #[serde(default)]
@@ -347,6 +348,7 @@ async fn payment<S: Backend>(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportRequest {
+    #[schema(pattern = "\\S", max_length = 2000)]
     pub body: String,
 }
 
@@ -478,8 +480,10 @@ async fn public_show<S: Backend>(
 #[serde(deny_unknown_fields)]
 pub struct ClaimRequest {
     /// `member`, `unit` or `person`.
+    #[schema(pattern = "^(member|unit|person)$")]
     pub kind: String,
     /// The sponsor's name, or the unit's.
+    #[schema(pattern = "\\S", max_length = 50)]
     pub name: String,
     /// An 11-digit mobile number.
     pub phone: String,

@@ -159,7 +159,7 @@ pub struct BatchDetail {
 #[serde(deny_unknown_fields)]
 pub struct BuildBatchRequest {
     /// 组织代码 — pay the approved claims of this subtree.
-    #[schema(example = "HZ")]
+    #[schema(example = "HZ", pattern = "^[A-Za-z0-9-]{1,32}$")]
     pub org: String,
 }
 
@@ -219,7 +219,7 @@ async fn build<S: Backend>(
 #[into_params(parameter_in = Query)]
 struct BatchQuery {
     /// 组织代码 — batches of this subtree; the actor's own organisation when absent.
-    #[param(example = "HZ")]
+    #[param(example = "HZ", pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
 }
 

@@ -201,10 +201,11 @@ impl GiftValueBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueInput {
-    #[schema(example = "四川泸定")]
+    #[schema(example = "四川泸定", pattern = "\\S", max_length = 100)]
     pub region: String,
+    #[schema(pattern = "\\S", max_length = 100)]
     pub supplier: String,
-    #[schema(example = "苹果")]
+    #[schema(example = "苹果", pattern = "\\S", max_length = 100)]
     pub product: String,
 }
 
@@ -212,10 +213,15 @@ pub struct CatalogueInput {
 #[serde(deny_unknown_fields)]
 pub struct PurchaseInputBody {
     /// The unit (in the actor's subtree); the actor's own org when absent.
+    #[schema(pattern = "^[A-Za-z0-9-]{0,32}$")]
     pub org: Option<String>,
+    #[schema(pattern = "\\S", max_length = 100)]
     pub supplier: String,
+    #[schema(pattern = "\\S", max_length = 100)]
     pub product: String,
+    #[schema(minimum = 1, maximum = 10_000_000)]
     pub quantity: i64,
+    #[schema(minimum = 1, maximum = 10_000_000_000_i64)]
     pub amount_fen: i64,
     pub purchased_on: NaiveDate,
 }
@@ -224,6 +230,7 @@ pub struct PurchaseInputBody {
 #[serde(deny_unknown_fields)]
 pub struct FloorBody {
     /// The org whose subtree the floor is for; the actor's own org when absent.
+    #[schema(pattern = "^[A-Za-z0-9-]{1,32}$")]
     pub org: Option<String>,
     pub year: i32,
     /// Basis points (2000 = 20%).
@@ -253,6 +260,7 @@ struct YearQuery {
 #[into_params(parameter_in = Query)]
 struct ReportQuery {
     /// 组织代码 — this org's subtree; the actor's own organisation when absent.
+    #[param(pattern = "^[A-Za-z0-9-]{0,32}$")]
     org: Option<String>,
     /// The calendar year; this year when absent.
     year: Option<i32>,
@@ -262,6 +270,7 @@ struct ReportQuery {
 #[into_params(parameter_in = Query)]
 struct ImportQuery {
     /// The unit the purchases are for; the actor's own org when absent.
+    #[param(pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
     /// The file's name (its extension tells csv from xlsx when the bytes do not).
     file_name: Option<String>,

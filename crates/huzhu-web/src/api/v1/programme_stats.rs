@@ -28,7 +28,7 @@ pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
 #[into_params(parameter_in = Query)]
 struct ProgrammeStatsQuery {
     /// 组织代码 — the figures of this org's subtree; the actor's own organisation when absent.
-    #[param(example = "LA")]
+    #[param(example = "LA", pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
     /// 起始日期 — exits and grants from this day; 1 January of `to`'s year when absent.
     #[param(example = "2026-01-01")]

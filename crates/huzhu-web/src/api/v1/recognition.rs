@@ -240,14 +240,19 @@ impl ExpertBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CallRequest {
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
+    #[schema(pattern = "\\S", max_length = 2000)]
     pub name: String,
+    #[schema(minimum = 1, maximum = 1000)]
     pub quota: i32,
     pub opens_on: NaiveDate,
     pub closes_on: NaiveDate,
     /// Years in the field; 5 when absent.
+    #[schema(maximum = 60)]
     pub min_field_years: Option<u32>,
     /// Years full-time in the city; 2 when absent.
+    #[schema(maximum = 60)]
     pub min_city_years: Option<u32>,
 }
 
@@ -255,7 +260,9 @@ pub struct CallRequest {
 #[serde(deny_unknown_fields)]
 pub struct NominationRequest {
     pub member_id: i64,
+    #[schema(pattern = "\\S", max_length = 2000)]
     pub field: String,
+    #[schema(pattern = "\\S", max_length = 2000)]
     pub achievements: String,
     pub field_years: u32,
     pub city_years: u32,
@@ -269,7 +276,9 @@ pub struct NominationRequest {
 #[serde(deny_unknown_fields)]
 pub struct ExpertRequest {
     /// The expert's unit (an org code).
+    #[schema(pattern = "^[A-Za-z0-9-]{1,32}$")]
     pub org: String,
+    #[schema(pattern = "\\S", max_length = 2000)]
     pub name: String,
     #[serde(default)]
     pub title: String,
@@ -280,6 +289,7 @@ pub struct ExpertRequest {
 pub struct ScoreRequest {
     pub expert_id: i64,
     /// 0–100.
+    #[schema(minimum = 0, maximum = 100)]
     pub score: i64,
     #[serde(default)]
     pub note: String,
@@ -289,6 +299,7 @@ pub struct ScoreRequest {
 #[serde(deny_unknown_fields)]
 pub struct RankingRequest {
     /// How many of the ranking to award.
+    #[schema(minimum = 1, maximum = 10000)]
     pub award_count: i32,
 }
 
@@ -298,6 +309,7 @@ pub struct NominationObjectionRequest {
     pub received_on: NaiveDate,
     /// Who objected (never public).
     pub from_whom: Option<String>,
+    #[schema(pattern = "\\S", max_length = 2000)]
     pub content: String,
 }
 
@@ -305,7 +317,9 @@ pub struct NominationObjectionRequest {
 #[serde(deny_unknown_fields)]
 pub struct NominationSettleRequest {
     /// `upheld` (the nominee is withdrawn) or `dismissed`.
+    #[schema(pattern = "^(upheld|dismissed)$")]
     pub outcome: String,
+    #[schema(pattern = "\\S", max_length = 2000)]
     pub reason: String,
 }
 

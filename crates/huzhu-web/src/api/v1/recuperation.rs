@@ -184,14 +184,14 @@ impl SignUpBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdmitBaseBody {
-    #[schema(example = "千岛湖职工疗休养基地")]
+    #[schema(example = "千岛湖职工疗休养基地", pattern = "\\S", max_length = 200)]
     pub name: String,
-    #[schema(example = "淳安")]
+    #[schema(example = "淳安", pattern = "\\S", max_length = 200)]
     pub region: String,
     #[serde(default)]
     pub partner_region: bool,
     /// At least 2000 (20%).
-    #[schema(example = 2500)]
+    #[schema(example = 2500, maximum = 10000, minimum = 2000)]
     pub discount_bp: u32,
     /// Today when absent.
     pub admitted_on: Option<NaiveDate>,
@@ -201,14 +201,16 @@ pub struct AdmitBaseBody {
 #[serde(deny_unknown_fields)]
 pub struct ReviewBody {
     /// `renew` or `remove`.
-    #[schema(example = "renew")]
+    #[schema(example = "renew", pattern = "^(renew|remove)$")]
     pub step: String,
+    #[schema(pattern = "\\S", max_length = 200)]
     pub reason: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuotaInput {
+    #[schema(pattern = "^[A-Za-z0-9-]{1,32}$")]
     pub org: String,
     pub quota: i64,
 }
@@ -217,9 +219,11 @@ pub struct QuotaInput {
 #[serde(deny_unknown_fields)]
 pub struct CreateBatchBody {
     pub base: i64,
+    #[schema(pattern = "\\S", max_length = 200)]
     pub name: String,
     pub start_on: NaiveDate,
     pub end_on: NaiveDate,
+    #[schema(minimum = 1, maximum = 10000)]
     pub capacity: i64,
     #[serde(default)]
     pub quotas: Vec<QuotaInput>,
@@ -234,14 +238,18 @@ pub struct SignUpInput {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelBody {
+    #[schema(pattern = "\\S", max_length = 200)]
     pub reason: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpendBody {
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub lodging_fen: i64,
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub transport_fen: i64,
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub purchases_fen: i64,
 }
 
@@ -256,6 +264,7 @@ struct BatchQuery {
 #[into_params(parameter_in = Query)]
 struct FiguresQuery {
     /// 组织代码 — this org's subtree; the actor's own organisation when absent.
+    #[param(pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
     /// Batches starting from this day; 1 January of `to`'s year when absent.
     from: Option<NaiveDate>,

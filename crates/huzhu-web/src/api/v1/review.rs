@@ -35,8 +35,11 @@ pub struct ReviewRule {
     #[schema(minimum = 0, maximum = 10000)]
     pub random_share_bp: u32,
     /// Claims whose payable amount is at or above this many fen; null for none.
+    #[schema(minimum = 0)]
     pub amount_threshold_fen: Option<i64>,
-    /// Changes the random sample.
+    /// Changes the random sample: 0 to 2^63 − 1 (a signed 64-bit integer's range, which every
+    /// client can write).
+    #[schema(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     pub seed: u64,
 }
 
@@ -83,7 +86,7 @@ impl ReviewRuleAt {
 #[into_params(parameter_in = Query)]
 struct RuleQuery {
     /// 组织代码 — the org whose rule is read or set; the actor's own org when absent.
-    #[param(example = "HZ")]
+    #[param(example = "HZ", pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
 }
 
@@ -153,6 +156,16 @@ async fn set<S: Backend>(
         amount_threshold_fen,
         seed,
     } = req;
+    if i64::try_from(seed).is_err() {
+        return Err(ApiError::invalid(
+            "seed",
+            format!(
+                "随机种子应在0到{}之间 (seed must be 0..={})",
+                i64::MAX,
+                i64::MAX
+            ),
+        ));
+    }
     let rule = ReviewRuleView {
         all_flagged,
         random_share_bp,

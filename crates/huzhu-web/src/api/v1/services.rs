@@ -161,8 +161,11 @@ async fn directory<S: Backend>(
 #[serde(deny_unknown_fields)]
 pub struct TeamRequest {
     /// The team's org; the actor's own when absent.
+    #[schema(pattern = "^[A-Za-z0-9-]{1,32}$")]
     pub org: Option<String>,
+    #[schema(pattern = "\\S", max_length = 100)]
     pub name: String,
+    #[schema(pattern = "\\S", max_length = 100)]
     pub contact: String,
 }
 
@@ -225,9 +228,13 @@ async fn teams<S: Backend>(
 #[serde(deny_unknown_fields)]
 pub struct OfferRequest {
     pub team: i64,
+    #[schema(pattern = "\\S", max_length = 50)]
     pub kind: String,
+    #[schema(pattern = "\\S", max_length = 100)]
     pub area: String,
+    #[schema(pattern = "\\S", max_length = 100)]
     pub hours: String,
+    #[schema(pattern = "\\S", max_length = 100)]
     pub contact: String,
 }
 
@@ -361,6 +368,7 @@ async fn show<S: Backend>(
 pub struct StepRequest {
     /// `accept` (with `team`), `complete`, `cancel` (with `reason`), `score` (with `score`, by
     /// the member).
+    #[schema(pattern = "^(accept|complete|cancel|score)$")]
     pub step: String,
     pub team: Option<i64>,
     pub reason: Option<String>,

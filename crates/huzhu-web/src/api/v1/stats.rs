@@ -26,7 +26,7 @@ pub(super) fn routes<S: Backend>() -> OpenApiRouter<AppState<S>> {
 #[into_params(parameter_in = Query)]
 struct StatsQuery {
     /// 组织代码 — the figures of this org's subtree; the actor's own organisation when absent.
-    #[param(example = "LA")]
+    #[param(example = "LA", pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
     /// 保障期 — a policy cycle id (`hangzhou-2022`); every cycle when absent.
     #[param(example = "hangzhou-2022")]

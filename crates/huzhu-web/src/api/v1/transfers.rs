@@ -34,11 +34,13 @@ pub struct CreateTransferRequest {
     #[schema(example = "330112199001010011")]
     pub id_number: String,
     /// 姓名
+    #[schema(pattern = "\\S")]
     pub name: String,
     /// 调入单位 — a grassroots unit in the actor's subtree.
-    #[schema(example = "LA-01-001")]
+    #[schema(example = "LA-01-001", pattern = "^[A-Za-z0-9-]{1,32}$")]
     pub to: String,
     /// 调动理由
+    #[schema(pattern = "\\S", max_length = 200)]
     pub reason: String,
 }
 
@@ -46,7 +48,7 @@ pub struct CreateTransferRequest {
 #[into_params(parameter_in = Query)]
 struct PendingQuery {
     /// 组织代码 — requests this subtree decides; the actor's own organisation when absent.
-    #[param(example = "SC")]
+    #[param(example = "SC", pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
 }
 
