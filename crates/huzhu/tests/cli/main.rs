@@ -6,8 +6,8 @@ mod backup;
 mod engine;
 mod money;
 mod programme;
+mod receipts_kill;
 mod roster;
 mod user;
-mod receipts_kill;
 // the API contract, schemathesis (issue 18)
 mod contract;

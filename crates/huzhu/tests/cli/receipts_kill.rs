@@ -36,7 +36,13 @@ fn serve(data: &Path, port: u16, demo: bool) -> Child {
 
 /// One HTTP/1.1 exchange on a fresh connection: the status and the body as JSON (null when
 /// the body is not JSON). `None` when the connection fails or is cut (the server was killed).
-fn call(port: u16, method: &str, path: &str, token: Option<&str>, body: &str) -> Option<(u16, serde_json::Value)> {
+fn call(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &str,
+) -> Option<(u16, serde_json::Value)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(60))).ok()?;
     let auth = token
@@ -54,14 +60,20 @@ fn call(port: u16, method: &str, path: &str, token: Option<&str>, body: &str) ->
     let status: u16 = text.split(' ').nth(1)?.parse().ok()?;
     let (head, rest) = text.split_once("\r\n\r\n")?;
     // The body may come chunked: take the JSON between the first '{' or '[' and the last '}'/']'.
-    let json = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let json = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         let start = rest.find(['{', '['])?;
         let end = rest.rfind(['}', ']'])?;
         &rest[start..=end]
     } else {
         rest
     };
-    Some((status, serde_json::from_str(json).unwrap_or(serde_json::Value::Null)))
+    Some((
+        status,
+        serde_json::from_str(json).unwrap_or(serde_json::Value::Null),
+    ))
 }
 
 fn wait_up(port: u16) {
@@ -135,7 +147,11 @@ fn a_server_killed_while_recording_donations_leaves_every_acknowledged_receipt_a
         c.join().unwrap();
     }
     let acknowledged = acknowledged.lock().unwrap().clone();
-    assert!(acknowledged.len() >= 60, "only {} acknowledged", acknowledged.len());
+    assert!(
+        acknowledged.len() >= 60,
+        "only {} acknowledged",
+        acknowledged.len()
+    );
 
     // A restart, then what the database holds.
     let mut server = serve(&data, port, false);
@@ -150,7 +166,10 @@ fn a_server_killed_while_recording_donations_leaves_every_acknowledged_receipt_a
             "",
         )
         .unwrap();
-        assert_eq!(status, 200, "acknowledged receipt {receipt} is missing: {r}");
+        assert_eq!(
+            status, 200,
+            "acknowledged receipt {receipt} is missing: {r}"
+        );
         assert_eq!(r["amount_fen"].as_i64(), Some(*amount), "{r}");
     }
     server.kill().unwrap();
@@ -175,7 +194,12 @@ fn a_server_killed_while_recording_donations_leaves_every_acknowledged_receipt_a
     }
     for (year, seqs) in &years {
         let expected: Vec<i64> = (1..=seqs.len() as i64).collect();
-        assert_eq!(seqs, &expected, "receipts of {year} are not 1…{}", seqs.len());
+        assert_eq!(
+            seqs,
+            &expected,
+            "receipts of {year} are not 1…{}",
+            seqs.len()
+        );
     }
     let biggest = acknowledged
         .iter()
