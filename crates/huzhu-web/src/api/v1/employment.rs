@@ -296,6 +296,7 @@ pub struct PlaceBody {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(as = EmploymentReasonBody)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
     pub reason: String,
