@@ -7,25 +7,7 @@ use crate::helpers::spawn_app;
 use axum::http::StatusCode;
 use serde_json::json;
 
-/// In-service members of a unit, read from the store.
-async fn members(app: &crate::helpers::TestApp, org: &str) -> Vec<i64> {
-    use huzhu_store::Store;
-    let org = huzhu_domain::org::OrgCode::parse(org).unwrap();
-    app.store
-        .members_under(
-            &org,
-            huzhu_store::Page {
-                after: None,
-                limit: 50,
-            },
-        )
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|m| m.record.status == huzhu_domain::member::EmploymentStatus::InService)
-        .map(|m| m.id.0)
-        .collect()
-}
+use crate::helpers::in_service_members as members;
 
 #[tokio::test]
 async fn a_fair_with_a_post_places_a_registered_member_and_the_figures_count_it() {

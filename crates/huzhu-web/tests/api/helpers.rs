@@ -238,3 +238,23 @@ impl TestApp {
         body["token"].as_str().unwrap().to_string()
     }
 }
+
+/// In-service members of a unit (the first 50 of the unit), read from the store.
+pub async fn in_service_members(app: &TestApp, org: &str) -> Vec<i64> {
+    use huzhu_store::Store;
+    let org = huzhu_domain::org::OrgCode::parse(org).unwrap();
+    app.store
+        .members_under(
+            &org,
+            huzhu_store::Page {
+                after: None,
+                limit: 50,
+            },
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.record.status == huzhu_domain::member::EmploymentStatus::InService)
+        .map(|m| m.id.0)
+        .collect()
+}
