@@ -11,6 +11,7 @@
 //! It can be filtered by days (in China's time), by the account that acted and by action, and
 //! exported as a workbook as filtered; each export is itself written to the log.
 
+use std::borrow::Cow;
 use crate::access::read_scope;
 use crate::{AppError, Clock};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -204,9 +205,8 @@ pub fn audit_xlsx(rows: &[AuditRecord]) -> Result<Vec<u8>, AppError> {
             e.org.as_ref().map(|o| o.to_string()).unwrap_or_default(),
             e.action.clone(),
             action_words(&e.action)
-                .map(|(zh, _)| zh)
-                .unwrap_or("")
-                .to_string(),
+                .map(|(zh, _)| zh.into_owned())
+                .unwrap_or_default(),
             e.subject.clone(),
             e.detail.clone(),
         ];
@@ -219,8 +219,8 @@ pub fn audit_xlsx(rows: &[AuditRecord]) -> Result<Vec<u8>, AppError> {
 }
 
 /// What an action code of the log means: (Chinese, English); None for one not known here.
-pub fn action_words(code: &str) -> Option<(&'static str, &'static str)> {
-    Some(match code {
+pub fn action_words(code: &str) -> Option<(Cow<'static, str>, Cow<'static, str>)> {
+    let (zh, en) = match code {
         "login" => ("登录", "Signed in"),
         "login.failed" => ("登录失败", "Failed sign-in"),
         "logout" => ("退出", "Signed out"),
@@ -274,6 +274,271 @@ pub fn action_words(code: &str) -> Option<(&'static str, &'static str)> {
         "statement.import" => ("导入银行对账单", "Bank statement imported"),
         "statement.settle" => ("对账单行手工匹配", "Statement line settled to a donor"),
         "statement.dismiss" => ("对账单行标为非捐赠", "Statement line marked not a donation"),
+        "claim.export" => ("导出理赔列表", "Exported the claim list"),
+        "claim.search_id_number" => ("按身份证号查找理赔", "Searched claims by ID number"),
+        "user.change" => ("修改账号", "Account changed"),
+        "user.disable" => ("停用账号", "Account disabled"),
+        "user.enable" => ("启用账号", "Account enabled"),
+        "user.password_reset" => ("重置密码", "Password reset"),
+        "campaign.create" => ("发起送温暖活动", "Care campaign created"),
+        "campaign.list" => ("拟定慰问名单", "Recipient list drawn up"),
+        "campaign.visit" => ("走访慰问", "Recipient visited"),
+        "campaign.gift" => ("发放慰问品", "Gift pack handed out"),
+        "campaign.grant" => ("发放慰问金", "Care grants paid"),
+        "grant.apply" => ("申请救助", "Relief applied for"),
+        "grant.document" => ("补交申请材料", "Document handed in"),
+        "grant.check" => ("街道审核救助", "Relief checked"),
+        "grant.approve" => ("批准救助", "Relief approved"),
+        "grant.refuse" => ("不予救助", "Relief refused"),
+        "grant.withdraw" => ("撤回救助申请", "Relief withdrawn"),
+        "grant.batch" => ("救助金列入支付批次", "Relief put in a payout batch"),
+        "grant.pay" => ("救助金已支付", "Relief paid"),
+        "grant.fail" => ("救助金退回", "Relief payment returned"),
+        "fund.deposit" => ("资金入账", "Fund deposit"),
+        "donation.record" => ("登记捐赠", "Donation recorded"),
+        "donation.receive" => ("捐赠到账", "Donation received"),
+        "receipt.void" => ("作废收据", "Receipt voided"),
+        "pairing.publish" => ("发布结对学生", "Student published for pairing"),
+        "pairing.claim" => ("认领结对学生", "Student claimed"),
+        "pairing.confirm" => ("确认结对承诺", "Pledge confirmed"),
+        "pairing.consent" => ("资助人公开致谢意愿", "Sponsor's consent to thanks"),
+        "pairing.payment" => ("登记结对资助款", "Pairing payment recorded"),
+        "pairing.report" => ("发布学生进展", "Progress report posted"),
+        "pairing.withdraw" => ("撤下结对学生", "Student withdrawn from pairing"),
+        "services.team" => ("登记志愿服务队", "Volunteer team registered"),
+        "services.offer" => ("发布服务项目", "Service offered"),
+        "services.request" => ("申请服务", "Service requested"),
+        "services.accept" => ("受理服务申请", "Service request accepted"),
+        "services.complete" => ("服务完成", "Service completed"),
+        "services.cancel" => ("取消服务申请", "Service request cancelled"),
+        "services.score" => ("服务满意度评价", "Service scored"),
+        "legal_aid.add_lawyer" => ("登记援助律师", "Lawyer added to the panel"),
+        "legal_aid.lawyer_active" => ("律师在册状态变更", "Lawyer's panel status changed"),
+        "notice.objection" => ("收到公示异议", "Objection to a notice received"),
+        "notice.objection.settled" => ("处理公示异议", "Objection to a notice settled"),
+        "recuperation.admit_base" => ("认定疗休养基地", "Recuperation base admitted"),
+        "recuperation.renew" => ("疗休养基地复审续期", "Recuperation base renewed"),
+        "recuperation.remove" => ("疗休养基地复审撤销", "Recuperation base removed"),
+        "recuperation.create_batch" => ("安排疗休养批次", "Recuperation batch scheduled"),
+        "recuperation.sign_up" => ("疗休养报名", "Signed up for recuperation"),
+        "recuperation.cancel" => ("取消疗休养报名", "Recuperation sign-up cancelled"),
+        "recuperation.spend" => ("登记疗休养费用", "Recuperation spend recorded"),
+        "procurement.catalogue_add" => ("登记消费帮扶产品", "Product added to the catalogue"),
+        "procurement.floor" => ("设定消费帮扶采购下限", "Purchase floor set"),
+        "procurement.record" => ("登记消费帮扶采购", "Purchase recorded"),
+        "procurement.gift_link" => ("慰问品关联消费帮扶", "Gift packs linked to purchases"),
+        code => return step_words(code),
+    };
+    Some((Cow::Borrowed(zh), Cow::Borrowed(en)))
+}
+
+/// The steps of the case workflows, whose audit codes are `module.step` with the step's own
+/// code: the module's name and the step's label.
+fn step_words(code: &str) -> Option<(Cow<'static, str>, Cow<'static, str>)> {
+    use huzhu_domain::{archive, legal_aid, recognition};
+    let (module, step) = code.split_once('.')?;
+    macro_rules! from {
+        ($steps:path) => {{
+            use $steps as Steps;
+            Steps::ALL
+                .iter()
+                .find(|s| s.code() == step)
+                .map(|s| (s.label_zh(), s.label_en()))
+        }};
+    }
+    // The module named with the step ("困难职工档案：建档").
+    let ((zh, en), (module_zh, module_en)) = match module {
+        "archive" => (from!(archive::StepKind)?, ("困难职工档案", "Hardship archive")),
+        "legal_aid" => (from!(legal_aid::StepKind)?, ("法律援助", "Legal aid")),
+        "recognition" => (from!(recognition::StepKind)?, ("工匠评选", "Recognition")),
         _ => return None,
+    };
+    Some((
+        Cow::Owned(format!("{module_zh}：{zh}")),
+        Cow::Owned(format!("{module_en}: {en}")),
+    ))
+}
+
+/// The kind of object an audit entry's subject names (`legal_aid_case 12`), in both
+/// languages; `None` for a subject that starts otherwise.
+pub fn subject_words(subject: &str) -> Option<(String, String)> {
+    const KINDS: &[(&str, &str, &str)] = &[
+        ("bank statement", "银行对账单", "bank statement"),
+        ("statement line", "对账单行", "statement line"),
+        ("service request", "服务申请", "service request"),
+        ("service team", "志愿服务队", "volunteer team"),
+        ("service", "服务项目", "service"),
+        ("legal_aid_case", "法律援助案件", "legal aid case"),
+        ("legal_aid_lawyer", "援助律师", "lawyer"),
+        ("recuperation_base", "疗休养基地", "recuperation base"),
+        ("recuperation_batch", "疗休养批次", "recuperation batch"),
+        ("recuperation_signup", "疗休养报名", "recuperation sign-up"),
+        ("procurement_catalogue", "消费帮扶产品", "catalogue product"),
+        ("campaign", "送温暖活动", "campaign"),
+        ("recipient", "慰问对象", "recipient"),
+        ("household", "困难职工家庭", "household"),
+        ("nomination", "推荐对象", "nomination"),
+        ("notice", "公示", "notice"),
+        ("pairing", "结对学生", "pairing student"),
+        ("donation", "捐赠", "donation"),
+        ("deposit", "资金入账", "deposit"),
+        ("grant", "救助", "grant"),
+        ("transfer", "调动", "transfer"),
+        ("member", "会员", "member"),
+        ("claim", "理赔", "claim"),
+        ("batch", "支付批次", "batch"),
+        ("bill", "缴费单", "bill"),
+        ("import", "导入", "import"),
+        ("policy", "政策", "policy"),
+        ("user", "账号", "account"),
+        ("org", "组织", "org"),
+    ];
+    KINDS.iter().find_map(|(kind, zh, en)| {
+        let rest = subject.strip_prefix(kind)?;
+        (rest.is_empty() || rest.starts_with([' ', '#']))
+            .then(|| (format!("{zh}{rest}"), format!("{en}{rest}")))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use huzhu_domain::workflow::Action;
+    use std::path::Path;
+
+    /// Every `action: "…"` literal and every `format!("module.{}", …)` prefix in the workspace's
+    /// sources, read from the files.
+    fn written_actions() -> (Vec<String>, Vec<String>) {
+        fn walk(dir: &Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut sources = Vec::new();
+        for krate in ["huzhu-app", "huzhu-store", "huzhu-web", "huzhu"] {
+            walk(&crates.join(krate).join("src"), &mut sources);
+        }
+        let (mut fixed, mut prefixes) = (Vec::new(), Vec::new());
+        for text in &sources {
+            for part in text.split("action: \"").skip(1) {
+                fixed.push(part.split('"').next().unwrap().to_string());
+            }
+            for part in text.split("action: &format!(\"").skip(1) {
+                prefixes.push(part.split(".{").next().unwrap().to_string());
+            }
+        }
+        (fixed, prefixes)
+    }
+
+    #[test]
+    fn every_action_the_code_writes_has_words_in_both_languages() {
+        let (fixed, prefixes) = written_actions();
+        assert!(fixed.len() > 40, "the scan found {} actions", fixed.len());
+        // A code is lower case; one without a module may be a claim event's (`claim.pay`).
+        let unlabelled: Vec<&String> = fixed
+            .iter()
+            .filter(|a| a.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.'))
+            .filter(|a| {
+                action_words(a).is_none()
+                    && (a.contains('.') || action_words(&format!("claim.{a}")).is_none())
+            })
+            .collect();
+        assert!(unlabelled.is_empty(), "no words for {unlabelled:?}");
+        // The workflow steps written as `module.step`, step by step.
+        let mut steps: Vec<String> = Vec::new();
+        let claims = [
+            Action::Submit,
+            Action::Accept,
+            Action::Return { missing: vec![] },
+            Action::Compute,
+            Action::Review,
+            Action::SendToExpert { reason: String::new() },
+            Action::ExpertClear { opinion: String::new() },
+            Action::ExpertDisagree { reasons: String::new() },
+            Action::ExpertMoreDocuments { documents: vec![] },
+            Action::Approve,
+            Action::Reject { reason: String::new() },
+            Action::Pay,
+            Action::Appeal { reason: String::new() },
+            Action::Reopen,
+        ];
+        steps.extend(claims.iter().map(|a| format!("claim.{}", a.code())));
+        use huzhu_domain::grant::GrantAction as G;
+        let grants = [
+            G::Check,
+            G::Approve,
+            G::Refuse { reason: String::new() },
+            G::Withdraw,
+            G::Batch,
+            G::Pay,
+            G::Fail,
+        ];
+        steps.extend(grants.iter().map(|a| format!("grant.{}", a.code())));
+        use huzhu_domain::services::RequestStep as R;
+        steps.extend(
+            [R::Accept, R::Complete, R::Cancel, R::Score]
+                .iter()
+                .map(|s| format!("services.{}", s.code())),
+        );
+        use huzhu_domain::recuperation::BaseStep as B;
+        steps.extend(
+            [B::Renew, B::Remove]
+                .iter()
+                .map(|s| format!("recuperation.{}", s.code())),
+        );
+        for s in huzhu_domain::archive::StepKind::ALL {
+            steps.push(format!("archive.{}", s.code()));
+        }
+        for s in huzhu_domain::legal_aid::StepKind::ALL {
+            steps.push(format!("legal_aid.{}", s.code()));
+        }
+        for s in huzhu_domain::recognition::StepKind::ALL {
+            steps.push(format!("recognition.{}", s.code()));
+        }
+        let unlabelled: Vec<&String> = steps
+            .iter()
+            .filter(|a| action_words(a).is_none())
+            .collect();
+        assert!(unlabelled.is_empty(), "no words for {unlabelled:?}");
+        // Every module that writes `module.{step}` is one of those checked above.
+        let known = [
+            "claim",
+            "grant",
+            "services",
+            "recuperation",
+            "archive",
+            "legal_aid",
+            "recognition",
+        ];
+        for p in &prefixes {
+            assert!(known.contains(&p.as_str()), "steps of {p} are not checked");
+        }
+        let (zh, en) = action_words("legal_aid.assign").unwrap();
+        assert_eq!((zh.as_ref(), en.as_ref()), ("法律援助：指派律师", "Legal aid: lawyer assigned"));
+    }
+
+    #[test]
+    fn a_subject_names_its_kind_in_words() {
+        assert_eq!(
+            subject_words("legal_aid_case 12"),
+            Some(("法律援助案件 12".into(), "legal aid case 12".into()))
+        );
+        assert_eq!(
+            subject_words("service request 3").map(|w| w.0),
+            Some("服务申请 3".into())
+        );
+        assert_eq!(
+            subject_words("member #4 3301**********0024").map(|w| w.0),
+            Some("会员 #4 3301**********0024".into())
+        );
+        // A prefix of another word is not a kind.
+        assert_eq!(subject_words("members of GS"), None);
+        assert_eq!(subject_words("导出会员名单 member list of GS"), None);
+    }
 }

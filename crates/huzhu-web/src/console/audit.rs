@@ -130,8 +130,18 @@ impl AuditPage<'_> {
     }
 
     /// What an action code means, in the page's language ("" for one not known).
-    fn action_label(&self, code: &str) -> &'static str {
-        audit::action_words(code).map_or("", |(zh, en)| self.c.t(zh, en))
+    fn action_label(&self, code: &str) -> String {
+        audit::action_words(code).map_or_else(String::new, |(zh, en)| {
+            self.c.t(zh.as_ref(), en.as_ref()).to_string()
+        })
+    }
+
+    /// A subject with the kind of object it names in the page's language (`法律援助案件 12`).
+    fn subject(&self, text: &str) -> String {
+        match audit::subject_words(text) {
+            Some((zh, en)) => self.shown(self.c.t(&zh, &en)),
+            None => self.shown(text),
+        }
     }
 }
 
@@ -163,7 +173,7 @@ async fn show_page<S: Backend>(state: &AppState<S>, c: &Ctx, q: AuditQuery) -> P
         .map(|a| ActionChoice {
             selected: a == chosen,
             label: audit::action_words(&a)
-                .map(|(zh, en)| c.t(zh, en).to_string())
+                .map(|(zh, en)| c.t(zh.as_ref(), en.as_ref()).to_string())
                 .unwrap_or_else(|| a.clone()),
             value: a,
         })

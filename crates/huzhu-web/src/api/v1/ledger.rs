@@ -261,7 +261,7 @@ pub struct AuditEntryView {
     /// e.g. `claim.approve`, `enrolment`, `payout.bank_file`, `review.rule`.
     pub action: String,
     /// The action in Chinese, when known (审批通过, 单位参保, …).
-    pub action_label: Option<&'static str>,
+    pub action_label: Option<String>,
     pub subject: String,
     pub detail: String,
     /// The organisation in whose subtree the action happened; absent for an entry written by no
@@ -320,7 +320,7 @@ async fn audit_log<S: Backend>(
                     id,
                     at,
                     actor,
-                    action_label: audit::action_words(&action).map(|(zh, _)| zh),
+                    action_label: audit::action_words(&action).map(|(zh, _)| zh.into_owned()),
                     action,
                     subject,
                     detail,
