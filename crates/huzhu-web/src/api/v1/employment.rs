@@ -242,7 +242,11 @@ impl CourseBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FairInputBody {
-    #[schema(example = "2026年春风行动网上招聘会", pattern = "\\S", max_length = 200)]
+    #[schema(
+        example = "2026年春风行动网上招聘会",
+        pattern = "\\S",
+        max_length = 200
+    )]
     pub name: String,
     /// `online` or `on_site`.
     #[schema(example = "online", pattern = "^(online|on_site)$")]
