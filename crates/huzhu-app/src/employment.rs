@@ -447,13 +447,13 @@ pub async fn figures<S: Repo>(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Dashboard, AppError> {
+    require_office(actor)?;
     if from > to {
         return Err(AppError::invalid(
             "from",
             "起始日期晚于截止日期 (the start date is after the end date)".into(),
         ));
     }
-    require_office(actor)?;
     let scope = read_scope(store, actor, Capability::SubmitClaim, org).await?;
     let code = org.unwrap_or(&actor.org).clone();
     let names: BTreeMap<String, String> = huzhu_store::Store::orgs_under(store, Some(&code))

@@ -242,13 +242,18 @@ impl CourseBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FairInputBody {
-    #[schema(example = "2026年春风行动网上招聘会")]
+    #[schema(
+        example = "2026年春风行动网上招聘会",
+        pattern = "\\S",
+        max_length = 200
+    )]
     pub name: String,
     /// `online` or `on_site`.
-    #[schema(example = "online")]
+    #[schema(example = "online", pattern = "^(online|on_site)$")]
     pub mode: String,
     pub held_on: NaiveDate,
-    /// The place, or the website of an online fair.
+    /// The place, or the website of an online fair: required for both.
+    #[schema(example = "西湖区职工服务中心", pattern = "\\S", max_length = 200)]
     pub venue: String,
 }
 
@@ -256,20 +261,22 @@ pub struct FairInputBody {
 #[serde(deny_unknown_fields)]
 pub struct FairStepBody {
     /// `hold` or `cancel`.
-    #[schema(example = "hold")]
+    #[schema(example = "hold", pattern = "^(hold|cancel)$")]
     pub step: String,
     /// Required to cancel.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub reason: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostInputBody {
-    #[schema(example = "杭州某物流有限公司")]
+    #[schema(example = "杭州某物流有限公司", pattern = "\\S", max_length = 200)]
     pub employer: String,
-    #[schema(example = "仓储管理员")]
+    #[schema(example = "仓储管理员", pattern = "\\S", max_length = 200)]
     pub title: String,
+    #[schema(example = 10, minimum = 1, maximum = 10_000)]
     pub openings: i64,
 }
 
@@ -281,9 +288,11 @@ pub struct SeekerInputBody {
     /// An admitted household of the actor's subtree (阳光就业).
     pub household: Option<i64>,
     /// The graduate's name (阳光就业).
+    #[schema(pattern = "\\S", max_length = 200)]
     pub name: Option<String>,
     /// The work wanted.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub wanted: String,
 }
 
@@ -299,18 +308,21 @@ pub struct PlaceBody {
 #[schema(as = EmploymentReasonBody)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
+    #[schema(pattern = "\\S", max_length = 200)]
     pub reason: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CourseInputBody {
-    #[schema(example = "电工技能培训班")]
+    #[schema(example = "电工技能培训班", pattern = "\\S", max_length = 200)]
     pub name: String,
-    #[schema(example = "电工")]
+    #[schema(example = "电工", pattern = "\\S", max_length = 200)]
     pub trade: String,
     pub start_on: NaiveDate,
+    /// Not before `start_on`.
     pub end_on: NaiveDate,
+    #[schema(example = 20, minimum = 1, maximum = 1000)]
     pub sessions: i64,
 }
 
@@ -323,7 +335,8 @@ pub struct EnrolBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttendBody {
-    /// Sessions attended so far (replaces what was recorded).
+    /// Sessions attended so far (replaces what was recorded), at most the course's sessions.
+    #[schema(example = 18, minimum = 0)]
     pub attended: i64,
 }
 
@@ -331,6 +344,7 @@ pub struct AttendBody {
 #[into_params(parameter_in = Query)]
 struct FiguresQuery {
     /// 组织代码 — this org's subtree; the actor's own organisation when absent.
+    #[param(example = "XH", pattern = "^[A-Za-z0-9-]{1,32}$")]
     org: Option<String>,
     /// From this day; 1 January of `to`'s year when absent.
     from: Option<NaiveDate>,
