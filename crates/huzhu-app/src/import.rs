@@ -19,11 +19,33 @@ use huzhu_store::{
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::io::{Read, Seek, SeekFrom};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use tokio::sync::mpsc;
 
-/// Rows per transaction: fewer, larger commits (issue 13; 500 before) while a batch still
-/// holds the SQLite write lock for well under the 300 ms a waiting write may take.
+/// Rows of a batch at the start of an import, and of every org batch: fewer, larger commits
+/// (issue 13; 500 before) while a batch still holds the SQLite write lock for well under the
+/// 300 ms a waiting write may take.
 pub const BATCH_ROWS: usize = 1_000;
+
+/// The most rows of a member batch: its ID numbers are one `IN` list, well inside SQLite's
+/// 32,766 and PostgreSQL's 65,535 parameters.
+pub const MAX_BATCH_ROWS: usize = 16_000;
+
+/// How long a member batch's transaction should take. Batches grow from [`BATCH_ROWS`] to this
+/// much of the rate the store has shown (issue 13): a commit rewrites every index page the
+/// batch touched, so at 1,000 rows a batch the commits wrote each page many times over; and a
+/// write waiting for its turn beside the import still waits at most about this long.
+pub const BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(80);
+
+/// The batch size the writer asks the parser for, from the rows and time of its last batch.
+fn next_batch_rows(rows: usize, took: std::time::Duration) -> usize {
+    let micros = took.as_micros().max(1);
+    let fit = (rows as u128 * BATCH_TIME.as_micros() / micros) as usize;
+    // Grow by at most half at a time: one fast batch does not make a huge next one.
+    fit.clamp(BATCH_ROWS, MAX_BATCH_ROWS)
+        .min(rows.max(BATCH_ROWS) * 3 / 2)
+}
 
 /// Where progress and bad rows go as the import runs (a progress bar and an error file in the
 /// CLI; a job record in the web console).
@@ -102,8 +124,13 @@ fn digest<R: Read + Seek>(reader: &mut R) -> std::io::Result<String> {
     Ok(crate::digest::hex(&hasher.finalize()))
 }
 
-/// Parses on a blocking thread, sending batches; returns the receiving end.
-fn spawn_parser<R, T, F>(file: RosterFile<R>, open_rows: F) -> mpsc::Receiver<Msg<T>>
+/// Parses on a blocking thread, sending batches of `batch` rows (the writer may change it as
+/// it goes); returns the receiving end.
+fn spawn_parser<R, T, F>(
+    file: RosterFile<R>,
+    batch: Arc<AtomicUsize>,
+    open_rows: F,
+) -> mpsc::Receiver<Msg<T>>
 where
     R: Read + Seek + Send + 'static,
     T: Send + 'static,
@@ -148,7 +175,8 @@ where
                     }),
                     None => {}
                 }
-                if end || good.len() >= BATCH_ROWS || bad.len() >= BATCH_ROWS {
+                if end || good.len() >= batch.load(Ordering::Relaxed) || bad.len() >= BATCH_ROWS
+                {
                     let msg = Msg::Rows {
                         good: std::mem::take(&mut good),
                         cells: std::mem::take(&mut cells),
@@ -249,7 +277,10 @@ where
 {
     let file_name = file.file_name.clone();
     let today = clock.today();
-    let mut rx = spawn_parser(file, move |roster: &mut Roster<R>| roster.members(today));
+    let batch = Arc::new(AtomicUsize::new(BATCH_ROWS));
+    let mut rx = spawn_parser(file, batch.clone(), move |roster: &mut Roster<R>| {
+        roster.members(today)
+    });
     let mut give_way = GiveWay::new(store);
     let mut counts = ImportCounts::default();
     let mut import = None;
@@ -281,9 +312,16 @@ where
                 counts.read += good.len() as u64 + bad.len() as u64;
                 counts.rejected += bad.len() as u64;
                 let mut failed = bad;
+                let started = std::time::Instant::now();
                 let outcomes = store
                     .import_member_batch(id, scope, &good, clock.now())
                     .await?;
+                if !good.is_empty() {
+                    batch.store(
+                        next_batch_rows(good.len(), started.elapsed()),
+                        Ordering::Relaxed,
+                    );
+                }
                 for ((row, outcome), cells) in outcomes.into_iter().zip(cells) {
                     if let Some(error) = tally_member(&mut counts, &columns, row, outcome) {
                         failed.push(FailedRow {
@@ -400,7 +438,8 @@ where
     R: Read + Seek + Send + 'static,
 {
     let file_name = file.file_name.clone();
-    let mut rx = spawn_parser(file, |roster: &mut Roster<R>| roster.orgs());
+    let batch = Arc::new(AtomicUsize::new(BATCH_ROWS));
+    let mut rx = spawn_parser(file, batch, |roster: &mut Roster<R>| roster.orgs());
     let mut counts = ImportCounts::default();
     let mut import = None;
     let mut columns = Vec::new();
@@ -590,4 +629,26 @@ pub fn error_report_csv(header: &[String], rows: &[FailedRow]) -> Result<Vec<u8>
     )
     .map_err(|e| AppError::Io(std::io::Error::other(e.to_string())))?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn batches_grow_by_half_at_most_to_the_time_and_size_bounds() {
+        // 1,000 rows in 10 ms: 8,000 would fit in 80 ms, but one step grows by half.
+        assert_eq!(next_batch_rows(1_000, Duration::from_millis(10)), 1_500);
+        // Fast and large: capped.
+        assert_eq!(
+            next_batch_rows(15_000, Duration::from_millis(1)),
+            MAX_BATCH_ROWS
+        );
+        // Slow: shrinks to what fits, never under the first size.
+        assert_eq!(next_batch_rows(10_000, Duration::from_millis(160)), 5_000);
+        assert_eq!(next_batch_rows(1_000, Duration::from_secs(2)), BATCH_ROWS);
+        // A zero-length timing does not divide by zero.
+        assert_eq!(next_batch_rows(2_000, Duration::ZERO), 3_000);
+    }
 }

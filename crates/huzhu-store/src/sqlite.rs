@@ -72,14 +72,26 @@ impl SqliteStore {
         // stale, and each ping is a round trip to the connection's thread — as much as a query.
         // One writing connection: SQLite has one writer at a time, and a single connection makes
         // every transaction's read-then-write upgrade safe from SQLITE_BUSY.
+        //
+        // The writer's short busy timeout is set once the connection is open: the pragmas run
+        // while it opens (journal mode, foreign keys) must wait like any other, or a database
+        // that another process is checkpointing as it closes fails to open with "database is
+        // locked" (it did for `huzhu ledger check` right after a server was stopped).
+        let short_wait = format!("PRAGMA busy_timeout = {}", WRITER_BUSY_TIMEOUT.as_millis());
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
             .acquire_timeout(WRITE_WAIT)
+            .after_connect(move |conn, _| {
+                let short_wait = short_wait.clone();
+                Box::pin(async move {
+                    sqlx::query(&short_wait).execute(&mut *conn).await?;
+                    Ok(())
+                })
+            })
             .connect_with(
                 options
                     .clone()
-                    .busy_timeout(WRITER_BUSY_TIMEOUT)
                     // The writer keeps up to 64 MiB of pages (SQLite's default is 2 MiB): an
                     // import's index pages stay cached from batch to batch instead of being
                     // read back from the file (issue 13). Taken as used, not up front.
@@ -127,10 +139,48 @@ impl SqliteStore {
         // is one connection: the pragma and the migrations run on the same one.)
         let wait = format!("PRAGMA busy_timeout = {}", WRITE_WAIT.as_millis());
         sqlx::query(&wait).execute(&self.pool).await?;
+        // Foreign keys are off while migrations run, as SQLite's way of rebuilding a table
+        // asks (a migration that rebuilds `members` drops the table other tables refer to),
+        // and every foreign key is checked once they have run: a violation fails the start.
+        let applied = || async {
+            let n: Result<i64> = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name = '_sqlx_migrations'",
+            )
+            .fetch_one(&self.pool)
+            .await
+            .map_err(Into::into);
+            match n? {
+                0 => Ok::<i64, crate::StoreError>(0),
+                _ => Ok(sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+                    .fetch_one(&self.pool)
+                    .await?),
+            }
+        };
+        let before = applied().await?;
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&self.pool)
+            .await?;
         let migrated = sqlx::migrate!("./migrations/sqlite").run(&self.pool).await;
+        sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&self.pool)
+            .await?;
         let short = format!("PRAGMA busy_timeout = {}", WRITER_BUSY_TIMEOUT.as_millis());
         sqlx::query(&short).execute(&self.pool).await?;
         migrated?;
+        if applied().await? == before {
+            return Ok(());
+        }
+        let broken: Vec<(String, i64, String)> =
+            sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
+                .fetch_all(&self.pool)
+                .await?;
+        if let Some((table, rowid, parent)) = broken.first() {
+            return Err(crate::StoreError::Corrupt(format!(
+                "after the migrations, {} row(s) break a foreign key: the first is {table} \
+                 row {rowid}, whose {parent} row is missing",
+                broken.len()
+            )));
+        }
         Ok(())
     }
 
