@@ -89,6 +89,14 @@ impl Db {
         Some(Db::Postgres { url, admin, name })
     }
 
+    /// How far into a grant or a settlement the kill may land: PostgreSQL answers them slower.
+    fn kill_window_us(&self) -> u64 {
+        match self {
+            Db::Sqlite(_) => 40_000,
+            Db::Postgres { .. } => 150_000,
+        }
+    }
+
     fn huzhu(&self) -> Command {
         let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("huzhu"));
         cmd.env_remove("HUZHU_DATABASE_URL");
@@ -241,21 +249,38 @@ fn import_rounds(postgres: bool) {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let wait = Duration::from_millis(50 + rng.below(3_000));
+        // A random point: once a random number of the file's rows is stored (0: at once), and
+        // a random few milliseconds more, so the kill lands inside a batch as often as between.
+        let target = expected + rng.below(u64::from(N)) as i64;
+        let extra = Duration::from_millis(rng.below(25));
         let t0 = Instant::now();
         let mut finished = None;
-        while t0.elapsed() < wait {
+        while t0.elapsed() < Duration::from_secs(120) {
             if let Some(s) = child.try_wait().unwrap() {
                 finished = Some(s);
                 break;
             }
-            std::thread::sleep(Duration::from_millis(5));
+            if db.number("SELECT COUNT(*) FROM members") >= target {
+                std::thread::sleep(extra);
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
         }
+        let wait = t0.elapsed();
         kill(&mut child);
         let acknowledged = finished.is_some_and(|s| s.success());
 
         let (members, counted) = members_and_counted(&db);
         let at = format!("round {round}, killed after {wait:?}");
+        eprintln!(
+            "import {at}: {} of {N} rows stored{}",
+            members - expected,
+            if acknowledged {
+                ", the import had ended"
+            } else {
+                ""
+            }
+        );
         assert_eq!(members, counted, "{at}: a batch is half-written");
         assert!(
             members >= expected && members <= expected + i64::from(N),
@@ -368,7 +393,8 @@ fn claim_body(member: i64, invoice: &str) -> String {
 }
 
 /// The claims the maintained statistics count (the top orgs' rows hold their whole subtree).
-const COUNTED_CLAIMS: &str = "SELECT CAST(COALESCE(SUM(s.claims), 0) AS BIGINT) FROM stat_claims s \
+const COUNTED_CLAIMS: &str =
+    "SELECT CAST(COALESCE(SUM(s.claims), 0) AS BIGINT) FROM stat_claims s \
      JOIN orgs o ON o.id = s.org_id WHERE o.parent_id IS NULL AND s.dimension = 'all'";
 
 /// Claims: eight clients submit until the server is killed after a random number of answers.
@@ -426,6 +452,11 @@ fn claim_round(s: &mut Server, rng: &mut Rng, round: usize, members: &[(i64, boo
         assert_eq!(v["state"], "submitted", "{at}: claim {id}: {v}");
     }
     let after = s.db.number("SELECT COUNT(*) FROM claims");
+    eprintln!(
+        "{at}: {} acknowledged, {} stored",
+        acknowledged.len(),
+        after - before
+    );
     assert!(
         after - before >= acknowledged.len() as i64,
         "{at}: {before} → {after}"
@@ -488,13 +519,23 @@ fn campaign_round(
     let path = format!("/api/v1/campaigns/{campaign}/grant");
     let t = staff.clone();
     let client = std::thread::spawn(move || call(port, "POST", &path, Some(&t), ""));
-    let wait = Duration::from_micros(rng.below(40_000));
+    let wait = Duration::from_micros(rng.below(s.db.kill_window_us()));
     std::thread::sleep(wait);
     kill(&mut s.child);
     let answer = client.join().unwrap();
     let at = format!("campaign round {round}, killed after {wait:?}");
     s.restart();
     let (balance_after, grants_after) = campaign_state(s.db, campaign);
+    eprintln!(
+        "{at}: {}, {} grants written ({} members listed this round)",
+        if matches!(answer, Some((200, _))) {
+            "acknowledged"
+        } else {
+            "not acknowledged"
+        },
+        grants_after - grants,
+        listed.len()
+    );
     s.db.ledger_check(&at);
     // Granting again completes the list: then every member listed has a live grant.
     let staff = s.sign_in("city.staff");
@@ -559,7 +600,7 @@ fn payout_round(s: &mut Server, rng: &mut Rng, round: usize) {
     let t = cashier.clone();
     let client =
         std::thread::spawn(move || call(port, "POST", &path, Some(&t), r#"{"failures":[]}"#));
-    let wait = Duration::from_micros(rng.below(40_000));
+    let wait = Duration::from_micros(rng.below(s.db.kill_window_us()));
     std::thread::sleep(wait);
     kill(&mut s.child);
     let answer = client.join().unwrap();
@@ -579,6 +620,15 @@ fn payout_round(s: &mut Server, rng: &mut Rng, round: usize) {
         )
     };
     let (open, pending, paid) = status(s.db);
+    eprintln!(
+        "{at}: {}, batch {}",
+        if matches!(answer, Some((200, _))) {
+            "acknowledged"
+        } else {
+            "not acknowledged"
+        },
+        if open == 1 { "open" } else { "settled" }
+    );
     match &answer {
         Some((200, v)) => {
             assert_eq!(
