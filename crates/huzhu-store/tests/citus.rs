@@ -275,13 +275,13 @@ async fn citus_objections(c: &mut sqlx::PgConnection) -> Vec<String> {
     for k in &keys {
         let from = kind(&k.table);
         match (k.kind.as_str(), &k.refers_to) {
-            ("p" | "u" | "i", _) if from == Some("distributed") => {
-                if !k.columns.iter().any(|c| c == "tenant_id") {
-                    wrong.push(format!(
-                        "{}.{} (unique on {:?}) leaves out tenant_id",
-                        k.table, k.name, k.columns
-                    ));
-                }
+            ("p" | "u" | "i", _)
+                if from == Some("distributed") && !k.columns.iter().any(|c| c == "tenant_id") =>
+            {
+                wrong.push(format!(
+                    "{}.{} (unique on {:?}) leaves out tenant_id",
+                    k.table, k.name, k.columns
+                ));
             }
             ("f", Some((to, to_cols))) => {
                 let to_kind = kind(to);
