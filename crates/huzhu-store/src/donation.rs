@@ -258,13 +258,13 @@ pub(crate) const DONATION_COLUMNS: &str = "d.id, o.code AS org_code, o.name AS o
      r.created_at AS donor_created_at, d.channel, d.amount_fen, d.donated_on, d.programme_id, \
      d.state, d.reference, d.note, d.recorded_by, d.recorded_at, d.received_at";
 
-pub(crate) const DONATION_FROM: &str =
-    "donations d JOIN orgs o ON o.id = d.org_id JOIN donors r ON r.id = d.donor_id";
+pub(crate) const DONATION_FROM: &str = "donations d JOIN orgs o ON o.id = d.org_id JOIN donors r \
+     ON r.tenant_id = d.tenant_id AND r.id = d.donor_id";
 
 pub(crate) const RECEIPT_SELECT: &str = "SELECT c.id, c.donation_id, c.year, c.seq, c.number, \
      c.amount_fen, c.state, p.number AS replaces_number, c.void_reason, c.voided_by, \
      c.voided_at, c.issued_by, c.issued_at FROM receipts c \
-     LEFT JOIN receipts p ON p.id = c.replaces_id";
+     LEFT JOIN receipts p ON p.tenant_id = c.tenant_id AND p.id = c.replaces_id";
 
 pub(crate) const DONOR_COLUMNS: &str =
     "r.id, r.kind, r.name, r.member_id, r.phone, r.bank_account, r.consent, r.created_at";

@@ -67,7 +67,7 @@ pub struct Post {
 
 pub(crate) const POST_SELECT: &str = "SELECT p.id, p.fair_id, e.name AS employer, p.title, \
      p.openings, p.filled FROM employment_posts p \
-     JOIN employment_employers e ON e.id = p.employer_id";
+     JOIN employment_employers e ON e.tenant_id = p.tenant_id AND e.id = p.employer_id";
 
 /// A fair to create (validated by the caller).
 #[derive(Debug, Clone)]
@@ -141,9 +141,9 @@ pub(crate) const SEEKER_SELECT: &str = "SELECT s.id, o.code AS org, o.name AS or
      s.member_id, s.household_id, s.name, s.wanted, s.registered_on, s.state, s.reason, \
      pl.post_id, p.title AS post_title, e.name AS employer, p.fair_id, pl.placed_on \
      FROM employment_seekers s JOIN orgs o ON o.id = s.org_id \
-     LEFT JOIN employment_placements pl ON pl.seeker_id = s.id \
-     LEFT JOIN employment_posts p ON p.id = pl.post_id \
-     LEFT JOIN employment_employers e ON e.id = p.employer_id";
+     LEFT JOIN employment_placements pl ON pl.tenant_id = s.tenant_id AND pl.seeker_id = s.id \
+     LEFT JOIN employment_posts p ON p.tenant_id = pl.tenant_id AND p.id = pl.post_id \
+     LEFT JOIN employment_employers e ON e.tenant_id = p.tenant_id AND e.id = p.employer_id";
 
 /// A skills course 技能培训班 with its trainees (the trainees only when one course is read).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -203,7 +203,8 @@ pub struct Trainee {
 
 pub(crate) const TRAINEE_SELECT: &str = "SELECT t.id, t.course_id, t.seeker_id, s.name, \
      o.code AS org, t.attended, t.certificate_no, t.certified_on FROM employment_trainees t \
-     JOIN employment_seekers s ON s.id = t.seeker_id JOIN orgs o ON o.id = t.org_id";
+     JOIN employment_seekers s ON s.tenant_id = t.tenant_id AND s.id = t.seeker_id JOIN orgs o \
+     ON o.id = t.org_id";
 
 pub trait EmploymentStore: Send + Sync {
     /// Creates a fair of the org `new.org`, planned.

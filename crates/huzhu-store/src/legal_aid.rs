@@ -238,8 +238,8 @@ pub(crate) const CASE_COLUMNS: &str = "c.id, c.tenant_id, c.org_id, o.code AS or
      c.closed_on, c.reason";
 
 pub(crate) const CASE_FROM: &str = "legal_aid_cases c JOIN orgs o ON o.id = c.org_id \
-     JOIN members m ON m.id = c.member_id \
-     LEFT JOIN legal_aid_lawyers l ON l.id = c.lawyer_id";
+     JOIN members m ON m.tenant_id = c.tenant_id AND m.id = c.member_id \
+     LEFT JOIN legal_aid_lawyers l ON l.tenant_id = c.tenant_id AND l.id = c.lawyer_id";
 
 pub(crate) const LAWYER_COLUMNS: &str = "l.id, o.code AS org_code, o.name AS org_name, l.name, \
      l.firm, l.phone, l.active";

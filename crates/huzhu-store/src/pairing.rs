@@ -482,7 +482,8 @@ macro_rules! impl_pairing_store {
                     .await?;
                     let identity: Option<String> = if consent {
                         sqlx::query_scalar(&format!(
-                            "SELECT {} FROM pairing_students p JOIN grants g ON g.id = p.grant_id \
+                            "SELECT {} FROM pairing_students p JOIN grants g \
+                             ON g.tenant_id = p.tenant_id AND g.id = p.grant_id \
                              WHERE p.id = $1",
                             $crate::pairing::STUDENT_NAME
                         ))
@@ -930,7 +931,8 @@ macro_rules! impl_pairing_store {
                 let (org_id, tenant) = Self::pairing_scope(&mut tx, student, scope).await?;
                 let sid: Option<i64> = sqlx::query_scalar(
                     "SELECT s.id FROM pairing_students p JOIN pairing_sponsors s \
-                     ON s.id = p.sponsor_id WHERE p.id = $1 AND p.state = 'pledged'",
+                     ON s.tenant_id = p.tenant_id AND s.id = p.sponsor_id \
+                     WHERE p.id = $1 AND p.state = 'pledged'",
                 )
                 .bind(student)
                 .fetch_optional(&mut *tx)
@@ -1027,7 +1029,8 @@ macro_rules! impl_pairing_store {
             ) -> $crate::Result<Vec<$crate::pairing::PairingReport>> {
                 let rows: Vec<(i64, chrono::NaiveDate, String)> = sqlx::query_as(&format!(
                     "SELECT r.id, r.written_on, r.body FROM pairing_reports r \
-                     JOIN pairing_students p ON p.id = r.student_id WHERE r.student_id = $1 \
+                     JOIN pairing_students p ON p.tenant_id = r.tenant_id AND p.id = r.student_id \
+                     WHERE r.student_id = $1 \
                      AND {} ORDER BY r.written_on, r.id",
                     $crate::pairing::student_in_scope(2)
                 ))
@@ -1053,8 +1056,11 @@ macro_rules! impl_pairing_store {
                 let rows: Vec<(i64, i64, chrono::NaiveDate, String, String)> =
                     sqlx::query_as(&format!(
                         "SELECT x.id, x.amount_fen, x.paid_on, x.reference, x.recorded_by \
-                         FROM pairing_payments x JOIN pairing_sponsors s ON s.id = x.sponsor_id \
-                         JOIN pairing_students p ON p.id = s.student_id WHERE p.id = $1 AND {} \
+                         FROM pairing_payments x JOIN pairing_sponsors s \
+                         ON s.tenant_id = x.tenant_id AND s.id = x.sponsor_id \
+                         JOIN pairing_students p \
+                         ON p.tenant_id = s.tenant_id AND p.id = s.student_id \
+                         WHERE p.id = $1 AND {} \
                          ORDER BY x.paid_on, x.id",
                         $crate::pairing::student_in_scope(2)
                     ))

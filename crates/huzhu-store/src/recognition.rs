@@ -264,7 +264,7 @@ pub(crate) const NOMINATION_COLUMNS: &str = "n.id, n.call_id, no.code AS nominat
 
 pub(crate) const NOMINATION_FROM: &str = "recognition_nominations n \
      JOIN orgs no ON no.id = n.nominating_org_id JOIN orgs uo ON uo.id = n.unit_org_id \
-     JOIN members m ON m.id = n.member_id";
+     JOIN members m ON m.tenant_id = n.tenant_id AND m.id = n.member_id";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct CallRow {
@@ -421,7 +421,8 @@ impl ScoreRow {
 
 pub(crate) const SCORE_SELECT: &str = "SELECT s.id, s.nomination_id, s.expert_id, \
      e.name AS expert_name, eo.code AS expert_org, s.score, s.note, s.recorded_by, s.recorded_at \
-     FROM recognition_scores s JOIN recognition_experts e ON e.id = s.expert_id \
+     FROM recognition_scores s JOIN recognition_experts e \
+     ON e.tenant_id = s.tenant_id AND e.id = s.expert_id \
      JOIN orgs eo ON eo.id = e.org_id";
 
 /// The conflict for a full quota.

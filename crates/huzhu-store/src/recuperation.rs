@@ -145,7 +145,7 @@ pub(crate) const BATCH_SELECT: &str = "SELECT t.id, o.code AS org, o.name AS org
      t.base_id, b.name AS base_name, t.name, t.start_on, t.end_on, t.capacity, t.taken, \
      t.lodging_fen, t.transport_fen, t.purchases_fen, t.created_by, t.created_at \
      FROM recuperation_batches t JOIN orgs o ON o.id = t.org_id \
-     JOIN recuperation_bases b ON b.id = t.base_id";
+     JOIN recuperation_bases b ON b.tenant_id = t.tenant_id AND b.id = t.base_id";
 
 /// A batch to create (validated by the caller against the base it names; the store checks the
 /// base again inside the transaction).
@@ -232,7 +232,8 @@ impl SignUpRow {
 pub(crate) const SIGNUP_SELECT: &str = "SELECT s.id, s.batch_id, s.member_id, \
      m.name AS member_name, o.code AS org, o.name AS org_name, s.start_on, s.state, s.signed_by, \
      s.signed_at, s.cancelled_by, s.cancelled_at, s.reason FROM recuperation_signups s \
-     JOIN members m ON m.id = s.member_id JOIN orgs o ON o.id = s.org_id";
+     JOIN members m ON m.tenant_id = s.tenant_id AND m.id = s.member_id JOIN orgs o \
+     ON o.id = s.org_id";
 
 /// One line of the figures: a batch with its organiser, base and spend.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]

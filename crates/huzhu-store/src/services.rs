@@ -158,8 +158,9 @@ pub(crate) const REQUEST_COLUMNS: &str = "r.id, o.code AS org_code, o.name AS or
 
 pub(crate) const REQUEST_FROM: &str = "service_requests r JOIN orgs o ON o.id = r.org_id \
      JOIN members m ON m.id = r.member_id AND m.tenant_id = r.tenant_id \
-     JOIN service_offers f ON f.id = r.offer_id JOIN service_teams ft ON ft.id = f.team_id \
-     LEFT JOIN service_teams t ON t.id = r.team_id";
+     JOIN service_offers f ON f.tenant_id = r.tenant_id AND f.id = r.offer_id \
+     JOIN service_teams ft ON ft.tenant_id = f.tenant_id AND ft.id = f.team_id \
+     LEFT JOIN service_teams t ON t.tenant_id = r.tenant_id AND t.id = r.team_id";
 
 /// `r` lies in the subtree of the org bound as `$n` (all when NULL) and, when `$n+1` is not
 /// NULL, belongs to that member.
@@ -286,7 +287,8 @@ macro_rules! impl_service_store {
                 id: i64,
             ) -> $crate::Result<$crate::services::Offer> {
                 let row: Option<$crate::services::OfferRow> = sqlx::query_as(&format!(
-                    "SELECT {} FROM service_offers f JOIN service_teams t ON t.id = f.team_id \
+                    "SELECT {} FROM service_offers f JOIN service_teams t \
+                     ON t.tenant_id = f.tenant_id AND t.id = f.team_id \
                      JOIN orgs o ON o.id = t.org_id WHERE f.id = $1",
                     $crate::services::OFFER_COLUMNS
                 ))
@@ -453,7 +455,8 @@ macro_rules! impl_service_store {
                     q.trim().replace('\\', "").replace('%', "").replace('_', "")
                 );
                 let rows: Vec<$crate::services::OfferRow> = sqlx::query_as(&format!(
-                    "SELECT {} FROM service_offers f JOIN service_teams t ON t.id = f.team_id \
+                    "SELECT {} FROM service_offers f JOIN service_teams t \
+                     ON t.tenant_id = f.tenant_id AND t.id = f.team_id \
                      JOIN orgs o ON o.id = t.org_id WHERE f.kind LIKE $1 OR f.area LIKE $1 \
                      OR t.name LIKE $1 ORDER BY f.kind, f.id LIMIT $2",
                     $crate::services::OFFER_COLUMNS

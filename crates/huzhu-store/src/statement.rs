@@ -67,7 +67,8 @@ pub(crate) const LINE_SELECT: &str = "SELECT l.id, l.statement_id, l.row_no, l.b
      l.amount_fen, l.name, l.account, l.memo, l.state, l.matched_by, l.donation_id, \
      (SELECT r.number FROM receipts r WHERE r.donation_id = l.donation_id \
       AND r.state = 'issued') AS receipt, \
-     (SELECT n.name FROM donations d JOIN donors n ON n.id = d.donor_id \
+     (SELECT n.name FROM donations d JOIN donors n \
+     ON n.tenant_id = d.tenant_id AND n.id = d.donor_id \
       WHERE d.id = l.donation_id) AS donor_name, \
      l.reason, l.settled_by FROM statement_lines l";
 

@@ -283,7 +283,7 @@ macro_rules! impl_support_store {
                         "SELECT r.id, r.member_id, c.programme_id, c.cycle, \
                          (r.gift_handed_at IS NOT NULL) AS handed, r.listed_at, \
                          r.campaign_id FROM campaign_recipients r \
-                         JOIN campaigns c ON c.id = r.campaign_id \
+                         JOIN campaigns c ON c.tenant_id = r.tenant_id AND c.id = r.campaign_id \
                          WHERE r.member_id = $1 AND r.gift_pack ORDER BY r.id",
                     )
                     .bind(m.id)

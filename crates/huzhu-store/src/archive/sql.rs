@@ -309,7 +309,8 @@ macro_rules! impl_archive_store {
             ) -> $crate::Result<Vec<$crate::archive::HouseholdEvent>> {
                 let rows: Vec<$crate::archive::EventRow> = sqlx::query_as(&format!(
                     "SELECT e.id, e.at, e.on_date, e.actor, e.step, e.state, e.note, e.details \
-                     FROM household_events e JOIN households h ON h.id = e.household_id \
+                     FROM household_events e JOIN households h \
+                     ON h.tenant_id = e.tenant_id AND h.id = e.household_id \
                      WHERE e.household_id = $1 AND {} ORDER BY e.id",
                     $crate::archive::in_scope("h.org_id", 2)
                 ))
@@ -816,7 +817,8 @@ macro_rules! impl_archive_store {
                 let found: Option<(i64, i64, i64, String, i64, Option<String>)> =
                     sqlx::query_as(&format!(
                         "SELECT n.id, n.tenant_id, n.org_id, n.subject_kind, n.subject_id, \
-                         o.outcome FROM notice_objections o JOIN notices n ON n.id = o.notice_id \
+                         o.outcome FROM notice_objections o JOIN notices n \
+                         ON n.tenant_id = o.tenant_id AND n.id = o.notice_id \
                          WHERE o.id = $1 AND {}",
                         $crate::archive::in_scope("n.org_id", 2)
                     ))

@@ -555,7 +555,7 @@ macro_rules! impl_donation_store {
                     std::collections::BTreeMap::new();
                 if let (Some(lo), Some(hi)) = (ids.iter().min(), ids.iter().max()) {
                     let rs: Vec<$crate::donation::ReceiptRow> = sqlx::query_as(&format!(
-                        "{} JOIN donations d ON d.id = c.donation_id \
+                        "{} JOIN donations d ON d.tenant_id = c.tenant_id AND d.id = c.donation_id \
                          WHERE c.donation_id BETWEEN $2 AND $3 AND {} ORDER BY c.id",
                         $crate::donation::RECEIPT_SELECT,
                         $crate::donation::in_scope(1)
@@ -598,7 +598,8 @@ macro_rules! impl_donation_store {
                     "SELECT {}, CAST(COUNT(d.id) AS BIGINT) AS gifts, \
                      CAST(COALESCE(SUM(CASE WHEN d.state = 'received' THEN d.amount_fen ELSE 0 END), 0) AS BIGINT) AS total, \
                      MAX(d.donated_on) AS last_on \
-                     FROM donors r JOIN donations d ON d.donor_id = r.id \
+                     FROM donors r JOIN donations d \
+                     ON d.tenant_id = r.tenant_id AND d.donor_id = r.id \
                      WHERE {} AND ($2 = '%%' OR r.name LIKE $2 OR r.phone LIKE $2 \
                      OR r.bank_account LIKE $2) \
                      GROUP BY {} ORDER BY MAX(d.id) DESC LIMIT $3",
@@ -681,7 +682,8 @@ macro_rules! impl_donation_store {
                 let rows: Vec<(String, String, chrono::NaiveDate, i64)> = sqlx::query_as(
                     "SELECT r.kind, r.name, MIN(d.donated_on), CAST(COUNT(d.id) AS BIGINT) \
                      FROM donors r \
-                     JOIN donations d ON d.donor_id = r.id AND d.state = 'received' \
+                     JOIN donations d \
+                     ON d.tenant_id = r.tenant_id AND d.donor_id = r.id AND d.state = 'received' \
                      WHERE ($1 IS NULL OR r.tenant_id = (SELECT COALESCE(o.tenant_id, o.id) \
                      FROM orgs o WHERE o.code = $1)) AND r.consent AND r.kind <> 'anonymous' \
                      GROUP BY r.id, r.kind, r.name ORDER BY MIN(d.donated_on), r.id",

@@ -138,7 +138,8 @@ macro_rules! impl_employment_store {
                     sqlx::query_as(&format!(
                         "SELECT c.id, c.org_id, c.state, c.sessions, t.attended, t.certificate_no \
                          FROM employment_trainees t \
-                         JOIN employment_courses c ON c.id = t.course_id \
+                         JOIN employment_courses c \
+                         ON c.tenant_id = t.tenant_id AND c.id = t.course_id \
                          WHERE t.id = $1 AND {}",
                         $crate::archive::in_scope("c.org_id", 2)
                     ))
@@ -931,7 +932,8 @@ macro_rules! impl_employment_store {
                         format!(
                             "SELECT o.code, f.held_on, CAST(1 AS BIGINT) \
                              FROM employment_employers e \
-                             JOIN employment_fairs f ON f.id = e.fair_id \
+                             JOIN employment_fairs f \
+                             ON f.tenant_id = e.tenant_id AND f.id = e.fair_id \
                              JOIN orgs o ON o.id = f.org_id WHERE f.state = 'held' \
                              AND f.held_on >= $2 AND f.held_on <= $3 AND {}",
                             in_scope("f.org_id", 1)
@@ -941,7 +943,8 @@ macro_rules! impl_employment_store {
                         FactKind::PostsOffered,
                         format!(
                             "SELECT o.code, f.held_on, p.openings FROM employment_posts p \
-                             JOIN employment_fairs f ON f.id = p.fair_id \
+                             JOIN employment_fairs f \
+                             ON f.tenant_id = p.tenant_id AND f.id = p.fair_id \
                              JOIN orgs o ON o.id = f.org_id WHERE f.state = 'held' \
                              AND f.held_on >= $2 AND f.held_on <= $3 AND {}",
                             in_scope("f.org_id", 1)
@@ -979,7 +982,8 @@ macro_rules! impl_employment_store {
                         format!(
                             "SELECT o.code, c.start_on, CAST(1 AS BIGINT) \
                              FROM employment_trainees t \
-                             JOIN employment_courses c ON c.id = t.course_id \
+                             JOIN employment_courses c \
+                             ON c.tenant_id = t.tenant_id AND c.id = t.course_id \
                              JOIN orgs o ON o.id = c.org_id \
                              WHERE c.start_on >= $2 AND c.start_on <= $3 AND {}",
                             in_scope("c.org_id", 1)
@@ -990,7 +994,8 @@ macro_rules! impl_employment_store {
                         format!(
                             "SELECT o.code, t.certified_on, CAST(1 AS BIGINT) \
                              FROM employment_trainees t \
-                             JOIN employment_courses c ON c.id = t.course_id \
+                             JOIN employment_courses c \
+                             ON c.tenant_id = t.tenant_id AND c.id = t.course_id \
                              JOIN orgs o ON o.id = c.org_id WHERE t.certified_on IS NOT NULL \
                              AND t.certified_on >= $2 AND t.certified_on <= $3 AND {}",
                             in_scope("c.org_id", 1)

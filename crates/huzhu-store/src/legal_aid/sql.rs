@@ -321,7 +321,7 @@ macro_rules! impl_legal_aid_store {
                 let rows: Vec<$crate::legal_aid::EventRow> = sqlx::query_as(&format!(
                     "SELECT e.id, e.at, e.on_date, e.actor, e.step, e.state, e.activity, e.note, \
                      e.details FROM legal_aid_events e \
-                     JOIN legal_aid_cases c ON c.id = e.case_id \
+                     JOIN legal_aid_cases c ON c.tenant_id = e.tenant_id AND c.id = e.case_id \
                      WHERE e.case_id = $1 AND {} ORDER BY e.id",
                     $crate::legal_aid::visible(2)
                 ))
@@ -571,7 +571,8 @@ macro_rules! impl_legal_aid_store {
                      c.state, c.outcome, COUNT(*) AS cases, \
                      CAST(COALESCE(SUM(c.recovered_fen), 0) AS BIGINT) AS recovered_fen \
                      FROM legal_aid_cases c JOIN orgs o ON o.id = c.org_id \
-                     LEFT JOIN legal_aid_lawyers l ON l.id = c.lawyer_id \
+                     LEFT JOIN legal_aid_lawyers l \
+                     ON l.tenant_id = c.tenant_id AND l.id = c.lawyer_id \
                      WHERE {} AND c.opened_on >= $2 AND c.opened_on <= $3 \
                      GROUP BY o.code, o.name, l.id, l.name, l.firm, c.kind, c.state, c.outcome \
                      ORDER BY o.code, l.id, c.kind, c.state, c.outcome",

@@ -26,7 +26,8 @@ macro_rules! impl_procurement_store {
                 let row: Option<(i64, String, String, bool, i64)> = sqlx::query_as(
                     "SELECT g.purchase_id, p.supplier, p.product, p.designated, g.unit_price_fen \
                      FROM campaign_gift_purchases g \
-                     JOIN procurement_purchases p ON p.id = g.purchase_id \
+                     JOIN procurement_purchases p \
+                     ON p.tenant_id = g.tenant_id AND p.id = g.purchase_id \
                      WHERE g.campaign_id = $1",
                 )
                 .bind(campaign)
@@ -252,7 +253,8 @@ macro_rules! impl_procurement_store {
                 .await?;
                 sqlx::query(
                     "INSERT INTO procurement_floors (tenant_id, org_id, year, floor_bp, set_by, \
-                     set_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, year) DO UPDATE \
+                     set_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (tenant_id, org_id, year) DO UPDATE \
                      SET floor_bp = EXCLUDED.floor_bp, set_by = EXCLUDED.set_by, \
                      set_at = EXCLUDED.set_at",
                 )
@@ -366,7 +368,8 @@ macro_rules! impl_procurement_store {
                 sqlx::query(
                     "INSERT INTO campaign_gift_purchases (tenant_id, campaign_id, purchase_id, \
                      unit_price_fen, linked_by, linked_at) VALUES ($1, $2, $3, $4, $5, $6) \
-                     ON CONFLICT (campaign_id) DO UPDATE SET purchase_id = EXCLUDED.purchase_id, \
+                     ON CONFLICT (tenant_id, campaign_id) \
+                     DO UPDATE SET purchase_id = EXCLUDED.purchase_id, \
                      unit_price_fen = EXCLUDED.unit_price_fen, linked_by = EXCLUDED.linked_by, \
                      linked_at = EXCLUDED.linked_at",
                 )

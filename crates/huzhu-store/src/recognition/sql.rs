@@ -284,7 +284,8 @@ macro_rules! impl_recognition_store {
                     // concurrent nominations of one union get at most `quota` places.
                     let used: Option<i32> = sqlx::query_scalar(
                         "INSERT INTO recognition_quota_use (tenant_id, call_id, org_id, used) \
-                         VALUES ($1, $2, $3, 1) ON CONFLICT (call_id, org_id) DO UPDATE \
+                         VALUES ($1, $2, $3, 1) \
+                         ON CONFLICT (tenant_id, call_id, org_id) DO UPDATE \
                          SET used = recognition_quota_use.used + 1 \
                          WHERE recognition_quota_use.used < $4 RETURNING used",
                     )
@@ -405,7 +406,8 @@ macro_rules! impl_recognition_store {
                 id: i64,
             ) -> $crate::Result<Vec<$crate::recognition::Score>> {
                 let rows: Vec<$crate::recognition::ScoreRow> = sqlx::query_as(&format!(
-                    "{} JOIN recognition_nominations n ON n.id = s.nomination_id \
+                    "{} JOIN recognition_nominations n \
+                     ON n.tenant_id = s.tenant_id AND n.id = s.nomination_id \
                      WHERE s.nomination_id = $1 AND {} ORDER BY s.id",
                     $crate::recognition::SCORE_SELECT,
                     $crate::recognition::nomination_scope(2)

@@ -654,7 +654,8 @@ macro_rules! impl_recuperation_store {
                     "SELECT t.id AS batch_id, t.org_id, t.base_id, b.name AS base_name, \
                      b.partner_region, t.start_on, t.taken AS participants, \
                      t.lodging_fen + t.transport_fen + t.purchases_fen AS spend_fen \
-                     FROM recuperation_batches t JOIN recuperation_bases b ON b.id = t.base_id \
+                     FROM recuperation_batches t JOIN recuperation_bases b \
+                     ON b.tenant_id = t.tenant_id AND b.id = t.base_id \
                      WHERE t.start_on >= $2 AND t.start_on <= $3 AND {} ORDER BY t.id",
                     in_scope("t.org_id", 1)
                 ))
@@ -667,7 +668,8 @@ macro_rules! impl_recuperation_store {
                     sqlx::query_as(&format!(
                         "SELECT s.org_id, t.base_id, COUNT(*) AS participants \
                          FROM recuperation_signups s \
-                         JOIN recuperation_batches t ON t.id = s.batch_id \
+                         JOIN recuperation_batches t \
+                         ON t.tenant_id = s.tenant_id AND t.id = s.batch_id \
                          WHERE s.state = 'signed_up' AND t.start_on >= $2 AND t.start_on <= $3 \
                          AND {} GROUP BY s.org_id, t.base_id ORDER BY s.org_id, t.base_id",
                         in_scope("s.org_id", 1)

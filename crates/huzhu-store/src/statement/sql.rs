@@ -159,7 +159,8 @@ macro_rules! impl_statement_store {
                 let expected: Vec<(i64, i64, Option<String>, String, Option<String>)> =
                     sqlx::query_as(&format!(
                         "SELECT d.id, d.amount_fen, d.reference, r.name, r.bank_account \
-                         FROM donations d JOIN donors r ON r.id = d.donor_id \
+                         FROM donations d JOIN donors r \
+                         ON r.tenant_id = d.tenant_id AND r.id = d.donor_id \
                          WHERE d.state = 'expected' AND d.channel = 'bank_transfer' \
                          AND d.tenant_id = $2 AND {} ORDER BY d.id",
                         $crate::donation::in_scope(1)

@@ -281,8 +281,11 @@ macro_rules! impl_programme_stats_store {
                      CAST(SUM(CASE WHEN r.gift_handed_at IS NULL THEN 0 ELSE 1 END) AS BIGINT) \
                        AS gift_packs_handed, \
                      CAST(COALESCE(SUM(g.amount_fen), 0) AS BIGINT) AS cash_granted_fen \
-                     FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id \
-                     LEFT JOIN grants g ON g.campaign_id = c.id AND g.member_id = r.member_id \
+                     FROM campaign_recipients r JOIN campaigns c \
+                     ON c.tenant_id = r.tenant_id AND c.id = r.campaign_id \
+                     LEFT JOIN grants g \
+                     ON g.tenant_id = c.tenant_id AND g.campaign_id = c.id \
+                     AND g.member_id = r.member_id \
                        AND g.state IN ('approved', 'in_batch', 'paid') \
                      WHERE {} GROUP BY c.id, c.programme_id, c.name ORDER BY c.id",
                     in_scope("r.org_id", 1)

@@ -182,7 +182,7 @@ macro_rules! impl_stats_store {
                     "SELECT e.item, m.gender, COUNT(*), CAST(SUM(e.shares) AS BIGINT), \
                      CAST(SUM(e.contribution_fen) AS BIGINT) FROM org_closure oc \
                      JOIN enrolments e ON e.org_id = oc.descendant_id \
-                     JOIN members m ON m.id = e.member_id \
+                     JOIN members m ON m.tenant_id = e.tenant_id AND m.id = e.member_id \
                      WHERE oc.ancestor_id = $1 AND (e.policy_id = $2 OR $3) \
                      GROUP BY e.item, m.gender",
                 )
@@ -208,7 +208,7 @@ macro_rules! impl_stats_store {
                 loop {
                     let page: Vec<ClaimStatRow> = sqlx::query_as(&format!(
                         "SELECT {CLAIM_STAT_COLUMNS} FROM claims c \
-                         JOIN members m ON m.id = c.member_id \
+                         JOIN members m ON m.tenant_id = c.tenant_id AND m.id = c.member_id \
                          WHERE c.id > $1 AND (c.policy_id = $2 OR $3) AND c.org_id IN \
                          (SELECT descendant_id FROM org_closure WHERE ancestor_id = $4) \
                          ORDER BY c.id LIMIT $5"
@@ -336,7 +336,8 @@ macro_rules! impl_stats_store {
                 for chunk in ids.chunks($crate::money::sql::IN_CHUNK) {
                     let sql = format!(
                         "SELECT {CLAIM_STAT_COLUMNS} FROM claims c \
-                         JOIN members m ON m.id = c.member_id WHERE c.id IN ({})",
+                         JOIN members m ON m.tenant_id = c.tenant_id AND m.id = c.member_id \
+                         WHERE c.id IN ({})",
                         $crate::sql::placeholders(1, chunk.len())
                     );
                     let mut q = sqlx::query_as::<_, $crate::stats::ClaimStatRow>(&sql);
@@ -437,7 +438,7 @@ macro_rules! impl_stats_store {
                      SELECT e.tenant_id, oc.ancestor_id, e.policy_id, e.item, \
                      COALESCE($2, m.gender), $3 * COUNT(*), $3 * SUM(e.shares), \
                      $3 * SUM(e.contribution_fen) FROM enrolments e \
-                     JOIN members m ON m.id = e.member_id \
+                     JOIN members m ON m.tenant_id = e.tenant_id AND m.id = e.member_id \
                      JOIN org_closure oc ON oc.descendant_id = e.org_id WHERE {filter} \
                      GROUP BY e.tenant_id, oc.ancestor_id, e.policy_id, e.item, \
                      COALESCE($2, m.gender) \
@@ -547,7 +548,7 @@ macro_rules! impl_stats_store {
                      members, shares, contribution_fen) \
                      SELECT e.tenant_id, oc.ancestor_id, e.policy_id, e.item, m.gender, \
                      COUNT(*), SUM(e.shares), SUM(e.contribution_fen) FROM enrolments e \
-                     JOIN members m ON m.id = e.member_id \
+                     JOIN members m ON m.tenant_id = e.tenant_id AND m.id = e.member_id \
                      JOIN org_closure oc ON oc.descendant_id = e.org_id \
                      GROUP BY e.tenant_id, oc.ancestor_id, e.policy_id, e.item, m.gender",
                 )
@@ -560,7 +561,8 @@ macro_rules! impl_stats_store {
                 loop {
                     let page: Vec<ClaimStatRow> = sqlx::query_as(&format!(
                         "SELECT {CLAIM_STAT_COLUMNS} FROM claims c \
-                         JOIN members m ON m.id = c.member_id WHERE c.id > $1 \
+                         JOIN members m ON m.tenant_id = c.tenant_id AND m.id = c.member_id \
+                         WHERE c.id > $1 \
                          ORDER BY c.id LIMIT $2"
                     ))
                     .bind(after)

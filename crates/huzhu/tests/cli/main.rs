@@ -4,6 +4,7 @@
 
 mod backup;
 mod engine;
+mod kill_matrix;
 mod money;
 mod programme;
 mod receipts_kill;

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-fn free_port() -> u16 {
+pub(super) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -36,7 +36,7 @@ fn serve(data: &Path, port: u16, demo: bool) -> Child {
 
 /// One HTTP/1.1 exchange on a fresh connection: the status and the body as JSON (null when
 /// the body is not JSON). `None` when the connection fails or is cut (the server was killed).
-fn call(
+pub(super) fn call(
     port: u16,
     method: &str,
     path: &str,
@@ -76,7 +76,7 @@ fn call(
     ))
 }
 
-fn wait_up(port: u16) {
+pub(super) fn wait_up(port: u16) {
     let t0 = Instant::now();
     while t0.elapsed() < Duration::from_secs(180) {
         if let Some((200, _)) = call(port, "GET", "/health", None, "") {

@@ -82,10 +82,11 @@ macro_rules! money_ledger {
                 }};
             }
             let mut f = $crate::money::LedgerFacts::default();
-            let ids = scope.entries("e.id");
+            let ids = scope.entries("e.tenant_id, e.id");
             let counts_sql = format!(
                 "SELECT (SELECT COUNT(*) FROM ({ids}) s), \
-                 (SELECT COUNT(*) FROM ({ids}) s JOIN ledger_postings p ON p.entry_id = s.id)"
+                 (SELECT COUNT(*) FROM ({ids}) s JOIN ledger_postings p \
+                 ON p.tenant_id = s.tenant_id AND p.entry_id = s.id)"
             );
             let (entries, postings): (i64, i64) = scoped!(&counts_sql)
                 .fetch_one(&self.reader)
@@ -94,7 +95,8 @@ macro_rules! money_ledger {
             f.postings = u64::try_from(postings).unwrap_or(0);
             let unbalanced_sql = format!(
                 "SELECT s.id, CAST(COALESCE(SUM(p.fen), 0) AS BIGINT) FROM ({ids}) s \
-                 LEFT JOIN ledger_postings p ON p.entry_id = s.id GROUP BY s.id \
+                 LEFT JOIN ledger_postings p ON p.tenant_id = s.tenant_id AND p.entry_id = s.id \
+                 GROUP BY s.id \
                  HAVING COALESCE(SUM(p.fen), 0) <> 0 OR COUNT(p.id) < 2 ORDER BY s.id"
             );
             f.unbalanced = scoped!(&unbalanced_sql)
@@ -102,7 +104,7 @@ macro_rules! money_ledger {
                 .await?;
             let balances_sql = format!(
                 "SELECT p.account, CAST(SUM(p.fen) AS BIGINT) FROM ({ids}) s \
-                 JOIN ledger_postings p ON p.entry_id = s.id \
+                 JOIN ledger_postings p ON p.tenant_id = s.tenant_id AND p.entry_id = s.id \
                  GROUP BY p.account ORDER BY p.account"
             );
             let balances: Vec<(String, i64)> = scoped!(&balances_sql)
