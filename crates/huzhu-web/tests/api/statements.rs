@@ -368,3 +368,95 @@ async fn the_console_upload_form_imports_a_statement_and_says_what_went_wrong_in
     let page = officer.get("/statements").await;
     assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.text);
 }
+
+/// Settling by hand without knowing the donor's number: the line's search finds the donor on
+/// file by name, by number or by the tail of the account, masked, within the actor's subtree;
+/// the donor's own button settles the line, and the page goes back to the statement showing
+/// the receipt.
+#[tokio::test]
+async fn a_line_is_settled_to_a_donor_found_on_the_page_by_name_number_or_account_tail() {
+    use crate::console_helpers::Browser;
+    let app = spawn_app().await;
+    let finance = app.login("finance").await;
+    let (s, d) = app
+        .json_as(
+            &finance,
+            "POST",
+            "/api/v1/donations",
+            &json!({"donor_kind": "person", "donor_name": "李梅", "phone": "13905712345",
+                    "bank_account": "6222999988887777",
+                    "channel": "cash", "amount_fen": 10_000}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let donor = d["donor"]["id"].as_i64().unwrap();
+    let mut b = Browser::signed_in(&app, "finance").await;
+    let good = upload(&mut b, "statement.csv", CSV.as_bytes()).await;
+    assert_eq!(good.status, StatusCode::OK, "{}", good.text);
+    let (_, open) = app.get_as(&finance, "/api/v1/statements/lines").await;
+    let line = open
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "李梅")
+        .unwrap()
+        .clone();
+    let (id, statement) = (line["id"].as_i64().unwrap(), line["statement"].as_i64().unwrap());
+    // The search box of the line is filled with the line's counterparty.
+    let page = b.get(&format!("/statements?statement={statement}")).await;
+    assert!(
+        page.text.contains(&format!("data-testid=\"donor-search-{id}\"")),
+        "{}",
+        page.text
+    );
+    for q in ["李梅", &donor.to_string(), "7777", "2345"] {
+        let found = b
+            .get(&format!(
+                "/statements?statement={statement}&line={id}&q={}",
+                urlencode(q)
+            ))
+            .await;
+        assert_eq!(found.status, StatusCode::OK, "{q}: {}", found.text);
+        assert!(
+            found.text.contains(&format!("data-testid=\"donor-{donor}\"")),
+            "{q}: {}",
+            found.text
+        );
+        // Masked, never whole: no audit entry is needed to show them.
+        assert!(!found.text.contains("13905712345"), "{}", found.text);
+        assert!(!found.text.contains("6222999988887777"), "{}", found.text);
+    }
+    let none = b
+        .get(&format!("/statements?line={id}&q={}", urlencode("无此人")))
+        .await;
+    assert!(none.text.contains("data-testid=\"no-donors\""), "{}", none.text);
+    let blank = b.get(&format!("/statements?line={id}&q=")).await;
+    assert_eq!(blank.status, StatusCode::BAD_REQUEST, "{}", blank.text);
+    assert!(blank.text.contains("请输入捐赠人姓名"), "{}", blank.text);
+    // Another district's officer or a unit never reaches the search: it is finance's page.
+    let mut officer = Browser::signed_in(&app, "officer.la01001").await;
+    let page = officer
+        .get(&format!("/statements?line={id}&q={}", urlencode("李梅")))
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.text);
+
+    // The donor's button settles the line; back on the statement, the line shows its receipt.
+    let settled = b
+        .post_form(
+            &format!("/statements/lines/{id}/settle"),
+            &[("donor", &donor.to_string())],
+        )
+        .await;
+    assert_eq!(settled.status, StatusCode::SEE_OTHER, "{}", settled.text);
+    assert_eq!(settled.location(), format!("/statements?statement={statement}"));
+    let page = b.get(settled.location()).await;
+    assert!(page.text.contains("CF2022-000002"), "{}", page.text);
+    let (_, donation) = app
+        .get_as(&finance, &format!("/api/v1/donors/{donor}"))
+        .await;
+    assert_eq!(donation["gifts"].as_array().map(Vec::len), Some(2), "{donation}");
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("q", s)]).unwrap()[2..].to_string()
+}
