@@ -272,7 +272,12 @@ mod tests {
         assert!(Role::UnitOfficer.can(Capability::RegisterSeekers));
         assert!(!Role::Auditor.can(Capability::RegisterSeekers));
         assert!(Role::Auditor.can(Capability::ReadEmployment));
-        for r in [Role::Member, Role::Finance, Role::MedicalReviewer, Role::Administrator] {
+        for r in [
+            Role::Member,
+            Role::Finance,
+            Role::MedicalReviewer,
+            Role::Administrator,
+        ] {
             assert!(!r.can(Capability::ReadEmployment), "{r:?}");
             assert!(!r.can(Capability::RegisterSeekers), "{r:?}");
             assert!(!r.can(Capability::OrganiseEmployment), "{r:?}");

@@ -68,9 +68,11 @@ async fn finance_uploads_a_statement_settles_a_line_to_a_donor_found_and_dismiss
     // 王丽华's gift: the line's search, filled with her name, finds her on file.
     let gift = line_with(&b, "浏览器").await;
     let id = gift.trim_start_matches("line-");
-    b.click(&format!("[data-testid=donor-search-{id}] button[type=submit]"))
-        .await
-        .unwrap();
+    b.click(&format!(
+        "[data-testid=donor-search-{id}] button[type=submit]"
+    ))
+    .await
+    .unwrap();
     b.wait_for("[data-testid=donors-found]").await.unwrap();
     let found = b
         .texts("[data-testid=donors-found] tbody tr")

@@ -225,7 +225,11 @@ async fn donors_accumulate_history_and_only_consenting_ones_are_thanked<
     assert_eq!(by_number[0].donor.id, first.donor.id);
     // A donor is seen through their gifts in scope only.
     assert!(s.donors("张三", 10, &under("SC")).await.unwrap().is_empty());
-    assert!(s.donors(&number, 10, &under("SC")).await.unwrap().is_empty());
+    assert!(s
+        .donors(&number, 10, &under("SC"))
+        .await
+        .unwrap()
+        .is_empty());
     assert!(matches!(
         s.donor(first.donor.id, &under("SC")).await,
         Err(StoreError::NotFound(_))

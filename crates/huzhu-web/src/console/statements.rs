@@ -13,8 +13,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use huzhu_app::import::RowError;
 use huzhu_app::model::{DonorSummary, Statement, StatementLine};
-use huzhu_app::{donation, statement};
 use huzhu_app::Backend;
+use huzhu_app::{donation, statement};
 use serde::Deserialize;
 
 pub fn routes<S: Backend>() -> Router<AppState<S>> {
@@ -219,13 +219,15 @@ pub async fn settle<S: Backend>(
                 .await?
             }
             "dismiss" => {
-                statement::dismiss(&state.store, state.clock.as_ref(), actor, id, &f.reason)
-                    .await?
+                statement::dismiss(&state.store, state.clock.as_ref(), actor, id, &f.reason).await?
             }
             _ => return Err(PageError::invalid("step", "未知操作 (unknown step)")),
         };
         // Back to the line's statement, where the line now shows what became of it.
-        Ok(redirect(&format!("/statements?statement={}", line.statement_id)))
+        Ok(redirect(&format!(
+            "/statements?statement={}",
+            line.statement_id
+        )))
     }
     .await;
     finish(&c, r)

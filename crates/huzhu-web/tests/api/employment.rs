@@ -342,8 +342,7 @@ pub async fn pages(app: &crate::helpers::TestApp) -> Vec<String> {
 /// organiser's steps; an auditor reads and changes nothing; finance does not see employment
 /// help. The console offers each role only the forms it may use.
 #[tokio::test]
-async fn only_district_and_city_staff_organise_and_units_register_and_the_console_shows_as_much(
-) {
+async fn only_district_and_city_staff_organise_and_units_register_and_the_console_shows_as_much() {
     use crate::console_helpers::Browser;
     use huzhu_app::accounts::{create_user, UserInput};
     use huzhu_domain::access::Role;
@@ -374,7 +373,12 @@ async fn only_district_and_city_staff_organise_and_units_register_and_the_consol
     assert_eq!(s, StatusCode::CREATED, "{fair}");
     let fid = fair["id"].as_i64().unwrap();
     let (s, course) = app
-        .json_as(&district, "POST", "/api/v1/employment/courses", &course_body)
+        .json_as(
+            &district,
+            "POST",
+            "/api/v1/employment/courses",
+            &course_body,
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{course}");
     let cid = course["id"].as_i64().unwrap();
@@ -414,7 +418,11 @@ async fn only_district_and_city_staff_organise_and_units_register_and_the_consol
             format!("/api/v1/employment/fairs/{fid}/step"),
             json!({"step": "hold"}),
         ),
-        ("POST", "/api/v1/employment/courses".into(), course_body.clone()),
+        (
+            "POST",
+            "/api/v1/employment/courses".into(),
+            course_body.clone(),
+        ),
         (
             "PUT",
             format!("/api/v1/employment/trainees/{tid}/attendance"),
@@ -478,7 +486,8 @@ async fn only_district_and_city_staff_organise_and_units_register_and_the_consol
 
     // The console: each role sees the forms it may use.
     let forms = |text: &str| {
-        ["fair-form", "seeker-form", "course-form"].map(|f| text.contains(&format!("data-testid=\"{f}\"")))
+        ["fair-form", "seeker-form", "course-form"]
+            .map(|f| text.contains(&format!("data-testid=\"{f}\"")))
     };
     let mut b = Browser::signed_in(&app, "district.staff").await;
     let page = b.get("/employment").await;
@@ -496,17 +505,27 @@ async fn only_district_and_city_staff_organise_and_units_register_and_the_consol
     assert!(!fair_page.text.contains("data-testid=\"post-form\""));
     let course_page = b.get(&format!("/employment/courses/{cid}")).await;
     assert!(!course_page.text.contains("data-testid=\"finish-form\""));
-    assert!(!course_page.text.contains("/attend\""), "{}", course_page.text);
+    assert!(
+        !course_page.text.contains("/attend\""),
+        "{}",
+        course_page.text
+    );
     let mut b = Browser::signed_in(&app, "la01.staff").await;
     let page = b.get("/employment").await;
     assert_eq!(forms(&page.text), [false, true, false]);
     let mut b = Browser::signed_in(&app, "auditor").await;
     let page = b.get("/employment").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text.contains("href=\"/employment\""), "in the auditor's menu");
+    assert!(
+        page.text.contains("href=\"/employment\""),
+        "in the auditor's menu"
+    );
     assert_eq!(forms(&page.text), [false, false, false]);
     let mut b = Browser::signed_in(&app, "finance").await;
     let page = b.get("/").await;
-    assert!(!page.text.contains("href=\"/employment\""), "not in finance's menu");
+    assert!(
+        !page.text.contains("href=\"/employment\""),
+        "not in finance's menu"
+    );
     assert_eq!(b.get("/employment").await.status, StatusCode::FORBIDDEN);
 }

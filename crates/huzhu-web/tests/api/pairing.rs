@@ -5,10 +5,10 @@
 //! conditional write each backend must honour.
 
 use crate::helpers::{on_both_backends, TestApp};
-use huzhu_app::Backend;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use huzhu_app::demo_programmes::demo_pairing::STUDENTS;
+use huzhu_app::Backend;
 use serde_json::{json, Value};
 
 /// A run of 17 digits and a digit or X: an ID number's shape.
@@ -41,11 +41,7 @@ pub(crate) fn assert_private(what: &str, text: &str) {
     }
 }
 
-async fn public_post<S>(
-    app: &TestApp<S>,
-    uri: &str,
-    body: &Value,
-) -> (StatusCode, Value) {
+async fn public_post<S>(app: &TestApp<S>, uri: &str, body: &Value) -> (StatusCode, Value) {
     app.send(
         Request::post(uri)
             .header("content-type", "application/json")

@@ -160,29 +160,38 @@ fn statement_xlsx() -> Vec<u8> {
     let sheet = book.add_worksheet();
     let when = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
     let money = Format::new().set_num_format("#,##0.00");
-    for (c, h) in ["记账日期", "贷方金额", "借方金额", "对方户名", "对方账号", "附言"]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        "记账日期",
+        "贷方金额",
+        "借方金额",
+        "对方户名",
+        "对方账号",
+        "附言",
+    ]
+    .iter()
+    .enumerate()
     {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
     let at = |d: &str| ExcelDateTime::parse_from_str(d).unwrap();
     sheet
-        .write_datetime_with_format(1, 0, &at("2022-02-28T10:15:00"), &when)
+        .write_datetime_with_format(1, 0, at("2022-02-28T10:15:00"), &when)
         .unwrap();
-    sheet.write_number_with_format(1, 1, 89_000.0, &money).unwrap();
+    sheet
+        .write_number_with_format(1, 1, 89_000.0, &money)
+        .unwrap();
     sheet.write_string(1, 3, "杭州某旅行社有限公司").unwrap();
     sheet.write_string(1, 4, "6222000011112222").unwrap();
     sheet.write_string(1, 5, "春风行动捐款 春风2022").unwrap();
     sheet
-        .write_datetime_with_format(2, 0, &at("2022-02-28T16:40:00"), &when)
+        .write_datetime_with_format(2, 0, at("2022-02-28T16:40:00"), &when)
         .unwrap();
     sheet.write_number_with_format(2, 1, 300.5, &money).unwrap();
     sheet.write_string(2, 3, "李梅").unwrap();
     sheet.write_string(2, 4, "6222999988887777").unwrap();
     sheet.write_string(2, 5, "捐款").unwrap();
     sheet
-        .write_datetime_with_format(3, 0, &at("2022-02-28T17:00:00"), &when)
+        .write_datetime_with_format(3, 0, at("2022-02-28T17:00:00"), &when)
         .unwrap();
     sheet.write_number_with_format(3, 2, 56.0, &money).unwrap();
     sheet.write_string(3, 3, "某电信公司").unwrap();
@@ -257,8 +266,12 @@ async fn upload(
     name: &str,
     bytes: &[u8],
 ) -> crate::console_helpers::Page {
-    b.post_multipart("/statements", &[], &[("file", name, "text/csv", bytes.to_vec())])
-        .await
+    b.post_multipart(
+        "/statements",
+        &[],
+        &[("file", name, "text/csv", bytes.to_vec())],
+    )
+    .await
 }
 
 /// The console's upload form, through its own route as the browser posts it (multipart with the
@@ -294,9 +307,22 @@ async fn the_console_upload_form_imports_a_statement_and_says_what_went_wrong_in
     assert!(none.text.contains("请选择要上传的文件"), "{}", none.text);
     // A statement without the columns a statement needs names the missing one.
     let headless = upload(&mut b, "s.csv", "日期,付款人\n2022-02-28,王强\n".as_bytes()).await;
-    assert_eq!(headless.status, StatusCode::BAD_REQUEST, "{}", headless.text);
-    assert!(headless.text.contains("缺少必填列：金额"), "{}", headless.text);
-    assert!(!headless.text.contains("服务器内部错误"), "{}", headless.text);
+    assert_eq!(
+        headless.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        headless.text
+    );
+    assert!(
+        headless.text.contains("缺少必填列：金额"),
+        "{}",
+        headless.text
+    );
+    assert!(
+        !headless.text.contains("服务器内部错误"),
+        "{}",
+        headless.text
+    );
     // A bad row: nothing imported, the row and the column named.
     let bad = "日期,金额,付款人,附言\n2022-02-28,12.5x,王强,捐款\n2022-02-28,10.00,李梅,捐款\n";
     let rows = upload(&mut b, "bad.csv", bad.as_bytes()).await;
@@ -360,7 +386,11 @@ async fn the_console_upload_form_imports_a_statement_and_says_what_went_wrong_in
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let page = b.get("/statements").await;
-    assert!(!page.text.contains("利息"), "settled lines leave the list: {}", page.text);
+    assert!(
+        !page.text.contains("利息"),
+        "settled lines leave the list: {}",
+        page.text
+    );
     assert!(page.text.contains("李梅"), "{}", page.text);
 
     // An officer may not open the page.
@@ -401,11 +431,15 @@ async fn a_line_is_settled_to_a_donor_found_on_the_page_by_name_number_or_accoun
         .find(|l| l["name"] == "李梅")
         .unwrap()
         .clone();
-    let (id, statement) = (line["id"].as_i64().unwrap(), line["statement"].as_i64().unwrap());
+    let (id, statement) = (
+        line["id"].as_i64().unwrap(),
+        line["statement"].as_i64().unwrap(),
+    );
     // The search box of the line is filled with the line's counterparty.
     let page = b.get(&format!("/statements?statement={statement}")).await;
     assert!(
-        page.text.contains(&format!("data-testid=\"donor-search-{id}\"")),
+        page.text
+            .contains(&format!("data-testid=\"donor-search-{id}\"")),
         "{}",
         page.text
     );
@@ -418,7 +452,9 @@ async fn a_line_is_settled_to_a_donor_found_on_the_page_by_name_number_or_accoun
             .await;
         assert_eq!(found.status, StatusCode::OK, "{q}: {}", found.text);
         assert!(
-            found.text.contains(&format!("data-testid=\"donor-{donor}\"")),
+            found
+                .text
+                .contains(&format!("data-testid=\"donor-{donor}\"")),
             "{q}: {}",
             found.text
         );
@@ -429,7 +465,11 @@ async fn a_line_is_settled_to_a_donor_found_on_the_page_by_name_number_or_accoun
     let none = b
         .get(&format!("/statements?line={id}&q={}", urlencode("无此人")))
         .await;
-    assert!(none.text.contains("data-testid=\"no-donors\""), "{}", none.text);
+    assert!(
+        none.text.contains("data-testid=\"no-donors\""),
+        "{}",
+        none.text
+    );
     let blank = b.get(&format!("/statements?line={id}&q=")).await;
     assert_eq!(blank.status, StatusCode::BAD_REQUEST, "{}", blank.text);
     assert!(blank.text.contains("请输入捐赠人姓名"), "{}", blank.text);
@@ -448,13 +488,20 @@ async fn a_line_is_settled_to_a_donor_found_on_the_page_by_name_number_or_accoun
         )
         .await;
     assert_eq!(settled.status, StatusCode::SEE_OTHER, "{}", settled.text);
-    assert_eq!(settled.location(), format!("/statements?statement={statement}"));
+    assert_eq!(
+        settled.location(),
+        format!("/statements?statement={statement}")
+    );
     let page = b.get(settled.location()).await;
     assert!(page.text.contains("CF2022-000002"), "{}", page.text);
     let (_, donation) = app
         .get_as(&finance, &format!("/api/v1/donors/{donor}"))
         .await;
-    assert_eq!(donation["gifts"].as_array().map(Vec::len), Some(2), "{donation}");
+    assert_eq!(
+        donation["gifts"].as_array().map(Vec::len),
+        Some(2),
+        "{donation}"
+    );
 }
 
 fn urlencode(s: &str) -> String {

@@ -31,7 +31,9 @@ enum Backend {
 
 fn huzhu(data: &Path, backend: &Backend) -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("huzhu"));
-    cmd.env_remove("HUZHU_DATABASE_URL").arg("--data-dir").arg(data);
+    cmd.env_remove("HUZHU_DATABASE_URL")
+        .arg("--data-dir")
+        .arg(data);
     if let Backend::Postgres(url) = backend {
         cmd.env("HUZHU_DATABASE_URL", url);
     }
