@@ -2,8 +2,11 @@
 //! a member of the programmes' unit who gave many times since 2017 (linked to the member, so
 //! 春风反哺 finds them), a travel agency's large gifts (one a bank transfer still awaiting its
 //! money), an anonymous cash gift, a gift restricted to 金秋助学, and a receipt voided and
-//! reissued. Same use cases as the window, with the demo's federation staff as the actor and
-//! the clock set to each gift's day.
+//! reissued; then a bank statement finance imported in November 2026: one line matched to a
+//! transfer announced at the window (received, its receipt issued), a gift by a donor on file
+//! and the bank's interest left to settle, a payment out not counted. Same use cases as the
+//! window and the statement page, with the demo's federation staff and finance as the actors and
+//! the clock set to each day.
 
 use crate::donation::{self, DonationRequest};
 use crate::{AppError, SettableClock};
@@ -29,11 +32,13 @@ fn cash(amount_yuan: i64) -> DonationRequest {
     }
 }
 
-/// Loads the donations. `staff` records at the window; `giver` is the member who gives often.
+/// Loads the donations. `staff` records at the window, `finance` imports the bank statement;
+/// `giver` is the member who gives often.
 pub async fn load<S: Repo>(
     store: &S,
     clock: &SettableClock,
     staff: &Actor,
+    finance: &Actor,
     unit: &OrgCode,
     giver: &StoredMember,
 ) -> Result<(), AppError> {
@@ -164,5 +169,60 @@ pub async fn load<S: Repo>(
         )
         .await?;
     }
-    Ok(())
+    statement(store, clock, staff, finance).await
+}
+
+/// The bank's export of 5 November 2026 as its Excel sheet saved as CSV (the headers as 工商银行
+/// writes them).
+const STATEMENT: &str = "交易时间,收入金额,支出金额,对方户名,对方账号,摘要\n\
+    2026-11-05 09:12:31,\"5,000.00\",,杭州西子电梯科技有限公司,6222 0212 0201 8888 999,春风捐赠1104 员工捐款\n\
+    2026-11-05 11:40:02,300.00,,王丽华,6217 0000 1111 2222,春风行动捐款\n\
+    2026-11-05 15:00:00,,56.00,中国电信杭州分公司,,话费\n\
+    2026-11-05 23:59:59,0.86,,本行,,结息\n";
+
+/// A transfer announced at the window on 4 November, then the statement of the 5th: the
+/// transfer is matched by the reference in the memo; 王丽华's gift (a donor on file) and the
+/// interest are left for finance to settle on `/statements`.
+async fn statement<S: Repo>(
+    store: &S,
+    clock: &SettableClock,
+    staff: &Actor,
+    finance: &Actor,
+) -> Result<(), AppError> {
+    at(clock, 2026, 11, 4)?;
+    donation::record(
+        store,
+        clock,
+        staff,
+        &DonationRequest {
+            donor_kind: Some("organisation".into()),
+            donor_name: Some("杭州西子电梯科技有限公司".into()),
+            bank_account: Some("6222021202018888999".into()),
+            consent: true,
+            channel: "bank_transfer".into(),
+            amount_fen: 500_000,
+            reference: Some("春风捐赠1104".into()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    at(clock, 2026, 11, 6)?;
+    let r = crate::statement::import(
+        store,
+        clock,
+        finance,
+        "工行对账单2026-11-05.csv",
+        STATEMENT.as_bytes().to_vec(),
+    )
+    .await?;
+    match r.imported {
+        Some(i) if i.matched == 1 && i.unmatched == 2 => Ok(()),
+        other => Err(AppError::invalid(
+            "demo",
+            format!(
+                "演示对账单应匹配1行、待处理2行 (the demo statement should match 1 line and leave 2): {other:?} {:?}",
+                r.errors
+            ),
+        )),
+    }
 }

@@ -199,7 +199,7 @@ async fn load_programmes_only<S: Repo>(store: &S) -> Result<bool, AppError> {
     late_archive_steps(store, &clock, &cast, &head, &households).await?;
     // donation module (春风行动, issue 16)
     if let Some(giver) = members.last() {
-        crate::demo_donations::load(store, &clock, &cast.city, &unit, giver).await?;
+        crate::demo_donations::load(store, &clock, &cast.city, &cast.finance, &unit, giver).await?;
     }
     // legal aid and recognition (issue 17)
     let cases = crate::demo_cases::CaseCast::new(&unit, DISTRICT)?;

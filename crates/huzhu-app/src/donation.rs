@@ -417,7 +417,8 @@ pub async fn list<S: Repo>(
         .collect())
 }
 
-/// 捐赠人查询 — donors with a gift in scope, by name, phone or account.
+/// 捐赠人查询 — donors with a gift in scope, by name, phone or account (or a part of one: the
+/// last digits), or by the donor's number.
 pub async fn donors<S: Repo>(
     store: &S,
     actor: &Actor,

@@ -5,16 +5,20 @@
 //! held, employers, posts offered, people registered and placed, courses, trainees,
 //! certificates — come out by org and month as a dashboard (chart and Excel).
 //!
-//! Every use case is office work (`access::require_office`: an account that may submit claims,
-//! never a member's own); the scope is the actor's subtree, handed to the store as a value.
+//! Who may do what has its own capabilities (`huzhu_domain::access`): fairs and courses are
+//! organised by federation staff at district level or above (`OrganiseEmployment`: the city,
+//! the districts and their service centres); job-seekers are registered, placed and enrolled by
+//! unit officers and federation staff (`RegisterSeekers`); those and auditors read
+//! (`ReadEmployment`). A member's own account does none of it. The scope is the actor's
+//! subtree, handed to the store as a value.
 
-use crate::access::{not_found, read_scope, require_office as office};
+use crate::access::{not_found, read_scope, require};
 use crate::stats::{Column, ColumnKind, Dashboard, StatRow, StatTable};
 use crate::{AppError, Clock};
 use chrono::NaiveDate;
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::employment::{self as rules, FairMode, FairStep, Figures, TEXT_MAX};
-use huzhu_domain::org::OrgCode;
+use huzhu_domain::org::{OrgCode, OrgLevel};
 use huzhu_store::employment::{
     Course, Fair, NewCourse, NewFair, NewPost, NewSeeker, Post, Seeker, SeekerWho, Trainee,
 };
@@ -25,8 +29,34 @@ fn scope(actor: &Actor) -> OrgScope {
     OrgScope::Under(actor.org.clone())
 }
 
-fn require_office(actor: &Actor) -> Result<(), AppError> {
-    office(actor, "Employment")
+/// Organising fairs and courses: the capability, held at district level or above (a street's
+/// staff register seekers, the district organises).
+fn require_organiser(actor: &Actor) -> Result<(), AppError> {
+    require(actor, Capability::OrganiseEmployment)?;
+    if !actor.is_at_or_above(OrgLevel::District) {
+        return Err(AppError::Forbidden {
+            capability: "OrganiseEmployment (district or city level)".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether the actor may organise fairs and courses: what the console offers them.
+pub fn may_organise(actor: &Actor) -> bool {
+    require_organiser(actor).is_ok()
+}
+
+/// Whether the actor may register, place and enrol job-seekers.
+pub fn may_register(actor: &Actor) -> bool {
+    actor.can(Capability::RegisterSeekers)
+}
+
+fn require_read(actor: &Actor) -> Result<(), AppError> {
+    require(actor, Capability::ReadEmployment)
+}
+
+fn require_register(actor: &Actor) -> Result<(), AppError> {
+    require(actor, Capability::RegisterSeekers)
 }
 
 fn text(field: &str, raw: &str, required: bool) -> Result<String, AppError> {
@@ -71,7 +101,7 @@ pub async fn create_fair<S: Repo>(
     actor: &Actor,
     input: FairInput,
 ) -> Result<Fair, AppError> {
-    require_office(actor)?;
+    require_organiser(actor)?;
     let name = text("name", &input.name, true)?;
     let venue = text("venue", &input.venue, true)?;
     Ok(store
@@ -89,13 +119,13 @@ pub async fn create_fair<S: Repo>(
 
 /// The fairs of the actor's subtree and of the orgs above it.
 pub async fn fairs<S: Repo>(store: &S, actor: &Actor) -> Result<Vec<Fair>, AppError> {
-    require_office(actor)?;
+    require_read(actor)?;
     Ok(store.fairs(&scope(actor)).await?)
 }
 
 /// One fair with its posts.
 pub async fn fair<S: Repo>(store: &S, actor: &Actor, id: i64) -> Result<Fair, AppError> {
-    require_office(actor)?;
+    require_read(actor)?;
     store
         .fair(id, &scope(actor))
         .await
@@ -111,7 +141,7 @@ pub async fn step_fair<S: Repo>(
     step: FairStep,
     reason: &str,
 ) -> Result<Fair, AppError> {
-    require_office(actor)?;
+    require_organiser(actor)?;
     let reason = text("reason", reason, step == FairStep::Cancel)?;
     store
         .step_fair(
@@ -143,7 +173,7 @@ pub async fn add_post<S: Repo>(
     fair: i64,
     input: PostInput,
 ) -> Result<Post, AppError> {
-    require_office(actor)?;
+    require_organiser(actor)?;
     let employer = text("employer", &input.employer, true)?;
     let title = text("title", &input.title, true)?;
     if !(1..=rules::MAX_OPENINGS).contains(&input.openings) {
@@ -185,7 +215,7 @@ pub async fn register<S: Repo>(
     who: SeekerInput,
     wanted: &str,
 ) -> Result<Seeker, AppError> {
-    require_office(actor)?;
+    require_register(actor)?;
     let wanted = text("wanted", wanted, false)?;
     let graduate: String;
     let (who, what) = match &who {
@@ -220,12 +250,12 @@ pub async fn register<S: Repo>(
 
 /// The registrations of the actor's subtree, newest first.
 pub async fn seekers<S: Repo>(store: &S, actor: &Actor) -> Result<Vec<Seeker>, AppError> {
-    require_office(actor)?;
+    require_read(actor)?;
     Ok(store.seekers(&scope(actor)).await?)
 }
 
 pub async fn seeker<S: Repo>(store: &S, actor: &Actor, id: i64) -> Result<Seeker, AppError> {
-    require_office(actor)?;
+    require_read(actor)?;
     store
         .seeker(id, &scope(actor))
         .await
@@ -242,7 +272,7 @@ pub async fn place<S: Repo>(
     post: i64,
     placed_on: Option<NaiveDate>,
 ) -> Result<Seeker, AppError> {
-    require_office(actor)?;
+    require_register(actor)?;
     let today = clock.today();
     let placed_on = placed_on.unwrap_or(today);
     if placed_on > today {
@@ -273,7 +303,7 @@ pub async fn withdraw<S: Repo>(
     seeker: i64,
     reason: &str,
 ) -> Result<Seeker, AppError> {
-    require_office(actor)?;
+    require_register(actor)?;
     let reason = text("reason", reason, true)?;
     Ok(store
         .withdraw_seeker(&scope(actor), seeker, &reason, &actor.username, clock.now())
@@ -297,7 +327,7 @@ pub async fn create_course<S: Repo>(
     actor: &Actor,
     input: CourseInput,
 ) -> Result<Course, AppError> {
-    require_office(actor)?;
+    require_organiser(actor)?;
     let name = text("name", &input.name, true)?;
     let trade = text("trade", &input.trade, true)?;
     rules::check_course(input.start_on, input.end_on, input.sessions).map_err(|e| {
@@ -322,12 +352,12 @@ pub async fn create_course<S: Repo>(
 }
 
 pub async fn courses<S: Repo>(store: &S, actor: &Actor) -> Result<Vec<Course>, AppError> {
-    require_office(actor)?;
+    require_read(actor)?;
     Ok(store.courses(&scope(actor)).await?)
 }
 
 pub async fn course<S: Repo>(store: &S, actor: &Actor, id: i64) -> Result<Course, AppError> {
-    require_office(actor)?;
+    require_read(actor)?;
     store
         .course(id, &scope(actor))
         .await
@@ -342,7 +372,7 @@ pub async fn enrol<S: Repo>(
     course: i64,
     seeker: i64,
 ) -> Result<Trainee, AppError> {
-    require_office(actor)?;
+    require_register(actor)?;
     Ok(store
         .enrol_trainee(&scope(actor), course, seeker, &actor.username, clock.now())
         .await?)
@@ -356,7 +386,7 @@ pub async fn attend<S: Repo>(
     trainee: i64,
     attended: i64,
 ) -> Result<Trainee, AppError> {
-    require_office(actor)?;
+    require_organiser(actor)?;
     if attended < 0 {
         return Err(AppError::invalid(
             "attended",
@@ -381,7 +411,7 @@ pub async fn finish<S: Repo>(
     actor: &Actor,
     course: i64,
 ) -> Result<Course, AppError> {
-    require_office(actor)?;
+    require_organiser(actor)?;
     Ok(store
         .finish_course(&scope(actor), course, &actor.username, clock.now())
         .await?)
@@ -394,7 +424,7 @@ pub async fn certify<S: Repo>(
     actor: &Actor,
     trainee: i64,
 ) -> Result<Trainee, AppError> {
-    require_office(actor)?;
+    require_organiser(actor)?;
     Ok(store
         .certify_trainee(
             &scope(actor),
@@ -447,14 +477,14 @@ pub async fn figures<S: Repo>(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Dashboard, AppError> {
-    require_office(actor)?;
+    require_read(actor)?;
     if from > to {
         return Err(AppError::invalid(
             "from",
             "起始日期晚于截止日期 (the start date is after the end date)".into(),
         ));
     }
-    let scope = read_scope(store, actor, Capability::SubmitClaim, org).await?;
+    let scope = read_scope(store, actor, Capability::ReadEmployment, org).await?;
     let code = org.unwrap_or(&actor.org).clone();
     let names: BTreeMap<String, String> = huzhu_store::Store::orgs_under(store, Some(&code))
         .await?

@@ -93,6 +93,16 @@ pub enum Capability {
     ManagePairing,
     /// Keep the 81890 directory (teams, services) and take requests through their steps.
     ManageServices,
+    // employment help 春风就业 (SPEC 7.11; docs/employment.md)
+    /// Read job fairs, job-seekers, courses and the employment figures in scope.
+    ReadEmployment,
+    /// Register job-seekers (members of the unit, 阳光就业 graduates), withdraw them, place them
+    /// in a post of a held fair and enrol them in a course: the unit's work and the
+    /// federation's.
+    RegisterSeekers,
+    /// Organise job fairs (posts, held or cancelled) and skills courses (attendance, finish,
+    /// certificates): federation staff, at district level or above (the app checks the level).
+    OrganiseEmployment,
 }
 
 impl Role {
@@ -184,6 +194,13 @@ impl Role {
             // pairing and services (helper K, issue 16)
             (R::FederationStaff, C::ManagePairing | C::ManageServices) => true,
             (R::UnitOfficer, C::ManageServices) => true,
+            // employment help (SPEC 7.11)
+            (R::UnitOfficer, C::ReadEmployment | C::RegisterSeekers) => true,
+            (
+                R::FederationStaff,
+                C::ReadEmployment | C::RegisterSeekers | C::OrganiseEmployment,
+            ) => true,
+            (R::Auditor, C::ReadEmployment) => true,
             _ => false,
         }
     }
@@ -246,5 +263,24 @@ mod tests {
         assert!(Role::Auditor.can(Capability::ReadArchive));
         assert!(!Role::Auditor.can(Capability::ManageArchive));
         assert!(!Role::Member.can(Capability::ReadArchive));
+    }
+
+    #[test]
+    fn fairs_and_courses_are_the_federation_s_and_seekers_the_unit_s_too() {
+        assert!(Role::FederationStaff.can(Capability::OrganiseEmployment));
+        assert!(!Role::UnitOfficer.can(Capability::OrganiseEmployment));
+        assert!(Role::UnitOfficer.can(Capability::RegisterSeekers));
+        assert!(!Role::Auditor.can(Capability::RegisterSeekers));
+        assert!(Role::Auditor.can(Capability::ReadEmployment));
+        for r in [
+            Role::Member,
+            Role::Finance,
+            Role::MedicalReviewer,
+            Role::Administrator,
+        ] {
+            assert!(!r.can(Capability::ReadEmployment), "{r:?}");
+            assert!(!r.can(Capability::RegisterSeekers), "{r:?}");
+            assert!(!r.can(Capability::OrganiseEmployment), "{r:?}");
+        }
     }
 }

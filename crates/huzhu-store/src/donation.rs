@@ -197,8 +197,8 @@ pub trait DonationStore: Send + Sync {
         scope: &OrgScope,
     ) -> impl Future<Output = crate::Result<Vec<Donation>>> + Send;
 
-    /// Donors with a gift in scope whose name, phone or account contains `query` (all when
-    /// empty), most recent giver first.
+    /// Donors with a gift in scope whose name, phone or account contains `query`, or whose
+    /// number is `query` (all when empty), most recent giver first.
     fn donors(
         &self,
         query: &str,

@@ -26,6 +26,8 @@ mod pairing;
 mod services;
 // employment help (helper D, issue 16)
 mod employment;
+// bank statements (issue 16)
+mod statements;
 
 use huzhu_app::{Clock, SettableClock, SystemClock};
 use huzhu_e2e::{tools_or_skip, Browser, DemoServer, Viewport};

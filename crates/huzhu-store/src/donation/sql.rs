@@ -601,7 +601,7 @@ macro_rules! impl_donation_store {
                      FROM donors r JOIN donations d \
                      ON d.tenant_id = r.tenant_id AND d.donor_id = r.id \
                      WHERE {} AND ($2 = '%%' OR r.name LIKE $2 OR r.phone LIKE $2 \
-                     OR r.bank_account LIKE $2) \
+                     OR r.bank_account LIKE $2 OR CAST(r.id AS TEXT) = $4) \
                      GROUP BY {} ORDER BY MAX(d.id) DESC LIMIT $3",
                     $crate::donation::DONOR_COLUMNS,
                     $crate::donation::in_scope(1),
@@ -610,6 +610,8 @@ macro_rules! impl_donation_store {
                 .bind(scope.org())
                 .bind(like)
                 .bind(i64::from(limit.clamp(1, 500)))
+                // A donor's number, as the window reads it out.
+                .bind(query.trim())
                 .fetch_all(&self.reader)
                 .await?;
                 rows.into_iter()

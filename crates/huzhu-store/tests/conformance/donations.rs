@@ -218,8 +218,18 @@ async fn donors_accumulate_history_and_only_consenting_ones_are_thanked<
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].gifts, 3);
     assert_eq!(found[0].total, Money::from_yuan(220));
+    // By the donor's number, as the window reads it out (issue 16: settling a statement line).
+    let number = first.donor.id.to_string();
+    let by_number = s.donors(&number, 10, &under("LA")).await.unwrap();
+    assert_eq!(by_number.len(), 1, "{by_number:?}");
+    assert_eq!(by_number[0].donor.id, first.donor.id);
     // A donor is seen through their gifts in scope only.
     assert!(s.donors("张三", 10, &under("SC")).await.unwrap().is_empty());
+    assert!(s
+        .donors(&number, 10, &under("SC"))
+        .await
+        .unwrap()
+        .is_empty());
     assert!(matches!(
         s.donor(first.donor.id, &under("SC")).await,
         Err(StoreError::NotFound(_))

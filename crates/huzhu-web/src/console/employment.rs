@@ -2,7 +2,9 @@
 //! registrations and courses of the office with the forms that create them; a fair's page with
 //! its posts and the forms that add a post, hold or cancel the fair and place a seeker; a
 //! course's page with its trainees, attendance, the finish and certificates; the figures by org
-//! and month (chart and Excel).
+//! and month (chart and Excel). Each form shows only to a role that may use it
+//! (`employment::may_organise`, `may_register`): an auditor reads, a unit officer registers,
+//! places and enrols, district and city staff also organise.
 
 use super::archive::{date, record_id};
 use super::stats::{only_table, shown, ShownTable};
@@ -67,6 +69,10 @@ struct IndexPage<'a> {
     tables: Vec<ShownTable>,
     query: String,
     export: &'static str,
+    /// The forms that organise fairs and courses.
+    can_organise: bool,
+    /// The form that registers job-seekers.
+    can_register: bool,
 }
 
 async fn figures<S: Backend>(
@@ -113,6 +119,8 @@ pub async fn show<S: Backend>(
             to,
             query: format!("from={from}&to={to}"),
             export: "/employment/export.xlsx",
+            can_organise: employment::may_organise(actor),
+            can_register: employment::may_register(actor),
         })
     }
     .await;
@@ -187,6 +195,8 @@ struct FairPage<'a> {
     /// Registered seekers of the actor's subtree, for the placement form.
     waiting: Vec<Seeker>,
     placed: Vec<Seeker>,
+    can_organise: bool,
+    can_register: bool,
 }
 
 impl FairPage<'_> {
@@ -214,6 +224,8 @@ pub async fn fair_page<S: Backend>(
             f,
             waiting,
             placed,
+            can_organise: employment::may_organise(actor),
+            can_register: employment::may_register(actor),
         })
     }
     .await;
@@ -436,6 +448,8 @@ struct CoursePage<'a> {
     k: Course,
     /// Registered or placed seekers of the actor's subtree not yet enrolled.
     candidates: Vec<Seeker>,
+    can_organise: bool,
+    can_register: bool,
 }
 
 pub async fn course_page<S: Backend>(
@@ -458,6 +472,8 @@ pub async fn course_page<S: Backend>(
             c: &c,
             k,
             candidates,
+            can_organise: employment::may_organise(actor),
+            can_register: employment::may_register(actor),
         })
     }
     .await;

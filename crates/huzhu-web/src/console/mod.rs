@@ -512,7 +512,7 @@ impl Ctx {
                 items.push(("/stats/services", l.t("服务统计", "Service figures")));
             }
             // employment help (helper D, issue 16)
-            if actor.can(Capability::SubmitClaim) && actor.role != Role::Member {
+            if actor.can(Capability::ReadEmployment) {
                 items.push(("/employment", l.t("就业帮扶", "Employment help")));
             }
             // bank statements (helper D, issue 16)

@@ -1,6 +1,8 @@
 //! 银行对账单 in the console (SPEC 7.5; docs/donations.md): finance uploads a bank statement, sees
 //! what was matched and settles the lines left over — to a donor on file, or as not a donation
-//! with the reason.
+//! with the reason. A line to settle carries a donor search (by name, donor number, the tail of
+//! a phone or an account; the donors of the actor's subtree, masked as on `/donors`, so nothing
+//! is shown whole and nothing needs an audit entry), each donor found with its own button.
 
 use super::{finish, page, redirect, Console, Ctx, PageError};
 use crate::AppState;
@@ -10,9 +12,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use huzhu_app::import::RowError;
-use huzhu_app::model::{Statement, StatementLine};
-use huzhu_app::statement;
+use huzhu_app::model::{DonorSummary, Statement, StatementLine};
 use huzhu_app::Backend;
+use huzhu_app::{donation, statement};
 use serde::Deserialize;
 
 pub fn routes<S: Backend>() -> Router<AppState<S>> {
@@ -39,12 +41,30 @@ struct StatementsPage<'a> {
     /// What the last upload did, in words.
     outcome: Option<String>,
     errors: Vec<RowError>,
+    /// The donor search of one line, when one was asked for.
+    search: Option<DonorSearch>,
 }
+
+/// The donors found for a line to settle: each with its kind in words.
+struct DonorSearch {
+    line: i64,
+    q: String,
+    found: Vec<(DonorSummary, String)>,
+}
+
+/// The most donors listed under a line: a person picks among a few, or searches more narrowly.
+const DONORS_SHOWN: usize = 20;
 
 #[derive(Deserialize, Default)]
 pub struct ShowQuery {
     #[serde(default)]
     statement: String,
+    /// The line whose donor is searched for.
+    #[serde(default)]
+    line: String,
+    /// What to search: a name, a donor number, a phone's or an account's tail.
+    #[serde(default)]
+    q: String,
 }
 
 async fn render<S: Backend>(
@@ -53,10 +73,26 @@ async fn render<S: Backend>(
     shown: Option<i64>,
     outcome: Option<String>,
     errors: Vec<RowError>,
+    search: Option<(i64, String)>,
 ) -> super::PageResult {
     let actor = c.actor()?;
     let statements = statement::statements(&state.store, actor).await?;
     let lines = statement::lines(&state.store, actor, shown).await?;
+    let search = match search {
+        Some((line, q)) => {
+            let found = donation::donors(&state.store, actor, &q)
+                .await?
+                .into_iter()
+                .take(DONORS_SHOWN)
+                .map(|s| {
+                    let k = super::donations::kind_words(c, s.donor.kind);
+                    (s, k)
+                })
+                .collect();
+            Some(DonorSearch { line, q, found })
+        }
+        None => None,
+    };
     page(&StatementsPage {
         c,
         statements,
@@ -64,6 +100,7 @@ async fn render<S: Backend>(
         shown,
         outcome,
         errors,
+        search,
     })
 }
 
@@ -77,7 +114,17 @@ pub async fn show<S: Backend>(
             "" => None,
             raw => Some(super::archive::record_id(raw)?),
         };
-        render(&state, &c, shown, None, Vec::new()).await
+        let search = match (q.line.trim(), q.q.trim()) {
+            ("", _) => None,
+            (_, "") => {
+                return Err(PageError::invalid(
+                    "q",
+                    "请输入捐赠人姓名、编号、电话或账号后几位 (give the donor's name, number, or the last digits of a phone or account)",
+                ))
+            }
+            (line, q) => Some((super::archive::record_id(line)?, q.to_string())),
+        };
+        render(&state, &c, shown, None, Vec::new(), search).await
     }
     .await;
     finish(&c, r)
@@ -120,9 +167,17 @@ pub async fn upload<S: Backend>(
                         ),
                     )
                     .to_string();
-                render(&state, &c, Some(i.statement.id), Some(outcome), Vec::new()).await
+                render(
+                    &state,
+                    &c,
+                    Some(i.statement.id),
+                    Some(outcome),
+                    Vec::new(),
+                    None,
+                )
+                .await
             }
-            None => render(&state, &c, None, None, r.errors).await,
+            None => render(&state, &c, None, None, r.errors, None).await,
         }
     }
     .await;
@@ -148,7 +203,7 @@ pub async fn settle<S: Backend>(
     let r = async {
         let actor = c.actor()?;
         let id = super::archive::record_id(&id)?;
-        match step.as_str() {
+        let line = match step.as_str() {
             "settle" => {
                 let donor = f.donor.trim().parse().map_err(|_| {
                     PageError::invalid("donor", "捐赠人编号应为数字 (the donor id is a number)")
@@ -161,15 +216,18 @@ pub async fn settle<S: Backend>(
                     donor,
                     Some(f.programme.as_str()),
                 )
-                .await?;
+                .await?
             }
             "dismiss" => {
-                statement::dismiss(&state.store, state.clock.as_ref(), actor, id, &f.reason)
-                    .await?;
+                statement::dismiss(&state.store, state.clock.as_ref(), actor, id, &f.reason).await?
             }
             _ => return Err(PageError::invalid("step", "未知操作 (unknown step)")),
-        }
-        Ok(redirect("/statements"))
+        };
+        // Back to the line's statement, where the line now shows what became of it.
+        Ok(redirect(&format!(
+            "/statements?statement={}",
+            line.statement_id
+        )))
     }
     .await;
     finish(&c, r)

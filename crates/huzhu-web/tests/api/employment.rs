@@ -336,3 +336,196 @@ pub async fn pages(app: &crate::helpers::TestApp) -> Vec<String> {
         format!("/employment/courses/{}", course["id"]),
     ]
 }
+
+/// Who may do what (docs/employment.md): district and city staff organise fairs and courses; a
+/// unit officer and a street's staff register, place and enrol but are refused (403) the
+/// organiser's steps; an auditor reads and changes nothing; finance does not see employment
+/// help. The console offers each role only the forms it may use.
+#[tokio::test]
+async fn only_district_and_city_staff_organise_and_units_register_and_the_console_shows_as_much() {
+    use crate::console_helpers::Browser;
+    use huzhu_app::accounts::{create_user, UserInput};
+    use huzhu_domain::access::Role;
+    let app = spawn_app().await;
+    create_user(
+        &app.store,
+        &app.clock,
+        "test",
+        &UserInput {
+            username: "la01.staff".into(),
+            display_name: None,
+            password: huzhu_app::demo::DEMO_PASSWORD.into(),
+            role: Role::FederationStaff,
+            org: huzhu_domain::org::OrgCode::parse("LA-01").unwrap(),
+            member_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let district = app.login("district.staff").await;
+    let fair_body = json!({"name": "临安区招聘会", "mode": "on_site", "held_on": "2022-03-01",
+                           "venue": "临安区职工服务中心"});
+    let course_body = json!({"name": "电工班", "trade": "电工", "start_on": "2022-03-10",
+                             "end_on": "2022-04-10", "sessions": 10});
+    let (s, fair) = app
+        .json_as(&district, "POST", "/api/v1/employment/fairs", &fair_body)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{fair}");
+    let fid = fair["id"].as_i64().unwrap();
+    let (s, course) = app
+        .json_as(
+            &district,
+            "POST",
+            "/api/v1/employment/courses",
+            &course_body,
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{course}");
+    let cid = course["id"].as_i64().unwrap();
+    let officer = app.login("officer.la01001").await;
+    let people = members(&app, "LA-01-001").await;
+    let (s, sk) = app
+        .json_as(
+            &officer,
+            "POST",
+            "/api/v1/employment/seekers",
+            &json!({"member": people[0]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{sk}");
+    let (s, t) = app
+        .json_as(
+            &officer,
+            "POST",
+            &format!("/api/v1/employment/courses/{cid}/trainees"),
+            &json!({"seeker": sk["id"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "the unit enrols its seeker: {t}");
+    let tid = t["id"].as_i64().unwrap();
+
+    // The organiser's steps, refused to the unit and to a street, whatever the object.
+    let street = app.login("la01.staff").await;
+    let steps: Vec<(&str, String, serde_json::Value)> = vec![
+        ("POST", "/api/v1/employment/fairs".into(), fair_body.clone()),
+        (
+            "POST",
+            format!("/api/v1/employment/fairs/{fid}/posts"),
+            json!({"employer": "某公司", "title": "电工", "openings": 1}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/employment/fairs/{fid}/step"),
+            json!({"step": "hold"}),
+        ),
+        (
+            "POST",
+            "/api/v1/employment/courses".into(),
+            course_body.clone(),
+        ),
+        (
+            "PUT",
+            format!("/api/v1/employment/trainees/{tid}/attendance"),
+            json!({"attended": 9}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/employment/courses/{cid}/finish"),
+            json!(null),
+        ),
+        (
+            "POST",
+            format!("/api/v1/employment/trainees/{tid}/certificate"),
+            json!(null),
+        ),
+    ];
+    for who in [&officer, &street] {
+        for (method, uri, body) in &steps {
+            let (s, e) = app.json_as(who, method, uri, body).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{method} {uri}: {e}");
+            assert_eq!(e["code"], "HZ-AUTH-0002", "{method} {uri}: {e}");
+        }
+    }
+    // A street's staff still registers the seekers of its streets.
+    let (s, sk2) = app
+        .json_as(
+            &street,
+            "POST",
+            "/api/v1/employment/seekers",
+            &json!({"member": people[1]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{sk2}");
+    // The auditor reads and changes nothing; finance has no part in it.
+    let auditor = app.login("auditor").await;
+    for uri in [
+        "/api/v1/employment/fairs",
+        "/api/v1/employment/seekers",
+        "/api/v1/employment/courses",
+        "/api/v1/stats/employment?from=2022-01-01",
+    ] {
+        let (s, body) = app.get_as(&auditor, uri).await;
+        assert_eq!(s, StatusCode::OK, "{uri}: {body}");
+    }
+    let (s, _) = app
+        .json_as(
+            &auditor,
+            "POST",
+            "/api/v1/employment/seekers",
+            &json!({"member": people[2]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app
+        .json_as(&auditor, "POST", "/api/v1/employment/fairs", &fair_body)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let finance = app.login("finance").await;
+    let (s, _) = app.get_as(&finance, "/api/v1/employment/fairs").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // The console: each role sees the forms it may use.
+    let forms = |text: &str| {
+        ["fair-form", "seeker-form", "course-form"]
+            .map(|f| text.contains(&format!("data-testid=\"{f}\"")))
+    };
+    let mut b = Browser::signed_in(&app, "district.staff").await;
+    let page = b.get("/employment").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(forms(&page.text), [true, true, true]);
+    let fair_page = b.get(&format!("/employment/fairs/{fid}")).await;
+    assert!(fair_page.text.contains("data-testid=\"hold-form\""));
+    assert!(fair_page.text.contains("data-testid=\"post-form\""));
+    let mut b = Browser::signed_in(&app, "officer.la01001").await;
+    let page = b.get("/employment").await;
+    assert_eq!(forms(&page.text), [false, true, false]);
+    let fair_page = b.get(&format!("/employment/fairs/{fid}")).await;
+    assert_eq!(fair_page.status, StatusCode::OK);
+    assert!(!fair_page.text.contains("data-testid=\"hold-form\""));
+    assert!(!fair_page.text.contains("data-testid=\"post-form\""));
+    let course_page = b.get(&format!("/employment/courses/{cid}")).await;
+    assert!(!course_page.text.contains("data-testid=\"finish-form\""));
+    assert!(
+        !course_page.text.contains("/attend\""),
+        "{}",
+        course_page.text
+    );
+    let mut b = Browser::signed_in(&app, "la01.staff").await;
+    let page = b.get("/employment").await;
+    assert_eq!(forms(&page.text), [false, true, false]);
+    let mut b = Browser::signed_in(&app, "auditor").await;
+    let page = b.get("/employment").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text.contains("href=\"/employment\""),
+        "in the auditor's menu"
+    );
+    assert_eq!(forms(&page.text), [false, false, false]);
+    let mut b = Browser::signed_in(&app, "finance").await;
+    let page = b.get("/").await;
+    assert!(
+        !page.text.contains("href=\"/employment\""),
+        "not in finance's menu"
+    );
+    assert_eq!(b.get("/employment").await.status, StatusCode::FORBIDDEN);
+}

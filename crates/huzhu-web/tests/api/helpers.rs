@@ -7,17 +7,17 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use chrono::{TimeZone, Utc};
 use http_body_util::BodyExt;
 use huzhu_app::SettableClock;
-use huzhu_store::{SqliteStore, Store};
+use huzhu_store::{PgStore, SqliteStore};
 use serde_json::Value;
 use tower::ServiceExt;
 
-pub struct TestApp {
+pub struct TestApp<S = SqliteStore> {
     router: axum::Router,
     /// The document served at `/api/openapi.json` by this very app.
     pub doc: Document,
     /// The server's clock: tests move it to expire sessions or reach a claim's dates.
     pub clock: SettableClock,
-    pub store: SqliteStore,
+    pub store: S,
     _dir: tempfile::TempDir,
 }
 
@@ -27,6 +27,11 @@ pub async fn spawn_app() -> TestApp {
     let store = SqliteStore::open_file(&dir.path().join("api.db"))
         .await
         .unwrap();
+    spawn_app_on(store, dir).await
+}
+
+/// The demo city in `store` (migrated here), and the router over it.
+async fn spawn_app_on<S: huzhu_app::Backend>(store: S, dir: tempfile::TempDir) -> TestApp<S> {
     store.migrate().await.unwrap();
     let clock = SettableClock::new(Utc.with_ymd_and_hms(2022, 3, 1, 2, 0, 0).unwrap());
     huzhu_app::demo::load_demo(&store, &clock).await.unwrap();
@@ -41,7 +46,60 @@ pub async fn spawn_app() -> TestApp {
     }
 }
 
-impl TestApp {
+/// Runs an HTTP scenario on a fresh SQLite app.
+pub async fn on_sqlite<F, Fut>(scenario: F)
+where
+    F: FnOnce(TestApp<SqliteStore>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    scenario(spawn_app().await).await;
+}
+
+static SCHEMA_SEQ: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Runs an HTTP scenario on a fresh app over PostgreSQL, in a schema of its own dropped
+/// afterwards, when `HUZHU_TEST_POSTGRES_URL` is set (`HUZHU_REQUIRE_POSTGRES=1` makes a missing
+/// URL a failure, as in the store's harness).
+pub async fn on_postgres<F, Fut>(scenario: F)
+where
+    F: FnOnce(TestApp<PgStore>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let Ok(url) = std::env::var("HUZHU_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("HUZHU_REQUIRE_POSTGRES").is_err(),
+            "HUZHU_REQUIRE_POSTGRES is set but HUZHU_TEST_POSTGRES_URL is not"
+        );
+        eprintln!("skipping the PostgreSQL half: HUZHU_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let schema = format!(
+        "api_{}_{}_{}",
+        std::process::id(),
+        SCHEMA_SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
+    );
+    let store = PgStore::connect_in_schema(&url, &schema).await.unwrap();
+    let app = spawn_app_on(store.clone(), tempfile::tempdir().unwrap()).await;
+    scenario(app).await;
+    store.close().await;
+    PgStore::drop_schema(&url, &schema).await.unwrap();
+}
+
+/// `on_both_backends!(a, b)`: modules `sqlite` and `postgres`, each with a test per HTTP
+/// scenario (an `async fn(TestApp<S>)` generic over the backend).
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test] async fn $name() { crate::helpers::on_sqlite(super::$name).await } )* }
+        mod postgres { $( #[tokio::test] async fn $name() { crate::helpers::on_postgres(super::$name).await } )* }
+    };
+}
+pub(crate) use on_both_backends;
+
+impl TestApp<SqliteStore> {
     /// The SQLite file the app writes: another store may open it, as `huzhu import` would.
     pub fn db_path(&self) -> std::path::PathBuf {
         self._dir.path().join("api.db")
@@ -75,7 +133,7 @@ pub async fn call(router: &axum::Router, request: Request<Body>) -> Raw {
     }
 }
 
-impl TestApp {
+impl<S> TestApp<S> {
     /// Sends `request` and, when its route is in the document, asserts the answer conforms to
     /// the document (status listed, body valid against the schema). Build requests with headers
     /// (a bearer token, a JSON body) and pass them here; [`TestApp::get`] is the short form.

@@ -1,11 +1,14 @@
 //! Issue 16 over HTTP: cloud pairing from publication to a confirmed pledge, and the 81890
 //! request to a score, on the demo; every public answer is read for what must never leave the
-//! server (ID numbers, school names, the students' full names).
+//! server (ID numbers, school names, the students' full names). On SQLite and on PostgreSQL
+//! (when `HUZHU_TEST_POSTGRES_URL` is set): the hold that keeps a student claimed once is a
+//! conditional write each backend must honour.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{on_both_backends, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use huzhu_app::demo_programmes::demo_pairing::STUDENTS;
+use huzhu_app::Backend;
 use serde_json::{json, Value};
 
 /// A run of 17 digits and a digit or X: an ID number's shape.
@@ -38,11 +41,7 @@ pub(crate) fn assert_private(what: &str, text: &str) {
     }
 }
 
-async fn public_post(
-    app: &crate::helpers::TestApp,
-    uri: &str,
-    body: &Value,
-) -> (StatusCode, Value) {
+async fn public_post<S>(app: &TestApp<S>, uri: &str, body: &Value) -> (StatusCode, Value) {
     app.send(
         Request::post(uri)
             .header("content-type", "application/json")
@@ -52,9 +51,11 @@ async fn public_post(
     .await
 }
 
-#[tokio::test]
-async fn a_student_is_published_claimed_once_and_pledged_and_no_public_answer_names_them() {
-    let app = spawn_app().await;
+async fn a_student_is_published_claimed_once_and_pledged_and_no_public_answer_names_them<
+    S: Backend,
+>(
+    app: TestApp<S>,
+) {
     huzhu_app::demo_programmes::load_programme_demo(&app.store)
         .await
         .unwrap();
@@ -176,9 +177,11 @@ async fn a_student_is_published_claimed_once_and_pledged_and_no_public_answer_na
     assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
 }
 
-#[tokio::test]
-async fn a_service_request_is_tracked_to_completion_and_scored_and_the_figures_count_it() {
-    let app = spawn_app().await;
+async fn a_service_request_is_tracked_to_completion_and_scored_and_the_figures_count_it<
+    S: Backend,
+>(
+    app: TestApp<S>,
+) {
     huzhu_app::demo_programmes::load_programme_demo(&app.store)
         .await
         .unwrap();
@@ -256,3 +259,8 @@ async fn a_service_request_is_tracked_to_completion_and_scored_and_the_figures_c
     assert_eq!(raw.status, StatusCode::OK);
     assert!(raw.body.starts_with(b"PK"));
 }
+
+on_both_backends!(
+    a_student_is_published_claimed_once_and_pledged_and_no_public_answer_names_them,
+    a_service_request_is_tracked_to_completion_and_scored_and_the_figures_count_it,
+);

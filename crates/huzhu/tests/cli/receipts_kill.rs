@@ -1,7 +1,9 @@
 //! 春风行动 receipts across a crash (issue 16): `huzhu serve` records donations from eight
 //! clients at once and is killed with SIGKILL in the middle; after a restart every donation the
 //! server acknowledged is there with its receipt, the year's receipt numbers run 1…max with
-//! none missing or repeated, and `huzhu ledger check` holds.
+//! none missing or repeated, and `huzhu ledger check` holds. On SQLite always, and on
+//! PostgreSQL in a database of its own when `HUZHU_TEST_POSTGRES_URL` is set (required when
+//! `HUZHU_REQUIRE_POSTGRES=1`), as the other PostgreSQL command-line tests do.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -19,12 +21,28 @@ pub(super) fn free_port() -> u16 {
         .port()
 }
 
-fn serve(data: &Path, port: u16, demo: bool) -> Child {
+/// Where the server keeps its data: the SQLite file under `--data-dir`, or a PostgreSQL
+/// database (`HUZHU_DATABASE_URL`).
+#[derive(Clone)]
+enum Backend {
+    Sqlite,
+    Postgres(String),
+}
+
+fn huzhu(data: &Path, backend: &Backend) -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("huzhu"));
     cmd.env_remove("HUZHU_DATABASE_URL")
         .arg("--data-dir")
-        .arg(data)
-        .arg("serve")
+        .arg(data);
+    if let Backend::Postgres(url) = backend {
+        cmd.env("HUZHU_DATABASE_URL", url);
+    }
+    cmd
+}
+
+fn serve(data: &Path, backend: &Backend, port: u16, demo: bool) -> Child {
+    let mut cmd = huzhu(data, backend);
+    cmd.arg("serve")
         .args(["--listen", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .stderr(Stdio::null());
@@ -77,14 +95,15 @@ pub(super) fn call(
 }
 
 pub(super) fn wait_up(port: u16) {
+    // Loading the demo into PostgreSQL takes longer than into SQLite.
     let t0 = Instant::now();
-    while t0.elapsed() < Duration::from_secs(180) {
+    while t0.elapsed() < Duration::from_secs(600) {
         if let Some((200, _)) = call(port, "GET", "/health", None, "") {
             return;
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    panic!("the server did not answer /health within 180 s");
+    panic!("the server did not answer /health within 600 s");
 }
 
 fn sign_in(port: u16) -> String {
@@ -102,10 +121,75 @@ fn sign_in(port: u16) -> String {
 
 #[test]
 fn a_server_killed_while_recording_donations_leaves_every_acknowledged_receipt_and_no_gap() {
+    killed_while_recording(&Backend::Sqlite);
+}
+
+#[test]
+fn on_postgresql_a_server_killed_while_recording_donations_leaves_no_gap_either() {
+    let Ok(url) = std::env::var("HUZHU_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("HUZHU_REQUIRE_POSTGRES").is_err(),
+            "HUZHU_REQUIRE_POSTGRES is set but HUZHU_TEST_POSTGRES_URL is not"
+        );
+        eprintln!("skipping: HUZHU_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    // A database of its own, made fresh and dropped afterwards.
+    let name = format!("huzhu_receipts_kill_{}", std::process::id());
+    let admin = |sql: String| {
+        let url = url.clone();
+        block_on(async move {
+            use sqlx::Connection;
+            let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+            sqlx::query(&sql).execute(&mut c).await.unwrap();
+        })
+    };
+    admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    admin(format!("CREATE DATABASE {name}"));
+    let (base, _) = url.rsplit_once('/').unwrap();
+    killed_while_recording(&Backend::Postgres(format!("{base}/{name}")));
+    admin(format!("DROP DATABASE {name} WITH (FORCE)"));
+}
+
+fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+/// The receipts' (year, sequence) as the database holds them, in order.
+fn receipt_rows(data: &Path, backend: &Backend) -> Vec<(i64, i64)> {
+    const SQL: &str = "SELECT CAST(year AS BIGINT), CAST(seq AS BIGINT) FROM receipts \
+                       ORDER BY year, seq";
+    block_on(async {
+        use sqlx::Connection;
+        match backend {
+            // Each connection is closed (not merely dropped) before `huzhu ledger check` opens
+            // the database: SQLite's lock goes with the close.
+            Backend::Sqlite => {
+                let url = format!("sqlite://{}", data.join("huzhu.db").display());
+                let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+                let rows = sqlx::query_as(SQL).fetch_all(&mut c).await.unwrap();
+                c.close().await.unwrap();
+                rows
+            }
+            Backend::Postgres(url) => {
+                let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+                let rows = sqlx::query_as(SQL).fetch_all(&mut c).await.unwrap();
+                c.close().await.unwrap();
+                rows
+            }
+        }
+    })
+}
+
+fn killed_while_recording(backend: &Backend) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let port = free_port();
-    let mut server = serve(&data, port, true);
+    let mut server = serve(&data, backend, port, true);
     wait_up(port);
     let token = sign_in(port);
 
@@ -154,7 +238,7 @@ fn a_server_killed_while_recording_donations_leaves_every_acknowledged_receipt_a
     );
 
     // A restart, then what the database holds.
-    let mut server = serve(&data, port, false);
+    let mut server = serve(&data, backend, port, false);
     wait_up(port);
     let token = sign_in(port);
     for (receipt, amount) in &acknowledged {
@@ -175,21 +259,9 @@ fn a_server_killed_while_recording_donations_leaves_every_acknowledged_receipt_a
     server.kill().unwrap();
     server.wait().unwrap();
 
-    let rows: Vec<(i64, i64, String)> = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async {
-            use sqlx::Connection;
-            let url = format!("sqlite://{}", data.join("huzhu.db").display());
-            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
-            sqlx::query_as("SELECT year, seq, state FROM receipts ORDER BY year, seq")
-                .fetch_all(&mut c)
-                .await
-                .unwrap()
-        });
+    let rows = receipt_rows(&data, backend);
     let mut years: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
-    for (year, seq, _) in &rows {
+    for (year, seq) in &rows {
         years.entry(*year).or_default().push(*seq);
     }
     for (year, seqs) in &years {
@@ -215,10 +287,7 @@ fn a_server_killed_while_recording_donations_leaves_every_acknowledged_receipt_a
         acknowledged.len()
     );
 
-    let out = Command::new(assert_cmd::cargo::cargo_bin("huzhu"))
-        .env_remove("HUZHU_DATABASE_URL")
-        .arg("--data-dir")
-        .arg(&data)
+    let out = huzhu(&data, backend)
         .args(["ledger", "check"])
         .output()
         .unwrap();

@@ -363,7 +363,7 @@ struct FiguresQuery {
         (status = CREATED, description = "the fair", body = FairBody),
         (status = BAD_REQUEST, description = "an unknown mode, a missing name or venue; `field` names it", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only federation staff at district or city level organise fairs and courses", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
@@ -405,7 +405,7 @@ async fn create_fair<S: Backend>(
     responses(
         (status = OK, description = "fairs, latest date first", body = Vec<FairBody>),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only unit officers, federation staff and auditors read employment help", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
@@ -427,7 +427,7 @@ async fn fairs<S: Backend>(
     responses(
         (status = OK, description = "the fair", body = FairBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only unit officers, federation staff and auditors read employment help", body = ErrorBody),
         (status = NOT_FOUND, description = "no such fair in scope", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
@@ -454,7 +454,7 @@ async fn fair<S: Backend>(
         (status = OK, description = "the fair after the step", body = FairBody),
         (status = BAD_REQUEST, description = "an unknown step, or a cancellation without a reason", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only federation staff at district or city level organise fairs and courses", body = ErrorBody),
         (status = NOT_FOUND, description = "no such fair in the actor's subtree", body = ErrorBody),
         (status = CONFLICT, description = "the step is illegal in the fair's state, or its date has not come", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
@@ -496,7 +496,7 @@ async fn step_fair<S: Backend>(
         (status = CREATED, description = "the post", body = PostBody),
         (status = BAD_REQUEST, description = "a missing employer or title, openings out of range; `field` names it", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only federation staff at district or city level organise fairs and courses", body = ErrorBody),
         (status = NOT_FOUND, description = "no such fair in the actor's subtree", body = ErrorBody),
         (status = CONFLICT, description = "the fair is cancelled", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
@@ -534,7 +534,7 @@ async fn add_post<S: Backend>(
         (status = CREATED, description = "the registration", body = SeekerBody),
         (status = BAD_REQUEST, description = "neither a member nor a household and name, or both; a bad name", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only unit officers and federation staff register, place and enrol job-seekers", body = ErrorBody),
         (status = NOT_FOUND, description = "no such member or household in scope", body = ErrorBody),
         (status = CONFLICT, description = "the member is registered already, or the household is not admitted", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
@@ -569,7 +569,7 @@ async fn register<S: Backend>(
     responses(
         (status = OK, description = "registrations", body = Vec<SeekerBody>),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only unit officers, federation staff and auditors read employment help", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
@@ -591,7 +591,7 @@ async fn seekers<S: Backend>(
     responses(
         (status = OK, description = "the registration", body = SeekerBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only unit officers, federation staff and auditors read employment help", body = ErrorBody),
         (status = NOT_FOUND, description = "no such registration in scope", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
@@ -618,7 +618,7 @@ async fn seeker<S: Backend>(
         (status = OK, description = "the registration, placed", body = SeekerBody),
         (status = BAD_REQUEST, description = "a placement date in the future", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only unit officers and federation staff register, place and enrol job-seekers", body = ErrorBody),
         (status = NOT_FOUND, description = "no such registration or post in scope", body = ErrorBody),
         (status = CONFLICT, description = "refused, in words: placed or withdrawn already, the fair not held, the post full, the date before the fair", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
@@ -654,7 +654,7 @@ async fn place<S: Backend>(
         (status = OK, description = "the registration, withdrawn", body = SeekerBody),
         (status = BAD_REQUEST, description = "a missing reason", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only unit officers and federation staff register, place and enrol job-seekers", body = ErrorBody),
         (status = NOT_FOUND, description = "no such registration in scope", body = ErrorBody),
         (status = CONFLICT, description = "placed or withdrawn already", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
@@ -682,7 +682,7 @@ async fn withdraw<S: Backend>(
         (status = CREATED, description = "the course", body = CourseBody),
         (status = BAD_REQUEST, description = "a missing name or trade, bad dates or sessions; `field` names it", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only federation staff at district or city level organise fairs and courses", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
@@ -716,7 +716,7 @@ async fn create_course<S: Backend>(
     responses(
         (status = OK, description = "courses, latest start first", body = Vec<CourseBody>),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only unit officers, federation staff and auditors read employment help", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
 )]
@@ -738,7 +738,7 @@ async fn courses<S: Backend>(
     responses(
         (status = OK, description = "the course", body = CourseBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only unit officers, federation staff and auditors read employment help", body = ErrorBody),
         (status = NOT_FOUND, description = "no such course in scope", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
@@ -764,7 +764,7 @@ async fn course<S: Backend>(
     responses(
         (status = CREATED, description = "the trainee", body = TraineeBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only unit officers and federation staff register, place and enrol job-seekers", body = ErrorBody),
         (status = NOT_FOUND, description = "no such course or registration in scope", body = ErrorBody),
         (status = CONFLICT, description = "the course is finished, the seeker withdrawn or enrolled already", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
@@ -790,7 +790,7 @@ async fn enrol<S: Backend>(
     responses(
         (status = OK, description = "the course, finished", body = CourseBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only federation staff at district or city level organise fairs and courses", body = ErrorBody),
         (status = NOT_FOUND, description = "no such course in the actor's subtree", body = ErrorBody),
         (status = CONFLICT, description = "the course is finished already", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
@@ -817,7 +817,7 @@ async fn finish<S: Backend>(
         (status = OK, description = "the trainee", body = TraineeBody),
         (status = BAD_REQUEST, description = "a negative attendance", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only federation staff at district or city level organise fairs and courses", body = ErrorBody),
         (status = NOT_FOUND, description = "no such trainee of a course in the actor's subtree", body = ErrorBody),
         (status = CONFLICT, description = "the course is finished, or the attendance exceeds its sessions", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
@@ -844,7 +844,7 @@ async fn attend<S: Backend>(
     responses(
         (status = OK, description = "the trainee with the certificate", body = TraineeBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only federation staff at district or city level organise fairs and courses", body = ErrorBody),
         (status = NOT_FOUND, description = "no such trainee of a course in the actor's subtree", body = ErrorBody),
         (status = CONFLICT, description = "the course is open, the attendance below 80%, or the certificate issued already", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
@@ -888,7 +888,7 @@ async fn build<S: Backend>(
         (status = OK, description = "the table; `policy` holds the period", body = DashboardView),
         (status = BAD_REQUEST, description = "malformed org code or date, or `from` after `to`", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only unit officers, federation staff and auditors read employment help", body = ErrorBody),
         (status = NOT_FOUND, description = "no such org in scope", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
@@ -912,7 +912,7 @@ async fn figures<S: Backend>(
         (status = OK, description = "the workbook, as an attachment", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = BAD_REQUEST, description = "malformed org code or date, or `from` after `to`", body = ErrorBody),
         (status = UNAUTHORIZED, description = "no session", body = ErrorBody),
-        (status = FORBIDDEN, description = "the role may not run employment help", body = ErrorBody),
+        (status = FORBIDDEN, description = "only unit officers, federation staff and auditors read employment help", body = ErrorBody),
         (status = NOT_FOUND, description = "no such org in scope", body = ErrorBody),
         (status = INTERNAL_SERVER_ERROR, description = "server error; see `reference`", body = ErrorBody),
     )
