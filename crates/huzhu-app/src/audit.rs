@@ -11,13 +11,13 @@
 //! It can be filtered by days (in China's time), by the account that acted and by action, and
 //! exported as a workbook as filtered; each export is itself written to the log.
 
-use std::borrow::Cow;
 use crate::access::read_scope;
 use crate::{AppError, Clock};
 use chrono::{DateTime, NaiveDate, Utc};
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::org::OrgCode;
 use huzhu_store::{AccountStore, AuditEntry, AuditQuery, AuditRecord, Store};
+use std::borrow::Cow;
 
 /// What to read of the log, beside the scope: each part applies when given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -348,7 +348,10 @@ fn step_words(code: &str) -> Option<(Cow<'static, str>, Cow<'static, str>)> {
     }
     // The module named with the step ("困难职工档案：建档").
     let ((zh, en), (module_zh, module_en)) = match module {
-        "archive" => (from!(archive::StepKind)?, ("困难职工档案", "Hardship archive")),
+        "archive" => (
+            from!(archive::StepKind)?,
+            ("困难职工档案", "Hardship archive"),
+        ),
         "legal_aid" => (from!(legal_aid::StepKind)?, ("法律援助", "Legal aid")),
         "recognition" => (from!(recognition::StepKind)?, ("工匠评选", "Recognition")),
         _ => return None,
@@ -443,7 +446,10 @@ mod tests {
         // A code is lower case; one without a module may be a claim event's (`claim.pay`).
         let unlabelled: Vec<&String> = fixed
             .iter()
-            .filter(|a| a.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.'))
+            .filter(|a| {
+                a.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+            })
             .filter(|a| {
                 action_words(a).is_none()
                     && (a.contains('.') || action_words(&format!("claim.{a}")).is_none())
@@ -458,14 +464,24 @@ mod tests {
             Action::Return { missing: vec![] },
             Action::Compute,
             Action::Review,
-            Action::SendToExpert { reason: String::new() },
-            Action::ExpertClear { opinion: String::new() },
-            Action::ExpertDisagree { reasons: String::new() },
+            Action::SendToExpert {
+                reason: String::new(),
+            },
+            Action::ExpertClear {
+                opinion: String::new(),
+            },
+            Action::ExpertDisagree {
+                reasons: String::new(),
+            },
             Action::ExpertMoreDocuments { documents: vec![] },
             Action::Approve,
-            Action::Reject { reason: String::new() },
+            Action::Reject {
+                reason: String::new(),
+            },
             Action::Pay,
-            Action::Appeal { reason: String::new() },
+            Action::Appeal {
+                reason: String::new(),
+            },
             Action::Reopen,
         ];
         steps.extend(claims.iter().map(|a| format!("claim.{}", a.code())));
@@ -473,7 +489,9 @@ mod tests {
         let grants = [
             G::Check,
             G::Approve,
-            G::Refuse { reason: String::new() },
+            G::Refuse {
+                reason: String::new(),
+            },
             G::Withdraw,
             G::Batch,
             G::Pay,
@@ -501,10 +519,7 @@ mod tests {
         for s in huzhu_domain::recognition::StepKind::ALL {
             steps.push(format!("recognition.{}", s.code()));
         }
-        let unlabelled: Vec<&String> = steps
-            .iter()
-            .filter(|a| action_words(a).is_none())
-            .collect();
+        let unlabelled: Vec<&String> = steps.iter().filter(|a| action_words(a).is_none()).collect();
         assert!(unlabelled.is_empty(), "no words for {unlabelled:?}");
         // Every module that writes `module.{step}` is one of those checked above.
         let known = [
@@ -520,7 +535,10 @@ mod tests {
             assert!(known.contains(&p.as_str()), "steps of {p} are not checked");
         }
         let (zh, en) = action_words("legal_aid.assign").unwrap();
-        assert_eq!((zh.as_ref(), en.as_ref()), ("法律援助：指派律师", "Legal aid: lawyer assigned"));
+        assert_eq!(
+            (zh.as_ref(), en.as_ref()),
+            ("法律援助：指派律师", "Legal aid: lawyer assigned")
+        );
     }
 
     #[test]

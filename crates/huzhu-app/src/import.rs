@@ -175,8 +175,7 @@ where
                     }),
                     None => {}
                 }
-                if end || good.len() >= batch.load(Ordering::Relaxed) || bad.len() >= BATCH_ROWS
-                {
+                if end || good.len() >= batch.load(Ordering::Relaxed) || bad.len() >= BATCH_ROWS {
                     let msg = Msg::Rows {
                         good: std::mem::take(&mut good),
                         cells: std::mem::take(&mut cells),
