@@ -9,6 +9,41 @@ use serde_json::json;
 
 use crate::helpers::in_service_members as members;
 
+/// A course opened by `organiser` from `body`, and a member of LA-01-001 registered and enrolled
+/// in it by the unit's officer: the course's id and the trainee's.
+async fn course_with_a_trainee(
+    app: &crate::helpers::TestApp,
+    organiser: &str,
+    body: &serde_json::Value,
+) -> (i64, i64) {
+    let (s, course) = app
+        .json_as(organiser, "POST", "/api/v1/employment/courses", body)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{course}");
+    let cid = course["id"].as_i64().unwrap();
+    let officer = app.login("officer.la01001").await;
+    let people = members(app, "LA-01-001").await;
+    let (s, sk) = app
+        .json_as(
+            &officer,
+            "POST",
+            "/api/v1/employment/seekers",
+            &json!({"member": people[0]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{sk}");
+    let (s, t) = app
+        .json_as(
+            &officer,
+            "POST",
+            &format!("/api/v1/employment/courses/{cid}/trainees"),
+            &json!({"seeker": sk["id"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "the unit enrols its seeker: {t}");
+    (cid, t["id"].as_i64().unwrap())
+}
+
 #[tokio::test]
 async fn a_fair_with_a_post_places_a_registered_member_and_the_figures_count_it() {
     let app = spawn_app().await;
@@ -184,38 +219,10 @@ async fn a_course_takes_trainees_to_their_certificates_and_refuses_steps_out_of_
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}");
     assert_eq!(bad["field"], "end_on");
-    let (s, course) = app
-        .json_as(
-            &district,
-            "POST",
-            "/api/v1/employment/courses",
-            &json!({"name": "电工班", "trade": "电工", "start_on": "2022-03-10",
-                    "end_on": "2022-04-10", "sessions": 10}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{course}");
-    let cid = course["id"].as_i64().unwrap();
+    let course_body = json!({"name": "电工班", "trade": "电工", "start_on": "2022-03-10",
+                             "end_on": "2022-04-10", "sessions": 10});
+    let (cid, tid) = course_with_a_trainee(&app, &district, &course_body).await;
     let officer = app.login("officer.la01001").await;
-    let people = members(&app, "LA-01-001").await;
-    let (s, sk) = app
-        .json_as(
-            &officer,
-            "POST",
-            "/api/v1/employment/seekers",
-            &json!({"member": people[0]}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{sk}");
-    let (s, t) = app
-        .json_as(
-            &officer,
-            "POST",
-            &format!("/api/v1/employment/courses/{cid}/trainees"),
-            &json!({"seeker": sk["id"]}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{t}");
-    let tid = t["id"].as_i64().unwrap();
     let cert = format!("/api/v1/employment/trainees/{tid}/certificate");
     let (s, open) = app.json_as(&district, "POST", &cert, &json!(null)).await;
     assert_eq!(s, StatusCode::CONFLICT, "{open}");
@@ -372,37 +379,9 @@ async fn only_district_and_city_staff_organise_and_units_register_and_the_consol
         .await;
     assert_eq!(s, StatusCode::CREATED, "{fair}");
     let fid = fair["id"].as_i64().unwrap();
-    let (s, course) = app
-        .json_as(
-            &district,
-            "POST",
-            "/api/v1/employment/courses",
-            &course_body,
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{course}");
-    let cid = course["id"].as_i64().unwrap();
+    let (cid, tid) = course_with_a_trainee(&app, &district, &course_body).await;
     let officer = app.login("officer.la01001").await;
     let people = members(&app, "LA-01-001").await;
-    let (s, sk) = app
-        .json_as(
-            &officer,
-            "POST",
-            "/api/v1/employment/seekers",
-            &json!({"member": people[0]}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{sk}");
-    let (s, t) = app
-        .json_as(
-            &officer,
-            "POST",
-            &format!("/api/v1/employment/courses/{cid}/trainees"),
-            &json!({"seeker": sk["id"]}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "the unit enrols its seeker: {t}");
-    let tid = t["id"].as_i64().unwrap();
 
     // The organiser's steps, refused to the unit and to a street, whatever the object.
     let street = app.login("la01.staff").await;

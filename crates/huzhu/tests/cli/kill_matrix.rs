@@ -12,7 +12,6 @@
 //! docs/reliability.md, "The kill -9 matrix".
 
 use super::receipts_kill::{call, free_port, wait_up};
-use huzhu_domain::id_number::check_character;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -141,15 +140,7 @@ impl Db {
     }
 
     fn serve(&self, port: u16, demo: bool) -> Child {
-        let mut cmd = self.huzhu();
-        cmd.arg("serve")
-            .args(["--listen", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        if demo {
-            cmd.arg("--demo");
-        }
-        cmd.spawn().unwrap()
+        super::receipts_kill::spawn_server(self.huzhu(), port, demo)
     }
 }
 
@@ -190,27 +181,6 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A roster of `n` members numbered from `from`, valid IDs throughout, under the fixture units.
-fn roster(path: &Path, from: u32, n: u32) {
-    let mut s = String::from("姓名,身份证号,工会代码,在职状态,手机号\n");
-    for i in from..from + n {
-        let day = 1 + i % 28;
-        let month = 1 + (i / 28) % 12;
-        let year = 1960 + (i / 336) % 40;
-        let seq = (i / 13440) % 1000;
-        let first17 = format!("330112{year:04}{month:02}{day:02}{seq:03}");
-        let id = format!("{first17}{}", check_character(&first17).unwrap());
-        let unit = ["LA-JN-001", "LA-JN-002", "SC-XH-001"][(i % 3) as usize];
-        let name: String = i
-            .to_string()
-            .chars()
-            .map(|d| ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"][d as usize - 48])
-            .collect();
-        s.push_str(&format!("职工{name},{id},{unit},在职,138{i:08}\n"));
-    }
-    std::fs::write(path, s).unwrap();
-}
-
 /// The members and what the maintained statistics say of them (the federations' rows hold their
 /// whole subtree): equal unless a batch was half-written.
 fn members_and_counted(db: &Db) -> (i64, i64) {
@@ -240,7 +210,7 @@ fn import_rounds(postgres: bool) {
     let mut expected = 0i64;
     for round in 0..rounds() {
         let file = dir.path().join(format!("roster-{round}.csv"));
-        roster(&file, round as u32 * N, N);
+        super::roster::numbered_roster(&file, round as u32 * N, N);
         let mut child = db
             .huzhu()
             .args(["import", "members"])

@@ -41,7 +41,11 @@ fn huzhu(data: &Path, backend: &Backend) -> Command {
 }
 
 fn serve(data: &Path, backend: &Backend, port: u16, demo: bool) -> Child {
-    let mut cmd = huzhu(data, backend);
+    spawn_server(huzhu(data, backend), port, demo)
+}
+
+/// `huzhu serve` on the port, with the demo or not, its output dropped.
+pub(super) fn spawn_server(mut cmd: Command, port: u16, demo: bool) -> Child {
     cmd.arg("serve")
         .args(["--listen", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())

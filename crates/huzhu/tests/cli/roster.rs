@@ -242,10 +242,11 @@ fn a_database_url_that_is_neither_sqlite_nor_postgres_is_refused() {
     assert!(file.exists());
 }
 
-/// Writes a member roster of `n` rows under the fixture units, valid IDs throughout.
-fn big_roster(path: &Path, n: u32) {
+/// Writes a member roster of `n` rows numbered from `from` under the fixture units, valid IDs
+/// throughout (also the kill -9 matrix's rosters).
+pub(super) fn numbered_roster(path: &Path, from: u32, n: u32) {
     let mut s = String::from("姓名,身份证号,工会代码,在职状态,手机号\n");
-    for i in 0..n {
+    for i in from..from + n {
         let day = 1 + i % 28;
         let month = 1 + (i / 28) % 12;
         let year = 1960 + (i / 336) % 40;
@@ -285,7 +286,7 @@ fn an_import_killed_midway_leaves_whole_batches_and_a_rerun_completes_it() {
         .code(0);
     let roster = d.join("big.csv");
     let n = 20_000;
-    big_roster(&roster, n);
+    numbered_roster(&roster, 0, n);
 
     let bin = assert_cmd::cargo::cargo_bin("huzhu");
     let mut child = std::process::Command::new(&bin)
