@@ -136,20 +136,28 @@ async fn download<S: Backend>(
     ApiPath((id, document)): ApiPath<(i64, i64)>,
 ) -> Result<Response, ApiError> {
     let (doc, bytes) = documents::download(&state.store, &actor, ClaimId(id), document).await?;
-    let extension = match doc.content_type.as_str() {
+    Ok(stored_file(
+        &doc.content_type,
+        &format!("document-{}", doc.id),
+        bytes,
+    ))
+}
+
+/// A stored document (a claim's or a relief's) as a download: the type sniffed at upload, an
+/// attachment named `{stem}.{extension}`, and no sniffing by the browser.
+pub(crate) fn stored_file(content_type: &str, stem: &str, bytes: Vec<u8>) -> Response {
+    let extension = match content_type {
         "image/jpeg" => "jpg",
         "image/png" => "png",
         "application/pdf" => "pdf",
         _ => "bin",
     };
-    let content_type = HeaderValue::from_str(&doc.content_type)
+    let content_type = HeaderValue::from_str(content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    let disposition = HeaderValue::from_str(&format!(
-        "attachment; filename=\"document-{}.{extension}\"",
-        doc.id
-    ))
-    .unwrap_or(HeaderValue::from_static("attachment"));
-    Ok((
+    let disposition =
+        HeaderValue::from_str(&format!("attachment; filename=\"{stem}.{extension}\""))
+            .unwrap_or(HeaderValue::from_static("attachment"));
+    (
         [
             (CONTENT_TYPE, content_type),
             (CONTENT_DISPOSITION, disposition),
@@ -157,5 +165,5 @@ async fn download<S: Backend>(
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }

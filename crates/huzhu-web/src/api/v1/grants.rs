@@ -8,9 +8,8 @@ use crate::auth::Authenticated;
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use huzhu_app::grant::{self, Applied, ApplyRequest, Notice};
 use huzhu_app::model::{FundBalance, Grant, GrantDocument, GrantFilter, GrantId, MemberId};
@@ -764,31 +763,9 @@ async fn grant_document_file<S: Backend>(
     ApiPath((id, document)): ApiPath<(i64, i64)>,
 ) -> Result<Response, ApiError> {
     let (doc, bytes) = grant::document_file(&state.store, &actor, GrantId(id), document).await?;
-    Ok(file_response(&doc, bytes))
-}
-
-/// A stored document as a download: its sniffed type, an attachment name, no sniffing.
-pub(crate) fn file_response(doc: &GrantDocument, bytes: Vec<u8>) -> Response {
-    let extension = match doc.content_type.as_str() {
-        "image/jpeg" => "jpg",
-        "image/png" => "png",
-        "application/pdf" => "pdf",
-        _ => "bin",
-    };
-    let content_type = HeaderValue::from_str(&doc.content_type)
-        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    let disposition = HeaderValue::from_str(&format!(
-        "attachment; filename=\"grant-document-{}.{extension}\"",
-        doc.id
-    ))
-    .unwrap_or(HeaderValue::from_static("attachment"));
-    (
-        [
-            (CONTENT_TYPE, content_type),
-            (CONTENT_DISPOSITION, disposition),
-            (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-        ],
+    Ok(super::documents::stored_file(
+        &doc.content_type,
+        &format!("grant-document-{}", doc.id),
         bytes,
-    )
-        .into_response()
+    ))
 }
