@@ -11,7 +11,7 @@ use crate::{AppError, Clock};
 use huzhu_domain::access::{Actor, Capability};
 use huzhu_domain::org::NewOrg;
 pub use huzhu_import::{FailedRow, Progress, ProgressUnit, RowError, TEMPLATE_EXAMPLE_ID};
-use huzhu_import::{FileError, Roster, Row};
+use huzhu_import::{FileError, PackedCells, Roster, Row};
 use huzhu_store::AccountStore;
 use huzhu_store::{
     ImportCounts, ImportId, ImportKind, ImportStart, MemberOutcome, OrgOutcome, OrgScope, Store,
@@ -28,20 +28,28 @@ use tokio::sync::mpsc;
 /// 300 ms a waiting write may take.
 pub const BATCH_ROWS: usize = 1_000;
 
-/// The most rows of a member batch: its ID numbers are one `IN` list, well inside SQLite's
-/// 32,766 and PostgreSQL's 65,535 parameters.
+/// The most rows of a member batch: it bounds what the parser's queue of four batches holds
+/// (rows and their cells, a few hundred bytes each). Its ID numbers are one bound list
+/// (`HasDb::TEXT_IN`), so no statement's parameter limit bounds it.
 pub const MAX_BATCH_ROWS: usize = 16_000;
 
-/// How long a member batch's transaction should take. Batches grow from [`BATCH_ROWS`] to this
-/// much of the rate the store has shown (issue 13): a commit rewrites every index page the
-/// batch touched, so at 1,000 rows a batch the commits wrote each page many times over; and a
-/// write waiting for its turn beside the import still waits at most about this long.
+/// How long a member batch's transaction should take on SQLite. Batches grow from
+/// [`BATCH_ROWS`] to this much of the rate the store has shown (issue 13): a commit rewrites
+/// every index page the batch touched, so at 1,000 rows a batch the commits wrote each page many
+/// times over; and a write waiting for its turn beside the import (SQLite has one writer) still
+/// waits at most about this long.
 pub const BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(80);
 
-/// The batch size the writer asks the parser for, from the rows and time of its last batch.
-fn next_batch_rows(rows: usize, took: std::time::Duration) -> usize {
+/// The same on PostgreSQL, which locks rows, not the database: a batch holds only its own new
+/// rows and its units' member statistics, which no claim, enrolment or page waits for; a batch
+/// and its statistics' upsert cost about the same whatever its size, so batches are larger.
+pub const BATCH_TIME_POSTGRES: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The batch size the writer asks the parser for, from the rows and time of its last batch and
+/// the time a batch should take.
+fn next_batch_rows(rows: usize, took: std::time::Duration, target: std::time::Duration) -> usize {
     let micros = took.as_micros().max(1);
-    let fit = (rows as u128 * BATCH_TIME.as_micros() / micros) as usize;
+    let fit = (rows as u128 * target.as_micros() / micros) as usize;
     // Grow by at most half at a time: one fast batch does not make a huge next one.
     fit.clamp(BATCH_ROWS, MAX_BATCH_ROWS)
         .min(rows.max(BATCH_ROWS) * 3 / 2)
@@ -103,7 +111,7 @@ enum Msg<T> {
     Rows {
         good: Vec<(u64, T)>,
         /// The cells of each good row, as read, in case the store refuses it.
-        cells: Vec<Vec<String>>,
+        cells: PackedCells,
         bad: Vec<FailedRow>,
         progress: Progress,
     },
@@ -158,7 +166,7 @@ where
                 return Ok(());
             }
             let mut good = Vec::with_capacity(BATCH_ROWS);
-            let mut cells = Vec::with_capacity(BATCH_ROWS);
+            let mut cells = PackedCells::new();
             let mut bad = Vec::new();
             loop {
                 let next = rows.next().transpose()?;
@@ -166,7 +174,7 @@ where
                 match next {
                     Some(Row::Good { row, value }) => {
                         good.push((row, value));
-                        cells.push(rows.cells());
+                        rows.push_cells(&mut cells);
                     }
                     Some(Row::Bad { row, errors }) => bad.push(FailedRow {
                         row,
@@ -281,6 +289,10 @@ where
         roster.members(today)
     });
     let mut give_way = GiveWay::new(store);
+    let batch_time = match store.backend() {
+        huzhu_store::Backend::Sqlite => BATCH_TIME,
+        huzhu_store::Backend::Postgres => BATCH_TIME_POSTGRES,
+    };
     let mut counts = ImportCounts::default();
     let mut import = None;
     let mut columns = Vec::new();
@@ -317,15 +329,15 @@ where
                     .await?;
                 if !good.is_empty() {
                     batch.store(
-                        next_batch_rows(good.len(), started.elapsed()),
+                        next_batch_rows(good.len(), started.elapsed(), batch_time),
                         Ordering::Relaxed,
                     );
                 }
-                for ((row, outcome), cells) in outcomes.into_iter().zip(cells) {
+                for (i, (row, outcome)) in outcomes.into_iter().enumerate() {
                     if let Some(error) = tally_member(&mut counts, &columns, row, outcome) {
                         failed.push(FailedRow {
                             row,
-                            cells,
+                            cells: cells.row(i),
                             errors: vec![error],
                         });
                     }
@@ -470,7 +482,11 @@ where
             } => {
                 counts.read += g.len() as u64 + bad.len() as u64;
                 counts.rejected += bad.len() as u64;
-                good_cells.extend(g.iter().map(|(row, _)| *row).zip(cells));
+                good_cells.extend(
+                    g.iter()
+                        .enumerate()
+                        .map(|(i, (row, _))| (*row, cells.row(i))),
+                );
                 good.extend(g);
                 failed.extend(bad);
                 last_progress = Some(progress);
@@ -638,16 +654,34 @@ mod tests {
     #[test]
     fn batches_grow_by_half_at_most_to_the_time_and_size_bounds() {
         // 1,000 rows in 10 ms: 8,000 would fit in 80 ms, but one step grows by half.
-        assert_eq!(next_batch_rows(1_000, Duration::from_millis(10)), 1_500);
+        assert_eq!(
+            next_batch_rows(1_000, Duration::from_millis(10), BATCH_TIME),
+            1_500
+        );
         // Fast and large: capped.
         assert_eq!(
-            next_batch_rows(15_000, Duration::from_millis(1)),
+            next_batch_rows(15_000, Duration::from_millis(1), BATCH_TIME),
             MAX_BATCH_ROWS
         );
         // Slow: shrinks to what fits, never under the first size.
-        assert_eq!(next_batch_rows(10_000, Duration::from_millis(160)), 5_000);
-        assert_eq!(next_batch_rows(1_000, Duration::from_secs(2)), BATCH_ROWS);
+        assert_eq!(
+            next_batch_rows(10_000, Duration::from_millis(160), BATCH_TIME),
+            5_000
+        );
+        assert_eq!(
+            next_batch_rows(1_000, Duration::from_secs(2), BATCH_TIME),
+            BATCH_ROWS
+        );
         // A zero-length timing does not divide by zero.
-        assert_eq!(next_batch_rows(2_000, Duration::ZERO), 3_000);
+        assert_eq!(next_batch_rows(2_000, Duration::ZERO, BATCH_TIME), 3_000);
+        // PostgreSQL's longer batches: 4,000 rows in 100 ms fit 10,000 in 250 ms; by half, 6,000.
+        assert_eq!(
+            next_batch_rows(4_000, Duration::from_millis(100), BATCH_TIME_POSTGRES),
+            6_000
+        );
+        assert_eq!(
+            next_batch_rows(8_000, Duration::from_millis(200), BATCH_TIME_POSTGRES),
+            10_000
+        );
     }
 }

@@ -69,14 +69,29 @@ impl<'a> CellRef<'a> {
     /// text untouched, a number in full (even one Excel has cut), a date as 2020-01-05, an Excel
     /// error as its code.
     pub fn raw_text(&self) -> String {
-        match *self {
-            CellRef::Empty => String::new(),
-            CellRef::Text(s) | CellRef::Error(s) => s.to_string(),
-            CellRef::Number(f) if f.is_finite() && f.fract() == 0.0 => format!("{f:.0}"),
-            CellRef::Number(f) => f.to_string(),
-            CellRef::Date(d) => d.format("%Y-%m-%d").to_string(),
-            CellRef::Bool(b) => (if b { "TRUE" } else { "FALSE" }).to_string(),
-        }
+        let mut out = String::new();
+        self.write_raw(&mut out);
+        out
+    }
+
+    /// [`CellRef::raw_text`], appended to `out`.
+    pub fn write_raw(&self, out: &mut String) {
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = match *self {
+            CellRef::Empty => Ok(()),
+            CellRef::Text(s) | CellRef::Error(s) => {
+                out.push_str(s);
+                Ok(())
+            }
+            CellRef::Number(f) if f.is_finite() && f.fract() == 0.0 => write!(out, "{f:.0}"),
+            CellRef::Number(f) => write!(out, "{f}"),
+            CellRef::Date(d) => write!(out, "{}", d.format("%Y-%m-%d")),
+            CellRef::Bool(b) => {
+                out.push_str(if b { "TRUE" } else { "FALSE" });
+                Ok(())
+            }
+        };
     }
 
     /// The cell as trimmed text. Integral numbers print without a decimal point (a phone stored as

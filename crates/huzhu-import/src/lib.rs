@@ -97,7 +97,7 @@ pub use report::{
     member_template_csv, org_template_csv, report_records, write_error_report, write_row_report,
     FailedRow, ReportEncoding, REPORT_COLUMNS,
 };
-pub use rows::{Row, RowError, Rows, HEADER_SEARCH_ROWS};
+pub use rows::{PackedCells, Row, RowError, Rows, HEADER_SEARCH_ROWS};
 pub use source::{Progress, ProgressUnit};
 // procurement (helper M)
 pub use purchases::{PurchaseField, PurchaseRecord};

@@ -126,6 +126,16 @@ impl<'a, T> Rows<'a, T> {
         (0..src.width()).map(|i| src.cell(i).raw_text()).collect()
     }
 
+    /// [`Rows::cells`], appended to `into` as one more row.
+    pub fn push_cells(&self, into: &mut PackedCells) {
+        let src = &*self.source;
+        for i in 0..src.width() {
+            src.cell(i).write_raw(&mut into.text);
+            into.cell_ends.push(into.text.len());
+        }
+        into.row_ends.push(into.cell_ends.len());
+    }
+
     /// The recognised columns: header text in the file and the field it feeds.
     pub fn columns(&self) -> &[(String, &'static str)] {
         &self.columns
@@ -254,5 +264,68 @@ impl<T> Iterator for Rows<'_, T> {
                 Row::Bad { row: line, errors }
             }
         }))
+    }
+}
+
+/// The cells of many rows, as [`Rows::cells`] gives them, in one buffer (issue 13): an import
+/// keeps the cells of every good row of a batch in case the store refuses it, and a cell a
+/// `String` cost more than reading it.
+#[derive(Debug, Default, Clone)]
+pub struct PackedCells {
+    text: String,
+    /// Where each cell ends in `text`.
+    cell_ends: Vec<usize>,
+    /// Where each row ends in `cell_ends`.
+    row_ends: Vec<usize>,
+}
+
+impl PackedCells {
+    pub fn new() -> PackedCells {
+        PackedCells::default()
+    }
+
+    /// How many rows it holds.
+    pub fn len(&self) -> usize {
+        self.row_ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.row_ends.is_empty()
+    }
+
+    /// The cells of row `i` (in the order pushed); empty past the end.
+    pub fn row(&self, i: usize) -> Vec<String> {
+        let Some(&last) = self.row_ends.get(i) else {
+            return Vec::new();
+        };
+        let first = if i == 0 { 0 } else { self.row_ends[i - 1] };
+        (first..last)
+            .map(|c| {
+                let start = if c == 0 { 0 } else { self.cell_ends[c - 1] };
+                self.text[start..self.cell_ends[c]].to_string()
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod packed_tests {
+    use super::PackedCells;
+
+    #[test]
+    fn packed_cells_give_back_each_row_as_pushed() {
+        let mut p = PackedCells::new();
+        for row in [vec!["张三", "", "330102"], vec![], vec!["a", "bc"]] {
+            for cell in &row {
+                p.text.push_str(cell);
+                p.cell_ends.push(p.text.len());
+            }
+            p.row_ends.push(p.cell_ends.len());
+        }
+        assert_eq!(p.len(), 3);
+        assert_eq!(p.row(0), vec!["张三", "", "330102"]);
+        assert!(p.row(1).is_empty());
+        assert_eq!(p.row(2), vec!["a", "bc"]);
+        assert!(p.row(3).is_empty());
     }
 }

@@ -28,6 +28,14 @@ impl HasDb for PgStore {
         "SELECT nextval(pg_get_serial_sequence('claims', 'id')) FROM generate_series(1, $1)";
     const ANONYMOUS_PARAMS: bool = false;
     const IMPORT_BATCH_SETUP: Option<&'static str> = Some("SET LOCAL synchronous_commit = off");
+    const TEXT_IN: &'static str = "= ANY($1)";
+    // Not `= ANY($1)` for a small table: on the sequential scan the planner chooses for orgs,
+    // PostgreSQL tests each row against the bound array one element after another.
+    const TEXT_ROWS: &'static str = "unnest($1::text[]) AS t (value)";
+    type TextList<'a> = Vec<&'a str>;
+    fn text_list<'a>(texts: &[&'a str]) -> Vec<&'a str> {
+        texts.to_vec()
+    }
 }
 
 /// Pool settings shared by every PostgreSQL pool: a connection is pinged before use only when it

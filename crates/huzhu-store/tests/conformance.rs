@@ -683,6 +683,66 @@ async fn an_interrupted_import_is_marked_when_the_file_comes_again<S: Store>(s: 
     assert_eq!(out, vec![(2, MemberOutcome::Unchanged)]);
 }
 
+/// A batch larger than one insert statement (1,111 rows: statements of 1,000, 100, 10 and 1 on
+/// SQLite; one list of ID numbers bound as one value on both): every row is stored with its own
+/// values, ids follow the file's order, and the same batch again changes nothing (issue 13).
+async fn a_large_batch_is_stored_whole_in_file_order<S: Store>(s: S) {
+    tree(&s).await;
+    let rows: Vec<(u64, MemberRecord)> = (0..1_111u32)
+        .map(|n| {
+            let first17 = format!("3301121990{:02}01{:03}", 1 + n / 1000, n % 1000);
+            let full = format!("{first17}{}", check_character(&first17).unwrap());
+            let m = MemberRecord::new(
+                MemberFields {
+                    id_number: IdNumber::parse(&full, today()).unwrap(),
+                    name: PersonName::parse(if n % 2 == 0 { "张三" } else { "李四" }).unwrap(),
+                    declared_gender: None,
+                    declared_birth: None,
+                    phone: (n % 3 != 0).then(|| Phone::parse("13800138000").unwrap()),
+                    org: code("LA-JN-001"),
+                    status: EmploymentStatus::InService,
+                    hire_date: None,
+                    join_date: NaiveDate::from_ymd_opt(2015, 6, 1),
+                    social_security_region: None,
+                    tags: BTreeSet::new(),
+                    bank_account: None,
+                    bank_branch: None,
+                },
+                today(),
+            )
+            .unwrap();
+            (u64::from(n) + 2, m)
+        })
+        .collect();
+    let imp = start(&s, ImportKind::Members, "big.csv").await;
+    let out = s
+        .import_member_batch(imp, &OrgScope::Everything, &rows, at(2))
+        .await
+        .unwrap();
+    assert_eq!(out.len(), 1_111);
+    assert!(out.iter().all(|(_, o)| *o == MemberOutcome::Created));
+    assert_eq!(
+        s.count_members_under(&code("LA-JN-001")).await.unwrap(),
+        1_111
+    );
+    let mut last = 0;
+    for (n, (_, m)) in rows.iter().enumerate() {
+        let stored = s.member_by_id_number(m.id_number.as_str()).await.unwrap();
+        assert!(stored.id.0 > last, "row {n} stored out of file order");
+        last = stored.id.0;
+        assert_eq!(stored.record.name, m.name, "row {n}");
+        assert_eq!(stored.record.phone, m.phone, "row {n}");
+        assert_eq!(stored.record.birth_date, m.birth_date, "row {n}");
+        assert_eq!(stored.updated_at, at(2), "row {n}");
+    }
+    let again = start(&s, ImportKind::Members, "big.csv").await;
+    let out = s
+        .import_member_batch(again, &OrgScope::Everything, &rows, at(3))
+        .await
+        .unwrap();
+    assert!(out.iter().all(|(_, o)| *o == MemberOutcome::Unchanged));
+}
+
 #[path = "harness/mod.rs"]
 #[macro_use]
 mod harness;
@@ -700,6 +760,7 @@ on_both!(
     a_changed_setting_and_its_audit_entry_are_written_together,
     the_audit_log_is_read_within_a_subtree,
     an_interrupted_import_is_marked_when_the_file_comes_again,
+    a_large_batch_is_stored_whole_in_file_order,
 );
 
 #[test]

@@ -114,7 +114,7 @@ macro_rules! store_members {
             rows: &[(u64, huzhu_domain::member::MemberRecord)],
             at: chrono::DateTime<chrono::Utc>,
         ) -> $crate::Result<Vec<(u64, $crate::MemberOutcome)>> {
-            use $crate::sql::{in_list, MemberRow, MEMBER_COLUMNS};
+            use $crate::sql::{HasDb, MemberRow, MEMBER_COLUMNS};
             use $crate::{MemberOutcome, MemberRejection, MemberSnapshot};
             use std::collections::HashMap;
             if rows.is_empty() {
@@ -131,14 +131,13 @@ macro_rules! store_members {
             codes.sort_unstable();
             codes.dedup();
             let sql = format!(
-                "SELECT id, COALESCE(tenant_id, id), level, code FROM orgs WHERE code IN ({})",
-                in_list::<$store>(1, codes.len())
+                "SELECT id, COALESCE(tenant_id, id), level, code FROM orgs \
+                 WHERE code IN (SELECT value FROM {})",
+                <$store as HasDb>::TEXT_ROWS
             );
-            let mut q = sqlx::query_as::<_, (i64, i64, i16, String)>(&sql);
-            for c in &codes {
-                q = q.bind(*c);
-            }
-            let orgs: HashMap<String, (i64, i64, i16)> = q
+            let orgs: HashMap<String, (i64, i64, i16)> =
+                sqlx::query_as::<_, (i64, i64, i16, String)>(&sql)
+                .bind(<$store as HasDb>::text_list(&codes))
                 .fetch_all(&mut *tx)
                 .await?
                 .into_iter()
@@ -177,14 +176,11 @@ macro_rules! store_members {
             ids.dedup();
             let sql = format!(
                 "SELECT {MEMBER_COLUMNS} FROM members m JOIN orgs o ON o.id = m.org_id \
-                 WHERE m.id_number IN ({})",
-                in_list::<$store>(1, ids.len())
+                 WHERE m.id_number {}",
+                <$store as HasDb>::TEXT_IN
             );
-            let mut q = sqlx::query_as::<_, MemberRow>(&sql);
-            for id in &ids {
-                q = q.bind(*id);
-            }
-            let mut stored: HashMap<String, MemberRow> = q
+            let mut stored: HashMap<String, MemberRow> = sqlx::query_as::<_, MemberRow>(&sql)
+                .bind(<$store as HasDb>::text_list(&ids))
                 .fetch_all(&mut *tx)
                 .await?
                 .into_iter()
@@ -201,17 +197,20 @@ macro_rules! store_members {
                 .filter(|(_, u)| u.is_ok())
                 .map(|(r, _)| r)
                 .collect();
-            let mut seen: HashMap<String, (String, u64)> = self
+            let earlier: HashMap<String, (String, u64)> = self
                 .seen
                 .lookup(import.0, fresh.iter().map(|(_, m)| m.id_number.as_str()));
-            let mut first_seen: Vec<(&str, u64, &str)> = Vec::new();
+            let mut seen: HashMap<&str, (&str, u64)> = earlier
+                .iter()
+                .map(|(id, (name, row))| (id.as_str(), (name.as_str(), *row)))
+                .collect();
+            seen.reserve(fresh.len());
+            let mut first_seen: Vec<(&str, u64, &str)> = Vec::with_capacity(fresh.len());
             for (row, member) in &fresh {
-                if !seen.contains_key(member.id_number.as_str()) {
-                    seen.insert(
-                        member.id_number.as_str().to_string(),
-                        (member.name.as_str().to_string(), *row),
-                    );
-                    first_seen.push((member.id_number.as_str(), *row, member.name.as_str()));
+                let id = member.id_number.as_str();
+                if let std::collections::hash_map::Entry::Vacant(e) = seen.entry(id) {
+                    e.insert((member.name.as_str(), *row));
+                    first_seen.push((id, *row, member.name.as_str()));
                 }
             }
 
@@ -238,10 +237,10 @@ macro_rules! store_members {
                         // The same row again is an interrupted import run once more; any
                         // other row with the number is a second entry for one person,
                         // reported rather than applied over the first.
-                        if first_name != member.name.as_str() {
+                        if *first_name != member.name.as_str() {
                             break 'row reject(MemberRejection::DuplicateInFile {
                                 first_row: *first_row,
-                                first_name: first_name.clone(),
+                                first_name: first_name.to_string(),
                             });
                         }
                         if first_row != row {

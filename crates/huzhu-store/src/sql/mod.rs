@@ -23,17 +23,6 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// `$first, $first+1, …` for an IN list of `n` values bound in order, written `?, ?, …` on
-/// SQLite (see [`value_rows`]: an import batch's list holds thousands); a statement using it
-/// must have no other parameters.
-pub(crate) fn in_list<S: HasDb>(first: usize, n: usize) -> String {
-    if S::ANONYMOUS_PARAMS {
-        vec!["?"; n].join(", ")
-    } else {
-        placeholders(first, n)
-    }
-}
-
 /// `($first, …), (…), …`: a VALUES list of `rows` rows of `cols` parameters each, numbered
 /// from `first` row by row. Its columns are `column1`, `column2`, … on both backends.
 ///
@@ -121,4 +110,16 @@ pub(crate) trait HasDb {
     /// the other writers keep waiting for theirs. SQLite in WAL mode with `synchronous=NORMAL`
     /// already commits without a sync.
     const IMPORT_BATCH_SETUP: Option<&'static str>;
+    /// `IN (…)` over one parameter `$1` holding a list of texts ([`HasDb::text_list`]), for
+    /// lists of thousands (an import batch's ID numbers): one statement text whatever the
+    /// list's length, prepared once, and no per-value parameter to bind or, on PostgreSQL,
+    /// to plan (issue 13). SQLite: `IN (SELECT value FROM json_each($1))`; PostgreSQL:
+    /// `= ANY($1)`, which walks an index on the column.
+    const TEXT_IN: &'static str;
+    /// The texts of `$1` ([`HasDb::text_list`]) as rows of one column `value`, for
+    /// `IN (SELECT value FROM …)` on a table small enough to be scanned (the orgs).
+    const TEXT_ROWS: &'static str;
+    /// The value bound for [`HasDb::TEXT_IN`].
+    type TextList<'a>: sqlx::Encode<'a, Self::Db> + sqlx::Type<Self::Db> + Send + 'a;
+    fn text_list<'a>(texts: &[&'a str]) -> Self::TextList<'a>;
 }
