@@ -48,7 +48,9 @@ impl HasDb for SqliteStore {
     const ANONYMOUS_PARAMS: bool = true;
     const IMPORT_BATCH_SETUP: Option<&'static str> = None;
     const TEXT_IN: &'static str = "IN (SELECT value FROM json_each($1))";
-    const TEXT_ROWS: &'static str = "json_each($1)";
+    const IMPORT_BATCH_ORGS: &'static str = "SELECT json_group_array(json_array(id, \
+         COALESCE(tenant_id, id), level, code)) FROM orgs \
+         WHERE code IN (SELECT value FROM json_each($1))";
     type TextList<'a> = String;
     fn text_list(texts: &[&str]) -> String {
         serde_json::to_string(texts).unwrap_or_else(|_| "[]".into())

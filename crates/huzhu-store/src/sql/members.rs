@@ -130,16 +130,13 @@ macro_rules! store_members {
             let mut codes: Vec<&str> = rows.iter().map(|(_, m)| m.org.as_str()).collect();
             codes.sort_unstable();
             codes.dedup();
-            let sql = format!(
-                "SELECT id, COALESCE(tenant_id, id), level, code FROM orgs \
-                 WHERE code IN (SELECT value FROM {})",
-                <$store as HasDb>::TEXT_ROWS
-            );
-            let orgs: HashMap<String, (i64, i64, i16)> =
-                sqlx::query_as::<_, (i64, i64, i16, String)>(&sql)
+            let found: String = sqlx::query_scalar(<$store as HasDb>::IMPORT_BATCH_ORGS)
                 .bind(<$store as HasDb>::text_list(&codes))
-                .fetch_all(&mut *tx)
-                .await?
+                .fetch_one(&mut *tx)
+                .await?;
+            let found: Vec<(i64, i64, i16, String)> = serde_json::from_str(&found)
+                .map_err(|e| $crate::StoreError::Corrupt(format!("import batch orgs: {e}")))?;
+            let orgs: HashMap<String, (i64, i64, i16)> = found
                 .into_iter()
                 .map(|(id, tenant, level, code)| (code, (id, tenant, level)))
                 .collect();
