@@ -653,35 +653,27 @@ mod tests {
 
     #[test]
     fn batches_grow_by_half_at_most_to_the_time_and_size_bounds() {
-        // 1,000 rows in 10 ms: 8,000 would fit in 80 ms, but one step grows by half.
-        assert_eq!(
-            next_batch_rows(1_000, Duration::from_millis(10), BATCH_TIME),
-            1_500
-        );
-        // Fast and large: capped.
-        assert_eq!(
-            next_batch_rows(15_000, Duration::from_millis(1), BATCH_TIME),
-            MAX_BATCH_ROWS
-        );
-        // Slow: shrinks to what fits, never under the first size.
-        assert_eq!(
-            next_batch_rows(10_000, Duration::from_millis(160), BATCH_TIME),
-            5_000
-        );
-        assert_eq!(
-            next_batch_rows(1_000, Duration::from_secs(2), BATCH_TIME),
-            BATCH_ROWS
-        );
-        // A zero-length timing does not divide by zero.
-        assert_eq!(next_batch_rows(2_000, Duration::ZERO, BATCH_TIME), 3_000);
-        // PostgreSQL's longer batches: 4,000 rows in 100 ms fit 10,000 in 250 ms; by half, 6,000.
-        assert_eq!(
-            next_batch_rows(4_000, Duration::from_millis(100), BATCH_TIME_POSTGRES),
-            6_000
-        );
-        assert_eq!(
-            next_batch_rows(8_000, Duration::from_millis(200), BATCH_TIME_POSTGRES),
-            10_000
-        );
+        let ms = Duration::from_millis;
+        let cases = [
+            // 1,000 rows in 10 ms: 8,000 would fit in 80 ms, but one step grows by half.
+            (1_000, ms(10), BATCH_TIME, 1_500),
+            // Fast and large: capped.
+            (15_000, ms(1), BATCH_TIME, MAX_BATCH_ROWS),
+            // Slow: shrinks to what fits, never under the first size.
+            (10_000, ms(160), BATCH_TIME, 5_000),
+            (1_000, Duration::from_secs(2), BATCH_TIME, BATCH_ROWS),
+            // A zero-length timing does not divide by zero.
+            (2_000, Duration::ZERO, BATCH_TIME, 3_000),
+            // PostgreSQL's longer batches: 4,000 rows in 100 ms fit 10,000 in 250 ms; by half.
+            (4_000, ms(100), BATCH_TIME_POSTGRES, 6_000),
+            (8_000, ms(200), BATCH_TIME_POSTGRES, 10_000),
+        ];
+        for (rows, took, target, expected) in cases {
+            assert_eq!(
+                next_batch_rows(rows, took, target),
+                expected,
+                "{rows} rows in {took:?}, aiming at {target:?}"
+            );
+        }
     }
 }
