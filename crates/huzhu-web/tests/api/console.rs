@@ -5,6 +5,7 @@ use crate::console_helpers::Browser;
 use crate::helpers::spawn_app;
 use axum::http::StatusCode;
 use huzhu_store::Store;
+use huzhu_web::console::url_encode;
 
 #[tokio::test]
 async fn signing_in_through_the_form_reaches_the_page_asked_for_and_signing_out_ends_it() {
@@ -221,7 +222,7 @@ async fn members_are_searched_by_name_id_tail_and_filters_and_paged() {
         .remove(0);
     let name = m.record.name.as_str().to_string();
     let tail = &m.record.id_number.as_str()[14..];
-    let by_name = b.get(&format!("/members?q={}", urlencode(&name))).await;
+    let by_name = b.get(&format!("/members?q={}", url_encode(&name))).await;
     assert!(by_name.text.contains(&format!("/members/{}\"", m.id.0)));
     let by_tail = b.get_htmx(&format!("/members?q={tail}")).await;
     assert!(by_tail.text.contains(&format!("/members/{}\"", m.id.0)));
@@ -236,10 +237,6 @@ async fn members_are_searched_by_name_id_tail_and_filters_and_paged() {
         b.get("/members?org=SC-01").await.status,
         StatusCode::NOT_FOUND
     );
-}
-
-fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("q", s)]).unwrap()[2..].to_string()
 }
 
 #[tokio::test]

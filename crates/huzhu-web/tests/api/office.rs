@@ -11,6 +11,7 @@ use axum::http::{header, Request, StatusCode};
 use huzhu_domain::org::OrgCode;
 use huzhu_store::money::{ClaimFilter, MoneyStore};
 use huzhu_store::{MemberId, Store};
+use huzhu_web::console::url_encode;
 use serde_json::json;
 
 fn code(s: &str) -> OrgCode {
@@ -96,7 +97,7 @@ async fn a_claim_is_found_by_the_members_name_or_id_number_within_scope_and_an_i
     let mut b = Browser::signed_in(&app, "district.staff").await;
     let row = format!("data-claim=\"{id}\"");
 
-    let by_name = b.get(&format!("/claims?q={}", urlencode(&name))).await;
+    let by_name = b.get(&format!("/claims?q={}", url_encode(&name))).await;
     assert_eq!(by_name.status, StatusCode::OK);
     assert!(by_name.text.contains(&row), "{}", by_name.text);
     let by_tail = b.get(&format!("/claims?q={}", &whole[14..])).await;
@@ -134,7 +135,7 @@ async fn a_claim_is_found_by_the_members_name_or_id_number_within_scope_and_an_i
     let (status, page) = app
         .get_as(
             &token,
-            &format!("/api/v1/claims?search={}", urlencode(&name)),
+            &format!("/api/v1/claims?search={}", url_encode(&name)),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{page}");
@@ -290,15 +291,6 @@ fn group(n: u64) -> String {
     out
 }
 
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn the_org_tree_shows_each_subtrees_members_and_finds_an_org_by_name_or_code() {
     let app = spawn_app().await;
@@ -335,7 +327,7 @@ async fn the_org_tree_shows_each_subtrees_members_and_finds_an_org_by_name_or_co
     assert!(found.text.contains("href=\"/orgs?under=LA-01-001\""));
     assert!(!found.text.contains("href=\"/orgs?under=SC-01-001\""));
     let la_name = app.store.org(&code("LA")).await.unwrap().name;
-    let by_name = b.get(&format!("/orgs?q={}", urlencode(&la_name))).await;
+    let by_name = b.get(&format!("/orgs?q={}", url_encode(&la_name))).await;
     assert!(by_name.text.contains("href=\"/orgs?under=LA\""));
     let none = b.get("/orgs?q=%E6%97%A0%E6%AD%A4%E7%BB%84%E7%BB%87").await;
     assert!(none.text.contains("没有名称或代码含此文字的组织"));

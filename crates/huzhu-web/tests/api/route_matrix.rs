@@ -23,6 +23,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use huzhu_domain::access::Role;
 use huzhu_store::AccountStore;
+use huzhu_web::console::url_encode;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -289,7 +290,7 @@ impl Operation {
                     Value::Null => continue,
                     other => other.to_string(),
                 };
-                pairs.push(format!("{name}={}", urlencode(&text)));
+                pairs.push(format!("{name}={}", url_encode(&text)));
             }
         }
         if !pairs.is_empty() {
@@ -334,19 +335,6 @@ fn mentions_org_or_member(v: &Value) -> bool {
         Value::Object(o) => o.values().any(mentions_org_or_member),
         _ => false,
     }
-}
-
-fn urlencode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// How a request is signed: not at all, or with a session's bearer token.

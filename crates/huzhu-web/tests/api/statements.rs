@@ -5,6 +5,7 @@
 
 use crate::helpers::spawn_app;
 use axum::http::StatusCode;
+use huzhu_web::console::url_encode;
 use serde_json::json;
 
 const CSV: &str = "交易时间,收入金额,支出金额,对方户名,对方账号,摘要\n\
@@ -447,7 +448,7 @@ async fn a_line_is_settled_to_a_donor_found_on_the_page_by_name_number_or_accoun
         let found = b
             .get(&format!(
                 "/statements?statement={statement}&line={id}&q={}",
-                urlencode(q)
+                url_encode(q)
             ))
             .await;
         assert_eq!(found.status, StatusCode::OK, "{q}: {}", found.text);
@@ -463,7 +464,7 @@ async fn a_line_is_settled_to_a_donor_found_on_the_page_by_name_number_or_accoun
         assert!(!found.text.contains("6222999988887777"), "{}", found.text);
     }
     let none = b
-        .get(&format!("/statements?line={id}&q={}", urlencode("无此人")))
+        .get(&format!("/statements?line={id}&q={}", url_encode("无此人")))
         .await;
     assert!(
         none.text.contains("data-testid=\"no-donors\""),
@@ -476,7 +477,7 @@ async fn a_line_is_settled_to_a_donor_found_on_the_page_by_name_number_or_accoun
     // Another district's officer or a unit never reaches the search: it is finance's page.
     let mut officer = Browser::signed_in(&app, "officer.la01001").await;
     let page = officer
-        .get(&format!("/statements?line={id}&q={}", urlencode("李梅")))
+        .get(&format!("/statements?line={id}&q={}", url_encode("李梅")))
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.text);
 
@@ -502,8 +503,4 @@ async fn a_line_is_settled_to_a_donor_found_on_the_page_by_name_number_or_accoun
         Some(2),
         "{donation}"
     );
-}
-
-fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("q", s)]).unwrap()[2..].to_string()
 }
